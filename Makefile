@@ -1,0 +1,67 @@
+# Two commands for a newcomer: `make run` and `make test`. Both do all the set-up themselves.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+FLASK := $(BIN)/flask --app portfolio
+CHROMIUM := /usr/bin/chromium
+PYTEST_ARGS ?=
+
+.PHONY: setup run test test-sqlite test-postgres lint format migrate demo bench translations browser clean
+
+$(STAMP): pyproject.toml
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP) translations
+
+translations: $(STAMP)
+	@$(BIN)/pybabel compile --use-fuzzy -d portfolio/translations -D messages >/dev/null 2>&1 || \
+		$(BIN)/pybabel compile -d portfolio/translations -D messages
+
+migrate: setup
+	$(FLASK) db-upgrade
+
+demo: migrate
+	$(FLASK) demo-data --if-empty
+
+run: demo
+	@echo ""
+	@echo "Vakbekwaam runs on http://127.0.0.1:5000  (stop with Ctrl+C)"
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+# Debian's Chromium drives the browser tests (Playwright never downloads a browser here).
+browser:
+	@test -x $(CHROMIUM) || { \
+		echo "Installing Chromium for the browser tests (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test-sqlite: setup browser
+	@echo "=== Test suite on SQLite ==="
+	env -u VAKBEKWAAM_TEST_POSTGRES $(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: setup browser
+	@echo "=== Test suite on PostgreSQL ($(VAKBEKWAAM_TEST_POSTGRES)) ==="
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The whole suite on SQLite, and again on PostgreSQL when VAKBEKWAAM_TEST_POSTGRES names a server.
+test: lint test-sqlite
+	@if [ -n "$$VAKBEKWAAM_TEST_POSTGRES" ]; then $(MAKE) --no-print-directory test-postgres; \
+	else echo "VAKBEKWAAM_TEST_POSTGRES is not set: PostgreSQL run skipped."; fi
+
+bench: setup
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -1,0 +1,46 @@
+"""Vakbekwaam: the Flask application."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from portfolio import config as settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app: config → database → extensions → blueprints → CLI. Runs no queries."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.from_mapping(settings.from_environment(app.instance_path))
+    if config:
+        app.config.from_mapping(config)
+    settings.check(app.config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    from portfolio import cli, db, extensions, security, templating
+
+    db.init_app(app)
+    extensions.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+    _register_blueprints(app)
+    cli.init_app(app)
+    return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portfolio.admin import bp as admin_bp
+    from portfolio.auth import bp as auth_bp
+    from portfolio.hr import bp as hr_bp
+    from portfolio.main import bp as main_bp
+    from portfolio.supervisor import bp as supervisor_bp
+
+    for blueprint in (main_bp, auth_bp, supervisor_bp, hr_bp, admin_bp):
+        app.register_blueprint(blueprint)

@@ -1,0 +1,108 @@
+"""The access policy: who may use which route and see whose data. Deny by default.
+
+Every view declares its rule with one of the decorators below. A request to a view without a
+rule is refused (403) and `tests/test_access_matrix.py` fails for any such route.
+Object-level decisions (may this viewer see this person?) live here too, so that every page and
+export asks the same question the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import abort, current_app, redirect, request, url_for
+from flask_login import current_user
+
+from portfolio.models import Role, User
+
+PUBLIC = "public"
+AUTHENTICATED = "authenticated"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may call a route: everybody, any logged-in user, or the listed roles."""
+
+    kind: str
+    roles: frozenset[str] = frozenset()
+
+    def describe(self) -> str:
+        """A short text for the access matrix and error logs."""
+        return self.kind if not self.roles else "roles:" + ",".join(sorted(self.roles))
+
+
+def _mark(rule: Rule) -> Callable:
+    def decorate(view: Callable) -> Callable:
+        view.access_rule = rule
+        return view
+
+    return decorate
+
+
+def public(view: Callable) -> Callable:
+    """Anyone, logged in or not (log-in page, password reset, static files)."""
+    return _mark(Rule(PUBLIC))(view)
+
+
+def authenticated(view: Callable) -> Callable:
+    """Any logged-in user of any role."""
+    return _mark(Rule(AUTHENTICATED))(view)
+
+
+def roles(*allowed: Role) -> Callable:
+    """Only logged-in users with one of these roles."""
+    return _mark(Rule("roles", frozenset(str(r) for r in allowed)))
+
+
+def rule_for(endpoint: str | None) -> Rule | None:
+    """The declared rule of an endpoint, or None when it has none."""
+    if endpoint is None:
+        return None
+    if endpoint == "static":
+        return Rule(PUBLIC)
+    view = current_app.view_functions.get(endpoint)
+    return getattr(view, "access_rule", None)
+
+
+def enforce_route_rule():
+    """before_request hook: apply the route's rule, deny when there is none."""
+    if request.endpoint is None:  # 404/405 are answered by routing itself
+        return None
+    rule = rule_for(request.endpoint)
+    if rule is None:
+        current_app.logger.error("route %s has no access rule; denied", request.endpoint)
+        abort(403)
+    if rule.kind == PUBLIC:
+        return None
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    if rule.roles and current_user.role not in rule.roles:
+        abort(403)
+    return None
+
+
+# --- object-level policy -------------------------------------------------------------------
+
+
+def same_organisation(viewer: User, subject: User) -> bool:
+    """Nobody ever sees anything of another organisation."""
+    return viewer.organisation_id == subject.organisation_id
+
+
+def may_view_person_record(viewer: User, subject: User, *, led_team_ids: set[int]) -> bool:
+    """Name, role, team and status of a person (never portfolio content).
+
+    The person themselves; HR and admins of the organisation; a supervisor for members of a
+    team they lead.
+    """
+    if not same_organisation(viewer, subject):
+        return False
+    if viewer.id == subject.id or viewer.has_role(Role.HR, Role.ADMIN):
+        return True
+    return viewer.has_role(Role.SUPERVISOR) and subject.team_id in led_team_ids
+
+
+def may_manage_people(viewer: User) -> bool:
+    """Create, edit and deactivate accounts: HR and admins."""
+    return viewer.has_role(Role.HR, Role.ADMIN)

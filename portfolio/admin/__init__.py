@@ -1,0 +1,7 @@
+"""The admin area: organisation settings and the audit log."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from portfolio.admin import views  # noqa: E402, F401  (registers the routes)

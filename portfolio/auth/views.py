@@ -1,0 +1,127 @@
+"""Views of the auth area: validate the form, call one service, flash, redirect."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+
+from portfolio import access, clock, db
+from portfolio.auth import bp
+from portfolio.auth.forms import ChangePasswordForm, LoginForm, ResetPasswordForm, ResetRequestForm
+from portfolio.security import safe_next, start_session
+from portfolio.services import accounts, mail
+from portfolio.services.accounts import LoginOutcome
+from portfolio.services.passwords import verify_password
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@access.public
+def login():
+    """Log in with e-mail address and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm(next=request.args.get("next", ""))
+    if form.validate_on_submit():
+        result = accounts.authenticate(
+            db.session(),
+            email=form.email.data,
+            password=form.password.data,
+            address=request.remote_addr,
+            now=clock.now(),
+            limits=current_app.config,
+        )
+        if result.outcome is LoginOutcome.OK:
+            start_session(clock.now())
+            login_user(result.user)
+            return redirect(safe_next(form.next.data, url_for("main.home")))
+        if result.outcome is LoginOutcome.THROTTLED:
+            flash(_("Too many failed attempts. Wait a few minutes and try again."), "error")
+            return render_template("auth/login.html", form=form), 429
+        flash(_("That e-mail address and password do not match an active account."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.route("/logout", methods=["POST"])
+@access.authenticated
+def logout():
+    """Log out and end every session of this account."""
+    accounts.end_all_sessions(db.session(), user=current_user._get_current_object())
+    logout_user()
+    flash(_("You are logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@access.authenticated
+def change_password():
+    """Change the password; other sessions end."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        if not verify_password(user.password_hash, form.current.data):
+            form.current.errors.append(_("This is not your current password."))
+        else:
+            accounts.change_password(
+                db.session(), user=user, new_password=form.password.data, now=clock.now()
+            )
+            start_session(clock.now())
+            login_user(user)
+            flash(_("Your password has been changed. Other sessions have been ended."), "success")
+            return redirect(url_for("main.home"))
+    return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/password/forgotten", methods=["GET", "POST"])
+@access.public
+def request_reset():
+    """Ask for a reset link; the answer is the same whether the account exists or not."""
+    form = ResetRequestForm()
+    if form.validate_on_submit():
+        session = db.session()
+        user = accounts.find_by_email(session, form.email.data)
+        if user and user.is_active:
+            _send_reset_mail(session, user)
+        flash(_("If an account exists for that address, a reset link is on its way."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/request_reset.html", form=form)
+
+
+def _send_reset_mail(session, user) -> None:
+    now = clock.now()
+    token = accounts.create_reset_token(
+        session, user=user, now=now, ttl=current_app.config["PASSWORD_RESET_TTL"]
+    )
+    link = current_app.config["PUBLIC_BASE_URL"] + url_for("auth.reset_password", token=token)
+    with force_locale(user.locale):
+        message = mail.queue_mail(
+            session,
+            to=user.email,
+            subject=_("Reset your Vakbekwaam password"),
+            text=render_template("mail/password_reset.txt", user=user, link=link),
+            organisation_id=user.organisation_id,
+        )
+    session.commit()
+    mail.deliver(session, message, settings=current_app.config, now=now)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@access.public
+def reset_password(token: str):
+    """Choose a new password with a single-use link."""
+    session = db.session()
+    if accounts.user_for_reset_token(session, token=token, now=clock.now()) is None:
+        flash(_("This reset link is invalid or has expired. Ask for a new one."), "error")
+        return redirect(url_for("auth.request_reset"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user = accounts.reset_password(
+            session, token=token, new_password=form.password.data, now=clock.now()
+        )
+        if user is None:
+            flash(_("This reset link is invalid or has expired. Ask for a new one."), "error")
+            return redirect(url_for("auth.request_reset"))
+        flash(_("Your password has been set. You can log in now."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset_password.html", form=form)

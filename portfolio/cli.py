@@ -1,0 +1,125 @@
+"""Command line: `flask --app portfolio <command>`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from datetime import date
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+import competencies
+from portfolio import db, migrate
+from portfolio.models import Role
+
+
+def init_app(app: Flask) -> None:
+    """Register the commands."""
+    for command in (db_upgrade, demo_data, norm_status, create_user):
+        app.cli.add_command(command)
+
+
+@click.command("db-upgrade")
+def db_upgrade() -> None:
+    """Upgrade the database schema to the newest migration."""
+    migrate.upgrade(current_app.config["DATABASE_URL"])
+    click.echo(f"Database upgraded: {db.engine().url.render_as_string(hide_password=True)}")
+
+
+@click.command("demo-data")
+@click.option("--workers", default=12, show_default=True, help="Synthetic workers to add.")
+@click.option("--years", default=5, show_default=True, help="Years of history per worker.")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database has accounts.")
+def demo_data(workers: int, years: int, if_empty: bool) -> None:
+    """Create a demo organisation with one log-in per role and synthetic history."""
+    from portfolio.services import demo
+
+    with db.standalone_session() as session:
+        if if_empty and demo.has_accounts(session):
+            click.echo("Demo data: the database already has accounts; nothing added.")
+            demo.print_logins(click.echo)
+            return
+        started = time.perf_counter()
+        with click.progressbar(length=workers, label="Creating workers", file=sys.stderr) as bar:
+            demo.create(session, workers=workers, years=years, progress=bar.update)
+        elapsed = time.perf_counter() - started
+    click.echo(f"Demo data created: {workers} synthetic workers in {elapsed:.1f} s.")
+    demo.print_logins(click.echo)
+
+
+def _read_json(path: Path, what: str) -> object:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {what} file {path}: {exc.strerror}") from exc
+    except json.JSONDecodeError as exc:
+        raise click.ClickException(
+            f"{what} file {path} is not valid JSON: {exc.msg} at line {exc.lineno}, "
+            f"column {exc.colno}"
+        ) from exc
+
+
+@click.command("norm-status")
+@click.option("--norm", "norm_id", required=True, help="Norm id, e.g. skj-jeugd-gezinsprofessional.")
+@click.option(
+    "--activities", "activities_file", required=True, type=click.Path(path_type=Path)
+)
+@click.option("--as-of", "as_of", required=True, help="YYYY-MM-DD")
+@click.option("--thresholds", "thresholds_file", type=click.Path(path_type=Path), default=None)
+def norm_status(
+    norm_id: str, activities_file: Path, as_of: str, thresholds_file: Path | None
+) -> None:
+    """Print the status of a norm for a set of activities, as JSON."""
+    try:
+        as_of_date = date.fromisoformat(as_of)
+    except ValueError as exc:
+        raise click.BadParameter(f"{as_of!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from exc
+    try:
+        norm = competencies.load_norm(norm_id)
+    except KeyError as exc:
+        raise click.ClickException(str(exc.args[0] if exc.args else exc)) from exc
+    if thresholds_file is not None:
+        try:
+            norm = norm.with_thresholds(_read_json(thresholds_file, "thresholds"))
+        except ValueError as exc:
+            raise click.ClickException(f"thresholds: {exc}") from exc
+    try:
+        parsed = competencies.parse_norm_input(_read_json(activities_file, "activities"))
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
+    status = competencies.norm_status(
+        norm, parsed.registered_on, parsed.activities, as_of=as_of_date
+    )
+    click.echo(json.dumps(status.to_dict(), indent=2, ensure_ascii=False))
+
+
+@click.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), default=Role.WORKER.value)
+@click.option("--organisation", "organisation_slug", required=True, help="Organisation slug.")
+@click.option("--team", "team_name", default=None, help="Team name within the organisation.")
+@click.password_option(help="12–128 characters; asked for when not given.")
+def create_user(
+    email: str, name: str, role: str, organisation_slug: str, team_name: str | None, password: str
+) -> None:
+    """Create an account."""
+    from portfolio.services import admin_cli
+
+    with db.standalone_session() as session:
+        try:
+            user = admin_cli.create_account(
+                session,
+                email=email,
+                name=name,
+                role=Role(role),
+                organisation_slug=organisation_slug,
+                team_name=team_name,
+                password=password,
+            )
+        except ValueError as exc:
+            raise click.ClickException(str(exc)) from exc
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")

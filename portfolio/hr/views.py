@@ -1,0 +1,44 @@
+"""Views of the HR area."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, render_template
+from flask_login import current_user
+
+from portfolio import access, db
+from portfolio.hr import bp
+from portfolio.models import Role
+from portfolio.requests import page_number, search_text
+from portfolio.services import people
+
+
+@bp.route("/people")
+@access.roles(Role.HR, Role.ADMIN)
+def people_list():
+    """Everyone in the organisation, searchable and paginated."""
+    viewer = current_user._get_current_object()
+    session = db.session()
+    query = search_text()
+    page = people.list_people(
+        session,
+        viewer=viewer,
+        query=query,
+        page=page_number(),
+        per_page=current_app.config["PAGE_SIZE"],
+    )
+    teams = people.teams_by_id(session, organisation_id=viewer.organisation_id)
+    return render_template("hr/people_list.html", page=page, teams=teams, query=query)
+
+
+@bp.route("/people/<int:person_id>")
+@access.roles(Role.HR, Role.ADMIN, Role.SUPERVISOR)
+def person(person_id: int):
+    """One person's record: name, role, team, status. Never portfolio content."""
+    viewer = current_user._get_current_object()
+    session = db.session()
+    try:
+        subject = people.get_person(session, viewer=viewer, person_id=person_id)
+    except people.NotVisible:
+        abort(404)
+    teams = people.teams_by_id(session, organisation_id=viewer.organisation_id)
+    return render_template("hr/person.html", person=subject, team=teams.get(subject.team_id))

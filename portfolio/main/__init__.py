@@ -1,0 +1,7 @@
+"""Start page, the catalogue and the language switch."""
+
+from flask import Blueprint
+
+bp = Blueprint("main", __name__)
+
+from portfolio.main import views  # noqa: E402, F401  (registers the routes)

@@ -1,0 +1,48 @@
+"""Views of the main area."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from flask_login import current_user
+
+import competencies
+from portfolio import access, db
+from portfolio.main import bp
+from portfolio.main.forms import LanguageForm
+from portfolio.security import safe_next
+
+
+@bp.route("/")
+@access.public
+def home():
+    """The start page of each role; anonymous visitors go to the log-in page."""
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return render_template("main/home.html")
+
+
+@bp.route("/catalogue")
+@access.authenticated
+def catalogue():
+    """The development model: competencies, levels, code articles and norms, with sources."""
+    return render_template(
+        "main/catalogue.html",
+        catalogue=competencies,
+        norms=competencies.all_norms(),
+    )
+
+
+@bp.route("/language", methods=["POST"])
+@access.public
+def set_language():
+    """Switch the interface language (remembered on the account when logged in)."""
+    form = LanguageForm()
+    if not form.validate_on_submit() or form.lang.data not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["lang"] = form.lang.data
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        user.locale = form.lang.data
+        db.session().add(user)
+        db.session().commit()
+    return redirect(safe_next(form.next.data, url_for("main.home")))

@@ -1,0 +1,21 @@
+"""SQLModel tables. Importing this package registers every table on the metadata."""
+
+from portfolio.models.base import UTCDateTime, utcnow
+from portfolio.models.mail import MailStatus, OutboxMessage
+from portfolio.models.org import Organisation, Role, Team, TeamLead, User
+from portfolio.models.security import AuditEvent, LoginThrottle, PasswordResetToken
+
+__all__ = [
+    "AuditEvent",
+    "LoginThrottle",
+    "MailStatus",
+    "Organisation",
+    "OutboxMessage",
+    "PasswordResetToken",
+    "Role",
+    "Team",
+    "TeamLead",
+    "UTCDateTime",
+    "User",
+    "utcnow",
+]

@@ -1,0 +1,86 @@
+"""Organisations, teams and the people in them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import ClassVar
+
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from portfolio.models.base import UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    """What a person does in the product (PRODUCT.md: worker, supervisor, HR, admin)."""
+
+    WORKER = "worker"
+    SUPERVISOR = "supervisor"
+    HR = "hr"
+    ADMIN = "admin"
+
+
+class Organisation(SQLModel, table=True):
+    """An employer; one instance can serve many."""
+
+    __tablename__ = "organisation"
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str = Field(max_length=200)
+    slug: str = Field(max_length=80, unique=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class Team(SQLModel, table=True):
+    """A team of workers within an organisation, led by one or more supervisors."""
+
+    __tablename__ = "team"
+    __table_args__ = (UniqueConstraint("organisation_id", "name"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    name: str = Field(max_length=200)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class TeamLead(SQLModel, table=True):
+    """A supervisor leads a team."""
+
+    __tablename__ = "team_lead"
+
+    team_id: int = Field(foreign_key="team.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user_account.id", primary_key=True, ondelete="CASCADE")
+
+
+class User(SQLModel, table=True):
+    """A person who logs in. The role decides what they may do (see portfolio.access)."""
+
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int = Field(foreign_key="organisation.id", index=True)
+    team_id: int | None = Field(default=None, foreign_key="team.id", index=True)
+    email: str = Field(max_length=254, unique=True)
+    name: str = Field(max_length=200)
+    role: str = Field(max_length=20, default=Role.WORKER.value)
+    password_hash: str = Field(max_length=255)
+    # Part of the session identity: rotating it ends every session of this user.
+    session_token: str = Field(max_length=64)
+    is_active: bool = Field(default=True)
+    locale: str = Field(default="nl", max_length=5)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    password_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+    # Flask-Login's user protocol (is_active is the column above).
+    is_authenticated: ClassVar[bool] = True
+    is_anonymous: ClassVar[bool] = False
+
+    def get_id(self) -> str:
+        """Flask-Login identity: the id plus the current session token."""
+        return f"{self.id}:{self.session_token}"
+
+    def has_role(self, *roles: Role | str) -> bool:
+        """True when this user's role is one of `roles`."""
+        return self.role in {str(r) for r in roles}

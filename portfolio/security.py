@@ -1,0 +1,75 @@
+"""Security headers, session lifetime and the route access rule, on every request."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, logout_user
+
+from portfolio import access, clock
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; "
+    "frame-ancestors 'none'"
+)
+
+
+def init_app(app: Flask) -> None:
+    """Register the hooks; order matters: expire sessions before checking access."""
+    app.before_request(expire_session)
+    app.before_request(access.enforce_route_rule)
+    app.after_request(set_security_headers)
+
+
+def expire_session():
+    """End a session that was idle too long or is older than its absolute lifetime."""
+    if not current_user.is_authenticated:
+        return None
+
+    now = clock.now().timestamp()
+    started = session.get("auth_at", 0)
+    seen = session.get("seen_at", started)
+    idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
+    absolute = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
+    if now - started > absolute or now - seen > idle:
+        logout_user()
+        session.clear()
+        flash(_("Your session has ended. Please log in again."), "info")
+        return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
+    session["seen_at"] = now
+    return None
+
+
+def start_session(when: datetime) -> None:
+    """A fresh session at log-in (no data carried over from before)."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    session["auth_at"] = session["seen_at"] = when.timestamp()
+    session.permanent = True
+
+
+def set_security_headers(response):
+    """CSP without inline script, nosniff, no framing, referrer policy; no-store when logged in."""
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    if current_user and current_user.is_authenticated:
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+def safe_next(target: str | None, fallback: str) -> str:
+    """Only a local path is accepted as a redirect target (no scheme, host or '//')."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    if "\\" in target or any(ord(c) < 32 for c in target):
+        return fallback
+    return target

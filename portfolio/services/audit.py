@@ -1,0 +1,37 @@
+"""The audit log: every access to someone else's data, and every export."""
+
+from __future__ import annotations
+
+from flask import has_request_context, request
+from sqlmodel import Session
+
+from portfolio.models import AuditEvent, User
+
+
+def record(
+    db: Session,
+    *,
+    actor: User | None,
+    action: str,
+    subject_user_id: int | None = None,
+    subject_type: str | None = None,
+    subject_id: int | None = None,
+    detail: str | None = None,
+    organisation_id: int | None = None,
+) -> AuditEvent:
+    """Add an audit event to the session (committed with the caller's work).
+
+    `detail` is metadata only (counts, formats); never content, passwords or tokens.
+    """
+    event = AuditEvent(
+        organisation_id=organisation_id or (actor.organisation_id if actor else None),
+        actor_id=actor.id if actor else None,
+        action=action,
+        subject_user_id=subject_user_id,
+        subject_type=subject_type,
+        subject_id=subject_id,
+        detail=detail[:500] if detail else None,
+        ip_address=request.remote_addr if has_request_context() else None,
+    )
+    db.add(event)
+    return event

@@ -1,0 +1,129 @@
+"""Demo data: an organisation with one log-in per role, plus synthetic workers in bulk.
+
+Bulk rows go in with set-based inserts (executemany in chunks; COPY on PostgreSQL where the
+volume is large), never one ORM object per row.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+
+from sqlalchemy import func, insert, select
+from sqlmodel import Session
+
+from portfolio.models import Organisation, Role, Team, TeamLead, User, utcnow
+from portfolio.services.passwords import hash_password
+
+DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - published demo log-in
+DEMO_ORGANISATION = ("Stichting Welzijn Voorbeeldstad", "demo")
+DEMO_TEAMS = ("Wijkteam Noord", "Wijkteam Zuid", "Jeugd en gezin")
+DEMO_LOGINS = (
+    ("werker@demo.vakbekwaam.nl", "Sanne de Vries", Role.WORKER, "Wijkteam Noord"),
+    ("collega@demo.vakbekwaam.nl", "Mehmet Yilmaz", Role.WORKER, "Wijkteam Noord"),
+    ("begeleider@demo.vakbekwaam.nl", "Ingrid Bakker", Role.SUPERVISOR, "Wijkteam Noord"),
+    ("hr@demo.vakbekwaam.nl", "Joost Jansen", Role.HR, None),
+    ("beheer@demo.vakbekwaam.nl", "Fatima el Amrani", Role.ADMIN, None),
+)
+CHUNK = 1000
+
+
+def has_accounts(db: Session) -> bool:
+    """True when any account exists."""
+    return bool(db.scalar(select(func.count()).select_from(User)))
+
+
+def print_logins(echo: Callable[[str], None]) -> None:
+    """Print the demo log-ins, one per role."""
+    echo(f"Demo log-ins (password for all: {DEMO_PASSWORD}):")
+    for email, name, role, _team in DEMO_LOGINS:
+        echo(f"  {role.value:<10} {email:<34} {name}")
+
+
+def create(
+    db: Session, *, workers: int, years: int, progress: Callable[[int], None] = lambda n: None
+) -> Organisation:
+    """Create (or extend) the demo organisation. Commits."""
+    organisation = _organisation(db)
+    teams = _teams(db, organisation)
+    _demo_logins(db, organisation, teams)
+    _synthetic_workers(db, organisation, list(teams.values()), workers, progress)
+    db.commit()
+    return organisation
+
+
+def _organisation(db: Session) -> Organisation:
+    name, slug = DEMO_ORGANISATION
+    organisation = db.scalars(select(Organisation).where(Organisation.slug == slug)).first()
+    if organisation is None:
+        organisation = Organisation(name=name, slug=slug)
+        db.add(organisation)
+        db.flush()
+    return organisation
+
+
+def _teams(db: Session, organisation: Organisation) -> dict[str, Team]:
+    existing = {
+        t.name: t for t in db.scalars(select(Team).where(Team.organisation_id == organisation.id))
+    }
+    for name in DEMO_TEAMS:
+        if name not in existing:
+            existing[name] = Team(organisation_id=organisation.id, name=name)
+            db.add(existing[name])
+    db.flush()
+    return existing
+
+
+def _demo_logins(db: Session, organisation: Organisation, teams: dict[str, Team]) -> None:
+    password_hash = hash_password(DEMO_PASSWORD)
+    for email, name, role, team_name in DEMO_LOGINS:
+        if db.scalars(select(User).where(User.email == email)).first():
+            continue
+        is_lead = role is Role.SUPERVISOR
+        user = User(
+            organisation_id=organisation.id,
+            team_id=None if is_lead or team_name is None else teams[team_name].id,
+            email=email,
+            name=name,
+            role=role.value,
+            password_hash=password_hash,
+            session_token=secrets.token_hex(16),
+        )
+        db.add(user)
+        db.flush()
+        if is_lead and team_name:
+            db.add(TeamLead(team_id=teams[team_name].id, user_id=user.id))
+    db.flush()
+
+
+def _synthetic_workers(
+    db: Session,
+    organisation: Organisation,
+    teams: list[Team],
+    count: int,
+    progress: Callable[[int], None],
+) -> None:
+    if count <= 0:
+        return
+    start = db.scalar(select(func.count()).select_from(User)) or 0
+    # One hash for every synthetic account: they share a password, hashing 5,000 times is waste.
+    password_hash = hash_password(DEMO_PASSWORD)
+    now = utcnow()
+    for offset in range(0, count, CHUNK):
+        rows = [
+            {
+                "organisation_id": organisation.id,
+                "team_id": teams[(start + i) % len(teams)].id,
+                "email": f"werker{start + i:06d}@synthetisch.vakbekwaam.nl",
+                "name": f"Werker {start + i:06d}",
+                "role": Role.WORKER.value,
+                "password_hash": password_hash,
+                "session_token": secrets.token_hex(16),
+                "is_active": True,
+                "locale": "nl",
+                "created_at": now,
+            }
+            for i in range(offset, min(offset + CHUNK, count))
+        ]
+        db.execute(insert(User), rows)
+        progress(len(rows))

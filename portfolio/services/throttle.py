@@ -1,0 +1,66 @@
+"""Log-in throttling with counters in the database, shared by every process."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session
+
+from portfolio.models import LoginThrottle
+
+
+def account_key(email: str) -> str:
+    """Counter key for an account."""
+    return f"account:{email.strip().lower()}"
+
+
+def address_key(address: str | None) -> str:
+    """Counter key for a client address."""
+    return f"address:{address or 'unknown'}"
+
+
+def failures(db: Session, key: str, *, now: datetime, window: timedelta) -> int:
+    """Failures recorded for `key` within the current window."""
+    row = db.get(LoginThrottle, key)
+    if row is None or row.window_start + window <= now:
+        return 0
+    return row.failures
+
+
+def record_failure(db: Session, key: str, *, now: datetime, window: timedelta) -> None:
+    """Count one failure; a window that has run out starts again. Commits."""
+    expired = LoginThrottle.window_start <= now - window
+    reset = (
+        update(LoginThrottle)
+        .where(LoginThrottle.key == key, expired)
+        .values(window_start=now, failures=1)
+    )
+    if db.execute(reset).rowcount:
+        db.commit()
+        return
+    bump = (
+        update(LoginThrottle)
+        .where(LoginThrottle.key == key)
+        .values(failures=LoginThrottle.failures + 1)
+    )
+    if db.execute(bump).rowcount == 0:
+        db.add(LoginThrottle(key=key, window_start=now, failures=1))
+        try:
+            db.commit()
+        except IntegrityError:  # another process inserted it first
+            db.rollback()
+            db.execute(bump)
+    db.commit()
+
+
+def clear(db: Session, key: str) -> None:
+    """Forget the failures of `key` (after a successful log-in). Commits."""
+    db.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
+    db.commit()
+
+
+def exists(db: Session, key: str) -> bool:
+    """True when a counter row exists for `key`."""
+    return db.execute(select(LoginThrottle.key).where(LoginThrottle.key == key)).first() is not None

@@ -1,0 +1,70 @@
+"""Template helpers and error pages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Flask, render_template
+from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import lazy_gettext as _l
+
+ROLE_LABELS = {
+    "worker": _l("Social worker"),
+    "supervisor": _l("Supervisor"),
+    "hr": _l("HR"),
+    "admin": _l("Administrator"),
+}
+
+ERRORS = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    403: (_l("No access"), _l("You do not have access to this page.")),
+    404: (_l("Not found"), _l("This page does not exist, or it is not yours to see.")),
+    405: (_l("Not allowed"), _l("This action is not allowed here.")),
+    413: (
+        _l("File too large"),
+        _l("The file is larger than allowed. Choose a smaller file and try again."),
+    ),
+    429: (_l("Too many attempts"), _l("Wait a few minutes and try again.")),
+    500: (_l("Something went wrong"), _l("Please try again. The error has been logged.")),
+}
+
+
+def current_locale() -> str:
+    """The language of this request, as a code."""
+    return str(get_locale() or "nl")
+
+
+def localized(record, field: str) -> str:
+    """A record's text in the current language (Dutch is the source, English where present)."""
+    if current_locale() == "en":
+        english = getattr(record, f"{field}_en", None)
+        if english:
+            return english
+    return getattr(record, field)
+
+
+def number(value) -> str:
+    """A number in the current locale, decimals only when needed."""
+    if value is None:
+        return "—"
+    value = Decimal(str(value))
+    return format_decimal(value, format="#,##0.##")
+
+
+def init_app(app: Flask) -> None:
+    """Register globals, filters and error handlers."""
+    app.jinja_env.globals.update(
+        current_locale=current_locale,
+        localized=localized,
+        role_label=lambda role: ROLE_LABELS.get(role, role),
+    )
+    app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "short")
+    for code in ERRORS:
+        app.register_error_handler(code, _error_page)
+
+
+def _error_page(error):
+    code = getattr(error, "code", 500) or 500
+    title, message = ERRORS.get(code, ERRORS[500])
+    return render_template("errors/error.html", title=title, message=message), code
