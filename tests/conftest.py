@@ -85,7 +85,7 @@ def database_url(_database_template, tmp_path) -> Iterator[str]:
     engine.dispose()
 
 
-def test_config(database_url: str, **overrides) -> dict:
+def app_config(database_url: str, **overrides) -> dict:
     """The configuration every test app starts from."""
     return {
         "TESTING": True,
@@ -104,7 +104,7 @@ def test_config(database_url: str, **overrides) -> dict:
 @pytest.fixture
 def app(database_url):
     """The app on this test's database."""
-    application = create_app(test_config(database_url))
+    application = create_app(app_config(database_url))
     yield application
     application.extensions["db_engine"].dispose()
 
@@ -117,10 +117,13 @@ def client(app):
 
 @pytest.fixture
 def db(app):
-    """A session for arranging and checking data directly."""
+    """A session for arranging and checking data directly.
+
+    It pushes no app context: one left open would be shared by every test-client request.
+    """
     from portfolio.db import standalone_session
 
-    with app.app_context(), standalone_session() as session:
+    with standalone_session(app.extensions["db_engine"]) as session:
         yield session
 
 
@@ -163,7 +166,7 @@ CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 def csrf_token(client, path: str = "/login") -> str:
     """A CSRF token for this client's session, read from a page as a browser would."""
-    html = client.get(path).get_data(as_text=True)
+    html = client.get(path, follow_redirects=True).get_data(as_text=True)
     match = CSRF_RE.search(html)
     assert match, f"no CSRF token on {path}"
     return match.group(1)
