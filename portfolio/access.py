@@ -106,3 +106,41 @@ def may_view_person_record(viewer: User, subject: User, *, led_team_ids: set[int
 def may_manage_people(viewer: User) -> bool:
     """Create, edit and deactivate accounts: HR and admins."""
     return viewer.has_role(Role.HR, Role.ADMIN)
+
+
+# --- portfolio entries ---------------------------------------------------------------------
+# Reflections and case descriptions are the worker's (PRODUCT.md, privacy). A supervisor sees an
+# entry only when the worker shared it or submitted it for sign-off; HR sees no entry content
+# at all, only counts, hours, points and statuses through aggregate services.
+
+VISIBLE_TO_SUPERVISOR_STATUSES = frozenset({"submitted", "returned", "signed"})
+
+
+def is_owner(viewer: User, owner_id: int) -> bool:
+    """True when the viewer owns the object."""
+    return viewer.id == owner_id
+
+
+def may_view_entry(viewer: User, entry, *, owner: User, led_team_ids: set[int]) -> bool:
+    """Read one entry with its free text."""
+    if viewer.organisation_id != entry.organisation_id:
+        return False
+    if is_owner(viewer, entry.owner_id):
+        return True
+    return (
+        viewer.has_role(Role.SUPERVISOR)
+        and owner.team_id in led_team_ids
+        and (entry.is_shared or entry.status in VISIBLE_TO_SUPERVISOR_STATUSES)
+    )
+
+
+def may_change_entry(viewer: User, entry) -> bool:
+    """Edit or delete: the owner only, and never once signed."""
+    return is_owner(viewer, entry.owner_id) and not entry.is_locked
+
+
+def may_download_evidence(viewer: User, evidence, *, entry, owner: User, led_team_ids) -> bool:
+    """An evidence file goes to whoever may view its entry (or its owner when unattached)."""
+    if entry is None:
+        return is_owner(viewer, evidence.owner_id)
+    return may_view_entry(viewer, entry, owner=owner, led_team_ids=led_team_ids)

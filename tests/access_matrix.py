@@ -71,3 +71,25 @@ EXPECTED_POST: dict[str, dict[str, int]] = {
 POST_DATA: dict[str, dict[str, str]] = {
     "main.set_language": {"lang": "en"},
 }
+
+# Values for URL arguments every area may use; areas add theirs through `arrange`.
+URL_ARGUMENTS: dict[str, object] = {"filename": "css/app.css", "token": "not-a-valid-token"}
+
+
+def area_modules() -> list:
+    """The row modules in tests/matrix/, imported."""
+    import importlib
+    import pkgutil
+
+    from tests import matrix
+
+    return [
+        importlib.import_module(f"tests.matrix.{info.name}")
+        for info in pkgutil.iter_modules(matrix.__path__)
+    ]
+
+
+for _module in area_modules():
+    EXPECTED_GET.update(getattr(_module, "GET", {}))
+    EXPECTED_POST.update(getattr(_module, "POST", {}))
+    POST_DATA.update(getattr(_module, "POST_DATA", {}))

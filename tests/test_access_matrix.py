@@ -25,22 +25,20 @@ def world(app, db):
         m.ADMIN: make_user(db, org, role=Role.ADMIN),
         m.OTHER_ORG: make_user(db, make_organisation(db), role=Role.HR),
     }
+    arguments = {**m.URL_ARGUMENTS, "person_id": users[m.WORKER].id}
+    for module in m.area_modules():
+        if hasattr(module, "arrange"):
+            arguments.update(module.arrange(db, users))
     clients = {m.ANON: app.test_client()}
     for principal, user in users.items():
         clients[principal] = app.test_client()
         response = login(clients[principal], user.email, PASSWORD)
         assert response.status_code == 302, f"log-in of {principal} failed"
-    return users, clients
+    return users, clients, arguments
 
 
-def _url(app, rule, users) -> str:
-    values = {}
-    for argument in rule.arguments:
-        values[argument] = {
-            "person_id": users[m.WORKER].id,
-            "filename": "css/app.css",
-            "token": "not-a-valid-token",
-        }[argument]
+def _url(app, rule, arguments) -> str:
+    values = {name: arguments[name] for name in rule.arguments}
     with app.test_request_context():
         from flask import url_for
 
@@ -60,10 +58,10 @@ def test_every_route_has_a_row_in_the_matrix(app):
 
 
 def _check(app, world, method: str, expected: dict) -> list[str]:
-    users, clients = world
+    _users, clients, arguments = world
     wrong = []
     for rule in app.url_map.iter_rules():
-        url = _url(app, rule, users)
+        url = _url(app, rule, arguments)
         for principal in m.PRINCIPALS:
             client = clients[principal]
             if method == "GET":
@@ -83,7 +81,7 @@ def _check(app, world, method: str, expected: dict) -> list[str]:
 
 
 def _relogin(app, world, principal: str) -> None:
-    users, clients = world
+    users, clients, _arguments = world
     if principal == m.ANON:
         clients[m.ANON] = app.test_client()
         return

@@ -1,12 +1,44 @@
 """SQLModel tables. Importing this package registers every table on the metadata."""
 
 from portfolio.models.base import UTCDateTime, utcnow
+from portfolio.models.development import (
+    CompetencyAssessment,
+    CompetencyRating,
+    DevelopmentGoal,
+    GoalEvidence,
+    GoalStatus,
+    Registration,
+    ThresholdOverride,
+)
+from portfolio.models.entry import (
+    Entry,
+    EntryKind,
+    EntryParticipant,
+    EntryStatus,
+    EntryTag,
+    EvidenceFile,
+    TagVocabulary,
+)
 from portfolio.models.mail import MailStatus, OutboxMessage
 from portfolio.models.org import Organisation, Role, Team, TeamLead, User
 from portfolio.models.security import AuditEvent, LoginThrottle, PasswordResetToken
 
 __all__ = [
     "AuditEvent",
+    "CompetencyAssessment",
+    "CompetencyRating",
+    "DevelopmentGoal",
+    "Entry",
+    "EntryKind",
+    "EntryParticipant",
+    "EntryStatus",
+    "EntryTag",
+    "EvidenceFile",
+    "GoalEvidence",
+    "GoalStatus",
+    "Registration",
+    "TagVocabulary",
+    "ThresholdOverride",
     "LoginThrottle",
     "MailStatus",
     "Organisation",

@@ -1,0 +1,56 @@
+"""Charts as matplotlib Figures (never pyplot), rendered to SVG and cached by content.
+
+A chart function takes plain values and returns a `Figure`; `cached_svg` renders it once per
+distinct input. The cache is per process and bounded.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+
+import matplotlib
+
+matplotlib.use("Agg")  # no display, no GUI toolkit, safe in a server
+from matplotlib.figure import Figure  # noqa: E402
+
+CACHE_SIZE = 256
+_cache: OrderedDict[str, str] = OrderedDict()
+_lock = threading.Lock()
+
+
+def figure_to_svg(figure: Figure) -> str:
+    """Render a figure to an SVG document (text)."""
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight")
+    return buffer.getvalue()
+
+
+def content_key(name: str, data: object) -> str:
+    """A stable hash of a chart's name and input data."""
+    payload = json.dumps([name, data], sort_keys=True, default=str)
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def cached_svg(name: str, data: object, build: Callable[[object], Figure]) -> tuple[str, str]:
+    """(key, svg) for `build(data)`, rendered only when this content was not seen before."""
+    key = content_key(name, data)
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return key, _cache[key]
+    svg = figure_to_svg(build(data))
+    with _lock:
+        _cache[key] = svg
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return key, svg
+
+
+def cache_info() -> int:
+    """How many charts are cached in this process."""
+    return len(_cache)

@@ -1,0 +1,15 @@
+"""The worker's portfolio: entries, evidence, registrations, dashboard, development, exports."""
+
+from flask import Blueprint
+
+bp = Blueprint("worker", __name__, url_prefix="/portfolio")
+
+# Each module registers its own routes on `bp`.
+from portfolio.worker import (  # noqa: E402, F401
+    dashboard,
+    development,
+    entries,
+    evidence,
+    exports,
+    registrations,
+)

@@ -1,0 +1,1 @@
+"""Worker area: entries views."""

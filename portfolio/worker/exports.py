@@ -1,0 +1,1 @@
+"""Worker area: exports views."""
