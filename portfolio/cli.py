@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 import competencies
 from portfolio import db, migrate
@@ -23,6 +24,7 @@ def init_app(app: Flask) -> None:
 
 
 @click.command("db-upgrade")
+@with_appcontext
 def db_upgrade() -> None:
     """Upgrade the database schema to the newest migration."""
     migrate.upgrade(current_app.config["DATABASE_URL"])
@@ -33,6 +35,7 @@ def db_upgrade() -> None:
 @click.option("--workers", default=12, show_default=True, help="Synthetic workers to add.")
 @click.option("--years", default=5, show_default=True, help="Years of history per worker.")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database has accounts.")
+@with_appcontext
 def demo_data(workers: int, years: int, if_empty: bool) -> None:
     """Create a demo organisation with one log-in per role and synthetic history."""
     from portfolio.services import demo
@@ -43,8 +46,11 @@ def demo_data(workers: int, years: int, if_empty: bool) -> None:
             demo.print_logins(click.echo)
             return
         started = time.perf_counter()
-        with click.progressbar(length=workers, label="Creating workers", file=sys.stderr) as bar:
-            demo.create(session, workers=workers, years=years, progress=bar.update)
+        total = workers + demo.DEMO_WORKER_COUNT
+        with click.progressbar(length=total, label="Creating history", file=sys.stderr) as bar:
+            demo.create(
+                session, workers=workers, years=years, today=date.today(), progress=bar.update
+            )
         elapsed = time.perf_counter() - started
     click.echo(f"Demo data created: {workers} synthetic workers in {elapsed:.1f} s.")
     demo.print_logins(click.echo)
@@ -63,12 +69,13 @@ def _read_json(path: Path, what: str) -> object:
 
 
 @click.command("norm-status")
-@click.option("--norm", "norm_id", required=True, help="Norm id, e.g. skj-jeugd-gezinsprofessional.")
 @click.option(
-    "--activities", "activities_file", required=True, type=click.Path(path_type=Path)
+    "--norm", "norm_id", required=True, help="Norm id, e.g. skj-jeugd-gezinsprofessional."
 )
+@click.option("--activities", "activities_file", required=True, type=click.Path(path_type=Path))
 @click.option("--as-of", "as_of", required=True, help="YYYY-MM-DD")
 @click.option("--thresholds", "thresholds_file", type=click.Path(path_type=Path), default=None)
+@with_appcontext
 def norm_status(
     norm_id: str, activities_file: Path, as_of: str, thresholds_file: Path | None
 ) -> None:
@@ -76,7 +83,9 @@ def norm_status(
     try:
         as_of_date = date.fromisoformat(as_of)
     except ValueError as exc:
-        raise click.BadParameter(f"{as_of!r} is not a date (YYYY-MM-DD)", param_hint="--as-of") from exc
+        raise click.BadParameter(
+            f"{as_of!r} is not a date (YYYY-MM-DD)", param_hint="--as-of"
+        ) from exc
     try:
         norm = competencies.load_norm(norm_id)
     except KeyError as exc:
@@ -103,6 +112,7 @@ def norm_status(
 @click.option("--organisation", "organisation_slug", required=True, help="Organisation slug.")
 @click.option("--team", "team_name", default=None, help="Team name within the organisation.")
 @click.password_option(help="12–128 characters; asked for when not given.")
+@with_appcontext
 def create_user(
     email: str, name: str, role: str, organisation_slug: str, team_name: str | None, password: str
 ) -> None:

@@ -42,7 +42,11 @@ def pytest_report_header(config) -> str:
 def pytest_terminal_summary(terminalreporter) -> None:
     terminalreporter.write_line(
         "This run used "
-        + ("PostgreSQL." if is_postgres() else "SQLite (set VAKBEKWAAM_TEST_POSTGRES for PostgreSQL).")
+        + (
+            "PostgreSQL."
+            if is_postgres()
+            else "SQLite (set VAKBEKWAAM_TEST_POSTGRES for PostgreSQL)."
+        )
     )
 
 

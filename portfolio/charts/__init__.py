@@ -16,7 +16,7 @@ from collections.abc import Callable
 import matplotlib
 
 matplotlib.use("Agg")  # no display, no GUI toolkit, safe in a server
-from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.figure import Figure
 
 CACHE_SIZE = 256
 _cache: OrderedDict[str, str] = OrderedDict()

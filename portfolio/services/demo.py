@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
+from datetime import date
 
 from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
 from portfolio.models import Organisation, Role, Team, TeamLead, User, utcnow
+from portfolio.services.demo_history import create_history
 from portfolio.services.passwords import hash_password
 
 DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - published demo log-in
@@ -26,6 +28,7 @@ DEMO_LOGINS = (
     ("beheer@demo.vakbekwaam.nl", "Fatima el Amrani", Role.ADMIN, None),
 )
 CHUNK = 1000
+DEMO_WORKER_COUNT = sum(1 for login in DEMO_LOGINS if login[2] is Role.WORKER)
 
 
 def has_accounts(db: Session) -> bool:
@@ -41,13 +44,27 @@ def print_logins(echo: Callable[[str], None]) -> None:
 
 
 def create(
-    db: Session, *, workers: int, years: int, progress: Callable[[int], None] = lambda n: None
+    db: Session,
+    *,
+    workers: int,
+    years: int,
+    today: date,
+    progress: Callable[[int], None] = lambda n: None,
 ) -> Organisation:
-    """Create (or extend) the demo organisation. Commits."""
+    """Create (or extend) the demo organisation with `years` of history per worker. Commits."""
     organisation = _organisation(db)
     teams = _teams(db, organisation)
-    _demo_logins(db, organisation, teams)
-    _synthetic_workers(db, organisation, list(teams.values()), workers, progress)
+    new_ids = _demo_logins(db, organisation, teams)
+    new_ids += _synthetic_workers(db, organisation, list(teams.values()), workers)
+    if years > 0:
+        create_history(
+            db,
+            organisation_id=organisation.id,
+            worker_ids=new_ids,
+            years=years,
+            today=today,
+            progress=progress,
+        )
     db.commit()
     return organisation
 
@@ -74,8 +91,10 @@ def _teams(db: Session, organisation: Organisation) -> dict[str, Team]:
     return existing
 
 
-def _demo_logins(db: Session, organisation: Organisation, teams: dict[str, Team]) -> None:
+def _demo_logins(db: Session, organisation: Organisation, teams: dict[str, Team]) -> list[int]:
+    """Create the missing demo log-ins; returns the ids of new workers."""
     password_hash = hash_password(DEMO_PASSWORD)
+    new_workers = []
     for email, name, role, team_name in DEMO_LOGINS:
         if db.scalars(select(User).where(User.email == email)).first():
             continue
@@ -93,18 +112,18 @@ def _demo_logins(db: Session, organisation: Organisation, teams: dict[str, Team]
         db.flush()
         if is_lead and team_name:
             db.add(TeamLead(team_id=teams[team_name].id, user_id=user.id))
+        if role is Role.WORKER:
+            new_workers.append(user.id)
     db.flush()
+    return new_workers
 
 
 def _synthetic_workers(
-    db: Session,
-    organisation: Organisation,
-    teams: list[Team],
-    count: int,
-    progress: Callable[[int], None],
-) -> None:
+    db: Session, organisation: Organisation, teams: list[Team], count: int
+) -> list[int]:
+    """Insert `count` synthetic workers set-based; returns their ids."""
     if count <= 0:
-        return
+        return []
     start = db.scalar(select(func.count()).select_from(User)) or 0
     # One hash for every synthetic account: they share a password, hashing 5,000 times is waste.
     password_hash = hash_password(DEMO_PASSWORD)
@@ -126,4 +145,10 @@ def _synthetic_workers(
             for i in range(offset, min(offset + CHUNK, count))
         ]
         db.execute(insert(User), rows)
-        progress(len(rows))
+    return list(
+        db.scalars(
+            select(User.id)
+            .where(User.email.like("%@synthetisch.vakbekwaam.nl"), User.id > 0)
+            .order_by(User.id)
+        )
+    )[-count:]

@@ -25,9 +25,7 @@ def list_people(db: Session, *, viewer: User, query: str, page: int, per_page: i
     statement = select(User).where(User.organisation_id == viewer.organisation_id)
     if query:
         pattern = f"%{query.strip().lower()}%"
-        statement = statement.where(
-            or_(User.email.like(pattern), User.name.ilike(pattern))
-        )
+        statement = statement.where(or_(User.email.like(pattern), User.name.ilike(pattern)))
     return paginate(db, statement.order_by(User.name, User.id), page=page, per_page=per_page)
 
 
@@ -57,7 +55,9 @@ def team_members(db: Session, *, supervisor: User) -> list[tuple[Team, list[User
     teams = db.scalars(
         select(Team)
         .join(TeamLead, TeamLead.team_id == Team.id)
-        .where(TeamLead.user_id == supervisor.id, Team.organisation_id == supervisor.organisation_id)
+        .where(
+            TeamLead.user_id == supervisor.id, Team.organisation_id == supervisor.organisation_id
+        )
         .order_by(Team.name)
     ).all()
     members = db.scalars(
