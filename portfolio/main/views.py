@@ -46,3 +46,10 @@ def set_language():
         db.session().add(user)
         db.session().commit()
     return redirect(safe_next(form.next.data, url_for("main.home")))
+
+
+@bp.route("/account")
+@access.authenticated
+def account():
+    """The user's own account: language, password, and a copy of all their data."""
+    return render_template("main/account.html")

@@ -1,0 +1,115 @@
+""" "Download my data" gives exactly the requesting worker's data, with the original files."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from portfolio.models import AuditEvent, Entry, EntryTag, EvidenceFile, Registration, Role
+from tests.conftest import login, post_form
+from tests.factories import PASSWORD, make_organisation, make_team, make_user
+
+PDF = b"%PDF-1.4\n% a tiny test certificate\n"
+
+
+def _entry(db, owner, title: str, **fields) -> Entry:
+    entry = Entry(
+        organisation_id=owner.organisation_id,
+        owner_id=owner.id,
+        kind=fields.pop("kind", "reflection"),
+        title=title,
+        occurred_on=date(2026, 3, 1),
+        hours=Decimal("1.5"),
+        catalogue_version="test",
+        **fields,
+    )
+    db.add(entry)
+    db.commit()
+    return entry
+
+
+def _download(client) -> zipfile.ZipFile:
+    with post_form(client, "/portfolio/my-data.zip", {}, token_from="/") as response:
+        assert response.status_code == 200
+        assert response.headers["Content-Disposition"].startswith("attachment;")
+        return zipfile.ZipFile(io.BytesIO(response.data))
+
+
+def test_the_archive_holds_exactly_my_data_and_my_files(app, client, db):
+    org = make_organisation(db)
+    team = make_team(db, org)
+    me = make_user(db, org, team=team)
+    other = make_user(db, org, team=team)
+    mine = _entry(db, me, "Mijn reflectie", body="mijn eigen tekst")
+    db.add(EntryTag(entry_id=mine.id, vocabulary="competency", code="WMO3"))
+    _entry(db, other, "Andermans reflectie", body="geheime tekst van een ander")
+    db.add(
+        Registration(
+            organisation_id=org.id,
+            owner_id=me.id,
+            norm_id="skj-jeugd-gezinsprofessional",
+            registered_on=date(2024, 1, 1),
+        )
+    )  # noqa: E501
+    db.add(
+        EvidenceFile(
+            organisation_id=org.id,
+            owner_id=me.id,
+            entry_id=mine.id,
+            filename="../certificaat 1.pdf",
+            content_type="application/pdf",
+            size=len(PDF),
+            sha256="x",
+            data=PDF,
+        )
+    )  # noqa: E501
+    db.add(
+        EvidenceFile(
+            organisation_id=org.id,
+            owner_id=other.id,
+            filename="ander.pdf",
+            content_type="application/pdf",
+            size=3,
+            sha256="y",
+            data=b"%PD",
+        )
+    )  # noqa: E501
+    db.commit()
+
+    login(client, me.email, PASSWORD)
+    archive = _download(client)
+    data = json.loads(archive.read("vakbekwaam.json"))
+
+    assert [e["title"] for e in data["entries"]] == ["Mijn reflectie"]
+    assert data["entry_tags"] == [{"entry_id": mine.id, "vocabulary": "competency", "code": "WMO3"}]
+    assert len(data["registrations"]) == 1
+    assert data["profile"]["email"] == me.email
+    assert "password_hash" not in data["profile"] and "session_token" not in data["profile"]
+    raw = archive.read("vakbekwaam.json").decode()
+    assert "geheime tekst" not in raw and "Andermans" not in raw
+    (meta,) = data["evidence_files"]
+    assert meta["archive_path"] == f"evidence/{meta['id']}-certificaat_1.pdf"
+    assert archive.read(meta["archive_path"]) == PDF
+    assert sorted(archive.namelist()) == sorted(["vakbekwaam.json", meta["archive_path"]])
+
+
+def test_the_download_is_audited_without_content(app, client, db):
+    org = make_organisation(db)
+    me = make_user(db, org, role=Role.WORKER)
+    _entry(db, me, "Titel", body="vertrouwelijke inhoud")
+    login(client, me.email, PASSWORD)
+    _download(client)
+    event = db.scalars(select(AuditEvent).where(AuditEvent.action == "export_my_data")).one()
+    assert event.actor_id == me.id and event.subject_user_id == me.id
+    assert "vertrouwelijke" not in (event.detail or "")
+
+
+def test_the_download_needs_a_csrf_token(app, client, db):
+    me = make_user(db, make_organisation(db))
+    login(client, me.email, PASSWORD)
+    assert client.post("/portfolio/my-data.zip").status_code == 400
