@@ -55,7 +55,7 @@ def test_the_archive_holds_exactly_my_data_and_my_files(app, client, db):
             norm_id="skj-jeugd-gezinsprofessional",
             registered_on=date(2024, 1, 1),
         )
-    )  # noqa: E501
+    )
     db.add(
         EvidenceFile(
             organisation_id=org.id,
@@ -67,7 +67,7 @@ def test_the_archive_holds_exactly_my_data_and_my_files(app, client, db):
             sha256="x",
             data=PDF,
         )
-    )  # noqa: E501
+    )
     db.add(
         EvidenceFile(
             organisation_id=org.id,
@@ -78,7 +78,7 @@ def test_the_archive_holds_exactly_my_data_and_my_files(app, client, db):
             sha256="y",
             data=b"%PD",
         )
-    )  # noqa: E501
+    )
     db.commit()
 
     login(client, me.email, PASSWORD)
