@@ -1,0 +1,259 @@
+"""Where a worker stands against a norm on a given date (NORMS.md, "What the rule model must
+express": per category earned / required / capped surplus, met or not, total, work hours and a
+forecast). Pure: every input, including `as_of`, is a parameter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from competencies.activities import Activity
+from competencies.forecast import CENT, Forecast, Requirement
+from competencies.forecast import forecast as project
+from competencies.norms import Category, Norm
+from competencies.period import Period, registration_period
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class CategoryStatus:
+    """Points in one category: earned (before the cap), counted (after it), and whether met."""
+
+    id: str
+    title: str
+    earned: Decimal
+    counted: Decimal
+    required: Decimal | None
+    met: bool | None
+    unconfirmed: bool
+    refs: tuple[Any, ...] = ()
+    cap: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class TotalStatus:
+    """The sum over the categories against the norm's total minimum."""
+
+    earned: Decimal
+    counted: Decimal
+    required: Decimal | None
+    met: bool | None
+    unconfirmed: bool
+
+
+@dataclass(frozen=True)
+class WorkHoursStatus:
+    """Work hours inside the period up to `as_of`, against the norm's minimum."""
+
+    earned: Decimal
+    required: Decimal | None
+    met: bool | None
+    unconfirmed: bool
+    refs: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class NormStatus:
+    """The status of one norm on `as_of`."""
+
+    norm: str
+    title: str
+    verified: bool
+    as_of: date
+    period: Period
+    categories: tuple[CategoryStatus, ...]
+    total: TotalStatus | None
+    work_hours: WorkHoursStatus | None
+    met: bool | None
+    forecast: Forecast
+
+    def category(self, category_id: str) -> CategoryStatus:
+        """The status of one category; raise KeyError for an unknown id."""
+        for category in self.categories:
+            if category.id == category_id:
+                return category
+        raise KeyError(f"no category {category_id!r} in norm {self.norm!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: dates as ISO strings, numbers as int when whole, else 2-decimal floats."""
+        total = self.total
+        work = self.work_hours
+        return {
+            "norm": self.norm,
+            "verified": self.verified,
+            "period": {
+                "start": self.period.start.isoformat(),
+                "end": self.period.end.isoformat(),
+                "deadline": self.period.deadline.isoformat(),
+            },
+            "categories": [
+                {
+                    "id": c.id,
+                    "earned": json_number(c.earned),
+                    "counted": json_number(c.counted),
+                    "required": json_number(c.required),
+                    "met": c.met,
+                }
+                for c in self.categories
+            ],
+            "total": None
+            if total is None
+            else {
+                "earned": json_number(total.earned),
+                "counted": json_number(total.counted),
+                "required": json_number(total.required),
+                "met": total.met,
+            },
+            "work_hours": None
+            if work is None
+            else {
+                "earned": json_number(work.earned),
+                "required": json_number(work.required),
+                "met": work.met,
+            },
+            "met": self.met,
+            "forecast": {
+                "met_on": self.forecast.met_on.isoformat() if self.forecast.met_on else None,
+                "on_track": self.forecast.on_track,
+            },
+        }
+
+
+def json_number(value: Decimal | None) -> int | float | None:
+    """A Decimal as a JSON number: int when whole, else a float rounded to 2 decimals."""
+    if value is None:
+        return None
+    rounded = value.quantize(CENT, ROUND_HALF_UP)
+    return int(rounded) if rounded == rounded.to_integral_value() else float(rounded)
+
+
+def _met(value: Decimal, required: Decimal | None, has_requirement: bool) -> bool | None:
+    """True without a requirement; None when required but unset; else value >= required."""
+    if not has_requirement:
+        return True
+    if required is None:
+        return None
+    return value >= required
+
+
+def _category_status(norm: Norm, category: Category, activities: list[Activity]) -> CategoryStatus:
+    """Sum net hours × points per hour; skip sessions shorter than the category minimum."""
+    counted_activities = [
+        a
+        for a in activities
+        if category.min_session_hours is None or a.hours >= category.min_session_hours
+    ]
+    earned = sum((a.hours * norm.points_per_hour for a in counted_activities), ZERO)
+    counted = min(earned, category.max) if category.max is not None else earned
+    return CategoryStatus(
+        id=category.id,
+        title=category.title,
+        earned=earned,
+        counted=counted,
+        required=category.min,
+        met=_met(counted, category.min, category.has_min),
+        unconfirmed=category.is_unconfirmed,
+        refs=tuple(a.ref for a in counted_activities),
+        cap=category.max,
+    )
+
+
+def _total_status(norm: Norm, categories: tuple[CategoryStatus, ...]) -> TotalStatus:
+    """Total of the counted points; with an unconfirmed cap, decide only when bounds agree."""
+    earned = sum((c.earned for c in categories), ZERO)
+    counted = sum((c.counted for c in categories), ZERO)
+    met = _met(counted, norm.total_min, norm.has_total)
+    uncapped = {c.id for c in norm.categories if c.max_unconfirmed}
+    if met is not None and uncapped and norm.total_min is not None:
+        # An unknown cap could cut the uncapped categories to anything between 0 and earned.
+        lower = sum((c.counted for c in categories if c.id not in uncapped), ZERO)
+        if lower < norm.total_min <= counted:
+            met = None
+    return TotalStatus(earned, counted, norm.total_min, met, norm.total_unconfirmed)
+
+
+def work_hours_earned(work: Iterable[Activity], period: Period, as_of: date) -> Decimal:
+    """Σ hours_per_week × days worked ÷ 7, days clipped to the period and `as_of` (inclusive)."""
+    hour_days = ZERO
+    for activity in work:
+        if activity.start is None or not activity.hours_per_week:
+            continue
+        first = max(activity.start, period.start)
+        last = min(activity.end or period.last_day, period.last_day, as_of)
+        if last >= first:
+            hour_days += activity.hours_per_week * ((last - first).days + 1)
+    return hour_days / 7
+
+
+def _combine(values: Iterable[bool | None]) -> bool | None:
+    """False if any is False; else None if any is None; else True."""
+    values = list(values)
+    if False in values:
+        return False
+    return None if None in values else True
+
+
+def norm_status(
+    norm: Norm, registered_on: date, activities: Iterable[Activity], as_of: date
+) -> NormStatus:
+    """Status of `norm` for a worker (re)registered on `registered_on`, as of `as_of`.
+
+    Only activities inside the period (NORMS.md: "only activities inside the period count")
+    and not after `as_of` count; 1 net hour = `norm.points_per_hour` points.
+    """
+    period = registration_period(registered_on, norm.period_years)
+    activities = tuple(activities)
+    by_category: dict[str, list[Activity]] = {c.id: [] for c in norm.categories}
+    for activity in activities:
+        if activity.kind == "work" or activity.date is None:
+            continue
+        if not period.contains(activity.date) or activity.date > as_of:
+            continue
+        category = norm.category_for(activity)
+        if category is not None:
+            by_category[category.id].append(activity)
+    categories = tuple(_category_status(norm, c, by_category[c.id]) for c in norm.categories)
+
+    total = _total_status(norm, categories) if norm.has_total else None
+    work_hours = None
+    if norm.has_work_hours:
+        work = [a for a in activities if a.kind == "work"]
+        earned = work_hours_earned(work, period, as_of)
+        work_hours = WorkHoursStatus(
+            earned=earned,
+            required=norm.work_hours_min,
+            met=_met(earned, norm.work_hours_min, True),
+            unconfirmed=norm.work_hours_unconfirmed,
+            refs=tuple(a.ref for a in work if work_hours_earned([a], period, as_of) > 0),
+        )
+
+    requirements = [
+        Requirement(c.id, c.counted, c.required, c.cap)
+        for c in categories
+        if c.required is not None
+    ]
+    if total is not None and total.required is not None:
+        requirements.append(Requirement("total", total.counted, total.required))
+    if work_hours is not None and work_hours.required is not None:
+        requirements.append(Requirement("work_hours", work_hours.earned, work_hours.required))
+    met = _combine(
+        [c.met for c in categories]
+        + ([total.met] if total else [])
+        + ([work_hours.met] if work_hours else [])
+    )
+    return NormStatus(
+        norm=norm.id,
+        title=norm.title,
+        verified=norm.verified,
+        as_of=as_of,
+        period=period,
+        categories=categories,
+        total=total,
+        work_hours=work_hours,
+        met=met,
+        forecast=project(tuple(requirements), period, as_of, unconfirmed=norm.has_unconfirmed),
+    )
