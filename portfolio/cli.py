@@ -19,7 +19,7 @@ from portfolio.models import Role
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (db_upgrade, demo_data, norm_status, create_user):
+    for command in (db_upgrade, demo_data, norm_status, create_user, scheduler, sweep):
         app.cli.add_command(command)
 
 
@@ -133,3 +133,42 @@ def create_user(
         except ValueError as exc:
             raise click.ClickException(str(exc)) from exc
     click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@click.command("scheduler")
+@with_appcontext
+def scheduler() -> None:
+    """Run the scheduler (reminders and mail delivery). Run exactly one, beside the web app."""
+    from portfolio.scheduler import build_scheduler
+
+    app = current_app._get_current_object()
+    click.echo("Scheduler started (Europe/Amsterdam): reminder-sweep daily 07:00, outbox 1 min.")
+    build_scheduler(app).start()
+
+
+@click.command("sweep")
+@click.option(
+    "--now", "now_text", default=None, help="ISO date-time to sweep at (tests, catch-up)."
+)
+@with_appcontext
+def sweep(now_text: str | None) -> None:
+    """Run the reminder sweep and the mail delivery once, now."""
+    from datetime import datetime
+
+    from portfolio.scheduler import run_outbox_delivery, run_reminder_sweep
+
+    now = None
+    if now_text:
+        try:
+            now = datetime.fromisoformat(now_text)
+        except ValueError as exc:
+            raise click.BadParameter(f"{now_text!r} is not an ISO date-time") from exc
+        if now.tzinfo is None:
+            raise click.BadParameter("give a time zone, e.g. 2026-11-23T07:00+01:00")
+    app = current_app._get_current_object()
+    result = run_reminder_sweep(app, now)
+    delivered = run_outbox_delivery(app, now)
+    click.echo(
+        f"Reminders sent: {result.sent}, superseded: {result.superseded}, "
+        f"obsolete: {result.obsolete}; mails delivered: {delivered}."
+    )

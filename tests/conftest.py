@@ -23,6 +23,8 @@ import portfolio.models  # noqa: F401  (registers the tables)
 from portfolio import create_app, migrate
 from portfolio.config import normalise_database_url
 
+pytest_plugins = ["tests.smtp"]
+
 POSTGRES_SERVER = os.environ.get("VAKBEKWAAM_TEST_POSTGRES", "").strip()
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
 

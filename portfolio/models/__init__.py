@@ -21,10 +21,18 @@ from portfolio.models.entry import (
 )
 from portfolio.models.mail import MailStatus, OutboxMessage
 from portfolio.models.org import Organisation, Role, Team, TeamLead, User
+from portfolio.models.reminder import (
+    CalendarFeed,
+    Notification,
+    NotificationPreference,
+    OrganisationSettings,
+    Reminder,
+)
 from portfolio.models.security import AuditEvent, LoginThrottle, PasswordResetToken
 
 __all__ = [
     "AuditEvent",
+    "CalendarFeed",
     "CompetencyAssessment",
     "CompetencyRating",
     "DevelopmentGoal",
@@ -38,10 +46,14 @@ __all__ = [
     "GoalStatus",
     "LoginThrottle",
     "MailStatus",
+    "Notification",
+    "NotificationPreference",
     "Organisation",
+    "OrganisationSettings",
     "OutboxMessage",
     "PasswordResetToken",
     "Registration",
+    "Reminder",
     "Role",
     "TagVocabulary",
     "Team",

@@ -1,0 +1,98 @@
+"""In-app notifications, with an e-mail through the outbox when the user wants one."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import render_template
+from flask_babel import force_locale
+from sqlalchemy import func, select, update
+from sqlmodel import Session
+
+from portfolio.models import Notification, NotificationPreference, User
+from portfolio.pagination import Page, paginate
+from portfolio.services import mail
+
+
+def wants_email(db: Session, *, user_id: int, kind: str) -> bool:
+    """The user's choice for this kind; e-mail unless they switched it off."""
+    preference = db.get(NotificationPreference, (user_id, kind))
+    return True if preference is None else preference.by_email
+
+
+def notify(
+    db: Session,
+    *,
+    user: User,
+    kind: str,
+    title_and_body,
+    link: str | None,
+    base_url: str,
+) -> Notification:
+    """Add a notification (and queue its e-mail) in the user's language. Caller commits.
+
+    `title_and_body` is called inside the user's locale and returns (title, body), so both the
+    in-app text and the mail are in the recipient's language.
+    """
+    with force_locale(user.locale):
+        title, body = title_and_body()
+        notification = Notification(
+            organisation_id=user.organisation_id,
+            user_id=user.id,
+            kind=kind,
+            title=str(title),
+            body=str(body),
+            link=link,
+        )
+        db.add(notification)
+        if user.is_active and wants_email(db, user_id=user.id, kind=kind):
+            context = {"user": user, "title": title, "body": body, "link": link, "base": base_url}
+            mail.queue_mail(
+                db,
+                to=user.email,
+                subject=str(title),
+                text=render_template("mail/notification.txt", **context),
+                html=render_template("mail/notification.html", **context),
+                organisation_id=user.organisation_id,
+            )
+    return notification
+
+
+def unread_count(db: Session, *, user_id: int) -> int:
+    """How many notifications the user has not read."""
+    return db.scalar(
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+    )
+
+
+def page_for(db: Session, *, user_id: int, page: int, per_page: int) -> Page:
+    """The user's notifications, newest first."""
+    statement = (
+        select(Notification)
+        .where(Notification.user_id == user_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+    return paginate(db, statement, page=page, per_page=per_page)
+
+
+def mark_all_read(db: Session, *, user_id: int, now: datetime) -> None:
+    """Mark every unread notification of the user as read. Commits."""
+    db.execute(
+        update(Notification)
+        .where(Notification.user_id == user_id, Notification.read_at.is_(None))
+        .values(read_at=now)
+    )
+    db.commit()
+
+
+def set_email_preferences(db: Session, *, user_id: int, by_kind: dict[str, bool]) -> None:
+    """Store which kinds also come by e-mail. Commits."""
+    for kind, by_email in by_kind.items():
+        preference = db.get(NotificationPreference, (user_id, kind))
+        if preference is None:
+            db.add(NotificationPreference(user_id=user_id, kind=kind, by_email=by_email))
+        else:
+            preference.by_email = by_email
+    db.commit()

@@ -1,0 +1,148 @@
+"""Which reminders are due: set-based selection, written as rows unique per subject and date.
+
+Only reminders that fell due in the last LOOKBACK_DAYS are created, so a scheduler that was
+down catches up without a flood, and a new registration does not get every past reminder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlmodel import Session
+
+import competencies
+from competencies.reminders import (
+    DEFAULT_OFFSETS,
+    deadline_reminder_dates,
+    parse_offset,
+    vog_is_due,
+)
+from portfolio.models import (
+    DevelopmentGoal,
+    GoalStatus,
+    OrganisationSettings,
+    Registration,
+    Reminder,
+    User,
+)
+
+LOOKBACK_DAYS = 45
+DEADLINE = "registration_deadline"
+VOG = "vog"
+GOAL_DUE = "goal_due"
+
+
+def organisation_offsets(db: Session) -> dict[int, tuple[str, ...]]:
+    """Each organisation's own reminder offsets (organisations without use the default)."""
+    rows = db.execute(
+        select(OrganisationSettings.organisation_id, OrganisationSettings.reminder_offsets)
+    ).all()
+    return {org_id: tuple(offsets) for org_id, offsets in rows if offsets}
+
+
+def _offset_days(offset: str) -> tuple[int, int]:
+    amount, unit = parse_offset(offset)
+    per = {"d": (1, 1), "w": (7, 7), "m": (28, 31)}[unit]
+    return amount * per[0], amount * per[1]
+
+
+def _years_before(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year - years, day=28)
+
+
+def _registered_on_windows(today: date, offsets: Iterable[str], years: set[int]):
+    """Broad registered_on ranges that can have a reminder due now (checked exactly later)."""
+    for offset in set(offsets):
+        shortest, longest = _offset_days(offset)
+        for period in years:
+            low = _years_before(today - timedelta(days=LOOKBACK_DAYS) + timedelta(shortest), period)
+            high = _years_before(today + timedelta(longest), period)
+            yield low - timedelta(days=3), high + timedelta(days=3)
+
+
+def due_registration_reminders(db: Session, *, today: date) -> list[dict]:
+    """Deadline and VOG reminders due in the lookback window, as rows to insert."""
+    per_org = organisation_offsets(db)
+    all_offsets = set(DEFAULT_OFFSETS).union(*per_org.values()) if per_org else DEFAULT_OFFSETS
+    norms = {norm.id: norm for norm in competencies.all_norms()}
+    years = {norm.period_years for norm in norms.values()}
+    windows = list(_registered_on_windows(today, all_offsets, years))
+    # The VOG reminder applies in the last three months before the deadline.
+    windows += [
+        (_years_before(today, y) - timedelta(days=3), _years_before(today, y) + timedelta(days=96))
+        for y in years
+    ]
+    statement = (
+        select(Registration)
+        .join(User, User.id == Registration.owner_id)
+        .where(User.is_active.is_(True))
+        .where(or_(*(Registration.registered_on.between(low, high) for low, high in windows)))
+    )
+    rows = []
+    window_start = today - timedelta(days=LOOKBACK_DAYS)
+    for registration in db.scalars(statement):
+        norm = norms.get(registration.norm_id)
+        if norm is None:
+            continue
+        deadline = competencies.registration_period(
+            registration.registered_on, norm.period_years
+        ).deadline
+        offsets = per_org.get(registration.organisation_id, DEFAULT_OFFSETS)
+        base = {
+            "organisation_id": registration.organisation_id,
+            "user_id": registration.owner_id,
+            "subject_type": "registration",
+            "subject_id": registration.id,
+        }
+        for due in deadline_reminder_dates(deadline, offsets):
+            if window_start < due <= today:
+                rows.append({**base, "kind": DEADLINE, "due_on": due})
+        if registration.norm_id.startswith("registerplein") and vog_is_due(
+            deadline, registration.vog_issued_on, today
+        ):
+            # At most one VOG reminder a month per registration.
+            rows.append({**base, "kind": VOG, "due_on": today.replace(day=1)})
+    return rows
+
+
+def due_goal_reminders(db: Session, *, today: date) -> list[dict]:
+    """Open development goals whose due date came in the lookback window."""
+    goals = db.execute(
+        select(DevelopmentGoal.id, DevelopmentGoal.owner_id, DevelopmentGoal.organisation_id,
+               DevelopmentGoal.due_on)
+        .where(DevelopmentGoal.status.in_([GoalStatus.OPEN.value, GoalStatus.IN_PROGRESS.value]))
+        .where(DevelopmentGoal.due_on > today - timedelta(days=LOOKBACK_DAYS))
+        .where(DevelopmentGoal.due_on <= today)
+    ).all()  # fmt: skip
+    return [
+        {"organisation_id": org_id, "user_id": owner_id, "subject_type": "goal",
+         "subject_id": goal_id, "kind": GOAL_DUE, "due_on": due_on}
+        for goal_id, owner_id, org_id, due_on in goals
+    ]  # fmt: skip
+
+
+def insert_reminders(db: Session, rows: list[dict]) -> None:
+    """Insert reminder rows, ignoring those that exist already (unique key). Caller commits."""
+    if not rows:
+        return
+    dialect = db.get_bind().dialect.name
+    insert = pg_insert if dialect == "postgresql" else sqlite_insert
+    for start in range(0, len(rows), 2000):
+        db.execute(insert(Reminder).values(rows[start : start + 2000]).on_conflict_do_nothing())
+
+
+def plan(db: Session, *, today: date, extra: Iterable[list[dict]] = ()) -> int:
+    """Create every reminder row that is due; returns how many candidates were found. Commits."""
+    rows = due_registration_reminders(db, today=today) + due_goal_reminders(db, today=today)
+    for more in extra:
+        rows += more
+    insert_reminders(db, rows)
+    db.commit()
+    return len(rows)
