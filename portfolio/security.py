@@ -17,8 +17,16 @@ CSP = (
 )
 
 
+# Environments where cookies may travel over plain HTTP (the same set `config.check` allows).
+NON_PRODUCTION_ENVS = frozenset({"development", "test"})
+
+
 def init_app(app: Flask) -> None:
     """Register the hooks; order matters: expire sessions before checking access."""
+    if app.config["ENV_NAME"] not in NON_PRODUCTION_ENVS:
+        # The defaults follow VAKBEKWAAM_ENV only; an ENV_NAME given to create_app must not
+        # leave cookies without Secure outside development.
+        app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
     app.before_request(expire_session)
     app.before_request(access.enforce_route_rule)
     app.after_request(set_security_headers)

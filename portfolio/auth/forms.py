@@ -29,9 +29,7 @@ class LoginForm(FlaskForm):
 class ResetRequestForm(FlaskForm):
     """Ask for a reset link by e-mail."""
 
-    email = EmailField(
-        _l("E-mail address"), validators=[InputRequired(), Email(), Length(max=254)]
-    )
+    email = EmailField(_l("E-mail address"), validators=[InputRequired(), Email(), Length(max=254)])
 
 
 class ResetPasswordForm(FlaskForm):

@@ -93,10 +93,16 @@ def end_all_sessions(db: Session, *, user: User) -> None:
 
 
 def change_password(db: Session, *, user: User, new_password: str, now: datetime) -> None:
-    """Set a new password and end every other session. Commits."""
+    """Set a new password, end every other session and void open reset links. Commits."""
     user.password_hash = hash_password(new_password)
     user.password_changed_at = now
     user.session_token = new_session_token()
+    # A reset link mailed before the change must not set the password again afterwards.
+    db.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+    )
     audit.record(db, actor=user, action="password_changed", subject_user_id=user.id)
     db.add(user)
     db.commit()
