@@ -40,8 +40,9 @@ def _register_blueprints(app: Flask) -> None:
     from portfolio.auth import bp as auth_bp
     from portfolio.hr import bp as hr_bp
     from portfolio.main import bp as main_bp
+    from portfolio.notifications import bp as notifications_bp
     from portfolio.supervisor import bp as supervisor_bp
     from portfolio.worker import bp as worker_bp
 
-    for blueprint in (main_bp, auth_bp, worker_bp, supervisor_bp, hr_bp, admin_bp):
+    for blueprint in (main_bp, auth_bp, notifications_bp, worker_bp, supervisor_bp, hr_bp, admin_bp):
         app.register_blueprint(blueprint)

@@ -59,9 +59,22 @@ def init_app(app: Flask) -> None:
         role_label=lambda role: ROLE_LABELS.get(role, role),
     )
     app.jinja_env.filters["number"] = number
+    app.context_processor(_unread_notifications)
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "short")
     for code in ERRORS:
         app.register_error_handler(code, _error_page)
+
+
+def _unread_notifications() -> dict:
+    """The unread count for the header (one query, logged-in pages only)."""
+    from flask_login import current_user
+
+    from portfolio import db
+    from portfolio.services.notifications import unread_count
+
+    if not current_user or not current_user.is_authenticated:
+        return {"unread_notifications": 0}
+    return {"unread_notifications": unread_count(db.session(), user_id=current_user.id)}
 
 
 def _error_page(error):

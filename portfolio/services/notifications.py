@@ -6,12 +6,40 @@ from datetime import datetime
 
 from flask import render_template
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from portfolio.models import Notification, NotificationPreference, User
 from portfolio.pagination import Page, paginate
 from portfolio.services import mail
+
+
+# Every kind of notification a user can receive; each can also come by e-mail.
+KIND_LABELS = {
+    "registration_deadline": _l("Registration deadline coming up"),
+    "vog": _l("Certificate of conduct (VOG) needs renewing"),
+    "goal_due": _l("A development goal is due"),
+    "behind_pace": _l("Behind pace for the norm"),
+    "submitted": _l("An entry was submitted for sign-off"),
+    "signed": _l("Your entry was signed off"),
+    "returned": _l("Your entry was returned"),
+    "attendance": _l("Please confirm your attendance"),
+    "feedback_requested": _l("Feedback was requested from you"),
+    "feedback_received": _l("Feedback arrived"),
+}
+
+
+def email_preferences(db: Session, *, user_id: int) -> dict[str, bool]:
+    """{kind: also by e-mail} for every kind, in one query."""
+    chosen = dict(
+        db.execute(
+            select(NotificationPreference.kind, NotificationPreference.by_email).where(
+                NotificationPreference.user_id == user_id
+            )
+        ).all()
+    )
+    return {kind: chosen.get(kind, True) for kind in KIND_LABELS}
 
 
 def wants_email(db: Session, *, user_id: int, kind: str) -> bool:
