@@ -18,8 +18,14 @@ SWEEP_AT = datetime(2027, 1, 28, 6, tzinfo=UTC)  # the 1-month reminder of a 202
 
 def _worker_with_registration(db, **user_fields):
     worker = make_user(db, make_organisation(db), **user_fields)
-    db.add(Registration(organisation_id=worker.organisation_id, owner_id=worker.id,
-                        norm_id="skj-jeugd-gezinsprofessional", registered_on=date(2022, 3, 1)))  # fmt: skip
+    db.add(
+        Registration(
+            organisation_id=worker.organisation_id,
+            owner_id=worker.id,
+            norm_id="skj-jeugd-gezinsprofessional",
+            registered_on=date(2022, 3, 1),
+        )
+    )
     db.commit()
     return worker
 
@@ -65,7 +71,7 @@ def test_calendar_feed_is_private_parses_and_can_be_revoked(app, client, db):
     events = {
         str(e["summary"]): e.decoded("dtstart")
         for e in Calendar.from_ical(feed.data).walk("VEVENT")
-    }  # noqa: E501
+    }
     assert date(2027, 2, 28) in events.values()  # submission deadline
     assert date(2027, 3, 1) in events.values()  # end of the period
     assert any("Netwerk versterken" in summary for summary in events)
