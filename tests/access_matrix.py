@@ -50,6 +50,8 @@ EXPECTED_GET: dict[str, dict[str, int]] = {
         {SUPERVISOR: 200, OTHER_SUPERVISOR: 404, HR: 200, ADMIN: 200, OTHER_ORG: 404}
     ),
     "admin.audit": only({ADMIN: 200}),
+    "admin.settings": only({ADMIN: 200}),
+    "admin.outbox": only({ADMIN: 200}),
 }
 
 # POST requests with a valid CSRF token and the form data in POST_DATA.
@@ -68,6 +70,8 @@ EXPECTED_POST: dict[str, dict[str, int]] = {
     "hr.people_list": everyone(405, anonymous=405),
     "hr.person": everyone(405, anonymous=405),
     "admin.audit": everyone(405, anonymous=405),
+    "admin.settings": only({ADMIN: 200}),
+    "admin.outbox": everyone(405, anonymous=405),
 }
 
 POST_DATA: dict[str, dict[str, str]] = {

@@ -100,3 +100,14 @@ def deliver_due(db: Session, *, settings: Mapping, now: datetime, limit: int = 2
         .limit(limit)
     ).all()
     return sum(deliver(db, message, settings=settings, now=now) for message in due)
+
+
+def outbox_page(db: Session, *, organisation_id: int, status: str | None, page: int, per_page: int):
+    """The organisation's mail, newest first, optionally of one status (admins)."""
+    from portfolio.pagination import paginate
+
+    statement = select(OutboxMessage).where(OutboxMessage.organisation_id == organisation_id)
+    if status:
+        statement = statement.where(OutboxMessage.status == status)
+    statement = statement.order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc())
+    return paginate(db, statement, page=page, per_page=per_page)

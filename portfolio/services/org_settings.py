@@ -1,0 +1,50 @@
+"""An organisation's settings: reminder offsets and the sign-off digest threshold."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlmodel import Session
+
+from competencies.reminders import DEFAULT_OFFSETS, parse_offset
+from portfolio.models import OrganisationSettings, User
+from portfolio.services import audit
+
+DEFAULT_DIGEST_DAYS = 7
+
+
+def parse_offsets(text: str) -> list[str]:
+    """'12m, 6m, 1w' → ['12m', '6m', '1w']; raises ValueError naming the bad part."""
+    parts = [part.strip().lower() for part in text.replace(";", ",").split(",") if part.strip()]
+    if not parts:
+        raise ValueError("give at least one offset, such as 3m")
+    for part in parts:
+        parse_offset(part)
+    return list(dict.fromkeys(parts))
+
+
+def current(db: Session, *, organisation_id: int) -> tuple[list[str], int]:
+    """(reminder offsets, digest days) in force for the organisation."""
+    settings = db.get(OrganisationSettings, organisation_id)
+    offsets = list((settings and settings.reminder_offsets) or DEFAULT_OFFSETS)
+    days = (settings and settings.signoff_digest_days) or DEFAULT_DIGEST_DAYS
+    return offsets, days
+
+
+def save(db: Session, *, admin: User, offsets: list[str], digest_days: int, now: datetime) -> None:
+    """Store the settings with who changed them and when. Commits."""
+    settings = db.get(OrganisationSettings, admin.organisation_id) or OrganisationSettings(
+        organisation_id=admin.organisation_id
+    )
+    settings.reminder_offsets = offsets
+    settings.signoff_digest_days = digest_days
+    settings.updated_at = now
+    settings.updated_by_id = admin.id
+    db.add(settings)
+    audit.record(
+        db,
+        actor=admin,
+        action="settings_changed",
+        detail=f"reminder_offsets={','.join(offsets)} digest_days={digest_days}",
+    )
+    db.commit()
