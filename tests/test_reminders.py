@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import event, func, select
@@ -219,3 +219,28 @@ def test_a_supervisor_is_not_sent_registration_reminders_of_others(mail_app, db)
     _registered(db, worker, date(2022, 3, 1))
     run_reminder_sweep(mail_app, at(date(2027, 1, 28)))
     assert set(db.scalars(select(Notification.user_id))) == {worker.id}
+
+
+def test_supervisors_get_a_weekly_digest_of_entries_waiting_too_long(mail_app, db):
+    from decimal import Decimal
+
+    from portfolio.models import Entry
+
+    org = make_organisation(db)
+    team = make_team(db, org)
+    worker = make_user(db, org, team=team)
+    lead = make_user(db, org, role=Role.SUPERVISOR, leads=team)
+    make_user(db, org, role=Role.SUPERVISOR, leads=make_team(db, org))  # nothing waiting
+    monday = datetime(2026, 11, 23, 9, tzinfo=UTC)
+    for days_ago in (10, 9, 2):
+        db.add(Entry(organisation_id=org.id, owner_id=worker.id, kind="peer_review",
+                     title="Intervisie", occurred_on=date(2026, 11, 1), hours=Decimal(2),
+                     status="submitted", catalogue_version="t",
+                     updated_at=monday - timedelta(days=days_ago)))  # fmt: skip
+    db.commit()
+    result = run_reminder_sweep(mail_app, at(date(2026, 11, 23)))  # a Monday
+    assert result.sent == 1
+    notification = db.scalars(select(Notification)).one()
+    assert notification.user_id == lead.id and "2" in notification.title
+    # Later that week nothing new: one digest a week.
+    assert run_reminder_sweep(mail_app, at(date(2026, 11, 26))).sent == 0

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from sqlmodel import Session
 
@@ -38,7 +38,28 @@ def build(db: Session, *, reminder: Reminder, today: date) -> Message | None:
         return _registration(db, reminder, today)
     if reminder.subject_type == "goal":
         return _goal(db, reminder)
+    if reminder.subject_type == "team":
+        return _digest(db, reminder, today)
     return None
+
+
+def _digest(db: Session, reminder: Reminder, today: date) -> Message | None:
+    waiting = planning.waiting_for_signoff(db, today=today).get(reminder.user_id)
+    if waiting is None:
+        return None
+    count = waiting[1]
+
+    def digest_texts():
+        return (
+            ngettext("%(num)d entry is waiting for your sign-off",
+                     "%(num)d entries are waiting for your sign-off", count),
+            ngettext("%(num)d entry of your team has waited longer than agreed for your "
+                     "sign-off. The queue shows the oldest first.",
+                     "%(num)d entries of your team have waited longer than agreed for your "
+                     "sign-off. The queue shows the oldest first.", count),
+        )  # fmt: skip
+
+    return Message(digest_texts, "/team/")
 
 
 def _registration(db: Session, reminder: Reminder, today: date) -> Message | None:

@@ -23,10 +23,13 @@ from competencies.reminders import (
 )
 from portfolio.models import (
     DevelopmentGoal,
+    Entry,
+    EntryStatus,
     GoalStatus,
     OrganisationSettings,
     Registration,
     Reminder,
+    TeamLead,
     User,
 )
 
@@ -34,6 +37,8 @@ LOOKBACK_DAYS = 45
 DEADLINE = "registration_deadline"
 VOG = "vog"
 GOAL_DUE = "goal_due"
+SIGNOFF_DIGEST = "signoff_digest"
+DEFAULT_DIGEST_DAYS = 7
 
 
 def organisation_offsets(db: Session) -> dict[int, tuple[str, ...]]:
@@ -128,6 +133,39 @@ def due_goal_reminders(db: Session, *, today: date) -> list[dict]:
     ]  # fmt: skip
 
 
+def waiting_for_signoff(db: Session, *, today: date) -> dict[int, tuple[int, int]]:
+    """{supervisor id: (organisation id, entries waiting longer than the organisation's N days)}."""
+    digest_days = dict(
+        db.execute(
+            select(OrganisationSettings.organisation_id, OrganisationSettings.signoff_digest_days)
+        ).all()
+    )
+    worker = User.__table__.alias("worker")
+    rows = db.execute(
+        select(TeamLead.user_id, Entry.organisation_id, Entry.updated_at)
+        .join(worker, worker.c.team_id == TeamLead.team_id)
+        .join(Entry, Entry.owner_id == worker.c.id)
+        .where(Entry.status == EntryStatus.SUBMITTED.value)
+    ).all()
+    waiting: dict[int, tuple[int, int]] = {}
+    for lead_id, organisation_id, submitted_at in rows:
+        days = digest_days.get(organisation_id) or DEFAULT_DIGEST_DAYS
+        if (today - submitted_at.date()).days > days:
+            count = waiting.get(lead_id, (organisation_id, 0))[1]
+            waiting[lead_id] = (organisation_id, count + 1)
+    return waiting
+
+
+def due_digest_reminders(db: Session, *, today: date) -> list[dict]:
+    """A weekly digest (due on Monday) for supervisors with entries waiting too long."""
+    monday = today - timedelta(days=today.weekday())
+    return [
+        {"organisation_id": org_id, "user_id": lead_id, "subject_type": "team",
+         "subject_id": lead_id, "kind": SIGNOFF_DIGEST, "due_on": monday}
+        for lead_id, (org_id, _count) in waiting_for_signoff(db, today=today).items()
+    ]  # fmt: skip
+
+
 def insert_reminders(db: Session, rows: list[dict]) -> None:
     """Insert reminder rows, ignoring those that exist already (unique key). Caller commits."""
     if not rows:
@@ -140,7 +178,11 @@ def insert_reminders(db: Session, rows: list[dict]) -> None:
 
 def plan(db: Session, *, today: date, extra: Iterable[list[dict]] = ()) -> int:
     """Create every reminder row that is due; returns how many candidates were found. Commits."""
-    rows = due_registration_reminders(db, today=today) + due_goal_reminders(db, today=today)
+    rows = (
+        due_registration_reminders(db, today=today)
+        + due_goal_reminders(db, today=today)
+        + due_digest_reminders(db, today=today)
+    )
     for more in extra:
         rows += more
     insert_reminders(db, rows)
