@@ -44,5 +44,13 @@ def _register_blueprints(app: Flask) -> None:
     from portfolio.supervisor import bp as supervisor_bp
     from portfolio.worker import bp as worker_bp
 
-    for blueprint in (main_bp, auth_bp, notifications_bp, worker_bp, supervisor_bp, hr_bp, admin_bp):
+    for blueprint in (
+        main_bp,
+        auth_bp,
+        notifications_bp,
+        worker_bp,
+        supervisor_bp,
+        hr_bp,
+        admin_bp,
+    ):
         app.register_blueprint(blueprint)

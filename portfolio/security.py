@@ -43,8 +43,11 @@ def expire_session():
     idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
     absolute = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
     if now - started > absolute or now - seen > idle:
+        lang = session.get("lang")
         logout_user()
         session.clear()
+        if lang:
+            session["lang"] = lang
         flash(_("Your session has ended. Please log in again."), "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     session["seen_at"] = now

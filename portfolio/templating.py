@@ -15,6 +15,17 @@ ROLE_LABELS = {
     "admin": _l("Administrator"),
 }
 
+AUDIT_ACTIONS = {
+    "login": _l("Logged in"),
+    "password_changed": _l("Changed password"),
+    "view_person": _l("Viewed a person's record"),
+    "export_my_data": _l("Downloaded own data"),
+    "privacy_override": _l("Saved despite a privacy warning"),
+    "settings_changed": _l("Changed organisation settings"),
+}
+
+MAIL_STATUSES = {"queued": _l("waiting"), "sent": _l("sent"), "failed": _l("failed")}
+
 ERRORS = {
     400: (_l("Bad request"), _l("The request could not be understood.")),
     403: (_l("No access"), _l("You do not have access to this page.")),
@@ -57,6 +68,8 @@ def init_app(app: Flask) -> None:
         current_locale=current_locale,
         localized=localized,
         role_label=lambda role: ROLE_LABELS.get(role, role),
+        audit_action_label=lambda action: AUDIT_ACTIONS.get(action, action),
+        mail_status_label=lambda status: MAIL_STATUSES.get(status, status),
     )
     app.jinja_env.filters["number"] = number
     app.context_processor(_unread_notifications)

@@ -245,11 +245,6 @@ def test_logged_in_choice_is_stored_on_the_account(app, client, db):
     assert html_lang(other.get("/", follow_redirects=True)) == "en"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="select_locale prefers user.locale (default 'nl') over the choice made before "
-    "logging in; the login view should carry session['lang'] over to the account",
-)
 def test_choice_made_before_logging_in_survives_the_login(client, db):
     user = make_user(db, make_organisation(db))
     post_form(client, "/language", {"lang": "en", "next": "/login"}, token_from="/login")

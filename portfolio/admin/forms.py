@@ -30,4 +30,6 @@ class SettingsForm(FlaskForm):
         try:
             parse_offsets(field.data)
         except ValueError as exc:
-            raise ValidationError(_l("Not understood: %(error)s", error=str(exc))) from exc
+            raise ValidationError(
+                _l("Use offsets such as 12m, 6w or 10d, separated by commas.")
+            ) from exc

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
@@ -33,6 +33,9 @@ def login():
             limits=current_app.config,
         )
         if result.outcome is LoginOutcome.OK:
+            chosen = session.get("lang")
+            if chosen in current_app.config["LANGUAGES"]:  # chosen before logging in: keep it
+                accounts.set_locale(db.session(), user=result.user, locale=chosen)
             start_session(clock.now())
             login_user(result.user)
             return redirect(safe_next(form.next.data, url_for("main.home")))
@@ -79,45 +82,45 @@ def request_reset():
     """Ask for a reset link; the answer is the same whether the account exists or not."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        session = db.session()
-        user = accounts.find_by_email(session, form.email.data)
+        database = db.session()
+        user = accounts.find_by_email(database, form.email.data)
         if user and user.is_active:
-            _send_reset_mail(session, user)
+            _send_reset_mail(database, user)
         flash(_("If an account exists for that address, a reset link is on its way."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/request_reset.html", form=form)
 
 
-def _send_reset_mail(session, user) -> None:
+def _send_reset_mail(database, user) -> None:
     now = clock.now()
     token = accounts.create_reset_token(
-        session, user=user, now=now, ttl=current_app.config["PASSWORD_RESET_TTL"]
+        database, user=user, now=now, ttl=current_app.config["PASSWORD_RESET_TTL"]
     )
     link = current_app.config["PUBLIC_BASE_URL"] + url_for("auth.reset_password", token=token)
     with force_locale(user.locale):
         message = mail.queue_mail(
-            session,
+            database,
             to=user.email,
             subject=_("Reset your Vakbekwaam password"),
             text=render_template("mail/password_reset.txt", user=user, link=link),
             organisation_id=user.organisation_id,
         )
-    session.commit()
-    mail.deliver(session, message, settings=current_app.config, now=now)
+    database.commit()
+    mail.deliver(database, message, settings=current_app.config, now=now)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 @access.public
 def reset_password(token: str):
     """Choose a new password with a single-use link."""
-    session = db.session()
-    if accounts.user_for_reset_token(session, token=token, now=clock.now()) is None:
+    database = db.session()
+    if accounts.user_for_reset_token(database, token=token, now=clock.now()) is None:
         flash(_("This reset link is invalid or has expired. Ask for a new one."), "error")
         return redirect(url_for("auth.request_reset"))
     form = ResetPasswordForm()
     if form.validate_on_submit():
         user = accounts.reset_password(
-            session, token=token, new_password=form.password.data, now=clock.now()
+            database, token=token, new_password=form.password.data, now=clock.now()
         )
         if user is None:
             flash(_("This reset link is invalid or has expired. Ask for a new one."), "error")

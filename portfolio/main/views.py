@@ -10,6 +10,7 @@ from portfolio import access, db
 from portfolio.main import bp
 from portfolio.main.forms import LanguageForm
 from portfolio.security import safe_next
+from portfolio.services import accounts
 
 
 @bp.route("/")
@@ -41,10 +42,9 @@ def set_language():
         abort(400)
     session["lang"] = form.lang.data
     if current_user.is_authenticated:
-        user = current_user._get_current_object()
-        user.locale = form.lang.data
-        db.session().add(user)
-        db.session().commit()
+        accounts.set_locale(
+            db.session(), user=current_user._get_current_object(), locale=form.lang.data
+        )
     return redirect(safe_next(form.next.data, url_for("main.home")))
 
 

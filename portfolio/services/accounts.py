@@ -177,3 +177,11 @@ def create_user(
     db.add(user)
     db.flush()
     return user
+
+
+def set_locale(db: Session, *, user: User, locale: str) -> None:
+    """Remember the user's interface language. Commits when it changed."""
+    if user.locale != locale:
+        user.locale = locale
+        db.add(user)
+        db.commit()

@@ -37,9 +37,7 @@ def _copy(db: Session, table: Table, columns: Sequence[str], rows: Iterable[tupl
     count = 0
     with (
         raw.cursor() as cursor,
-        cursor.copy(
-            f'COPY "{table.name}" ({column_list}) FROM STDIN'
-        ) as copy,
+        cursor.copy(f'COPY "{table.name}" ({column_list}) FROM STDIN') as copy,
     ):
         for row in rows:
             copy.write_row(row)

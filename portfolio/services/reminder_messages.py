@@ -84,10 +84,13 @@ def _registration(db: Session, reminder: Reminder, today: date) -> Message | Non
             return (
                 _("Your %(norm)s registration: renew by %(date)s",
                   norm=norm.title, date=format_date(deadline, "long")),
-                _("The submission deadline of your registration (%(norm)s) is %(date)s, "
-                  "%(days)d days from now. Check on your dashboard whether your portfolio "
-                  "meets the norm.", norm=norm.title, date=format_date(deadline, "long"),
-                  days=days_left),
+                ngettext("The submission deadline of your registration (%(norm)s) is %(date)s, "
+                         "%(num)d day from now. Check on your dashboard whether your portfolio "
+                         "meets the norm.",
+                         "The submission deadline of your registration (%(norm)s) is %(date)s, "
+                         "%(num)d days from now. Check on your dashboard whether your portfolio "
+                         "meets the norm.", days_left, norm=norm.title,
+                         date=format_date(deadline, "long")),
             )  # fmt: skip
 
         return Message(deadline_texts, DASHBOARD)
