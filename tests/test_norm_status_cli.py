@@ -32,7 +32,8 @@ def test_status_is_printed_as_json_with_the_documented_shape(app, tmp_path):
     assert result.exit_code == 0, result.output
     status = json.loads(result.output)
     assert status["norm"] == SKJ and status["verified"] is True
-    assert status["period"] == {"start": "2022-03-01", "end": "2027-03-01", "deadline": "2027-02-28"}
+    period = {"start": "2022-03-01", "end": "2027-03-01", "deadline": "2027-02-28"}
+    assert status["period"] == period
     categories = {c["id"]: c for c in status["categories"]}
     # Only accredited training counts for scholing; the half-hour session is under the minimum.
     assert categories["scholing"] == {
@@ -79,7 +80,9 @@ def test_thresholds_file_sets_an_unconfirmed_norm(app, tmp_path):
     ],
     ids=["unknown-norm", "malformed-json", "impossible-date", "negative-hours", "bad-as-of"],
 )  # fmt: skip
-def test_bad_input_names_the_problem_and_exits_non_zero(app, tmp_path, activities, norm, as_of, message):  # noqa: E501
+def test_bad_input_names_the_problem_and_exits_non_zero(
+    app, tmp_path, activities, norm, as_of, message
+):
     result = _run(app, tmp_path, activities, norm=norm, as_of=as_of)
     assert result.exit_code != 0
     assert message in result.output

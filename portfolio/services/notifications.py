@@ -14,7 +14,6 @@ from portfolio.models import Notification, NotificationPreference, User
 from portfolio.pagination import Page, paginate
 from portfolio.services import mail
 
-
 # Every kind of notification a user can receive; each can also come by e-mail.
 KIND_LABELS = {
     "registration_deadline": _l("Registration deadline coming up"),
