@@ -167,6 +167,14 @@ def count_queries(app):
     return counting
 
 
+FLASH_RE = re.compile(r'<p class="flash flash-(\w+)"[^>]*>(.*?)</p>', re.S)
+
+
+def flashes(response) -> list[tuple[str, str]]:
+    """(category, text) of the flashed messages on a page."""
+    return FLASH_RE.findall(response.get_data(as_text=True))
+
+
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 

@@ -12,13 +12,12 @@ from portfolio import create_app
 from portfolio.models import LoginThrottle, User
 from portfolio.services import throttle
 from portfolio.services.passwords import verify_password
-from tests.conftest import app_config, csrf_token, login, post_form
+from tests.conftest import app_config, csrf_token, flashes, login, post_form
 from tests.factories import PASSWORD, make_organisation, make_user
 
 T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 NO_MATCH = "That e-mail address and password do not match an active account."
 LENGTH_MESSAGE = "Use between 12 and 128 characters."
-FLASH_RE = re.compile(r'<p class="flash flash-(\w+)">(.*?)</p>', re.S)
 
 
 class Clock:
@@ -59,11 +58,6 @@ def english_user(db, org, **kwargs) -> User:
     user.locale = "en"
     db.commit()
     return user
-
-
-def flashes(response) -> list[tuple[str, str]]:
-    """(category, text) of the flashed messages on a page."""
-    return FLASH_RE.findall(response.get_data(as_text=True))
 
 
 def is_logged_in(client) -> bool:

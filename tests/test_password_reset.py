@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from portfolio.models import MailStatus, OutboxMessage, PasswordResetToken
 from portfolio.services import accounts, mail
 from portfolio.services.passwords import verify_password
-from tests.conftest import csrf_token, login, post_form
+from tests.conftest import csrf_token, flashes, login, post_form
 from tests.factories import PASSWORD, make_organisation, make_user
 
 # The real SMTP server fixture (conftest may load it for every module; loading twice is fine).
@@ -23,7 +23,6 @@ T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 BASE_URL = "https://vakbekwaam.test"
 NEW_PASSWORD = "a brand new passphrase"
 LINK_RE = re.compile(re.escape(BASE_URL) + r"/password/reset/[A-Za-z0-9_\-]+")
-FLASH_RE = re.compile(r'<p class="flash flash-(\w+)">(.*?)</p>', re.S)
 
 
 class Clock:
@@ -80,10 +79,6 @@ def link_in(message) -> str:
 def count(db, model) -> int:
     db.rollback()  # see rows other connections committed
     return db.scalar(select(func.count()).select_from(model))
-
-
-def flashes(response) -> list[tuple[str, str]]:
-    return FLASH_RE.findall(response.get_data(as_text=True))
 
 
 def test_password_reset_end_to_end(mail_app, client, db, user, smtp_server):
