@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import Flask, render_template
-from flask_babel import format_datetime, format_decimal, get_locale
+from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 
 ROLE_LABELS = {
@@ -74,6 +74,7 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["number"] = number
     app.context_processor(_unread_notifications)
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "short")
+    app.jinja_env.filters["date"] = lambda value: format_date(value, "medium") if value else "—"
     for code in ERRORS:
         app.register_error_handler(code, _error_page)
 

@@ -38,7 +38,11 @@ def world(app, db):
 
 
 def _url(app, rule, arguments) -> str:
-    values = {name: arguments[name] for name in rule.arguments}
+    # "endpoint:argument" keys from an area's arrange() override the shared value.
+    values = {
+        name: arguments.get(f"{rule.endpoint}:{name}", arguments.get(name))
+        for name in rule.arguments
+    }
     with app.test_request_context():
         from flask import url_for
 

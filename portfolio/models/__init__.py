@@ -29,6 +29,7 @@ from portfolio.models.reminder import (
     Reminder,
 )
 from portfolio.models.security import AuditEvent, LoginThrottle, PasswordResetToken
+from portfolio.models.signoff import EntryEvent
 
 __all__ = [
     "AuditEvent",
@@ -37,6 +38,7 @@ __all__ = [
     "CompetencyRating",
     "DevelopmentGoal",
     "Entry",
+    "EntryEvent",
     "EntryKind",
     "EntryParticipant",
     "EntryStatus",

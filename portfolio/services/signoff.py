@@ -1,0 +1,172 @@
+"""Sign-off of entries by the supervisor of the worker's team (Beroepscode art. 24).
+
+A decision is an optimistic update on the entry's version: of two supervisors deciding at
+once, one wins and the other is told; nothing is half-written. A signed entry carries who
+signed, when, and a hash of exactly what was signed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from portfolio import access
+from portfolio.models import Entry, EntryEvent, EntryStatus, EntryTag, User
+from portfolio.services import audit, notifications
+from portfolio.services.people import led_team_ids
+
+CONTENT_FIELDS = (
+    "kind", "title", "occurred_on", "end_on", "hours", "body", "sections", "level",
+    "dilemma_category", "provider", "accreditation_id", "form", "facilitator",
+    "facilitator_registration", "method", "external_participants", "case_description",
+    "learning_points", "activity_type", "employer", "role_title", "hours_per_week",
+)  # fmt: skip
+
+
+class NotReviewable(LookupError):
+    """The entry does not exist for this supervisor, or is not waiting for a decision."""
+
+
+class AlreadyDecided(RuntimeError):
+    """Another decision on this entry came first."""
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """An entry waiting for sign-off, with its owner and age."""
+
+    entry: Entry
+    owner_name: str
+    waiting_days: int
+
+
+def content_hash(db: Session, entry: Entry) -> str:
+    """sha256 over the entry's content and tags, in a canonical form."""
+    tags = sorted(
+        db.execute(
+            select(EntryTag.vocabulary, EntryTag.code).where(EntryTag.entry_id == entry.id)
+        ).all()
+    )
+    payload = {name: getattr(entry, name) for name in CONTENT_FIELDS}
+    payload["tags"] = [list(tag) for tag in tags]
+    canonical = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def queue(db: Session, *, supervisor: User, now: datetime) -> list[QueueItem]:
+    """Entries of the supervisor's teams waiting for sign-off, oldest first (one query)."""
+    rows = db.execute(
+        select(Entry, User.name)
+        .join(User, User.id == Entry.owner_id)
+        .where(
+            User.team_id.in_(led_team_ids(db, user=supervisor)),
+            User.organisation_id == supervisor.organisation_id,
+            Entry.status == EntryStatus.SUBMITTED.value,
+        )
+        .order_by(Entry.updated_at, Entry.id)
+    ).all()
+    return [QueueItem(entry, name, (now - entry.updated_at).days) for entry, name in rows]
+
+
+def reviewable_entry(db: Session, *, supervisor: User, entry_id: int) -> tuple[Entry, User]:
+    """An entry this supervisor may see in the sign-off flow; audited. Raises NotReviewable."""
+    entry = db.get(Entry, entry_id)
+    owner = db.get(User, entry.owner_id) if entry else None
+    if (
+        entry is None
+        or owner.id == supervisor.id
+        or not access.may_view_entry(
+            supervisor, entry, owner=owner, led_team_ids=led_team_ids(db, user=supervisor)
+        )
+    ):
+        raise NotReviewable(entry_id)
+    audit.record(db, actor=supervisor, action="view_entry", subject_user_id=owner.id,
+                 subject_type="entry", subject_id=entry.id)  # fmt: skip
+    db.commit()
+    return entry, owner
+
+
+def history(db: Session, *, entry_id: int) -> list[tuple[EntryEvent, str | None]]:
+    """Every step of an entry's sign-off, oldest first, with the actor's name."""
+    return list(
+        db.execute(
+            select(EntryEvent, User.name)
+            .outerjoin(User, User.id == EntryEvent.actor_id)
+            .where(EntryEvent.entry_id == entry_id)
+            .order_by(EntryEvent.at, EntryEvent.id)
+        ).all()
+    )
+
+
+def decide(
+    db: Session,
+    *,
+    supervisor: User,
+    entry_id: int,
+    version: int,
+    approve: bool,
+    comment: str | None,
+    now: datetime,
+    base_url: str,
+) -> Entry:
+    """Sign or return a submitted entry. Raises NotReviewable or AlreadyDecided. Commits."""
+    entry, owner = reviewable_entry(db, supervisor=supervisor, entry_id=entry_id)
+    if entry.status != EntryStatus.SUBMITTED.value:
+        raise AlreadyDecided(entry_id)
+    values = {"status": EntryStatus.RETURNED.value, "version": version + 1, "updated_at": now}
+    if approve:
+        values.update(
+            status=EntryStatus.SIGNED.value,
+            signed_by_id=supervisor.id,
+            signed_at=now,
+            signed_hash=content_hash(db, entry),
+        )
+    won = db.execute(
+        update(Entry)
+        .where(
+            Entry.id == entry_id,
+            Entry.version == version,
+            Entry.status == EntryStatus.SUBMITTED.value,
+        )
+        .values(**values)
+    ).rowcount
+    if not won:
+        db.rollback()
+        raise AlreadyDecided(entry_id)
+    action = "signed" if approve else "returned"
+    db.add(EntryEvent(entry_id=entry_id, actor_id=supervisor.id, action=action,
+                      comment=comment or None, entry_version=version + 1, at=now))  # fmt: skip
+    audit.record(db, actor=supervisor, action=f"entry_{action}", subject_user_id=owner.id,
+                 subject_type="entry", subject_id=entry_id)  # fmt: skip
+    notifications.notify(
+        db,
+        user=owner,
+        kind=action,
+        title_and_body=lambda: _texts(action, entry.title, supervisor.name, comment),
+        link=f"/portfolio/entries/{entry_id}",
+        base_url=base_url,
+    )
+    db.commit()
+    db.refresh(entry)
+    return entry
+
+
+def _texts(action: str, title: str, supervisor_name: str, comment: str | None):
+    if action == "signed":
+        return (
+            _("Signed off: %(title)s", title=title),
+            _("%(name)s signed off your entry \u201c%(title)s\u201d.", name=supervisor_name,
+              title=title),
+        )  # fmt: skip
+    body = _(
+        "%(name)s returned your entry \u201c%(title)s\u201d.", name=supervisor_name, title=title
+    )
+    if comment:
+        body = f"{body} {_('Comment')}: {comment}"
+    return _("Returned: %(title)s", title=title), body

@@ -1,0 +1,30 @@
+"""Matrix rows: the sign-off queue and decisions (Beroepscode art. 24)."""
+
+from datetime import date
+from decimal import Decimal
+
+from portfolio.models import Entry
+from tests.access_matrix import OTHER_SUPERVISOR, SUPERVISOR, WORKER, everyone, only
+
+GET = {
+    "supervisor.signoff_queue": only({SUPERVISOR: 200, OTHER_SUPERVISOR: 200}),
+    # Only the supervisor of the worker's team sees a submitted entry; others: 404 or 403.
+    "supervisor.review_entry": only({SUPERVISOR: 200, OTHER_SUPERVISOR: 404}),
+}
+POST = {
+    "supervisor.signoff_queue": everyone(405, anonymous=405),
+    # An empty decision re-displays the form (200) for the entitled supervisor.
+    "supervisor.review_entry": only({SUPERVISOR: 200, OTHER_SUPERVISOR: 404}),
+}
+
+
+def arrange(db, users) -> dict:
+    """A peer review session of the worker, submitted for sign-off."""
+    worker = users[WORKER]
+    entry = Entry(organisation_id=worker.organisation_id, owner_id=worker.id,
+                  kind="peer_review", title="Intervisie", occurred_on=date(2026, 10, 1),
+                  hours=Decimal(2), form="intervisie", status="submitted",
+                  catalogue_version="test")  # fmt: skip
+    db.add(entry)
+    db.commit()
+    return {"supervisor.review_entry:entry_id": entry.id}
