@@ -38,6 +38,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from portfolio.admin import bp as admin_bp
     from portfolio.auth import bp as auth_bp
+    from portfolio.feedback import bp as feedback_bp
     from portfolio.hr import bp as hr_bp
     from portfolio.main import bp as main_bp
     from portfolio.notifications import bp as notifications_bp
@@ -49,6 +50,7 @@ def _register_blueprints(app: Flask) -> None:
         auth_bp,
         notifications_bp,
         worker_bp,
+        feedback_bp,
         supervisor_bp,
         hr_bp,
         admin_bp,

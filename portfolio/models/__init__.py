@@ -19,6 +19,7 @@ from portfolio.models.entry import (
     EvidenceFile,
     TagVocabulary,
 )
+from portfolio.models.feedback import FeedbackRequest
 from portfolio.models.mail import MailStatus, OutboxMessage
 from portfolio.models.org import Organisation, Role, Team, TeamLead, User
 from portfolio.models.reminder import (
@@ -44,6 +45,7 @@ __all__ = [
     "EntryStatus",
     "EntryTag",
     "EvidenceFile",
+    "FeedbackRequest",
     "GoalEvidence",
     "GoalStatus",
     "LoginThrottle",

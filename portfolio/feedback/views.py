@@ -1,0 +1,114 @@
+"""Views of the feedback area."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
+
+import competencies
+from portfolio import access, clock, db
+from portfolio.feedback import bp
+from portfolio.feedback.forms import AnswerForm, RequestForm
+from portfolio.models import Role
+from portfolio.services import feedback
+
+ASKERS = (Role.WORKER, Role.SUPERVISOR)
+
+
+@bp.route("/")
+@access.roles(*ASKERS)
+def feedback_list():
+    """The feedback I asked for (with answers) and requests waiting for my answer."""
+    mine, to_me = feedback.overview(db.session(), user=current_user._get_current_object())
+    return render_template(
+        "feedback/feedback_list.html", mine=mine, to_me=to_me, form=FlaskForm(),
+        competency=competencies.competency,
+    )  # fmt: skip
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@access.roles(*ASKERS)
+def request_new():
+    """Ask a colleague or an outside person for feedback."""
+    user = current_user._get_current_object()
+    session = db.session()
+    form = RequestForm()
+    form.colleague.choices = [SelectChoice(0, "—")] + [
+        SelectChoice(c.id, c.name) for c in feedback.colleagues(session, user=user)
+    ]
+    if form.validate_on_submit():
+        outside = form.who.data == "outside"
+        try:
+            feedback.request_feedback(
+                session, requester=user,
+                respondent_id=None if outside else form.colleague.data,
+                name=form.name.data or "", email=form.email.data if outside else None,
+                competency_codes=form.competency_codes.data, message=form.message.data,
+                now=clock.now(), base_url=current_app.config["PUBLIC_BASE_URL"],
+            )  # fmt: skip
+        except ValueError:
+            form.colleague.errors.append(_("Choose a colleague from your organisation."))
+        else:
+            flash(_("Your request has been sent."), "success")
+            return redirect(url_for("feedback.feedback_list"))
+    return render_template("feedback/request_new.html", form=form)
+
+
+@bp.route("/<int:request_id>/remind", methods=["POST"])
+@access.roles(*ASKERS)
+def remind(request_id: int):
+    """Ask again for an unanswered request."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        feedback.remind(
+            db.session(), requester=current_user._get_current_object(), request_id=request_id,
+            now=clock.now(), base_url=current_app.config["PUBLIC_BASE_URL"],
+        )  # fmt: skip
+    except feedback.NotAvailable:
+        abort(404)
+    flash(_("A reminder has been sent."), "success")
+    return redirect(url_for("feedback.feedback_list"))
+
+
+@bp.route("/<int:request_id>/answer", methods=["GET", "POST"])
+@access.authenticated
+def answer(request_id: int):
+    """A colleague answers a request addressed to them."""
+    session = db.session()
+    try:
+        item, requester = feedback.for_respondent(
+            session, user=current_user._get_current_object(), request_id=request_id
+        )
+    except feedback.NotAvailable:
+        abort(404)
+    return _answer_page(session, item, requester)
+
+
+@bp.route("/answer/<token>", methods=["GET", "POST"])
+@access.public
+def answer_by_link(token: str):
+    """Someone outside Vakbekwaam answers through their single-use link."""
+    session = db.session()
+    try:
+        item, requester = feedback.for_token(session, token=token, now=clock.now())
+    except feedback.NotAvailable:
+        abort(404)
+    return _answer_page(session, item, requester)
+
+
+def _answer_page(session, item, requester):
+    form = AnswerForm()
+    if form.validate_on_submit():
+        feedback.answer(
+            session, request=item, text=form.answer.data, now=clock.now(),
+            base_url=current_app.config["PUBLIC_BASE_URL"],
+        )  # fmt: skip
+        return render_template("feedback/thanks.html", requester=requester)
+    return render_template(
+        "feedback/answer.html", form=form, feedback_request=item, requester=requester,
+        competencies=[competencies.competency(code) for code in item.competency_codes],
+    )  # fmt: skip
