@@ -42,6 +42,7 @@ def _register_blueprints(app: Flask) -> None:
     from portfolio.hr import bp as hr_bp
     from portfolio.main import bp as main_bp
     from portfolio.notifications import bp as notifications_bp
+    from portfolio.sessions import bp as sessions_bp
     from portfolio.supervisor import bp as supervisor_bp
     from portfolio.worker import bp as worker_bp
 
@@ -51,6 +52,7 @@ def _register_blueprints(app: Flask) -> None:
         notifications_bp,
         worker_bp,
         feedback_bp,
+        sessions_bp,
         supervisor_bp,
         hr_bp,
         admin_bp,

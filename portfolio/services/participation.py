@@ -1,0 +1,126 @@
+"""A peer review session is shared: colleagues confirm attendance and can copy it.
+
+Participants see the shared facts of the session (date, form, facilitator, method, who took
+part) — never the owner's case description or learning points.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlmodel import Session
+
+from portfolio.models import Entry, EntryKind, EntryParticipant, EntryTag, User
+from portfolio.services import notifications
+
+SHARED_FIELDS = (
+    "kind", "title", "occurred_on", "end_on", "hours", "form", "facilitator",
+    "facilitator_registration", "method", "external_participants", "level",
+)  # fmt: skip
+
+
+class NotAParticipant(LookupError):
+    """The session does not exist for this person."""
+
+
+def invite(
+    db: Session, *, entry: Entry, user_ids: Iterable[int], owner: User, base_url: str
+) -> int:
+    """Add colleagues of the owner's organisation as participants and ask them to confirm.
+
+    Already invited colleagues are left alone. Caller commits. Returns how many were added.
+    """
+    existing = set(
+        db.scalars(select(EntryParticipant.user_id).where(EntryParticipant.entry_id == entry.id))
+    )
+    wanted = set(user_ids) - existing - {owner.id}
+    colleagues = db.scalars(
+        select(User).where(
+            User.id.in_(wanted),
+            User.organisation_id == owner.organisation_id,
+            User.is_active.is_(True),
+        )
+    ).all()
+    for colleague in colleagues:
+        db.add(EntryParticipant(entry_id=entry.id, user_id=colleague.id))
+        notifications.notify(
+            db,
+            user=colleague,
+            kind="attendance",
+            title_and_body=lambda: (
+                _("Did you take part in \u201c%(title)s\u201d?", title=entry.title),
+                _(
+                    "%(name)s recorded a session with you as participant. Confirm your "
+                    "attendance with one click.",
+                    name=owner.name,
+                ),
+            ),
+            link=f"/sessions/{entry.id}",
+            base_url=base_url,
+        )
+    return len(colleagues)
+
+
+def session_for_participant(
+    db: Session, *, user: User, entry_id: int
+) -> tuple[Entry, EntryParticipant, list[tuple[str, bool]], str]:
+    """(entry, my participation, [(name, confirmed)], owner name) for a participant."""
+    participation = db.get(EntryParticipant, (entry_id, user.id))
+    entry = db.get(Entry, entry_id) if participation else None
+    if entry is None or entry.organisation_id != user.organisation_id:
+        raise NotAParticipant(entry_id)
+    rows = db.execute(
+        select(User.name, EntryParticipant.confirmed_at)
+        .join(EntryParticipant, EntryParticipant.user_id == User.id)
+        .where(EntryParticipant.entry_id == entry_id)
+        .order_by(User.name)
+    ).all()
+    owner_name = db.scalar(select(User.name).where(User.id == entry.owner_id))
+    return entry, participation, [(name, at is not None) for name, at in rows], owner_name
+
+
+def confirm(db: Session, *, user: User, entry_id: int, now: datetime) -> None:
+    """Confirm attendance (idempotent). Commits."""
+    participation = db.get(EntryParticipant, (entry_id, user.id))
+    if participation is None:
+        raise NotAParticipant(entry_id)
+    if participation.confirmed_at is None:
+        participation.confirmed_at = now
+        db.add(participation)
+        db.commit()
+
+
+def copy_to_own_portfolio(db: Session, *, user: User, entry_id: int, now: datetime) -> Entry:
+    """A draft copy of the session's shared facts in the participant's own portfolio. Commits.
+
+    The participant adds their own learning points; case text and learning points of the
+    original stay with its owner. Competency tags are copied.
+    """
+    entry, _participation, _people, _owner = session_for_participant(
+        db, user=user, entry_id=entry_id
+    )
+    copy = Entry(
+        organisation_id=user.organisation_id,
+        owner_id=user.id,
+        catalogue_version=entry.catalogue_version,
+        created_at=now,
+        updated_at=now,
+        **{name: getattr(entry, name) for name in SHARED_FIELDS},
+    )
+    db.add(copy)
+    db.flush()
+    for tag in db.scalars(select(EntryTag).where(EntryTag.entry_id == entry.id)):
+        db.add(EntryTag(entry_id=copy.id, vocabulary=tag.vocabulary, code=tag.code))
+    confirm_at = db.get(EntryParticipant, (entry_id, user.id))
+    if confirm_at.confirmed_at is None:
+        confirm_at.confirmed_at = now
+    db.commit()
+    return copy
+
+
+def is_peer_review(entry: Entry) -> bool:
+    """Only peer review sessions have participants."""
+    return entry.kind == EntryKind.PEER_REVIEW.value
