@@ -244,3 +244,31 @@ def test_supervisors_get_a_weekly_digest_of_entries_waiting_too_long(mail_app, d
     assert notification.user_id == lead.id and "2" in notification.title
     # Later that week nothing new: one digest a week.
     assert run_reminder_sweep(mail_app, at(date(2026, 11, 26))).sent == 0
+
+
+def test_behind_pace_is_reminded_once_a_month_with_the_shortfall(mail_app, db):
+    from decimal import Decimal
+
+    from portfolio.models import Entry
+
+    worker = make_user(db, make_organisation(db), email="achter@example.org")
+    _registered(db, worker, date(2024, 1, 1))  # SKJ: 60 scholing, 60 reflectie, 3,368 work hours
+    db.add(Entry(organisation_id=worker.organisation_id, owner_id=worker.id, kind="peer_review",
+                 title="Intervisie", occurred_on=date(2024, 6, 1), hours=Decimal(2),
+                 form="intervisie", catalogue_version="t"))  # fmt: skip
+    db.commit()
+    result = run_reminder_sweep(mail_app, at(date(2026, 3, 2)))
+    assert result.sent == 1
+    note = db.scalars(select(Notification)).one()
+    assert note.kind == "behind_pace"
+    assert "reflectie" in note.body.lower() or "Reflectie" in note.body
+    assert run_reminder_sweep(mail_app, at(date(2026, 3, 5))).sent == 0  # same month
+    assert run_reminder_sweep(mail_app, at(date(2026, 3, 20))).sent == 0  # not checked late
+
+
+def test_the_deadline_mail_carries_the_forecast(mail_app, db):
+    worker = make_user(db, make_organisation(db))
+    _registered(db, worker, date(2022, 3, 1))
+    run_reminder_sweep(mail_app, at(date(2027, 1, 28)))
+    body = db.scalars(select(Notification)).one().body
+    assert "2027" in body and ("short" in body or "tekort" in body)

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date, ngettext
+from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
 from sqlmodel import Session
 
@@ -20,6 +20,7 @@ from portfolio.models import (
     Reminder,
 )
 from portfolio.services import reminder_planning as planning
+from portfolio.services.norm_progress import status_for
 
 DASHBOARD = "/portfolio/"
 
@@ -79,9 +80,10 @@ def _registration(db: Session, reminder: Reminder, today: date) -> Message | Non
         if reminder.due_on not in deadline_reminder_dates(deadline, offsets):
             return None  # the registration date or the offsets changed since it was planned
         days_left = (deadline - today).days
+        outlook = _outlook(db, registration, today)
 
         def deadline_texts():
-            return (
+            title, body = (
                 _("Your %(norm)s registration: renew by %(date)s",
                   norm=norm.title, date=format_date(deadline, "long")),
                 ngettext("The submission deadline of your registration (%(norm)s) is %(date)s, "
@@ -92,8 +94,11 @@ def _registration(db: Session, reminder: Reminder, today: date) -> Message | Non
                          "meets the norm.", days_left, norm=norm.title,
                          date=format_date(deadline, "long")),
             )  # fmt: skip
+            return title, f"{body} {outlook()}".strip()
 
         return Message(deadline_texts, DASHBOARD)
+    if reminder.kind == planning.BEHIND_PACE:
+        return _behind_pace(db, registration, norm, today)
     if reminder.kind == planning.VOG:
         if not vog_is_due(deadline, registration.vog_issued_on, today):
             return None
@@ -124,3 +129,50 @@ def _goal(db: Session, reminder: Reminder) -> Message | None:
         )  # fmt: skip
 
     return Message(goal_texts, DASHBOARD)
+
+
+def _shortfall_text(status, shortfall) -> str:
+    """ "You will be short of 12 reflectie hours by the deadline." (category title as is)."""
+    amount = format_decimal(shortfall.short_by, "#,##0.#")
+    if shortfall.requirement == "work_hours":
+        return _("You will be short of %(amount)s work hours by the deadline.", amount=amount)
+    if shortfall.requirement == "total":
+        return _("You will be short of %(amount)s points in total by the deadline.", amount=amount)
+    category = next((c for c in status.categories if c.id == shortfall.requirement), None)
+    name = category.title if category else shortfall.requirement
+    return _(
+        "You will be short of %(amount)s %(requirement)s hours by the deadline.",
+        amount=amount,
+        requirement=name,
+    )
+
+
+def _outlook(db: Session, registration: Registration, today: date):
+    """A function giving the forecast in words, in the recipient's locale."""
+    status = status_for(db, registration=registration, as_of=today)
+
+    def words() -> str:
+        forecast = status.forecast
+        if status.met:
+            return _("Your portfolio already meets the norm.")
+        if forecast.on_track and forecast.met_on:
+            return _("At this pace you meet the norm on %(date)s.",
+                     date=format_date(forecast.met_on, "long"))  # fmt: skip
+        return " ".join(_shortfall_text(status, s) for s in forecast.shortfalls)
+
+    return words
+
+
+def _behind_pace(db: Session, registration: Registration, norm, today: date) -> Message | None:
+    status = status_for(db, registration=registration, as_of=today)
+    if status.forecast.on_track is not False:
+        return None  # caught up since it was planned
+
+    def texts():
+        return (
+            _("Behind pace for %(norm)s", norm=norm.title),
+            " ".join(_shortfall_text(status, s) for s in status.forecast.shortfalls)
+            or _("At this pace you will not meet the norm before the deadline."),
+        )
+
+    return Message(texts, DASHBOARD)

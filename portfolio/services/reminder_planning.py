@@ -38,6 +38,8 @@ DEADLINE = "registration_deadline"
 VOG = "vog"
 GOAL_DUE = "goal_due"
 SIGNOFF_DIGEST = "signoff_digest"
+BEHIND_PACE = "behind_pace"
+BEHIND_PACE_DAYS = 7  # checked in the first week of a month: at most one reminder a month
 DEFAULT_DIGEST_DAYS = 7
 
 
@@ -133,6 +135,32 @@ def due_goal_reminders(db: Session, *, today: date) -> list[dict]:
     ]  # fmt: skip
 
 
+def due_behind_pace_reminders(db: Session, *, today: date) -> list[dict]:
+    """Registrations whose forecast misses the deadline: one reminder per month at most."""
+    if today.day > BEHIND_PACE_DAYS:
+        return []
+    from portfolio.services.norm_progress import statuses_for
+
+    oldest = _years_before(today, 10)
+    registrations = db.scalars(
+        select(Registration)
+        .join(User, User.id == Registration.owner_id)
+        .where(User.is_active.is_(True), Registration.registered_on >= oldest)
+    ).all()
+    statuses = statuses_for(db, registrations=registrations, as_of=today)
+    month = today.replace(day=1)
+    rows = []
+    for registration in registrations:
+        _norm, status = statuses.get(registration.id, (None, None))
+        if status and status.forecast.on_track is False and status.period.end > today:
+            rows.append({
+                "organisation_id": registration.organisation_id,
+                "user_id": registration.owner_id, "subject_type": "registration",
+                "subject_id": registration.id, "kind": BEHIND_PACE, "due_on": month,
+            })  # fmt: skip
+    return rows
+
+
 def waiting_for_signoff(db: Session, *, today: date) -> dict[int, tuple[int, int]]:
     """{supervisor id: (organisation id, entries waiting longer than the organisation's N days)}."""
     digest_days = dict(
@@ -182,6 +210,7 @@ def plan(db: Session, *, today: date, extra: Iterable[list[dict]] = ()) -> int:
         due_registration_reminders(db, today=today)
         + due_goal_reminders(db, today=today)
         + due_digest_reminders(db, today=today)
+        + due_behind_pace_reminders(db, today=today)
     )
     for more in extra:
         rows += more
