@@ -24,6 +24,14 @@ AUDIT_ACTIONS = {
     "settings_changed": _l("Changed organisation settings"),
 }
 
+STANDINGS = {
+    "on_track": _l("on track"),
+    "behind": _l("behind"),
+    "at_risk": _l("at risk of missing the deadline"),
+    "expired": _l("expired"),
+    "unknown": _l("unknown: thresholds to be verified"),
+}
+
 MAIL_STATUSES = {"queued": _l("waiting"), "sent": _l("sent"), "failed": _l("failed")}
 
 ERRORS = {
@@ -70,6 +78,7 @@ def init_app(app: Flask) -> None:
         role_label=lambda role: ROLE_LABELS.get(role, role),
         audit_action_label=lambda action: AUDIT_ACTIONS.get(action, action),
         mail_status_label=lambda status: MAIL_STATUSES.get(status, status),
+        standing_label=lambda value: STANDINGS.get(value, value),
     )
     app.jinja_env.filters["number"] = number
     app.context_processor(_unread_notifications)

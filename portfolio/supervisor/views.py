@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from portfolio import access, clock, db
 from portfolio.models import Role
-from portfolio.services import people, signoff
+from portfolio.services import signoff, team_overview
 from portfolio.supervisor import bp
 from portfolio.supervisor.forms import DecisionForm
 
@@ -17,7 +17,9 @@ from portfolio.supervisor.forms import DecisionForm
 @access.roles(Role.SUPERVISOR)
 def team():
     """The teams this supervisor leads, with their members."""
-    teams = people.team_members(db.session(), supervisor=current_user._get_current_object())
+    teams = team_overview.overview(
+        db.session(), supervisor=current_user._get_current_object(), today=clock.today()
+    )
     return render_template("supervisor/team.html", teams=teams)
 
 

@@ -1,0 +1,60 @@
+"""The supervisor's team overview: standing per registration and last activity, no content."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+from portfolio.models import Entry, Registration, Role
+from tests.conftest import login
+from tests.factories import PASSWORD, make_organisation, make_team, make_user
+
+
+def test_team_members_show_standing_and_last_activity_but_no_text(app, client, db):
+    app.config["CLOCK"] = lambda: datetime(2026, 9, 1, 10, tzinfo=UTC)
+    org = make_organisation(db)
+    team = make_team(db, org)
+    lead = make_user(db, org, role=Role.SUPERVISOR, leads=team)
+    behind = make_user(db, org, team=team, name="Achter Op")
+    make_user(db, org, team=team, name="Zonder Registratie")
+    _register(db, behind, date(2022, 3, 1))
+    db.add(Entry(organisation_id=org.id, owner_id=behind.id, kind="reflection", title="Reflectie",
+                 occurred_on=date(2026, 8, 14), hours=Decimal(1), body="privé tekst",
+                 catalogue_version="t"))  # fmt: skip
+    db.commit()
+    login(client, lead.email, PASSWORD)
+    html = client.get("/team/").get_data(as_text=True)
+    row = html.split("Achter Op")[1].split("</tr>")[0]
+    assert "2026" in row and "14" in row  # last activity
+    assert "privé tekst" not in html
+    assert "no registration" in html or "geen registratie" in html
+    # Deadline 2027-02-28 is within six months and the pace is far off: at risk.
+    assert "at risk" in row or "risico" in row
+
+
+def _register(db, user, registered_on: date) -> None:
+    registration = Registration(
+        organisation_id=user.organisation_id,
+        owner_id=user.id,
+        norm_id="skj-jeugd-gezinsprofessional",
+        registered_on=registered_on,
+    )
+    db.add(registration)
+    db.commit()
+
+
+def test_the_team_page_uses_the_same_number_of_queries_for_small_and_large_teams(
+    app, client, db, count_queries
+):
+    org = make_organisation(db)
+    team = make_team(db, org)
+    lead = make_user(db, org, role=Role.SUPERVISOR, leads=team)
+    login(client, lead.email, PASSWORD)
+    counts = []
+    for added in (2, 28):
+        for _ in range(added):
+            _register(db, make_user(db, org, team=team), date(2023, 1, 1))
+        with count_queries() as counter:
+            assert client.get("/team/").status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1] <= 10, counts
