@@ -19,6 +19,7 @@ from portfolio.models.entry import (
     EvidenceFile,
     TagVocabulary,
 )
+from portfolio.models.evaluation import EvaluationStatus, YearlyEvaluation
 from portfolio.models.feedback import FeedbackRequest
 from portfolio.models.mail import MailStatus, OutboxMessage
 from portfolio.models.org import Organisation, Role, Team, TeamLead, User
@@ -44,6 +45,7 @@ __all__ = [
     "EntryParticipant",
     "EntryStatus",
     "EntryTag",
+    "EvaluationStatus",
     "EvidenceFile",
     "FeedbackRequest",
     "GoalEvidence",
@@ -65,5 +67,6 @@ __all__ = [
     "ThresholdOverride",
     "UTCDateTime",
     "User",
+    "YearlyEvaluation",
     "utcnow",
 ]
