@@ -15,7 +15,11 @@ class Registration(SQLModel, table=True):
     """A worker's registration with a register, under one norm (competencies.norms)."""
 
     __tablename__ = "registration"
-    __table_args__ = (UniqueConstraint("owner_id", "norm_id", "registered_on"),)
+    __table_args__ = (
+        UniqueConstraint("owner_id", "norm_id", "registered_on"),
+        # Reminder planning selects registrations by date windows (QUALITY.md P6).
+        Index("ix_registration_registered_on", "registered_on"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
