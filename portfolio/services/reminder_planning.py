@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date, timedelta
+from functools import lru_cache
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session
@@ -17,8 +18,10 @@ from sqlmodel import Session
 import competencies
 from competencies.reminders import (
     DEFAULT_OFFSETS,
+    VOG_WARNING_MONTHS,
+    before,
     deadline_reminder_dates,
-    parse_offset,
+    months_before,
     vog_is_due,
 )
 from portfolio.models import (
@@ -51,12 +54,6 @@ def organisation_offsets(db: Session) -> dict[int, tuple[str, ...]]:
     return {org_id: tuple(offsets) for org_id, offsets in rows if offsets}
 
 
-def _offset_days(offset: str) -> tuple[int, int]:
-    amount, unit = parse_offset(offset)
-    per = {"d": (1, 1), "w": (7, 7), "m": (28, 31)}[unit]
-    return amount * per[0], amount * per[1]
-
-
 def _years_before(day: date, years: int) -> date:
     try:
         return day.replace(year=day.year - years)
@@ -64,14 +61,62 @@ def _years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def _registered_on_windows(today: date, offsets: Iterable[str], years: set[int]):
-    """Broad registered_on ranges that can have a reminder due now (checked exactly later)."""
+def _matching_range(start: date, matches) -> tuple[date, date] | None:
+    """The first and last day within 150 days of `start` (either side) for which `matches`."""
+    days = [start + timedelta(days=d) for d in range(-150, 151)]
+    hits = [day for day in days if matches(day)]
+    return (hits[0], hits[-1]) if hits else None
+
+
+@lru_cache(maxsize=4096)
+def _deadline(registered_on: date, years: int) -> date:
+    return competencies.registration_period(registered_on, years).deadline
+
+
+@lru_cache(maxsize=4096)
+def _reminder_dates(registered_on: date, years: int, offsets: tuple[str, ...]) -> tuple[date, ...]:
+    # Many registrations share a date: compute each date's reminders once.
+    return deadline_reminder_dates(_deadline(registered_on, years), offsets)
+
+
+def registered_on_windows(
+    today: date, offsets: Iterable[str], years: Iterable[int]
+) -> list[tuple[date, date]]:
+    """Exact registered_on ranges with a deadline reminder due in the look-back window.
+
+    The reminder date is a non-decreasing function of the registration date, so each
+    (offset, period length) gives one contiguous range, found by a short scan.
+    """
+    window_start = today - timedelta(days=LOOKBACK_DAYS)
+    ranges = []
     for offset in set(offsets):
-        shortest, longest = _offset_days(offset)
-        for period in years:
-            low = _years_before(today - timedelta(days=LOOKBACK_DAYS) + timedelta(shortest), period)
-            high = _years_before(today + timedelta(longest), period)
-            yield low - timedelta(days=3), high + timedelta(days=3)
+        for period in set(years):
+            # Start near the answer: the deadline lies about `offset` after today.
+            approximate = today + (today - before(today, offset))
+            found = _matching_range(
+                _years_before(approximate, period),
+                lambda day, o=offset, p=period: (
+                    window_start < before(_deadline(day, p), o) <= today
+                ),
+            )
+            if found:
+                ranges.append(found)
+    return ranges
+
+
+def vog_windows(today: date, years: Iterable[int]) -> list[tuple[date, date]]:
+    """registered_on ranges whose deadline is within the VOG warning months from today."""
+    ranges = []
+    for period in set(years):
+        found = _matching_range(
+            _years_before(today, period) + timedelta(days=45),
+            lambda day, p=period: (
+                months_before(_deadline(day, p), VOG_WARNING_MONTHS) <= today <= _deadline(day, p)
+            ),
+        )
+        if found:
+            ranges.append(found)
+    return ranges
 
 
 def due_registration_reminders(db: Session, *, today: date) -> list[dict]:
@@ -80,39 +125,36 @@ def due_registration_reminders(db: Session, *, today: date) -> list[dict]:
     all_offsets = set(DEFAULT_OFFSETS).union(*per_org.values()) if per_org else DEFAULT_OFFSETS
     norms = {norm.id: norm for norm in competencies.all_norms()}
     years = {norm.period_years for norm in norms.values()}
-    windows = list(_registered_on_windows(today, all_offsets, years))
-    # The VOG reminder applies in the last three months before the deadline.
-    windows += [
-        (_years_before(today, y) - timedelta(days=3), _years_before(today, y) + timedelta(days=96))
-        for y in years
+    vog_norms = [norm_id for norm_id in norms if norm_id.startswith("registerplein")]
+    in_windows = [
+        Registration.registered_on.between(low, high)
+        for low, high in registered_on_windows(today, all_offsets, years)
+    ] + [
+        and_(Registration.registered_on.between(low, high), Registration.norm_id.in_(vog_norms))
+        for low, high in vog_windows(today, years)
     ]
+    if not in_windows:
+        return []
     statement = (
-        select(Registration)
+        select(Registration.id, Registration.organisation_id, Registration.owner_id,
+               Registration.norm_id, Registration.registered_on, Registration.vog_issued_on)
         .join(User, User.id == Registration.owner_id)
-        .where(User.is_active.is_(True))
-        .where(or_(*(Registration.registered_on.between(low, high) for low, high in windows)))
-    )
+        .where(User.is_active.is_(True), or_(*in_windows))
+    )  # fmt: skip
     rows = []
     window_start = today - timedelta(days=LOOKBACK_DAYS)
-    for registration in db.scalars(statement):
-        norm = norms.get(registration.norm_id)
+    for reg_id, org_id, owner_id, norm_id, registered_on, vog_issued_on in db.execute(statement):
+        norm = norms.get(norm_id)
         if norm is None:
             continue
-        deadline = competencies.registration_period(
-            registration.registered_on, norm.period_years
-        ).deadline
-        offsets = per_org.get(registration.organisation_id, DEFAULT_OFFSETS)
-        base = {
-            "organisation_id": registration.organisation_id,
-            "user_id": registration.owner_id,
-            "subject_type": "registration",
-            "subject_id": registration.id,
-        }
-        for due in deadline_reminder_dates(deadline, offsets):
+        offsets = per_org.get(org_id, DEFAULT_OFFSETS)
+        base = {"organisation_id": org_id, "user_id": owner_id,
+                "subject_type": "registration", "subject_id": reg_id}  # fmt: skip
+        for due in _reminder_dates(registered_on, norm.period_years, offsets):
             if window_start < due <= today:
                 rows.append({**base, "kind": DEADLINE, "due_on": due})
-        if registration.norm_id.startswith("registerplein") and vog_is_due(
-            deadline, registration.vog_issued_on, today
+        if norm_id in vog_norms and vog_is_due(
+            _deadline(registered_on, norm.period_years), vog_issued_on, today
         ):
             # At most one VOG reminder a month per registration.
             rows.append({**base, "kind": VOG, "due_on": today.replace(day=1)})
