@@ -144,3 +144,13 @@ def may_download_evidence(viewer: User, evidence, *, entry, owner: User, led_tea
     if entry is None:
         return is_owner(viewer, evidence.owner_id)
     return may_view_entry(viewer, entry, owner=owner, led_team_ids=led_team_ids)
+
+
+# --- registrations -------------------------------------------------------------------------
+
+
+def may_change_registration(viewer: User, registration) -> bool:
+    """See, edit or remove a registration with a register: its owner only."""
+    return viewer.organisation_id == registration.organisation_id and is_owner(
+        viewer, registration.owner_id
+    )

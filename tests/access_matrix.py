@@ -35,7 +35,8 @@ def only(allowed: dict[str, int], others: int = 403) -> dict[str, int]:
 # GET requests. Person routes target the worker principal.
 EXPECTED_GET: dict[str, dict[str, int]] = {
     "static": everyone(200, anonymous=200),
-    "main.home": everyone(200),
+    # A worker's start page is the portfolio dashboard.
+    "main.home": {**everyone(200), WORKER: 302, OTHER_WORKER: 302},
     "main.catalogue": everyone(200),
     "main.account": everyone(200),
     "main.set_language": everyone(405, anonymous=405),

@@ -178,7 +178,7 @@ def test_stored_name_is_escaped_in_the_header(app, evil):
     client = logged_in(app, worker)
 
     for url in ("/", "/password"):
-        response = client.get(url)
+        response = client.get(url, follow_redirects=True)  # a worker starts on the dashboard
         assert response.status_code == 200, url
         assert_escaped(response.get_data(as_text=True))
 

@@ -9,6 +9,7 @@ import competencies
 from portfolio import access, db
 from portfolio.main import bp
 from portfolio.main.forms import LanguageForm
+from portfolio.models import Role
 from portfolio.security import safe_next
 from portfolio.services import accounts
 
@@ -19,6 +20,8 @@ def home():
     """The start page of each role; anonymous visitors go to the log-in page."""
     if not current_user.is_authenticated:
         return redirect(url_for("auth.login"))
+    if current_user.has_role(Role.WORKER):
+        return redirect(url_for("worker.dashboard"))
     return render_template("main/home.html")
 
 

@@ -1,1 +1,174 @@
-"""Worker area: dashboard views."""
+"""Worker area: the dashboard — progress per registration in words and as a chart."""
+
+from __future__ import annotations
+
+import importlib
+from decimal import Decimal
+
+from flask import current_app, render_template, url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portfolio import access, clock, db
+from portfolio.charts.progress import progress_svg, svg_data_uri
+from portfolio.models import Role
+from portfolio.services import dashboard as dashboard_service
+from portfolio.services.dashboard import ProgressRow, RegistrationProgress
+from portfolio.templating import number
+from portfolio.worker import bp
+
+TO_VERIFY = "te verifiëren"  # the register's own term, the same in both languages
+
+KIND_LABELS = {
+    "reflection": _l("Reflection"),
+    "training": _l("Training"),
+    "peer_review": _l("Peer review session"),
+    "other": _l("Other development activity"),
+    "work": _l("Work experience"),
+}
+
+ADD_ENTRY_LABELS = {
+    "reflection": _l("Write a reflection"),
+    "training": _l("Record a training"),
+    "peer_review": _l("Record a peer review session"),
+    "other": _l("Record another development activity"),
+    "work": _l("Record work experience"),
+}
+
+
+def row_title(row: ProgressRow) -> str:
+    """A requirement's name: the register's category title, or total / work hours."""
+    if row.id == "total":
+        return _("Total points")
+    if row.id == "work_hours":
+        return _("Work hours")
+    return row.title
+
+
+def row_numbers(row: ProgressRow) -> str:
+    """The numbers beside a bar: 12 / 60, 12 · te verifiëren or 12 · no minimum."""
+    if row.required is not None:
+        return f"{number(row.counted)} / {number(row.required)}"
+    if row.required_unconfirmed:
+        return f"{number(row.counted)} · {TO_VERIFY}"
+    return f"{number(row.counted)} · {_('no minimum')}"
+
+
+def _short_of(progress: RegistrationProgress, requirement: str, amount: Decimal) -> str:
+    if requirement == "total":
+        return _("You will be short of %(amount)s points in total by the deadline.",
+                 amount=number(amount))  # fmt: skip
+    if requirement == "work_hours":
+        return _("You will be short of %(amount)s work hours by the deadline.",
+                 amount=number(amount))  # fmt: skip
+    title = progress.norm.category(requirement).title
+    if progress.norm.points_per_hour == 1:
+        return _("You will be short of %(amount)s %(category)s hours by the deadline.",
+                 amount=number(amount), category=title)  # fmt: skip
+    return _("You will be short of %(amount)s %(category)s points by the deadline.",
+             amount=number(amount), category=title)  # fmt: skip
+
+
+def forecast_sentences(progress: RegistrationProgress) -> list[str]:
+    """The forecast in words: when the norm is met at this pace, or what will be short."""
+    status, forecast = progress.status, progress.status.forecast
+    deadline = format_date(status.period.deadline, "long")
+    if status.as_of > status.period.deadline:
+        return [_("The submission deadline of this period was %(date)s. When you have "
+                  "re-registered, add your new registration date.", date=deadline)]  # fmt: skip
+    if status.met:
+        return [_("You meet the norm. Well done.")]
+    sentences = []
+    if forecast.on_track is None:
+        sentences.append(_("Some thresholds of this norm are not confirmed yet, so no date "
+                           "can be forecast. Your organisation can set them."))  # fmt: skip
+    elif forecast.met_on is not None and forecast.on_track:
+        sentences.append(_("At this pace you meet the norm on %(date)s, before the deadline "
+                           "of %(deadline)s.", date=format_date(forecast.met_on, "long"),
+                           deadline=deadline))  # fmt: skip
+    elif forecast.met_on is not None:
+        sentences.append(_("At this pace you meet the norm on %(date)s, after the deadline "
+                           "of %(deadline)s.", date=format_date(forecast.met_on, "long"),
+                           deadline=deadline))  # fmt: skip
+    for shortfall in forecast.shortfalls:
+        sentences.append(_short_of(progress, shortfall.requirement, shortfall.short_by))
+    if not sentences:
+        sentences.append(_("At this pace you will not meet the norm by the deadline."))
+    return sentences
+
+
+def chart_for(progress: RegistrationProgress) -> str:
+    """The progress chart as a data URI (rendered once per distinct content and language)."""
+    rows = [
+        {
+            "label": row_title(row),
+            "counted": float(row.counted),
+            "required": float(row.required) if row.required is not None else None,
+            "projected": float(row.projected),
+            "met": bool(row.met),
+            "text": row_numbers(row),
+        }
+        for row in progress.rows
+    ]
+    return svg_data_uri(progress_svg({"rows": rows, "axis": _("Percentage of the requirement")}))
+
+
+def has_endpoint(endpoint: str) -> bool:
+    """True when the app has this route (areas built in parallel link only once present)."""
+    return endpoint in current_app.view_functions
+
+
+def add_entry_links(kinds) -> list[tuple[str, str]]:
+    """(label, url) to add an entry of each kind; none while the entries area is absent."""
+    if not has_endpoint("worker.entry_new"):
+        return []
+    return [(ADD_ENTRY_LABELS[k], url_for("worker.entry_new", kind=k)) for k in kinds]
+
+
+def entry_url(entry_id: int) -> str | None:
+    """Where an entry's page is, when the entries area provides one."""
+    for endpoint in ("worker.entry_detail", "worker.entry_view", "worker.entry_show"):
+        if has_endpoint(endpoint):
+            return url_for(endpoint, entry_id=entry_id)
+    return None
+
+
+def development_context(owner_id: int, as_of) -> dict:
+    """Values for the development area's partials (_goals.html, _radar.html).
+
+    Contract with that area: `portfolio.services.development.dashboard_context(db, *,
+    owner_id, as_of) -> dict`, at most three statements. Until it exists, nothing is passed.
+    """
+    name = "portfolio.services.development"
+    try:
+        development = importlib.import_module(name)
+    except ModuleNotFoundError as error:
+        if error.name != name:
+            raise
+        return {}
+    build = getattr(development, "dashboard_context", None)
+    return build(db.session(), owner_id=owner_id, as_of=as_of) if build else {}
+
+
+@bp.route("/")
+@access.roles(Role.WORKER)
+def dashboard():
+    """Where the worker stands: each registration's norm, Art. 3 this year, recent entries."""
+    today = clock.today()
+    board = dashboard_service.dashboard_for(db.session(), owner_id=current_user.id, as_of=today)
+    return render_template(
+        "worker/dashboard.html",
+        **development_context(current_user.id, today),
+        board=board,
+        to_verify=TO_VERIFY,
+        kind_labels=KIND_LABELS,
+        has_endpoint=has_endpoint,
+        row_title=row_title,
+        row_numbers=row_numbers,
+        forecast_sentences=forecast_sentences,
+        chart_for=chart_for,
+        add_entry_links=add_entry_links,
+        entry_url=entry_url,
+    )

@@ -1,0 +1,74 @@
+"""`python -m bench [--quick] [--only P1,P9]`: measure, print the table, exit 1 on a miss."""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import sys
+import time
+
+from bench import demo_data, first_page, login
+from bench.databases import backends, demo_database
+from bench.timing import format_table
+
+BENCHMARKS = ("P1", "P7", "P9")
+FLOORS = (
+    "Floors: P1 a bare route rendering a 50-row template (in the benchmark's app only), "
+    "anonymous;\n        P7 COPY FROM STDIN of exactly the rows the demo wrote (PostgreSQL); "
+    "P9 one argon2id verification."
+)
+# Data behind the page and log-in benchmarks: a large employer (QUALITY.md), smaller with --quick.
+SEED = {"workers": 5000, "years": 5}
+QUICK_SEED = {"workers": 500, "years": 1}
+
+
+def _arguments(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer repetitions and less data")
+    parser.add_argument(
+        "--only", default=",".join(BENCHMARKS), help="comma-separated ids, e.g. P1,P9"
+    )
+    arguments = parser.parse_args(argv)
+    arguments.only = {part.strip().upper() for part in arguments.only.split(",") if part.strip()}
+    unknown = arguments.only - set(BENCHMARKS)
+    if unknown:
+        parser.error(f"unknown benchmark ids {sorted(unknown)}; known: {', '.join(BENCHMARKS)}")
+    return arguments
+
+
+def _say(text: str) -> None:
+    print(text, file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the selected benchmarks on every configured database and print one table."""
+    arguments = _arguments(argv)
+    seed = QUICK_SEED if arguments.quick else SEED
+    started = time.perf_counter()
+    results = []
+    if arguments.only & {"P1", "P9"}:
+        for backend in backends():
+            _say(f"[{backend}] demo data for P1/P9: {seed['workers']} workers, {seed['years']} y")
+            with demo_database(backend, **seed) as url:
+                if "P1" in arguments.only:
+                    _say(f"[{backend}] P1 first logged-in page")
+                    results += first_page.run(url, backend=backend, quick=arguments.quick)
+                if "P9" in arguments.only:
+                    _say(f"[{backend}] P9 log-in")
+                    results += login.run(url, backend=backend, quick=arguments.quick)
+    if "P7" in arguments.only:
+        _say(f"P7 demo data on {', '.join(backends())}")
+        results += demo_data.run(quick=arguments.quick)
+    print(
+        f"Vakbekwaam benchmarks ({'quick' if arguments.quick else 'full'}), "
+        f"Python {platform.python_version()} on {platform.machine()}, "
+        f"databases: {', '.join(backends())}; P1/P9 data: {seed['workers']} workers, "
+        f"{seed['years']} years; {time.perf_counter() - started:.0f} s"
+    )
+    print(format_table(results))
+    print(FLOORS)
+    return 1 if any(result.passed is False for result in results) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
