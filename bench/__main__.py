@@ -7,11 +7,11 @@ import platform
 import sys
 import time
 
-from bench import demo_data, first_page, login
-from bench.databases import backends, demo_database
+from bench import demo_data, first_page, login, p6_reminders
+from bench.databases import POSTGRES, backends, demo_database
 from bench.timing import format_table
 
-BENCHMARKS = ("P1", "P7", "P9")
+BENCHMARKS = ("P1", "P6", "P7", "P9")
 FLOORS = (
     "Floors: P1 a bare route rendering a 50-row template (in the benchmark's app only), "
     "anonymous;\n        P7 COPY FROM STDIN of exactly the rows the demo wrote (PostgreSQL); "
@@ -56,6 +56,14 @@ def main(argv: list[str] | None = None) -> int:
                 if "P9" in arguments.only:
                     _say(f"[{backend}] P9 log-in")
                     results += login.run(url, backend=backend, quick=arguments.quick)
+    if "P6" in arguments.only:
+        if POSTGRES in backends():
+            _say("P6 reminder selection on PostgreSQL")
+            results += p6_reminders.run(quick=arguments.quick)
+        else:
+            _say(
+                "P6 skipped: it compares with one PostgreSQL query (set VAKBEKWAAM_BENCH_POSTGRES)"
+            )
     if "P7" in arguments.only:
         _say(f"P7 demo data on {', '.join(backends())}")
         results += demo_data.run(quick=arguments.quick)

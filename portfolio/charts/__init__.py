@@ -16,7 +16,9 @@ from collections.abc import Callable
 import matplotlib
 
 matplotlib.use("Agg")  # no display, no GUI toolkit, safe in a server
-from matplotlib.figure import Figure
+# Text stays text in the SVG (no glyph paths): a third of the size, and less memory per render.
+matplotlib.rcParams["svg.fonttype"] = "none"
+from matplotlib.figure import Figure  # noqa: E402
 
 CACHE_SIZE = 256
 _cache: OrderedDict[str, str] = OrderedDict()

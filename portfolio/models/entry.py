@@ -50,6 +50,8 @@ class Entry(SQLModel, table=True):
     __table_args__ = (
         Index("ix_entry_owner_date", "owner_id", "occurred_on"),
         Index("ix_entry_org_kind", "organisation_id", "kind"),
+        # "Not superseded by a correction" is asked on every dashboard and export.
+        Index("ix_entry_supersedes_id", "supersedes_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -6,7 +6,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar
 
-from sqlalchemy import UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from portfolio.models.base import UTCDateTime, utcnow
@@ -57,6 +57,7 @@ class User(SQLModel, table=True):
     """A person who logs in. The role decides what they may do (see portfolio.access)."""
 
     __tablename__ = "user_account"
+    __table_args__ = (Index("ix_user_account_org_name", "organisation_id", "name", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)

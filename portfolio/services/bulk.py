@@ -55,3 +55,9 @@ def sync_sequence(db: Session, table: Table) -> None:
             f'(SELECT COALESCE(MAX(id), 1) FROM "{table.name}"))'
         )
     )
+
+
+def analyze(db: Session) -> None:
+    """Refresh PostgreSQL's planner statistics after a bulk load (a no-op elsewhere)."""
+    if db.get_bind().dialect.name == "postgresql":
+        db.execute(text("ANALYZE"))

@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
 from portfolio.models import Organisation, Role, Team, TeamLead, User, utcnow
+from portfolio.services.bulk import analyze
 from portfolio.services.demo_history import create_history
 from portfolio.services.passwords import hash_password
 
@@ -28,6 +29,7 @@ DEMO_LOGINS = (
     ("beheer@demo.vakbekwaam.nl", "Fatima el Amrani", Role.ADMIN, None),
 )
 CHUNK = 1000
+TEAM_SIZE = 15  # synthetic workers per synthetic team
 DEMO_WORKER_COUNT = sum(1 for login in DEMO_LOGINS if login[2] is Role.WORKER)
 
 
@@ -65,6 +67,8 @@ def create(
             today=today,
             progress=progress,
         )
+    db.commit()
+    analyze(db)
     db.commit()
     return organisation
 
@@ -118,37 +122,71 @@ def _demo_logins(db: Session, organisation: Organisation, teams: dict[str, Team]
     return new_workers
 
 
+def _synthetic_teams(db: Session, organisation: Organisation, count: int, now) -> list[int]:
+    """Teams of about TEAM_SIZE synthetic workers, each with a synthetic supervisor."""
+    first = db.scalar(select(func.count()).select_from(Team)) or 0
+    names = [f"Synthetisch team {first + i:04d}" for i in range(-(-count // TEAM_SIZE))]
+    db.execute(
+        insert(Team),
+        [{"organisation_id": organisation.id, "name": name, "created_at": now} for name in names],
+    )
+    return list(
+        db.scalars(
+            select(Team.id).where(Team.organisation_id == organisation.id, Team.name.in_(names))
+        )
+    )
+
+
+def _account_row(
+    organisation: Organisation, email: str, name: str, role: Role, team_id, password_hash, now
+) -> dict:
+    return {
+        "organisation_id": organisation.id, "team_id": team_id, "email": email, "name": name,
+        "role": role.value, "password_hash": password_hash,
+        "session_token": secrets.token_hex(16), "is_active": True, "locale": "nl",
+        "created_at": now,
+    }  # fmt: skip
+
+
 def _synthetic_workers(
-    db: Session, organisation: Organisation, teams: list[Team], count: int
+    db: Session, organisation: Organisation, _teams: list[Team], count: int
 ) -> list[int]:
-    """Insert `count` synthetic workers set-based; returns their ids."""
+    """Insert `count` synthetic workers in synthetic teams, set-based; returns their ids."""
     if count <= 0:
         return []
+    now = utcnow()
     start = db.scalar(select(func.count()).select_from(User)) or 0
+    team_ids = _synthetic_teams(db, organisation, count, now)
     # One hash for every synthetic account: they share a password, hashing 5,000 times is waste.
     password_hash = hash_password(DEMO_PASSWORD)
-    now = utcnow()
+    leads = [
+        _account_row(organisation, f"leiding{start + n:06d}@synthetisch.vakbekwaam.nl",
+                     f"Leidinggevende {start + n:06d}", Role.SUPERVISOR, None, password_hash, now)
+        for n in range(len(team_ids))
+    ]  # fmt: skip
+    db.execute(insert(User), leads)
+    lead_ids = db.scalars(
+        select(User.id).where(User.email.in_([lead["email"] for lead in leads])).order_by(User.id)
+    ).all()
+    db.execute(
+        insert(TeamLead),
+        [{"team_id": t, "user_id": u} for t, u in zip(team_ids, lead_ids, strict=True)],
+    )
+    emails = []
     for offset in range(0, count, CHUNK):
         rows = [
-            {
-                "organisation_id": organisation.id,
-                "team_id": teams[(start + i) % len(teams)].id,
-                "email": f"werker{start + i:06d}@synthetisch.vakbekwaam.nl",
-                "name": f"Werker {start + i:06d}",
-                "role": Role.WORKER.value,
-                "password_hash": password_hash,
-                "session_token": secrets.token_hex(16),
-                "is_active": True,
-                "locale": "nl",
-                "created_at": now,
-            }
+            _account_row(organisation, f"werker{start + i:06d}@synthetisch.vakbekwaam.nl",
+                         f"Werker {start + i:06d}", Role.WORKER, team_ids[i // TEAM_SIZE],
+                         password_hash, now)
             for i in range(offset, min(offset + CHUNK, count))
-        ]
+        ]  # fmt: skip
+        emails += [row["email"] for row in rows]
         db.execute(insert(User), rows)
     return list(
         db.scalars(
             select(User.id)
-            .where(User.email.like("%@synthetisch.vakbekwaam.nl"), User.id > 0)
+            .where(User.organisation_id == organisation.id, User.role == Role.WORKER.value)
+            .where(User.email.like("werker%@synthetisch.vakbekwaam.nl"))
             .order_by(User.id)
         )
     )[-count:]

@@ -115,6 +115,13 @@ def _known_norms(registrations: Sequence[Registration]) -> dict[str, Norm]:
     return {r.norm_id: known[r.norm_id] for r in registrations if r.norm_id in known}
 
 
+# Built once: an entry that a later correction (by the same owner) replaces.
+_CORRECTED = aliased(Entry)
+_SUPERSEDED = exists().where(
+    _CORRECTED.supersedes_id == Entry.id, _CORRECTED.owner_id == Entry.owner_id
+)
+
+
 def activities_by_owner(
     db: Session, *, owner_ids: Iterable[int], since: date, as_of: date
 ) -> dict[int, list[Activity]]:
@@ -124,8 +131,7 @@ def activities_by_owner(
     later correction supersedes does not count twice (only the correction counts).
     """
     owner_ids = sorted(set(owner_ids))
-    corrected = aliased(Entry)
-    superseded = exists().where(corrected.supersedes_id == Entry.id)
+    superseded = _SUPERSEDED
     work = EntryKind.WORK.value
     in_window = or_(
         and_(Entry.kind != work, Entry.occurred_on >= since),
