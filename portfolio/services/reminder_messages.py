@@ -141,9 +141,9 @@ def _shortfall_text(status, shortfall) -> str:
     category = next((c for c in status.categories if c.id == shortfall.requirement), None)
     name = category.title if category else shortfall.requirement
     return _(
-        "You will be short of %(amount)s %(requirement)s hours by the deadline.",
+        "You will be short of %(amount)s %(category)s hours by the deadline.",
         amount=amount,
-        requirement=name,
+        category=name,
     )
 
 
@@ -172,7 +172,7 @@ def _behind_pace(db: Session, registration: Registration, norm, today: date) -> 
         return (
             _("Behind pace for %(norm)s", norm=norm.title),
             " ".join(_shortfall_text(status, s) for s in status.forecast.shortfalls)
-            or _("At this pace you will not meet the norm before the deadline."),
+            or _("At this pace you will not meet the norm by the deadline."),
         )
 
     return Message(texts, DASHBOARD)
