@@ -272,3 +272,28 @@ def test_the_deadline_mail_carries_the_forecast(mail_app, db):
     run_reminder_sweep(mail_app, at(date(2027, 1, 28)))
     body = db.scalars(select(Notification)).one().body
     assert "2027" in body and ("short" in body or "tekort" in body)
+
+
+def test_open_feedback_requests_and_unconfirmed_attendance_are_nudged_once(mail_app, db):
+    from decimal import Decimal
+
+    from portfolio.models import Entry, EntryParticipant, FeedbackRequest
+
+    org = make_organisation(db)
+    asker, colleague = make_user(db, org), make_user(db, org)
+    db.add(FeedbackRequest(organisation_id=org.id, requester_id=asker.id,
+                           respondent_id=colleague.id, respondent_name=colleague.name,
+                           competency_codes=["WMO1"],
+                           created_at=datetime(2026, 11, 2, 9, tzinfo=UTC)))  # fmt: skip
+    session = Entry(organisation_id=org.id, owner_id=asker.id, kind="peer_review",
+                    title="Intervisie", occurred_on=date(2026, 11, 3), hours=Decimal(2),
+                    form="intervisie", catalogue_version="t")  # fmt: skip
+    db.add(session)
+    db.flush()
+    db.add(EntryParticipant(entry_id=session.id, user_id=colleague.id))
+    db.commit()
+    assert run_reminder_sweep(mail_app, at(date(2026, 11, 8))).sent == 0  # not a week yet
+    assert run_reminder_sweep(mail_app, at(date(2026, 11, 10))).sent == 2
+    assert run_reminder_sweep(mail_app, at(date(2026, 11, 17))).sent == 0  # once
+    links = set(db.scalars(select(Notification.link).where(Notification.user_id == colleague.id)))
+    assert links == {"/feedback/1/answer", f"/sessions/{session.id}"}

@@ -8,16 +8,21 @@ from datetime import date
 
 from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
+from sqlalchemy import select
 from sqlmodel import Session
 
 import competencies
 from competencies.reminders import DEFAULT_OFFSETS, deadline_reminder_dates, vog_is_due
 from portfolio.models import (
     DevelopmentGoal,
+    Entry,
+    EntryParticipant,
+    FeedbackRequest,
     GoalStatus,
     OrganisationSettings,
     Registration,
     Reminder,
+    User,
 )
 from portfolio.services import reminder_planning as planning
 from portfolio.services.norm_progress import status_for
@@ -41,7 +46,41 @@ def build(db: Session, *, reminder: Reminder, today: date) -> Message | None:
         return _goal(db, reminder)
     if reminder.subject_type == "team":
         return _digest(db, reminder, today)
+    if reminder.subject_type == "feedback":
+        return _feedback(db, reminder)
+    if reminder.subject_type == "session":
+        return _attendance(db, reminder)
     return None
+
+
+def _feedback(db: Session, reminder: Reminder) -> Message | None:
+    request = db.get(FeedbackRequest, reminder.subject_id)
+    if request is None or request.answered_at is not None:
+        return None
+    asker = db.scalar(select(User.name).where(User.id == request.requester_id))
+
+    def texts():
+        return (
+            _("%(name)s is still waiting for your feedback", name=asker),
+            _("A week ago %(name)s asked for your feedback. It takes a few minutes.", name=asker),
+        )
+
+    return Message(texts, f"/feedback/{request.id}/answer")
+
+
+def _attendance(db: Session, reminder: Reminder) -> Message | None:
+    participation = db.get(EntryParticipant, (reminder.subject_id, reminder.user_id))
+    if participation is None or participation.confirmed_at is not None:
+        return None
+    title = db.scalar(select(Entry.title).where(Entry.id == reminder.subject_id))
+
+    def texts():
+        return (
+            _("Did you take part in \u201c%(title)s\u201d?", title=title),
+            _("Please confirm your attendance, so the session counts for everyone who was there."),
+        )
+
+    return Message(texts, f"/sessions/{reminder.subject_id}")
 
 
 def _digest(db: Session, reminder: Reminder, today: date) -> Message | None:

@@ -7,7 +7,7 @@ down catches up without a flood, and a new registration does not get every past 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 from sqlalchemy import and_, or_, select
@@ -27,7 +27,9 @@ from competencies.reminders import (
 from portfolio.models import (
     DevelopmentGoal,
     Entry,
+    EntryParticipant,
     EntryStatus,
+    FeedbackRequest,
     GoalStatus,
     OrganisationSettings,
     Registration,
@@ -42,6 +44,9 @@ VOG = "vog"
 GOAL_DUE = "goal_due"
 SIGNOFF_DIGEST = "signoff_digest"
 BEHIND_PACE = "behind_pace"
+FEEDBACK_UNANSWERED = "feedback_requested"
+ATTENDANCE_UNCONFIRMED = "attendance"
+NUDGE_AFTER_DAYS = 7  # an open feedback request or attendance question is nudged once
 BEHIND_PACE_DAYS = 7  # checked in the first week of a month: at most one reminder a month
 DEFAULT_DIGEST_DAYS = 7
 
@@ -203,6 +208,37 @@ def due_behind_pace_reminders(db: Session, *, today: date) -> list[dict]:
     return rows
 
 
+def due_nudges(db: Session, *, today: date) -> list[dict]:
+    """Open feedback requests to colleagues, and unconfirmed attendance, a week on."""
+    nudge = timedelta(days=NUDGE_AFTER_DAYS)
+    window = (today - timedelta(days=LOOKBACK_DAYS) - nudge, today - nudge)
+    requests = db.execute(
+        select(FeedbackRequest.id, FeedbackRequest.organisation_id,
+               FeedbackRequest.respondent_id, FeedbackRequest.created_at)
+        .where(FeedbackRequest.respondent_id.is_not(None), FeedbackRequest.answered_at.is_(None))
+        .where(FeedbackRequest.created_at >= datetime.combine(window[0], time(), UTC))
+    ).all()  # fmt: skip
+    rows = [
+        {"organisation_id": org_id, "user_id": respondent_id, "subject_type": "feedback",
+         "subject_id": request_id, "kind": FEEDBACK_UNANSWERED,
+         "due_on": created_at.date() + nudge}
+        for request_id, org_id, respondent_id, created_at in requests
+        if created_at.date() + nudge <= today
+    ]  # fmt: skip
+    unconfirmed = db.execute(
+        select(Entry.id, Entry.organisation_id, EntryParticipant.user_id, Entry.occurred_on)
+        .join(EntryParticipant, EntryParticipant.entry_id == Entry.id)
+        .where(EntryParticipant.confirmed_at.is_(None))
+        .where(Entry.occurred_on.between(window[0], window[1]))
+    ).all()  # fmt: skip
+    rows += [
+        {"organisation_id": org_id, "user_id": user_id, "subject_type": "session",
+         "subject_id": entry_id, "kind": ATTENDANCE_UNCONFIRMED, "due_on": occurred_on + nudge}
+        for entry_id, org_id, user_id, occurred_on in unconfirmed
+    ]  # fmt: skip
+    return rows
+
+
 def waiting_for_signoff(db: Session, *, today: date) -> dict[int, tuple[int, int]]:
     """{supervisor id: (organisation id, entries waiting longer than the organisation's N days)}."""
     digest_days = dict(
@@ -253,6 +289,7 @@ def plan(db: Session, *, today: date, extra: Iterable[list[dict]] = ()) -> int:
         + due_goal_reminders(db, today=today)
         + due_digest_reminders(db, today=today)
         + due_behind_pace_reminders(db, today=today)
+        + due_nudges(db, today=today)
     )
     for more in extra:
         rows += more
