@@ -12,6 +12,7 @@ import re
 import shutil
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -113,6 +114,30 @@ def app(database_url):
     application = create_app(app_config(database_url))
     yield application
     application.extensions["db_engine"].dispose()
+
+
+CLOCK_START = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+
+
+class Clock:
+    """A settable clock for app.config["CLOCK"]."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta) -> None:
+        """Move time forward."""
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(app) -> Clock:
+    """The app's clock, starting at CLOCK_START."""
+    app.config["CLOCK"] = Clock(CLOCK_START)
+    return app.config["CLOCK"]
 
 
 @pytest.fixture

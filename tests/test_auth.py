@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
 
 import pytest
 from argon2 import PasswordHasher, Type, extract_parameters
@@ -15,30 +14,8 @@ from portfolio.services.passwords import verify_password
 from tests.conftest import app_config, csrf_token, flashes, login, post_form
 from tests.factories import PASSWORD, make_organisation, make_user
 
-T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 NO_MATCH = "That e-mail address and password do not match an active account."
 LENGTH_MESSAGE = "Use between 12 and 128 characters."
-
-
-class Clock:
-    """A settable clock for app.config["CLOCK"]."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        """Move time forward."""
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(app) -> Clock:
-    """The app's clock, starting at T0."""
-    app.config["CLOCK"] = Clock(T0)
-    return app.config["CLOCK"]
 
 
 @pytest.fixture

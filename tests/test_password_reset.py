@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -13,37 +13,16 @@ from sqlalchemy import func, select
 from portfolio.models import MailStatus, OutboxMessage, PasswordResetToken
 from portfolio.services import accounts, mail
 from portfolio.services.passwords import verify_password
+from tests.conftest import CLOCK_START as T0
 from tests.conftest import csrf_token, flashes, login, post_form
 from tests.factories import PASSWORD, make_organisation, make_user
 
 # The real SMTP server fixture (conftest may load it for every module; loading twice is fine).
 pytest_plugins = ["tests.smtp"]
 
-T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 BASE_URL = "https://vakbekwaam.test"
 NEW_PASSWORD = "a brand new passphrase"
 LINK_RE = re.compile(re.escape(BASE_URL) + r"/password/reset/[A-Za-z0-9_\-]+")
-
-
-class Clock:
-    """A settable clock for app.config["CLOCK"]."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        """Move time forward."""
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(app) -> Clock:
-    """The app's clock, starting at T0."""
-    app.config["CLOCK"] = Clock(T0)
-    return app.config["CLOCK"]
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -12,30 +12,8 @@ from portfolio.services import accounts
 from tests.conftest import app_config, login, post_form
 from tests.factories import PASSWORD, make_organisation, make_user
 
-T0 = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
 PROTECTED = "/password"  # any page that needs a logged-in user
 PRODUCTION_SECRET = "a-production-secret-that-is-long-and-random-4f1c9e"
-
-
-class Clock:
-    """A settable clock for app.config["CLOCK"]."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-
-    def __call__(self) -> datetime:
-        return self.now
-
-    def advance(self, **delta) -> None:
-        """Move time forward."""
-        self.now += timedelta(**delta)
-
-
-@pytest.fixture
-def clock(app) -> Clock:
-    """The app's clock, starting at T0."""
-    app.config["CLOCK"] = Clock(T0)
-    return app.config["CLOCK"]
 
 
 @pytest.fixture
