@@ -7,11 +7,11 @@ import platform
 import sys
 import time
 
-from bench import demo_data, first_page, login, p6_reminders
+from bench import demo_data, first_page, login, p3_charts, p6_reminders
 from bench.databases import POSTGRES, backends, demo_database
 from bench.timing import format_table
 
-BENCHMARKS = ("P1", "P6", "P7", "P9")
+BENCHMARKS = ("P1", "P3", "P6", "P7", "P9")
 FLOORS = (
     "Floors: P1 a bare route rendering a 50-row template (in the benchmark's app only), "
     "anonymous;\n        P7 COPY FROM STDIN of exactly the rows the demo wrote (PostgreSQL); "
@@ -56,6 +56,9 @@ def main(argv: list[str] | None = None) -> int:
                 if "P9" in arguments.only:
                     _say(f"[{backend}] P9 log-in")
                     results += login.run(url, backend=backend, quick=arguments.quick)
+    if "P3" in arguments.only:
+        _say("P3 chart rendering")
+        results += p3_charts.run(quick=arguments.quick)
     if "P6" in arguments.only:
         if POSTGRES in backends():
             _say("P6 reminder selection on PostgreSQL")

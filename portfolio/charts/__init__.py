@@ -32,6 +32,13 @@ def figure_to_svg(figure: Figure) -> str:
     return buffer.getvalue()
 
 
+def figure_to_png(figure: Figure, dpi: int = 150) -> bytes:
+    """Render a figure to PNG bytes (for PDFs, which do not take SVG)."""
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png", dpi=dpi, bbox_inches="tight")
+    return buffer.getvalue()
+
+
 def content_key(name: str, data: object) -> str:
     """A stable hash of a chart's name and input data."""
     payload = json.dumps([name, data], sort_keys=True, default=str)
@@ -51,6 +58,24 @@ def cached_svg(name: str, data: object, build: Callable[[object], Figure]) -> tu
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
     return key, svg
+
+
+_png_cache: OrderedDict[str, bytes] = OrderedDict()
+
+
+def cached_png(name: str, data: object, build: Callable[[object], Figure], dpi: int = 100) -> bytes:
+    """PNG bytes of `build(data)` (for PDFs), rendered only when this content was not seen."""
+    key = content_key(name, [data, dpi])
+    with _lock:
+        if key in _png_cache:
+            _png_cache.move_to_end(key)
+            return _png_cache[key]
+    png = figure_to_png(build(data), dpi=dpi)
+    with _lock:
+        _png_cache[key] = png
+        while len(_png_cache) > CACHE_SIZE:
+            _png_cache.popitem(last=False)
+    return png
 
 
 def cache_info() -> int:

@@ -15,7 +15,7 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 
-from portfolio.charts import cached_svg
+from portfolio.charts import cached_svg, figure_to_png
 
 NAME = "registration-progress"
 INK, MUTED, LINE = "#1d2330", "#4f5868", "#c9d0db"
@@ -73,6 +73,11 @@ def progress_svg(data: dict[str, Any]) -> str:
     """The progress chart as SVG text, rendered once per distinct `data` (cached by content)."""
     _key, svg = cached_svg(NAME, data, progress_figure)
     return svg
+
+
+def progress_png(data: dict[str, Any]) -> bytes:
+    """The progress chart as PNG, for the registration PDF."""
+    return figure_to_png(progress_figure(data))
 
 
 def svg_data_uri(svg: str) -> str:

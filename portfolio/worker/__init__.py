@@ -9,6 +9,7 @@ from portfolio.worker import (  # noqa: E402, F401
     dashboard,
     development,
     entries,
+    evaluation,
     evidence,
     exports,
     registrations,

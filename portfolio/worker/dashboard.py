@@ -2,22 +2,24 @@
 
 from __future__ import annotations
 
-import importlib
 from decimal import Decimal
 
-from flask import current_app, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+import competencies
 from portfolio import access, clock, db
 from portfolio.charts.progress import progress_svg, svg_data_uri
 from portfolio.models import Role
 from portfolio.services import dashboard as dashboard_service
+from portfolio.services import development
 from portfolio.services.dashboard import ProgressRow, RegistrationProgress
 from portfolio.templating import number
 from portfolio.worker import bp
+from portfolio.worker.development import radar
 
 TO_VERIFY = "te verifiëren"  # the register's own term, the same in both languages
 
@@ -99,8 +101,8 @@ def forecast_sentences(progress: RegistrationProgress) -> list[str]:
     return sentences
 
 
-def chart_for(progress: RegistrationProgress) -> str:
-    """The progress chart as a data URI (rendered once per distinct content and language)."""
+def chart_data(progress: RegistrationProgress) -> dict:
+    """The progress chart's input: one row per requirement, with localised texts."""
     rows = [
         {
             "label": row_title(row),
@@ -112,44 +114,32 @@ def chart_for(progress: RegistrationProgress) -> str:
         }
         for row in progress.rows
     ]
-    return svg_data_uri(progress_svg({"rows": rows, "axis": _("Percentage of the requirement")}))
+    return {"rows": rows, "axis": _("Percentage of the requirement")}
 
 
-def has_endpoint(endpoint: str) -> bool:
-    """True when the app has this route (areas built in parallel link only once present)."""
-    return endpoint in current_app.view_functions
+def chart_for(progress: RegistrationProgress) -> str:
+    """The progress chart as a data URI (rendered once per distinct content and language)."""
+    return svg_data_uri(progress_svg(chart_data(progress)))
 
 
 def add_entry_links(kinds) -> list[tuple[str, str]]:
-    """(label, url) to add an entry of each kind; none while the entries area is absent."""
-    if not has_endpoint("worker.entry_new"):
-        return []
+    """(label, url) to add an entry of each kind."""
     return [(ADD_ENTRY_LABELS[k], url_for("worker.entry_new", kind=k)) for k in kinds]
 
 
-def entry_url(entry_id: int) -> str | None:
-    """Where an entry's page is, when the entries area provides one."""
-    for endpoint in ("worker.entry_detail", "worker.entry_view", "worker.entry_show"):
-        if has_endpoint(endpoint):
-            return url_for(endpoint, entry_id=entry_id)
-    return None
+def entry_url(entry_id: int) -> str:
+    """Where an entry's page is."""
+    return url_for("worker.entry_detail", entry_id=entry_id)
 
 
 def development_context(owner_id: int, as_of) -> dict:
-    """Values for the development area's partials (_goals.html, _radar.html).
-
-    Contract with that area: `portfolio.services.development.dashboard_context(db, *,
-    owner_id, as_of) -> dict`, at most three statements. Until it exists, nothing is passed.
-    """
-    name = "portfolio.services.development"
-    try:
-        development = importlib.import_module(name)
-    except ModuleNotFoundError as error:
-        if error.name != name:
-            raise
-        return {}
-    build = getattr(development, "dashboard_context", None)
-    return build(db.session(), owner_id=owner_id, as_of=as_of) if build else {}
+    """Values for the goals and radar partials: open goals, the radar and its numbers."""
+    values = development.dashboard_context(db.session(), owner_id=owner_id, as_of=as_of)
+    return {
+        **values,
+        "radar": radar(values["self_now"], values["self_before"], values["supervisor_now"]),
+        "catalogue": competencies,
+    }
 
 
 @bp.route("/")
@@ -164,7 +154,6 @@ def dashboard():
         board=board,
         to_verify=TO_VERIFY,
         kind_labels=KIND_LABELS,
-        has_endpoint=has_endpoint,
         row_title=row_title,
         row_numbers=row_numbers,
         forecast_sentences=forecast_sentences,

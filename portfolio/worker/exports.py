@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
-from flask import send_file
+import io
+
+from flask import abort, send_file
+from flask_babel import format_date
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio import access, clock, db
+from portfolio.charts.progress import progress_png
 from portfolio.models import Role
-from portfolio.services import my_data
+from portfolio.services import audit, my_data
+from portfolio.services import dashboard as dashboard_service
+from portfolio.services import registration_pdf as registration_pdf_service
+from portfolio.templating import ENTRY_STATUSES, number
 from portfolio.worker import bp
+from portfolio.worker.dashboard import TO_VERIFY, chart_data, forecast_sentences, row_title
+from portfolio.worker.registrations import own_registration_or_404
 
 
 @bp.route("/my-data.zip", methods=["POST"])
@@ -23,3 +33,78 @@ def download_my_data():
         as_attachment=True,
         download_name=f"vakbekwaam-mijn-gegevens-{stamp}.zip",
     )
+
+
+def _required(row) -> str:
+    if row.required is not None:
+        return number(row.required)
+    return TO_VERIFY if row.required_unconfirmed else _("no minimum")
+
+
+def _state(row) -> str:
+    if not row.has_requirement:
+        return "—"
+    if row.met is None:
+        return TO_VERIFY
+    return _("met") if row.met else _("not yet")
+
+
+def _activity_row(activity, points_per_hour) -> list[str]:
+    """Date, title, requirement, hours, points and course id of one counted activity."""
+    entry = activity.entry
+    if activity.requirement == "work_hours":  # a work period: hours a week, no points
+        hours = _("%(hours)s a week", hours=number(entry.hours_per_week))
+        until = format_date(entry.end_on) if entry.end_on else ""
+        return [f"{format_date(entry.occurred_on)} – {until}", entry.title, _("Work hours"),
+                hours, "—", "—"]  # fmt: skip
+    points = entry.hours * points_per_hour if entry.hours is not None else None
+    return [format_date(entry.occurred_on), entry.title, activity.requirement,
+            number(entry.hours), number(points), entry.accreditation_id or "—"]  # fmt: skip
+
+
+@bp.route("/registrations/<int:registration_id>/export.pdf")
+@access.roles(Role.WORKER)
+def registration_pdf(registration_id: int):
+    """The registration's PDF for re-registration: totals, activities, sessions, the chart."""
+    registration = own_registration_or_404(registration_id)
+    session = db.session()
+    me = current_user._get_current_object()
+    board = dashboard_service.dashboard_for(session, owner_id=me.id, as_of=clock.today())
+    progress = next((p for p in board.progress if p.registration.id == registration.id), None)
+    if progress is None:  # a norm file that no longer exists
+        abort(404)
+    status = progress.status
+    activities = registration_pdf_service.counted_activities(session, status=status)
+    sessions = registration_pdf_service.sessions_in_period(session, owner_id=me.id, status=status)
+    document = registration_pdf_service.build_pdf(
+        heading=f"{progress.norm.register} — {progress.norm.title}",
+        facts=[(_("Name"), me.name),
+               (_("Registration number"), registration.registration_number or "—"),
+               (_("Period"), f"{format_date(status.period.start)} – "
+                             f"{format_date(status.period.last_day)}"),
+               (_("Deadline"), format_date(status.period.deadline)),
+               (_("As of"), format_date(status.as_of))],
+        requirement_header=[_("Requirement"), _("Counted"), _("Required"), _("Status")],
+        requirements=[[row_title(row), number(row.counted), _required(row), _state(row)]
+                      for row in progress.rows],
+        forecast=forecast_sentences(progress),
+        chart_png=progress_png(chart_data(progress)) if progress.can_chart else None,
+        chart_caption=_("Bars: counted so far, green once the requirement is met. Diamond: the "
+                        "forecast at the deadline at the pace so far. Dashed line: what is "
+                        "required."),
+        activity_title=_("Counted activities"),
+        activity_header=[_("Date"), _("Title"), _("Requirement"), _("Hours"), _("Points"),
+                         _("Accreditation id")],
+        activities=[_activity_row(a, progress.norm.points_per_hour) for a in activities],
+        session_title=_("Peer review sessions (Beroepscode art. 24)"),
+        session_header=[_("Date"), _("Title"), _("Sign-off")],
+        sessions=[[format_date(e.occurred_on), e.title, str(ENTRY_STATUSES.get(e.status, e.status))]
+                  for e in sessions],
+        empty=_("None in this period."),
+    )  # fmt: skip
+    audit.record(session, actor=me, action="export_registration_pdf", subject_user_id=me.id,
+                 subject_type="registration", subject_id=registration.id)  # fmt: skip
+    session.commit()
+    name = f"vakbekwaam-{registration.norm_id}-{clock.today()}.pdf"
+    return send_file(io.BytesIO(document), mimetype="application/pdf", as_attachment=True,
+                     download_name=name)  # fmt: skip

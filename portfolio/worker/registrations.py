@@ -15,7 +15,7 @@ from portfolio.worker import bp
 from portfolio.worker.registration_forms import RegistrationForm
 
 
-def _own_registration(registration_id: int) -> Registration:
+def own_registration_or_404(registration_id: int) -> Registration:
     """The logged-in worker's registration, or 404 (also for somebody else's)."""
     registration = db.session().get(Registration, registration_id)
     if registration is None or not access.may_change_registration(
@@ -79,7 +79,7 @@ def registration_new():
 @access.roles(Role.WORKER)
 def registration_edit(registration_id: int):
     """Change a registration."""
-    registration = _own_registration(registration_id)
+    registration = own_registration_or_404(registration_id)
     form = RegistrationForm(obj=registration)
     if form.validate_on_submit():
         try:
@@ -100,7 +100,7 @@ def registration_edit(registration_id: int):
 @access.roles(Role.WORKER)
 def registration_delete(registration_id: int):
     """Ask, then remove a registration (the entries stay)."""
-    registration = _own_registration(registration_id)
+    registration = own_registration_or_404(registration_id)
     form = FlaskForm()
     if form.validate_on_submit():
         registrations.remove_registration(db.session(), registration=registration)

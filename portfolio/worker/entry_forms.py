@@ -1,0 +1,155 @@
+"""The entry form: one form, the fields each kind needs (KIND_FIELDS)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+import competencies
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _tags(records) -> list[SelectChoice]:
+    return [SelectChoice(r.code, r.title) for r in records]
+
+
+NONE = [SelectChoice("", "—")]
+
+
+def optional_code(value) -> str:
+    """An optional choice: a stored NULL is the empty choice, not the text "None"."""
+    return "" if value is None else str(value)
+
+
+# The phases of the two guided reflection structures (not from the seeds: Korthagen's ALACT
+# cycle and the STARR method are the common ones in Dutch social-work education).
+REFLECTION_STRUCTURES = {
+    "korthagen": (
+        ("action", _l("1. Action: what did you do, want, think and feel?")),
+        ("looking_back", _l("2. Looking back: what happened, for you and for the other?")),
+        ("awareness", _l("3. Awareness: what is essential here, what does it mean to you?")),
+        ("alternatives", _l("4. Alternatives: what could you do differently?")),
+        ("trial", _l("5. Trial: what will you try next time?")),
+    ),
+    "starr": (
+        ("situation", _l("Situation")),
+        ("task", _l("Task")),
+        ("action", _l("Action")),
+        ("result", _l("Result")),
+        ("reflection", _l("Reflection")),
+    ),
+}
+# Which columns of the entry each kind uses, besides title, dates, hours and tags.
+KIND_FIELDS = {
+    "reflection": ("structure", "body", "dilemma_category", "level"),
+    "training": ("provider", "accreditation_id", "body", "level"),
+    "peer_review": ("form", "facilitator", "facilitator_registration", "method",
+                    "external_participants", "case_description", "learning_points", "level"),
+    "other": ("activity_type", "body", "level"),
+    "work": ("employer", "role_title", "hours_per_week"),
+}  # fmt: skip
+
+
+class EntryForm(FlaskForm):
+    """Every field an entry can have; the template shows those of its kind."""
+
+    title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
+    occurred_on = DateField(_l("Date"), validators=[InputRequired()])
+    end_on = DateField(_l("End date (optional)"), validators=[Optional()])
+    hours = DecimalField(
+        _l("Net hours"),
+        places=2,
+        validators=[Optional()],
+        description=_l("Without breaks, travel and reception. 1 hour = 1 point."),
+    )
+    structure = RadioField(_l("Structure"), default="free", choices=[
+        SelectChoice("korthagen", _l("Korthagen's five phases")),
+        SelectChoice("starr", _l("STARR")), SelectChoice("free", _l("Free")),
+    ])  # fmt: skip
+    body = TextAreaField(_l("Text"), validators=[Length(max=20000)])
+    dilemma_category = SelectField(
+        _l("Ethical dilemma (optional)"),
+        choices=NONE + _tags(competencies.DILEMMA_CATEGORIES), default="", filters=[optional_code],
+    )  # fmt: skip
+    level = SelectField(_l("Level (optional)"), default="", filters=[optional_code],
+                        choices=NONE + _tags(competencies.SOCIAL_WORK_LEVELS))  # fmt: skip
+    provider = StringField(_l("Provider"), validators=[Length(max=200)])
+    accreditation_id = StringField(
+        _l("Accreditation id (optional)"), validators=[Length(max=60)],
+        description=_l("The register's course id. Without it, the training counts as other."),
+    )  # fmt: skip
+    certificate = FileField(_l("Certificate (PDF, PNG, JPEG, DOCX or ODT)"))
+    form = SelectField(_l("Form"), choices=_tags(competencies.REFLECTION_FORMS),
+                       validate_choice=False)  # fmt: skip
+    facilitator = StringField(_l("Facilitator"), validators=[Length(max=200)])
+    facilitator_registration = StringField(
+        _l("Facilitator's register and number"), validators=[Length(max=100)]
+    )
+    method = StringField(_l("Method"), validators=[Length(max=200)])
+    external_participants = StringField(
+        _l("Other participants (names)"), validators=[Length(max=1000)]
+    )
+    case_description = TextAreaField(
+        _l("Case (anonymised)"), validators=[Length(max=20000)],
+        description=_l("Describe the case without anything that identifies a client."),
+    )  # fmt: skip
+    learning_points = TextAreaField(_l("Learning points"), validators=[Length(max=20000)])
+    activity_type = SelectField(_l("Type"), choices=_tags(competencies.OTHER_ACTIVITY_TYPES),
+                                validate_choice=False)  # fmt: skip
+    employer = StringField(_l("Employer"), validators=[Length(max=200)])
+    role_title = StringField(_l("Role"), validators=[Length(max=200)])
+    hours_per_week = DecimalField(_l("Hours per week"), places=2, validators=[Optional()])
+    competency_codes = MultiCheckboxField(
+        _l("Competencies"),
+        choices=[SelectChoice(c.code, f"{c.number}. {c.title}") for c in competencies.COMPETENCIES],
+        validate_choice=False,
+    )  # fmt: skip
+    article_numbers = SelectMultipleField(
+        _l("Beroepscode articles"), coerce=int, validate_choice=False,
+        choices=[SelectChoice(a.number, f"{a.number}. {a.title}") for a in competencies.ARTICLES],
+    )  # fmt: skip
+    knowledge_areas = MultiCheckboxField(
+        _l("Knowledge areas"), choices=_tags(competencies.KNOWLEDGE_AREAS), validate_choice=False
+    )
+    participant_ids = MultiCheckboxField(
+        _l("Colleagues from your team who took part"), coerce=int, validate_choice=False
+    )
+    participant_emails = StringField(
+        _l("Other colleagues (e-mail addresses, separated by commas)"),
+        validators=[Length(max=2000)],
+        description=_l("They are asked to confirm that they took part."),
+    )
+    privacy_confirmed = BooleanField(
+        _l("Save anyway: I checked that no client can be recognised from this text.")
+    )
+
+
+def phase_field(structure: str, phase: str) -> str:
+    """The form field that holds one phase of a guided reflection."""
+    return f"{structure}_{phase}"
+
+
+for _structure, _phases in REFLECTION_STRUCTURES.items():
+    for _phase, _label in _phases:
+        setattr(EntryForm, phase_field(_structure, _phase),
+                TextAreaField(_label, validators=[Length(max=5000)]))  # fmt: skip

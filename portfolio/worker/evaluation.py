@@ -1,0 +1,110 @@
+"""Worker area: prepare the yearly evaluation, see the facts, and sign."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+import competencies
+from portfolio import access, clock, db
+from portfolio.evaluation_forms import PrepareForm, SignForm
+from portfolio.models import Role, YearlyEvaluation
+from portfolio.services import evaluations
+from portfolio.services.evaluation_agreements import agreements_from_text
+from portfolio.worker import bp
+
+STALE = _l(
+    "Someone changed this evaluation in the meantime. Nothing was saved; what you typed is still "
+    "in the form. Check the page, then save again."
+)
+STALE_SIGN = _l("Someone changed this evaluation in the meantime. Read it again before signing.")
+
+
+def valid_year(year: int) -> None:
+    """Evaluations exist from 2000 up to next year; anything else is not a page."""
+    if not 2000 <= year <= clock.today().year + 1:
+        abort(404)
+
+
+def stamp(item: YearlyEvaluation) -> str:
+    """The `updated_at` a page was opened with (empty while nothing is saved)."""
+    return item.updated_at.isoformat() if item.id else ""
+
+
+def page_context(session, item: YearlyEvaluation, history: list, *, known: list) -> dict:
+    """What both sides show of an evaluation: facts, agreements, signers and versions."""
+    return {
+        "item": item, "year": item.year, "catalogue": competencies, "history": history,
+        "facts": evaluations.facts_shown(session, evaluation=item, today=clock.today()),
+        "agreements": agreements_from_text(item.agreements),
+        "names": evaluations.signer_names(session, evaluations=[item, *history], known=known),
+        "sign_form": SignForm(data={"expected": stamp(item)}),
+    }  # fmt: skip
+
+
+def _mine(session, me, year: int):
+    """(current or unsaved evaluation, all versions) of the worker's year."""
+    history = evaluations.versions(session, worker_id=me.id, year=year)
+    return evaluations.current_in(history) or evaluations.unsaved(worker=me, year=year), history
+
+
+@bp.route("/evaluation")
+@access.roles(Role.WORKER)
+def evaluation_current():
+    """This year's evaluation."""
+    return redirect(url_for("worker.evaluation", year=clock.today().year))
+
+
+@bp.route("/evaluation/<int:year>", methods=["GET", "POST"])
+@access.roles(Role.WORKER)
+def evaluation(year: int):
+    """Prepare (self-evaluation), read the facts and the supervisor's part, sign."""
+    valid_year(year)
+    me = current_user._get_current_object()
+    session = db.session()
+    item, history = _mine(session, me, year)
+    form = PrepareForm(data={**(item.self_evaluation or {}), "expected": stamp(item)})
+    status = 200
+    if form.validate_on_submit():
+        try:
+            evaluations.prepare(session, worker=me, year=year, parts=form.data,
+                                expected=form.expected_at(), now=clock.now(),
+                                today=clock.today())  # fmt: skip
+        except evaluations.Stale:
+            flash(str(STALE), "error")
+            item, history = _mine(session, me, year)
+            form.expected.data, status = stamp(item), 409
+        except evaluations.Locked:
+            flash(_("This evaluation is signed; it can no longer be changed."), "error")
+            return redirect(url_for("worker.evaluation", year=year))
+        else:
+            flash(_("Your preparation is saved."), "success")
+            return redirect(url_for("worker.evaluation", year=year))
+    context = page_context(session, item, history, known=[me])
+    return render_template("evaluation/worker.html", form=form, **context), status
+
+
+@bp.route("/evaluation/<int:year>/sign", methods=["POST"])
+@access.roles(Role.WORKER)
+def evaluation_sign(year: int):
+    """The worker signs the completed evaluation."""
+    valid_year(year)
+    session = db.session()
+    item = evaluations.current(session, worker_id=current_user.id, year=year)
+    form = SignForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        if item is None:
+            raise evaluations.Locked(year)
+        evaluations.sign(session, user=current_user._get_current_object(), evaluation=item,
+                         expected=form.expected_at(), now=clock.now())  # fmt: skip
+    except evaluations.Stale:
+        flash(str(STALE_SIGN), "error")
+    except evaluations.Locked:
+        flash(_("Only an evaluation your supervisor completed can be signed."), "error")
+    else:
+        flash(_("Signed."), "success")
+    return redirect(url_for("worker.evaluation", year=year))

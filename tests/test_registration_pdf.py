@@ -1,0 +1,84 @@
+"""The PDF for re-registration: totals, counted activities with course ids, sessions, no text."""
+
+from __future__ import annotations
+
+import io
+import re
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from portfolio.models import AuditEvent, Entry, Registration
+from tests.conftest import login
+from tests.factories import PASSWORD, make_organisation, make_team, make_user
+
+
+@pytest.fixture
+def worker(client, db):
+    org = make_organisation(db)
+    user = make_user(db, org, team=make_team(db, org), name="Pim Portfolio")
+    user.locale = "en"
+    db.add(user)
+    db.commit()
+    login(client, user.email, PASSWORD)
+    return user
+
+
+def _registration(db, worker, norm_id: str) -> Registration:
+    registration = Registration(organisation_id=worker.organisation_id, owner_id=worker.id,
+                                norm_id=norm_id, registration_number="R-778899",
+                                registered_on=date(2024, 1, 1))  # fmt: skip
+    db.add(registration)
+    db.commit()
+    return registration
+
+
+def _text(response) -> str:
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    reader = PdfReader(io.BytesIO(response.data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_the_pdf_lists_totals_activities_and_sessions_but_no_text(client, db, worker):
+    registration = _registration(db, worker, "skj-jeugd-gezinsprofessional")
+    common = {"organisation_id": worker.organisation_id, "owner_id": worker.id,
+              "catalogue_version": "t"}  # fmt: skip
+    db.add_all([
+        Entry(**common, kind="training", title="Systemisch werken", occurred_on=date(2024, 5, 2),
+              hours=Decimal(12), accreditation_id="SKJ-31337", body="GEHEIM-1"),
+        Entry(**common, kind="peer_review", title="Intervisie mei", occurred_on=date(2024, 5, 9),
+              hours=Decimal(2), form="intervisie", status="signed",
+              case_description="GEHEIM-2"),
+        Entry(**common, kind="reflection", title="Stil", occurred_on=date(2024, 5, 10),
+              hours=Decimal(1), body="GEHEIM-3"),
+    ])  # fmt: skip
+    db.commit()
+    text = _text(client.get(f"/portfolio/registrations/{registration.id}/export.pdf"))
+    assert "Pim Portfolio" in text and "R-778899" in text
+    assert "SKJ-31337" in text and "Systemisch werken" in text
+    assert "Intervisie mei" in text and "signed off" in text
+    # Totals per requirement: counted, required, status.
+    assert re.search(r"Geaccrediteerde scholing\s+12\s+60\s+not yet", text)
+    assert re.search(r"Reflectie\s+2\s+60\s+not yet", text)
+    assert re.search(r"Work hours\s+0\s+3,368\s+not yet", text)
+    # The activity with its hours, points and course id.
+    assert re.search(r"Systemisch werken\s+Geaccrediteerde scholing\s+12\s+12\s+SKJ-31337", text)
+    assert "GEHEIM" not in text
+    audit = db.scalars(select(AuditEvent).where(AuditEvent.action == "export_registration_pdf"))
+    assert [event.subject_id for event in audit] == [registration.id]
+
+
+def test_unconfirmed_thresholds_say_te_verifieren(client, db, worker):
+    registration = _registration(db, worker, "registerplein-sociaal-werker")
+    text = _text(client.get(f"/portfolio/registrations/{registration.id}/export.pdf"))
+    assert "te verifiëren" in text
+
+
+def test_another_workers_registration_pdf_does_not_exist_for_me(client, db, worker):
+    other = make_user(db, make_organisation(db))
+    registration = _registration(db, other, "skj-jeugd-gezinsprofessional")
+    assert client.get(f"/portfolio/registrations/{registration.id}/export.pdf").status_code == 404
