@@ -4,4 +4,10 @@ from flask import Blueprint
 
 bp = Blueprint("supervisor", __name__, url_prefix="/team")
 
-from portfolio.supervisor import views  # noqa: E402, F401  (registers the routes)
+# Each module registers its own routes on `bp`.
+from portfolio.supervisor import (  # noqa: E402, F401
+    assessment,
+    evaluation,
+    members,
+    views,
+)

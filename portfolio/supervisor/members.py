@@ -1,0 +1,55 @@
+"""Supervisor area: drill down into a team member's portfolio (shared or submitted parts only)."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, render_template
+from flask_login import current_user
+
+from portfolio import access, clock, db
+from portfolio.models import Role
+from portfolio.requests import page_number
+from portfolio.services import member_portfolio, signoff
+from portfolio.services.people import NotVisible
+from portfolio.supervisor import bp
+from portfolio.worker.entries import KINDS, entry_context
+
+
+def member_or_404(member_id: int):
+    try:
+        return member_portfolio.member_for(
+            db.session(), supervisor=current_user._get_current_object(), member_id=member_id
+        )
+    except NotVisible:
+        abort(404)
+
+
+@bp.route("/members/<int:member_id>")
+@access.roles(Role.SUPERVISOR)
+def member(member_id: int):
+    """A member's registration standings and the entries they submitted or shared."""
+    subject = member_or_404(member_id)
+    session = db.session()
+    return render_template(
+        "supervisor/member.html",
+        member=subject,
+        standings=member_portfolio.standings(session, member=subject, today=clock.today()),
+        page=member_portfolio.visible_entries(session, member=subject, page=page_number(),
+                                              per_page=current_app.config["PAGE_SIZE"]),
+        kinds=KINDS,
+    )  # fmt: skip
+
+
+@bp.route("/members/<int:member_id>/entries/<int:entry_id>")
+@access.roles(Role.SUPERVISOR)
+def member_entry(member_id: int, entry_id: int):
+    """One entry the member shared or submitted, read-only; audited."""
+    supervisor = current_user._get_current_object()
+    session = db.session()
+    try:
+        entry, owner = signoff.reviewable_entry(session, supervisor=supervisor, entry_id=entry_id)
+    except signoff.NotReviewable:
+        abort(404)
+    if owner.id != member_id:
+        abort(404)
+    return render_template("supervisor/member_entry.html", member=owner,
+                           **entry_context(session, entry))  # fmt: skip

@@ -1,0 +1,87 @@
+"""A supervisor's drill-down: only shared or submitted entries of members they lead, audited."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import select
+
+from portfolio.models import AuditEvent, Entry, Organisation, Role, Team
+from tests.conftest import login
+from tests.factories import PASSWORD, make_organisation, make_team, make_user
+
+
+@pytest.fixture
+def team(db):
+    org = make_organisation(db)
+    team = make_team(db, org)
+    worker = make_user(db, org, team=team, name="Wim Werker")
+    lead = make_user(db, org, role=Role.SUPERVISOR, leads=team)
+    other_lead = make_user(db, org, role=Role.SUPERVISOR, leads=make_team(db, org))
+    return worker, lead, other_lead
+
+
+def _entry(db, owner, title, **fields) -> Entry:
+    entry = Entry(organisation_id=owner.organisation_id, owner_id=owner.id, title=title,
+                  occurred_on=date(2026, 9, 1), hours=Decimal(1), catalogue_version="t",
+                  **{"kind": "reflection", "body": f"tekst van {title}", **fields})  # fmt: skip
+    db.add(entry)
+    db.commit()
+    return entry
+
+
+def test_the_lead_sees_only_shared_and_submitted_entries_and_each_look_is_audited(client, db, team):
+    worker, lead, _other = team
+    shared = _entry(db, worker, "Gedeeld", is_shared=True)
+    submitted = _entry(db, worker, "Ingediend", kind="peer_review", status="submitted")
+    private = _entry(db, worker, "Privé")
+    login(client, lead.email, PASSWORD)
+    page = client.get(f"/team/members/{worker.id}").get_data(as_text=True)
+    assert "Gedeeld" in page and "Ingediend" in page
+    assert "Privé" not in page
+    read = client.get(f"/team/members/{worker.id}/entries/{shared.id}")
+    assert read.status_code == 200 and "tekst van Gedeeld" in read.get_data(as_text=True)
+    assert client.get(f"/team/members/{worker.id}/entries/{submitted.id}").status_code == 200
+    assert client.get(f"/team/members/{worker.id}/entries/{private.id}").status_code == 404
+    actions = db.scalars(
+        select(AuditEvent.action)
+        .where(AuditEvent.actor_id == lead.id, AuditEvent.action != "login")
+        .order_by(AuditEvent.id)
+    ).all()
+    assert actions == ["view_member_portfolio", "view_entry", "view_entry"]
+    assert all("tekst" not in (e.detail or "") for e in db.scalars(select(AuditEvent)))
+
+
+def test_withdrawn_sharing_hides_the_entry_again(client, db, team):
+    worker, lead, _other = team
+    entry = _entry(db, worker, "Even gedeeld", is_shared=True)
+    login(client, lead.email, PASSWORD)
+    assert client.get(f"/team/members/{worker.id}/entries/{entry.id}").status_code == 200
+    entry.is_shared = False
+    db.add(entry)
+    db.commit()
+    assert client.get(f"/team/members/{worker.id}/entries/{entry.id}").status_code == 404
+    assert "Even gedeeld" not in client.get(f"/team/members/{worker.id}").get_data(as_text=True)
+
+
+def test_another_teams_supervisor_and_a_wrong_member_id_get_404(client, db, team):
+    worker, lead, other_lead = team
+    entry = _entry(db, worker, "Gedeeld", is_shared=True)
+    login(client, other_lead.email, PASSWORD)
+    assert client.get(f"/team/members/{worker.id}").status_code == 404
+    assert client.get(f"/team/members/{worker.id}/entries/{entry.id}").status_code == 404
+    client.post("/logout", data={})
+    second = make_user(
+        db, db.get(Organisation, worker.organisation_id), team=db.get(Team, worker.team_id)
+    )
+    login(client, lead.email, PASSWORD)
+    # The entry exists and is shared, but not by this member.
+    assert client.get(f"/team/members/{second.id}/entries/{entry.id}").status_code == 404
+
+
+def test_the_team_page_links_to_the_drill_down(client, db, team):
+    worker, lead, _other = team
+    login(client, lead.email, PASSWORD)
+    assert f"/team/members/{worker.id}" in client.get("/team/").get_data(as_text=True)
