@@ -4,6 +4,12 @@ Every view declares its rule with one of the decorators below. A request to a vi
 rule is refused (403) and `tests/test_access_matrix.py` fails for any such route.
 Object-level decisions (may this viewer see this person?) live here too, so that every page and
 export asks the same question the same way.
+
+Yearly evaluation (decided with the issue "HR and the yearly evaluation"): the worker's
+self-evaluation is their preparation for the conversation, so the worker and the supervisor who
+leads their team read it, HR does not; the same holds for the supervisor's written evaluation.
+HR sees what Kwaliteitslabel Organisatie 3.10 asks the organisation to record: status, dates,
+who signed, the facts (numbers only) and the agreements. See the yearly-evaluation section.
 """
 
 from __future__ import annotations
@@ -108,6 +114,26 @@ def may_manage_people(viewer: User) -> bool:
     return viewer.has_role(Role.HR, Role.ADMIN)
 
 
+def assignable_roles(viewer: User | None) -> tuple[Role, ...]:
+    """The roles a viewer may give: an admin (or the command line, None) any; HR all but admin."""
+    if viewer is None or viewer.has_role(Role.ADMIN):
+        return tuple(Role)
+    if viewer.has_role(Role.HR):
+        return (Role.WORKER, Role.SUPERVISOR, Role.HR)
+    return ()
+
+
+def may_change_person(viewer: User, subject: User) -> bool:
+    """Edit, deactivate or reactivate an account of the same organisation (HR and admins).
+
+    An administrator's account is changed by administrators only, so HR cannot take over or lock
+    out the people who configure the organisation.
+    """
+    if not (same_organisation(viewer, subject) and may_manage_people(viewer)):
+        return False
+    return subject.role in {str(role) for role in assignable_roles(viewer)}
+
+
 # --- portfolio entries ---------------------------------------------------------------------
 # Reflections and case descriptions are the worker's (PRODUCT.md, privacy). A supervisor sees an
 # entry only when the worker shared it or submitted it for sign-off; HR sees no entry content
@@ -134,6 +160,15 @@ def may_view_entry(viewer: User, entry, *, owner: User, led_team_ids: set[int]) 
     )
 
 
+def may_view_member_portfolio(viewer: User, member: User, *, led_team_ids: set[int]) -> bool:
+    """The supervisor's drill-down: members of a team they lead (only shared/submitted parts)."""
+    return (
+        viewer.has_role(Role.SUPERVISOR)
+        and same_organisation(viewer, member)
+        and member.team_id in led_team_ids
+    )
+
+
 def may_change_entry(viewer: User, entry) -> bool:
     """Edit or delete: the owner only, and never once signed."""
     return is_owner(viewer, entry.owner_id) and not entry.is_locked
@@ -153,4 +188,37 @@ def may_change_registration(viewer: User, registration) -> bool:
     """See, edit or remove a registration with a register: its owner only."""
     return viewer.organisation_id == registration.organisation_id and is_owner(
         viewer, registration.owner_id
+    )
+
+
+# --- yearly evaluation ---------------------------------------------------------------------
+# Worker: their own. Supervisor: members of a team they lead, never themselves. HR: status,
+# dates, signatures, facts and agreements of the organisation's workers, never the texts.
+
+
+def may_lead_evaluation(viewer: User, worker: User, *, led_team_ids: set[int]) -> bool:
+    """Complete, sign as supervisor and correct: the supervisor of the worker's team."""
+    return viewer.id != worker.id and may_view_member_portfolio(
+        viewer, worker, led_team_ids=led_team_ids
+    )
+
+
+def may_prepare_evaluation(viewer: User, evaluation) -> bool:
+    """Write the self-evaluation and sign as the worker: the worker only."""
+    return viewer.organisation_id == evaluation.organisation_id and is_owner(
+        viewer, evaluation.worker_id
+    )
+
+
+def may_read_evaluation_texts(viewer: User, worker: User, *, led_team_ids: set[int]) -> bool:
+    """The self-evaluation and the supervisor's evaluation: the worker and their supervisor."""
+    return (same_organisation(viewer, worker) and is_owner(viewer, worker.id)) or (
+        may_lead_evaluation(viewer, worker, led_team_ids=led_team_ids)
+    )
+
+
+def may_view_evaluation_record(viewer: User, worker: User, *, led_team_ids: set[int]) -> bool:
+    """Status, dates, signatures, facts and agreements: the above, and HR of the organisation."""
+    return may_read_evaluation_texts(viewer, worker, led_team_ids=led_team_ids) or (
+        same_organisation(viewer, worker) and viewer.has_role(Role.HR)
     )

@@ -19,7 +19,9 @@ from portfolio.models import Role
 
 def init_app(app: Flask) -> None:
     """Register the commands."""
-    for command in (db_upgrade, demo_data, norm_status, create_user, scheduler, sweep):
+    for command in (
+        db_upgrade, demo_data, norm_status, create_user, scheduler, sweep, import_employees,
+    ):  # fmt: skip
         app.cli.add_command(command)
 
 
@@ -171,4 +173,57 @@ def sweep(now_text: str | None) -> None:
     click.echo(
         f"Reminders sent: {result.sent}, superseded: {result.superseded}, "
         f"obsolete: {result.obsolete}; mails delivered: {delivered}."
+    )
+
+
+@click.command("import-employees")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--organisation", "organisation_id", required=True, type=int, help="Organisation id.")
+@click.option("--dry-run", is_flag=True, help="Check and count the changes; write nothing.")
+@with_appcontext
+def import_employees(file: Path, organisation_id: int, dry_run: bool) -> None:
+    """Import employees from a CSV file (columns: README, "Employee import (CSV)").
+
+    Prints every problem with its line number and exits with status 1 without writing anything;
+    otherwise writes everything in one transaction and prints the counts.
+    """
+    from flask_babel import force_locale
+
+    from portfolio import clock
+    from portfolio.models import Organisation
+    from portfolio.services import employee_import as importer
+
+    with db.standalone_session() as session, force_locale("en"):
+        organisation = session.get(Organisation, organisation_id)
+        if organisation is None:
+            raise click.ClickException(f"no organisation with id {organisation_id}")
+        try:
+            data = file.read_bytes()
+        except OSError as exc:
+            raise click.ClickException(f"cannot read {file}: {exc.strerror}") from exc
+        try:
+            parsed = importer.parse(importer.decode(data))
+        except ValueError:
+            parsed = importer.Parsed([], [importer.LineError(1, "not_text")])
+        checked = importer.preview(session, organisation_id=organisation.id, rows=parsed.rows)
+        errors = sorted(parsed.errors + checked.errors, key=lambda e: e.line)
+        if errors:
+            for error in errors:
+                click.echo(f"{file.name}, line {error.line}: {error.message}", err=True)
+            click.echo(f"{len(errors)} problem(s); nothing was imported.", err=True)
+            raise click.exceptions.Exit(1)
+        if dry_run:
+            session.rollback()
+            click.echo(
+                f"Dry run, nothing written: {len(checked.create)} to add, "
+                f"{len(checked.update)} to change, {len(checked.unchanged)} unchanged."
+            )
+            return
+        outcome = importer.apply(
+            session, organisation=organisation, rows=parsed.rows, actor=None, now=clock.now(),
+            base_url=current_app.config["PUBLIC_BASE_URL"],
+        )  # fmt: skip
+    click.echo(
+        f"Imported: {outcome.created} added ({outcome.invited} invited by e-mail), "
+        f"{outcome.updated} changed, {outcome.unchanged} unchanged."
     )

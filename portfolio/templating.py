@@ -4,9 +4,32 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Flask, render_template
+from flask import Flask, render_template, url_for
 from flask_babel import format_date, format_datetime, format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
+
+import competencies
+
+# The main menu: (endpoint, label, roles that see it (None: everyone), endpoint prefixes that
+# mark it as the current page).
+MAIN_MENU = (
+    ("main.home", _l("Start"), None, ("main.home", "worker.dashboard")),
+    ("worker.entry_list", _l("Entries"), ("worker",), ("worker.entry",)),
+    ("worker.development_overview", _l("My development"), ("worker",),
+     ("worker.development", "worker.assessment", "worker.goal")),
+    ("worker.evaluation_current", _l("Yearly evaluation"), ("worker",), ("worker.evaluation",)),
+    ("supervisor.signoff_queue", _l("Sign-off"), ("supervisor",),
+     ("supervisor.signoff", "supervisor.review")),
+    ("supervisor.team", _l("My team"), ("supervisor",), ("supervisor.team", "supervisor.member")),
+    ("supervisor.evaluation_list", _l("Yearly evaluations"), ("supervisor",),
+     ("supervisor.evaluation",)),
+    ("feedback.feedback_list", _l("Feedback"), ("worker", "supervisor"), ("feedback.",)),
+    ("hr.people_list", _l("People"), ("hr", "admin"), ("hr.",)),
+    ("admin.audit", _l("Audit log"), ("admin",), ("admin.audit",)),
+    ("admin.outbox", _l("Outgoing mail"), ("admin",), ("admin.outbox",)),
+    ("admin.settings", _l("Settings"), ("admin",), ("admin.settings",)),
+    ("main.catalogue", _l("Development model"), None, ("main.catalogue",)),
+)  # fmt: skip
 
 ROLE_LABELS = {
     "worker": _l("Social worker"),
@@ -22,6 +45,9 @@ AUDIT_ACTIONS = {
     "export_my_data": _l("Downloaded own data"),
     "privacy_override": _l("Saved despite a privacy warning"),
     "settings_changed": _l("Changed organisation settings"),
+    "thresholds_changed": _l("Changed the thresholds of a norm"),
+    "test_mail": _l("Sent a test mail"),
+    "export_registration_pdf": _l("Downloaded a registration PDF"),
 }
 
 STANDINGS = {
@@ -30,6 +56,35 @@ STANDINGS = {
     "at_risk": _l("at risk of missing the deadline"),
     "expired": _l("expired"),
     "unknown": _l("unknown: thresholds to be verified"),
+}
+
+PRIVACY_KINDS = {
+    "bsn": _l("citizen service number (BSN)"),
+    "email": _l("e-mail address"),
+    "phone": _l("phone number"),
+    "postcode_house_number": _l("postcode and house number"),
+    "date_of_birth": _l("date of birth"),
+}
+
+ENTRY_STATUSES = {
+    "draft": _l("draft"),
+    "submitted": _l("submitted for sign-off"),
+    "returned": _l("returned"),
+    "signed": _l("signed off"),
+}
+
+GOAL_STATUSES = {
+    "open": _l("open"),
+    "in_progress": _l("in progress"),
+    "achieved": _l("achieved"),
+    "dropped": _l("dropped"),
+}
+
+EVALUATION_STATUSES = {
+    "not_started": _l("not started"),
+    "prepared": _l("prepared by the worker"),
+    "completed": _l("completed by the supervisor"),
+    "signed": _l("signed"),
 }
 
 MAIL_STATUSES = {"queued": _l("waiting"), "sent": _l("sent"), "failed": _l("failed")}
@@ -70,6 +125,23 @@ def number(value) -> str:
     return format_decimal(value, format="#,##0.##")
 
 
+def main_menu(role: str, endpoint: str | None) -> list[tuple[str, str, bool]]:
+    """(url, label, is the current page) of the menu items this role sees."""
+    endpoint = endpoint or ""
+    return [
+        (url_for(target), str(label), endpoint.startswith(current))
+        for target, label, roles, current in MAIN_MENU
+        if roles is None or role in roles
+    ]
+
+
+def level_title(rank: int | None) -> str:
+    """A proficiency level's title from its rank (1–4); a dash when not rated."""
+    if rank is None:
+        return "—"
+    return next(level.title for level in competencies.PROFICIENCY_LEVELS if level.rank == rank)
+
+
 def init_app(app: Flask) -> None:
     """Register globals, filters and error handlers."""
     app.jinja_env.globals.update(
@@ -79,6 +151,12 @@ def init_app(app: Flask) -> None:
         audit_action_label=lambda action: AUDIT_ACTIONS.get(action, action),
         mail_status_label=lambda status: MAIL_STATUSES.get(status, status),
         standing_label=lambda value: STANDINGS.get(value, value),
+        privacy_label=lambda kind: PRIVACY_KINDS.get(kind, kind),
+        level_title=level_title,
+        main_menu=main_menu,
+        goal_status_label=lambda status: GOAL_STATUSES.get(status, status),
+        evaluation_status_label=lambda status: EVALUATION_STATUSES.get(status, status),
+        entry_status_label=lambda status: ENTRY_STATUSES.get(status, status),
     )
     app.jinja_env.filters["number"] = number
     app.context_processor(_unread_notifications)

@@ -42,6 +42,7 @@ def make_user(
     email: str | None = None,
     name: str | None = None,
     is_active: bool = True,
+    locale: str = "nl",
 ) -> User:
     """An account with the shared test PASSWORD."""
     n = next(_sequence)
@@ -54,6 +55,7 @@ def make_user(
         password_hash=_PASSWORD_HASH,
         session_token=secrets.token_hex(16),
         is_active=is_active,
+        locale=locale,
     )
     db.add(user)
     db.commit()

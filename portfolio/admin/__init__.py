@@ -4,4 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from portfolio.admin import views  # noqa: E402, F401  (registers the routes)
+from portfolio.admin import (  # noqa: E402, F401  (registers the routes)
+    thresholds,
+    views,
+)

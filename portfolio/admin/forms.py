@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, StringField
-from wtforms.validators import InputRequired, Length, NumberRange, ValidationError
+from wtforms import Field, IntegerField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import TextInput
 
 from portfolio.services.org_settings import parse_offsets
+from portfolio.services.threshold_admin import TOTAL, WORK_HOURS, NormThresholds, Threshold
+from portfolio.templating import number
 
 
 class SettingsForm(FlaskForm):
@@ -33,3 +40,102 @@ class SettingsForm(FlaskForm):
             raise ValidationError(
                 _l("Use offsets such as 12m, 6w or 10d, separated by commas.")
             ) from exc
+
+
+class ThresholdNumberField(Field):
+    """A threshold: empty (use the norm file) or a number ≥ 0; a comma or a point for decimals."""
+
+    widget = TextInput()
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        return "" if self.data is None else f"{self.data.normalize():f}"
+
+    def process_formdata(self, valuelist) -> None:
+        text = (valuelist[0] if valuelist else "").strip().replace(" ", "")
+        self.data = None
+        if not text:
+            return
+        try:
+            value = Decimal(text.replace(",", "."))
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite():
+            raise ValueError(_("Enter a number, such as 40 or 12.5, or leave the field empty to "
+                               "use the norm file."))  # fmt: skip
+        self.data = value
+
+
+def _plausible(threshold: Threshold, years: int) -> Callable:
+    """Validator: 0 up to the threshold's upper bound, at most two decimals."""
+
+    def check(_form, field) -> None:
+        if field.data is None:
+            return
+        if field.data < 0:
+            raise ValidationError(_("A threshold cannot be below 0."))
+        if field.data > threshold.upper_bound:
+            raise ValidationError(_(
+                "Enter %(max)s or less: a higher number is not plausible for a period of "
+                "%(years)d years.", max=number(threshold.upper_bound), years=years,
+            ))  # fmt: skip
+        if field.data.as_tuple().exponent < -2:
+            raise ValidationError(_("Use at most two decimals."))
+
+    return check
+
+
+def threshold_field_name(threshold: Threshold) -> str:
+    """The form field of a threshold: 'reflectie-min', 'work_hours-min'."""
+    return f"{threshold.requirement}-{threshold.field}"
+
+
+def threshold_label(threshold: Threshold) -> str:
+    """'Reflectie: minimum (points)', 'Work hours: minimum (hours)'."""
+    title = {TOTAL: _("Total"), WORK_HOURS: _("Work hours")}.get(
+        threshold.requirement, threshold.title
+    )
+    if threshold.is_hours:
+        return _("%(title)s: minimum (hours)", title=title)
+    if threshold.field == "max":
+        return _("%(title)s: maximum that counts (points)", title=title)
+    return _("%(title)s: minimum (points)", title=title)
+
+
+def _file_hint(threshold: Threshold, to_verify: str) -> str:
+    if threshold.file_value is not None:
+        return _("Norm file: %(value)s.", value=number(threshold.file_value))
+    return _("Norm file: %(value)s (no confirmed number).", value=to_verify)
+
+
+class ThresholdFormBase(FlaskForm):
+    """The note; `threshold_form` adds a number field per threshold of the norm."""
+
+    note = TextAreaField(
+        _l("Note"),
+        validators=[Optional(), Length(max=500)],
+        description=_l("Why these numbers, and where they come from (for example the register's "
+                       "letter of 12 March 2026)."),
+    )  # fmt: skip
+
+
+def threshold_form(norm_thresholds: NormThresholds, to_verify: str) -> ThresholdFormBase:
+    """A form with a number field per threshold of the norm, filled with the current override."""
+    years = norm_thresholds.norm.period_years
+    fields = {
+        threshold_field_name(t): ThresholdNumberField(
+            threshold_label(t),
+            validators=[_plausible(t, years)],
+            description=_file_hint(t, to_verify),
+            render_kw={"inputmode": "decimal", "autocomplete": "off"},
+        )
+        for t in norm_thresholds.thresholds
+    }
+    form_class = type("ThresholdForm", (ThresholdFormBase,), fields)
+    current = {
+        threshold_field_name(t): t.value
+        for t in norm_thresholds.thresholds
+        if t.is_overridden and t.value is not None
+    }
+    return form_class(data=current)

@@ -5,12 +5,14 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from portfolio import access, clock, db
 from portfolio.admin import bp
 from portfolio.admin.forms import SettingsForm
 from portfolio.models import MailStatus, Role
 from portfolio.requests import page_number
+from portfolio.services import audit as audit_service
 from portfolio.services import audit_log, mail, org_settings
 
 
@@ -67,3 +69,56 @@ def outbox():
         per_page=current_app.config["PAGE_SIZE"],
     )
     return render_template("admin/outbox.html", page=page, status=status, statuses=list(MailStatus))
+
+
+def _test_mail_outcome(check: mail.MailCheck, to: str) -> str:
+    """The result of a test mail in plain words, with the server's own words on failure."""
+    config = current_app.config
+    where = {"host": config["SMTP_HOST"], "port": config["SMTP_PORT"]}
+    if check.is_sent and config["MAIL_BACKEND"] == "console":
+        return _("The mail backend is “console”: the test mail was written to the server log, "
+                 "not sent. Set MAIL_BACKEND=smtp to send real mail.")  # fmt: skip
+    if check.is_sent:
+        return _("The mail server at %(host)s:%(port)s accepted the test mail for %(address)s. "
+                 "Check that inbox to see that it arrived.", address=to, **where)  # fmt: skip
+    reasons = {
+        "refused": _("nothing answers at %(host)s:%(port)s. Check that the mail server runs and "
+                     "that SMTP_HOST and SMTP_PORT are right.", **where),
+        "timeout": _("the mail server at %(host)s:%(port)s did not answer within %(seconds)s "
+                     "seconds.", seconds=config["SMTP_TIMEOUT"], **where),
+        "unknown_host": _("the mail server's name %(host)s could not be found. Check SMTP_HOST.",
+                          **where),
+        "login": _("the mail server refused the user name or password. Check SMTP_USERNAME and "
+                   "SMTP_PASSWORD."),
+        "recipient": _("the mail server refused your address %(address)s.", address=to),
+        "sender": _("the mail server refused the sender address %(sender)s. Check MAIL_SENDER.",
+                    sender=config["MAIL_SENDER"]),
+        "tls": _("the secure connection to the mail server failed. Check SMTP_STARTTLS and "
+                 "SMTP_SSL."),
+    }  # fmt: skip
+    reason = reasons.get(check.problem, _("the mail server gave an error."))
+    return _("The test mail could not be sent: %(reason)s The server said: %(detail)s",
+             reason=reason, detail=check.detail)  # fmt: skip
+
+
+@bp.route("/test-mail", methods=["POST"])
+@access.roles(Role.ADMIN)
+def test_mail():
+    """Send a test mail to the admin's own address now, and say what happened."""
+    if not FlaskForm().validate_on_submit():
+        flash(_("The form had expired. Please submit it again."), "error")
+        return redirect(url_for("admin.settings"))
+    admin = current_user._get_current_object()
+    check = mail.send_test_mail(
+        to=admin.email,
+        subject=_("Test mail from Vakbekwaam"),
+        text=_("This is a test mail, sent from the organisation settings. If you can read it, "
+               "Vakbekwaam can send mail."),
+        settings=current_app.config,
+    )  # fmt: skip
+    session = db.session()
+    outcome = "sent" if check.is_sent else f"failed: {check.problem}"
+    audit_service.record(session, actor=admin, action="test_mail", detail=outcome)
+    session.commit()
+    flash(_test_mail_outcome(check, admin.email), "success" if check.is_sent else "error")
+    return redirect(url_for("admin.settings"))

@@ -41,4 +41,9 @@ def person(person_id: int):
     except people.NotVisible:
         abort(404)
     teams = people.teams_by_id(session, organisation_id=viewer.organisation_id)
-    return render_template("hr/person.html", person=subject, team=teams.get(subject.team_id))
+    return render_template(
+        "hr/person.html",
+        person=subject,
+        team=teams.get(subject.team_id),
+        may_change=access.may_change_person(viewer, subject),
+    )

@@ -112,6 +112,11 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def reset_token_hash(token: str) -> str:
+    """How a reset token is stored (for set-based inserts of many tokens, e.g. invitations)."""
+    return _token_hash(token)
+
+
 def create_reset_token(db: Session, *, user: User, now: datetime, ttl) -> str:
     """A single-use reset token for `user`; only its hash is kept. Caller commits."""
     token = secrets.token_urlsafe(32)

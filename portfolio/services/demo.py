@@ -14,6 +14,7 @@ from sqlalchemy import func, insert, select
 from sqlmodel import Session
 
 from portfolio.models import Organisation, Role, Team, TeamLead, User, utcnow
+from portfolio.services import demo_development
 from portfolio.services.bulk import analyze
 from portfolio.services.demo_history import create_history
 from portfolio.services.passwords import hash_password
@@ -67,10 +68,20 @@ def create(
             today=today,
             progress=progress,
         )
+        _enrich_demo_worker(db, new_ids, today)
     db.commit()
     analyze(db)
     db.commit()
     return organisation
+
+
+def _enrich_demo_worker(db: Session, new_ids: list[int], today: date) -> None:
+    """Give the first demo worker, when just created, content in every area."""
+    email, supervisor_email = DEMO_LOGINS[0][0], DEMO_LOGINS[2][0]
+    worker = db.scalars(select(User).where(User.email == email)).first()
+    supervisor = db.scalars(select(User).where(User.email == supervisor_email)).first()
+    if worker is not None and supervisor is not None and worker.id in new_ids:
+        demo_development.enrich(db, worker=worker, supervisor=supervisor, today=today)
 
 
 def _organisation(db: Session) -> Organisation:

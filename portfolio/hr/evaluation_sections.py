@@ -1,0 +1,109 @@
+"""The localised texts of the PDF export: one `Section` per worker from the export's row.
+
+Only what the CSV holds goes in (status, dates, supervisor, agreements, facts); the chart shows
+each registration requirement as a percentage of what it requires.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import format_date
+from flask_babel import gettext as _
+
+from portfolio.charts.evaluation import requirements_png
+from portfolio.services.evaluation_agreements import agreements_from_text
+from portfolio.services.evaluation_export import AMSTERDAM, WorkerRow
+from portfolio.services.evaluation_facts import UNCONFIRMED
+from portfolio.services.evaluation_pdf import Section
+from portfolio.templating import EVALUATION_STATUSES, GOAL_STATUSES, STANDINGS, number
+
+LABEL_LIMIT = 34  # characters of a requirement's name beside its bar
+
+
+def _on(moment) -> str:
+    return format_date(moment.astimezone(AMSTERDAM).date()) if moment else "—"
+
+
+def _iso_date(text: str | None) -> str:
+    return format_date(date.fromisoformat(text)) if text else "—"
+
+
+def _required(part: dict) -> str:
+    if part["required"] is not None:
+        return number(part["required"])
+    return UNCONFIRMED if part["unconfirmed"] else _("no minimum")
+
+
+def _requirements(registration: dict) -> list[tuple[str, dict]]:
+    """(name, {counted, required, unconfirmed}) of each requirement of a registration."""
+    parts = []
+    if registration["total"]:
+        parts.append((_("Total points"), registration["total"]))
+    if registration["work_hours"]:
+        parts.append((_("Work hours"), registration["work_hours"]))
+    parts += [(category["title"], category) for category in registration["categories"]]
+    return parts
+
+
+def _chart(registrations: list[dict]) -> bytes | None:
+    rows = []
+    for registration in registrations:
+        prefix = f"{registration['register']}: " if len(registrations) > 1 else ""
+        for name, part in _requirements(registration):
+            required = part["required"]
+            label = prefix + name
+            rows.append({
+                "label": label if len(label) <= LABEL_LIMIT else label[: LABEL_LIMIT - 1] + "…",
+                "percent": 100.0 * part["counted"] / required if required else None,
+                "met": bool(required) and part["counted"] >= required,
+                "text": f"{number(part['counted'])} / {_required(part)}",
+            })  # fmt: skip
+    if not rows:
+        return None
+    return requirements_png({"rows": rows, "axis": _("Percentage of the requirement")})
+
+
+def _goals(goals: dict) -> str:
+    counted = [f"{GOAL_STATUSES[status]}: {n}" for status, n in goals.items() if n]
+    return ", ".join(counted) or _("none")
+
+
+def section_for(worker: WorkerRow, facts: dict) -> Section:
+    """The PDF section of one worker."""
+    covered, missing = len(facts["art3_covered"]), len(facts["art3_missing"])
+    lines = [
+        (_("E-mail address"), worker.email),
+        (_("Status"), str(EVALUATION_STATUSES.get(worker.status, worker.status))),
+        (_("Prepared by the worker"), _on(worker.prepared_at)),
+        (_("Completed by the supervisor"), _on(worker.completed_at)),
+        (_("Signed by the worker"), _on(worker.worker_signed_at)),
+        (_("Signed by the supervisor"), _on(worker.supervisor_signed_at)),
+        (_("Supervisor"), worker.supervisor or "—"),
+        (_("Signed peer review sessions (Beroepscode art. 24)"), str(facts["signed_sessions"])),
+        (_("Beroepscode art. 3 requirements with evidence"),
+         _("%(covered)d of %(total)d", covered=covered, total=covered + missing)),
+        (_("Development goals"), _goals(facts["goals"])),
+        (_("Last portfolio activity"), _iso_date(facts["last_activity"])),
+    ]  # fmt: skip
+    table = []
+    for registration in facts["registrations"]:
+        lines.append((f"{registration['register']} — {registration['title']}",
+                      _("%(standing)s; period ends %(date)s",
+                        standing=STANDINGS.get(registration["standing"], registration["standing"]),
+                        date=_iso_date(registration["period_end"]))))  # fmt: skip
+        prefix = f"{registration['register']}: " if len(facts["registrations"]) > 1 else ""
+        table += [[prefix + name, number(part["counted"]), _required(part)]
+                  for name, part in _requirements(registration)]  # fmt: skip
+    if not facts["registrations"]:
+        lines.append((_("Registration"), _("none")))
+    agreements = agreements_from_text(worker.agreements)
+    return Section(
+        heading=f"{worker.name} ({worker.team})" if worker.team else worker.name,
+        facts=lines,
+        agreements_title=_("Agreements"),
+        agreements=[f"{a.competency_code}: {a.text}" for a in agreements],
+        table_header=[_("Requirement"), _("Counted"), _("Required")],
+        table_rows=table,
+        chart_png=_chart(facts["registrations"]),
+    )

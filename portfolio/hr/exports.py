@@ -1,0 +1,211 @@
+"""HR's organisation overview and the export of the yearly evaluations (CSV, XLSX, PDF).
+
+Every route reads the viewer's own organisation only; a team of another organisation is not a
+valid filter. Exports stream: the CSV batch by batch, the XLSX and PDF from a temporary file
+once built. Each export is written to the audit log with its format, filters and row count.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from typing import IO
+
+from flask import Response, abort, current_app, render_template, stream_with_context
+from flask_babel import format_date
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portfolio import access, clock, db
+from portfolio.charts.evaluation import standings_svg
+from portfolio.charts.progress import svg_data_uri
+from portfolio.hr import bp
+from portfolio.hr.evaluation_sections import section_for
+from portfolio.hr.export_forms import EvaluationFilterForm, YearForm, year_form
+from portfolio.models import Role
+from portfolio.requests import page_number
+from portfolio.services import evaluation_export, evaluation_pdf, org_overview
+from portfolio.services.evaluation_export import Selection
+from portfolio.services.evaluation_facts import as_of_for
+from portfolio.templating import EVALUATION_STATUSES, STANDINGS
+
+CHUNK_BYTES = 64 * 1024
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+}
+
+
+def _organisation_id() -> int:
+    return current_user.organisation_id
+
+
+def _filter_form() -> EvaluationFilterForm:
+    teams = evaluation_export.teams(db.session(), organisation_id=_organisation_id())
+    return year_form(EvaluationFilterForm, this_year=clock.today().year, teams=teams)
+
+
+def _selection(form: EvaluationFilterForm) -> Selection:
+    return Selection(_organisation_id(), form.year.data, form.team.data or None,
+                     form.status.data or None)  # fmt: skip
+
+
+def _chart(overview) -> dict | None:
+    """The standings chart as a data URI, with a sentence per norm as its text alternative."""
+    if not overview.norms:
+        return None
+    series = [{"key": key, "label": str(label)} for key, label in STANDINGS.items()]
+    bars = [
+        {"label": f"{n.register} — {n.title}", "counts": [n.counts[s["key"]] for s in series]}
+        for n in overview.norms
+    ]
+    data = {"bars": bars, "series": series, "axis": _("Registrations")}
+    sentences = [
+        f"{bar['label']}: " + ", ".join(f"{s['label']} {count}"
+                                        for s, count in zip(series, bar["counts"], strict=True))
+        for bar in data["bars"]
+    ]  # fmt: skip
+    return {"image": svg_data_uri(standings_svg(data)), "text": ". ".join(sentences) + "."}
+
+
+@bp.route("/overview")
+@access.roles(Role.HR, Role.ADMIN)
+def overview():
+    """Registration standings per norm and evaluations per status, overall and per team."""
+    form = year_form(YearForm, this_year=clock.today().year)
+    if not form.validate():
+        return render_template("hr/overview.html", form=form, overview=None, chart=None), 400
+    result = org_overview.organisation_overview(
+        db.session(), organisation_id=_organisation_id(), year=form.year.data, today=clock.today()
+    )
+    return render_template("hr/overview.html", form=form, overview=result, chart=_chart(result),
+                           standings=STANDINGS, statuses=EVALUATION_STATUSES)  # fmt: skip
+
+
+@bp.route("/evaluations")
+@access.roles(Role.HR, Role.ADMIN)
+def evaluations():
+    """The year's evaluations: counts per status and the workers, filtered; export links."""
+    form = _filter_form()
+    if not form.validate():
+        return render_template("hr/evaluations.html", form=form, page=None), 400
+    selection = _selection(form)
+    session = db.session()
+    page = evaluation_export.worker_page(session, selection=selection, page=page_number(),
+                                         per_page=current_app.config["PAGE_SIZE"])  # fmt: skip
+    counts = evaluation_export.status_counts(session, selection=selection)
+    filters = {"year": selection.year, "team": selection.team_id or 0,
+               "status": selection.status or ""}  # fmt: skip
+    return render_template("hr/evaluations.html", form=form, page=page, counts=counts,
+                           filters=filters, statuses=EVALUATION_STATUSES)  # fmt: skip
+
+
+def _export_selection() -> Selection:
+    form = _filter_form()
+    if not form.validate():
+        abort(400)
+    return _selection(form)
+
+
+def _attachment(body: Iterator, selection: Selection, file_format: str) -> Response:
+    parts = ["vakbekwaam-jaargesprekken", str(selection.year)]
+    if selection.team_id:
+        parts.append(f"team{selection.team_id}")
+    if selection.status:
+        parts.append(selection.status)
+    name = "-".join(parts) + "." + file_format
+    return Response(stream_with_context(body), mimetype=MIMETYPES[file_format],
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+
+
+def _recorder(selection: Selection, file_format: str) -> Callable[[int], None]:
+    actor, session = current_user._get_current_object(), db.session()
+
+    def record(rows: int) -> None:
+        evaluation_export.record_export(session, actor=actor, file_format=file_format,
+                                        selection=selection, rows_written=rows)  # fmt: skip
+
+    return record
+
+
+def _built_file(build: Callable[[IO[bytes]], int], record: Callable[[int], None]) -> Iterator:
+    """Build the file into a temporary file (on disk, not in memory), audit, then send it."""
+    with tempfile.TemporaryFile() as spool:
+        record(build(spool))
+        spool.seek(0)
+        while chunk := spool.read(CHUNK_BYTES):
+            yield chunk
+
+
+@bp.route("/evaluations/export.csv")
+@access.roles(Role.HR, Role.ADMIN)
+def evaluations_csv():
+    """The selection as CSV (UTF-8 with byte-order mark, for Excel), streamed batch by batch."""
+    selection = _export_selection()
+    chunks = evaluation_export.csv_chunks(db.session(), selection=selection,
+                                          today=clock.today(),
+                                          on_done=_recorder(selection, "csv"))  # fmt: skip
+
+    def body() -> Iterator[bytes]:
+        yield "\ufeff".encode()
+        for chunk in chunks:
+            yield chunk.encode()
+
+    return _attachment(body(), selection, "csv")
+
+
+@bp.route("/evaluations/export.xlsx")
+@access.roles(Role.HR, Role.ADMIN)
+def evaluations_xlsx():
+    """The selection as an XLSX workbook: the CSV's rows, and a sheet describing the columns."""
+    selection = _export_selection()
+    today = clock.today()
+
+    def build(spool: IO[bytes]) -> int:
+        return evaluation_export.write_xlsx(db.session(), selection=selection, today=today,
+                                            target=spool)  # fmt: skip
+
+    return _attachment(_built_file(build, _recorder(selection, "xlsx")), selection, "xlsx")
+
+
+def _pdf_introduction(selection: Selection, today) -> list[str]:
+    teams = dict(evaluation_export.teams(db.session(), organisation_id=selection.organisation_id))
+    status = EVALUATION_STATUSES.get(selection.status) if selection.status else None
+    return [
+        _("Team: %(team)s", team=teams.get(selection.team_id, _("all teams"))),
+        _("Status: %(status)s", status=status or _("all statuses")),
+        _("Portfolio figures as of %(date)s.",
+          date=format_date(as_of_for(selection.year, today))),
+    ]  # fmt: skip
+
+
+@bp.route("/evaluations/export.pdf")
+@access.roles(Role.HR, Role.ADMIN)
+def evaluations_pdf():
+    """The selection as PDF: one section per worker with their figures and a chart."""
+    selection = _export_selection()
+    today = clock.today()
+    introduction = _pdf_introduction(selection, today)
+
+    def build(spool: IO[bytes]) -> int:
+        written = 0
+
+        def sections():
+            nonlocal written
+            for batch in evaluation_export.worker_batches(db.session(), selection=selection,
+                                                          today=today):  # fmt: skip
+                for worker, facts in batch:
+                    written += 1
+                    yield section_for(worker, facts)
+
+        evaluation_pdf.write_pdf(
+            spool, title=_("Yearly evaluations %(year)d", year=selection.year),
+            introduction=introduction, sections=sections(),
+            chart_caption=_("Each chart shows a registration's requirements as a percentage of "
+                            "what is required; the dashed line is 100%."),
+            empty=_("No worker matches these filters."),
+        )  # fmt: skip
+        return written
+
+    return _attachment(_built_file(build, _recorder(selection, "pdf")), selection, "pdf")

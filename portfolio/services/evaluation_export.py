@@ -1,0 +1,289 @@
+"""HR's export of the yearly evaluations of one year: CSV and XLSX (the PDF: evaluation_pdf).
+
+One row per **active worker** (role worker, account active) of the organisation, optionally of
+one team and with one evaluation status; a worker without an evaluation of the year reads
+``not_started``. Workers are read in batches of `BATCH_SIZE` (keyset on name and id), each batch
+with its facts from `evaluation_facts.facts_for`, so memory stays flat whatever the size of the
+organisation and the number of SQL statements grows by one batch's worth per `BATCH_SIZE`
+workers only. What HR may see (portfolio.access, yearly-evaluation section): status, dates, who
+signed, the agreements and the facts — never the self-evaluation, the supervisor's evaluation,
+reflections, case descriptions or assessment motivations; none of those is ever selected.
+
+Columns, in this order (README, "Yearly evaluation export columns"):
+
+- ``name``, ``email``, ``team``: the worker (``team`` empty without a team);
+- ``status``: not_started / prepared / completed / signed (the current version of the year);
+- ``prepared_on``, ``completed_on``, ``worker_signed_on``, ``supervisor_signed_on``: ISO dates
+  (Europe/Amsterdam) of those steps, empty when not taken;
+- ``supervisor``: the name of the supervisor who completed or signed the evaluation;
+- ``agreements``: the agreements the supervisor recorded for HR (Kwaliteitslabel Organisatie
+  3.10), one line each as ``WMO3: text``;
+- then every column of `evaluation_facts.FACT_COLUMNS` (year, as_of, signed_sessions,
+  art3_covered, art3_missing, last_activity, goals.<status>, <norm>.<requirement>[_required],
+  self.<competency>, supervisor.<competency>), computed as of 31 December of the year (or today
+  within the year) for every worker alike, so rows compare.
+
+Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+tab or carriage return) get a leading ``'`` in the CSV and are stored as plain text in the
+XLSX (OWASP, CSV injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import IO
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from sqlalchemy import Select, and_, func, literal, or_, select
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from portfolio.models import EvaluationStatus, Role, Team, User, YearlyEvaluation
+from portfolio.pagination import Page, paginate
+from portfolio.services import audit
+from portfolio.services.evaluation_facts import FACT_COLUMNS, Cell, fact_row, facts_for
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+BATCH_SIZE = 500
+NOT_STARTED = EvaluationStatus.NOT_STARTED.value
+STATUSES = tuple(status.value for status in EvaluationStatus)
+
+# The columns before the facts: name -> what it holds (the module docstring says more).
+BASE_COLUMNS: dict[str, str] = {
+    "name": "the worker's name",
+    "email": "the worker's e-mail address",
+    "team": "the worker's team, empty without one",
+    "status": "not_started / prepared / completed / signed",
+    "prepared_on": "date the worker prepared (ISO), empty if not",
+    "completed_on": "date the supervisor completed the evaluation (ISO), empty if not",
+    "worker_signed_on": "date the worker signed (ISO), empty if not",
+    "supervisor_signed_on": "date the supervisor signed (ISO), empty if not",
+    "supervisor": "the supervisor who completed or signed, empty if none",
+    "agreements": "the agreements for HR, one line each: `competency code: text`",
+}
+COLUMNS: tuple[str, ...] = (*BASE_COLUMNS, *FACT_COLUMNS)
+assert len(set(COLUMNS)) == len(COLUMNS), "an export column name is used twice"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which workers an export or list covers: one organisation's year, maybe a team, a status."""
+
+    organisation_id: int
+    year: int
+    team_id: int | None = None
+    status: str | None = None
+
+    def describe(self) -> str:
+        """The filters in words for the audit log (ids only)."""
+        return (f"year={self.year} team={self.team_id or 'all'} "
+                f"status={self.status or 'all'}")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class WorkerRow:
+    """One worker with the current evaluation of the year as HR may see it."""
+
+    worker_id: int
+    name: str
+    email: str
+    team: str | None
+    status: str
+    prepared_at: datetime | None
+    completed_at: datetime | None
+    worker_signed_at: datetime | None
+    supervisor_signed_at: datetime | None
+    supervisor: str | None
+    agreements: str | None
+
+
+def _status():
+    # Inlined, not bound: PostgreSQL only matches GROUP BY to the SELECT list when the two
+    # expressions are the same text, and two bound parameters never are.
+    return func.coalesce(YearlyEvaluation.status, literal(NOT_STARTED, literal_execute=True))
+
+
+def workers_statement(selection: Selection) -> Select:
+    """Active workers of the selection, each with their current evaluation (if any)."""
+    lead = aliased(User)
+    status = _status()
+    statement = (
+        select(User.id, User.name, User.email, Team.name, status.label("status"),
+               YearlyEvaluation.prepared_at, YearlyEvaluation.completed_at,
+               YearlyEvaluation.worker_signed_at, YearlyEvaluation.supervisor_signed_at,
+               lead.name, YearlyEvaluation.agreements)
+        .select_from(User)
+        .outerjoin(Team, Team.id == User.team_id)
+        .outerjoin(YearlyEvaluation, and_(
+            YearlyEvaluation.worker_id == User.id, YearlyEvaluation.year == selection.year,
+            YearlyEvaluation.is_current.is_(True),
+            YearlyEvaluation.organisation_id == selection.organisation_id))
+        .outerjoin(lead, lead.id == YearlyEvaluation.supervisor_id)
+        .where(User.organisation_id == selection.organisation_id,
+               User.role == Role.WORKER.value, User.is_active.is_(True))
+    )  # fmt: skip
+    if selection.team_id is not None:
+        statement = statement.where(User.team_id == selection.team_id)
+    if selection.status is not None:
+        statement = statement.where(status == selection.status)
+    return statement
+
+
+def worker_page(db: Session, *, selection: Selection, page: int, per_page: int) -> Page:
+    """One page of the selection's workers (WorkerRow items), by name: two statements."""
+    found = paginate(db, workers_statement(selection).order_by(User.name, User.id), page=page,
+                     per_page=per_page, scalars=False)  # fmt: skip
+    return Page([WorkerRow(*row) for row in found.items], found.number, found.per_page,
+                found.total)  # fmt: skip
+
+
+def status_counts(db: Session, *, selection: Selection) -> dict[str, int]:
+    """{status: active workers} of the year (and team), whatever the status filter: one
+    statement."""
+    unfiltered = Selection(selection.organisation_id, selection.year, selection.team_id)
+    everyone = workers_statement(unfiltered)
+    counted = everyone.with_only_columns(_status(), func.count()).group_by(_status())
+    counts = dict(db.execute(counted).all())
+    return {status: counts.get(status, 0) for status in STATUSES}
+
+
+def worker_batches(
+    db: Session, *, selection: Selection, today: date, batch_size: int = BATCH_SIZE
+) -> Iterator[list[tuple[WorkerRow, dict]]]:
+    """Batches of (worker, facts of the year), by name; one statement plus the facts' per batch."""
+    statement = workers_statement(selection).order_by(User.name, User.id).limit(batch_size)
+    after: tuple[str, int] | None = None
+    while True:
+        query = statement
+        if after is not None:  # keyset: the index on (organisation, name, id) finds the next
+            name, worker_id = after
+            query = query.where(or_(User.name > name,
+                                    and_(User.name == name, User.id > worker_id)))  # fmt: skip
+        batch = [WorkerRow(*row) for row in db.execute(query)]
+        if not batch:
+            return
+        facts = facts_for(db, organisation_id=selection.organisation_id,
+                          worker_ids=[w.worker_id for w in batch], year=selection.year,
+                          today=today)  # fmt: skip
+        yield [(worker, facts[worker.worker_id]) for worker in batch]
+        if len(batch) < batch_size:
+            return
+        after = (batch[-1].name, batch[-1].worker_id)
+
+
+def local_date(moment: datetime | None) -> str | None:
+    """The date in the Netherlands of a UTC timestamp, as ISO text."""
+    return moment.astimezone(AMSTERDAM).date().isoformat() if moment else None
+
+
+def base_cells(worker: WorkerRow) -> list[Cell]:
+    """The cells of BASE_COLUMNS for one worker."""
+    return [worker.name, worker.email, worker.team, worker.status,
+            local_date(worker.prepared_at), local_date(worker.completed_at),
+            local_date(worker.worker_signed_at), local_date(worker.supervisor_signed_at),
+            worker.supervisor, worker.agreements]  # fmt: skip
+
+
+def rows(
+    db: Session, *, selection: Selection, today: date, batch_size: int = BATCH_SIZE
+) -> Iterator[list[Cell]]:
+    """Every row of the export (without the header), batch by batch."""
+    for batch in worker_batches(db, selection=selection, today=today, batch_size=batch_size):
+        for worker, facts in batch:
+            yield base_cells(worker) + fact_row(facts)
+
+
+def _csv_text(value: Cell) -> Cell:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_chunks(
+    db: Session,
+    *,
+    selection: Selection,
+    today: date,
+    on_done: Callable[[int], None],
+    batch_size: int = BATCH_SIZE,
+) -> Iterator[str]:
+    """The CSV (header first), one chunk of text per batch. `on_done(rows written)` runs at the
+    end, also when the download is broken off (then with the rows sent so far)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    written = 0
+    try:
+        writer.writerow(COLUMNS)
+        for batch in worker_batches(db, selection=selection, today=today, batch_size=batch_size):
+            for worker, facts in batch:
+                writer.writerow([_csv_text(v) for v in base_cells(worker) + fact_row(facts)])
+            chunk = buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            written += len(batch)  # handed over for sending
+            yield chunk
+        if buffer.tell():
+            yield buffer.getvalue()  # only the header: nobody selected
+    finally:
+        on_done(written)
+
+
+def _xlsx_value(sheet, value: Cell):
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value.startswith("="):  # openpyxl would store it as a formula
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def write_xlsx(db: Session, *, selection: Selection, today: date, target: IO[bytes],
+               batch_size: int = BATCH_SIZE) -> int:  # fmt: skip
+    """Write the XLSX to `target` (write-only workbook: rows go to disk as they come).
+
+    Sheet one holds the same header and rows as the CSV; sheet two each column's description.
+    Returns the number of worker rows.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(f"evaluations {selection.year}")
+    sheet.append(COLUMNS)
+    written = 0
+    for batch in worker_batches(db, selection=selection, today=today, batch_size=batch_size):
+        for worker, facts in batch:
+            sheet.append([_xlsx_value(sheet, v) for v in base_cells(worker) + fact_row(facts)])
+        written += len(batch)
+    legend = workbook.create_sheet("columns")
+    legend.append(("column", "meaning"))
+    for name, meaning in BASE_COLUMNS.items():
+        legend.append((name, meaning))
+    for name, column in FACT_COLUMNS.items():
+        legend.append((name, column.description))
+    workbook.save(target)
+    return written
+
+
+def record_export(db: Session, *, actor: User, file_format: str, selection: Selection,
+                  rows_written: int) -> None:  # fmt: skip
+    """Write the export to the audit log (format, filters and row count; no content). Commits."""
+    audit.record(db, actor=actor, action="export_evaluations", subject_type="yearly_evaluation",
+                 detail=f"format={file_format} {selection.describe()} rows={rows_written}",
+                 organisation_id=selection.organisation_id)  # fmt: skip
+    db.commit()
+
+
+def teams(db: Session, *, organisation_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the organisation's teams, by name: the choices of the team filter."""
+    return db.execute(
+        select(Team.id, Team.name).where(Team.organisation_id == organisation_id)
+        .order_by(Team.name, Team.id)
+    ).all()  # fmt: skip

@@ -1,0 +1,141 @@
+"""Supervisor area: the team's yearly evaluations; complete, sign and correct one."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portfolio import access, clock, db
+from portfolio.evaluation_forms import AGREEMENT_ROWS, CompleteForm, SignForm
+from portfolio.models import EvaluationStatus, Role
+from portfolio.services import evaluations
+from portfolio.services.evaluation_agreements import (
+    agreements_from_text,
+    parse_agreements,
+    suggested_competency,
+)
+from portfolio.services.evaluation_listings import team_statuses
+from portfolio.services.people import NotVisible
+from portfolio.supervisor import bp
+from portfolio.worker.evaluation import STALE, STALE_SIGN, page_context, stamp, valid_year
+
+
+@bp.route("/evaluations")
+@access.roles(Role.SUPERVISOR)
+def evaluation_list():
+    """Each member of the supervisor's teams with the status of their evaluation of a year."""
+    year = request.args.get("year", clock.today().year, type=int)
+    valid_year(year)
+    rows = team_statuses(db.session(), supervisor=current_user._get_current_object(), year=year)
+    return render_template("evaluation/team.html", rows=rows, year=year,
+                           this_year=clock.today().year)  # fmt: skip
+
+
+def _evaluation(member_id: int, year: int):
+    """(member, current or unsaved evaluation, versions); 404 unless the supervisor leads them."""
+    valid_year(year)
+    try:
+        member, history = evaluations.for_supervisor(
+            db.session(), supervisor=current_user._get_current_object(), member_id=member_id,
+            year=year,
+        )  # fmt: skip
+    except NotVisible:
+        abort(404)
+    item = evaluations.current_in(history) or evaluations.unsaved(worker=member, year=year)
+    return member, item, history
+
+
+def _complete_form(item, facts) -> CompleteForm:
+    """The supervisor's form: the saved agreements, then rows with the suggested competency."""
+    rows = [{"competency_code": a.competency_code, "text": a.text}
+            for a in agreements_from_text(item.agreements)]  # fmt: skip
+    blank = {"competency_code": suggested_competency(facts), "text": ""}
+    rows += [blank] * max(AGREEMENT_ROWS - len(rows), 1)
+    return CompleteForm(data={"evaluation": item.supervisor_evaluation or "", "agreements": rows,
+                              "expected": stamp(item)})  # fmt: skip
+
+
+@bp.route("/evaluations/<int:member_id>/<int:year>", methods=["GET", "POST"])
+@access.roles(Role.SUPERVISOR)
+def evaluation_detail(member_id: int, year: int):
+    """The member's preparation and the facts; the supervisor's evaluation and agreements."""
+    member, item, history = _evaluation(member_id, year)
+    session = db.session()
+    known = [member, current_user._get_current_object()]
+    context = page_context(session, item, history, known=known)
+    form = _complete_form(item, context["facts"])
+    status = 200
+    here = url_for("supervisor.evaluation_detail", member_id=member_id, year=year)
+    if request.method == "POST" and item.status == EvaluationStatus.SIGNED:
+        flash(_("This evaluation is signed. Correct it to change it."), "error")
+        return redirect(here)  # an old page: its form would fail on rows it no longer has
+    if form.validate_on_submit():
+        agreements = parse_agreements(
+            [(row["competency_code"], row["text"]) for row in form.agreements.data]
+        )
+        try:
+            evaluations.complete(session, supervisor=current_user._get_current_object(),
+                                 worker=member, year=year, text=form.evaluation.data or "",
+                                 agreements=agreements, expected=form.expected_at(),
+                                 now=clock.now(), today=clock.today())  # fmt: skip
+        except evaluations.Stale:
+            flash(str(STALE), "error")
+            history = evaluations.versions(session, worker_id=member.id, year=year)
+            item = evaluations.current_in(history) or item
+            context = page_context(session, item, history, known=known)
+            form.expected.data, status = stamp(item), 409
+        except evaluations.Locked:
+            flash(_("This evaluation is signed. Correct it to change it."), "error")
+            return redirect(here)
+        else:
+            flash(_("The evaluation is completed. Both of you can now sign it."), "success")
+            return redirect(here)
+    return render_template("evaluation/supervisor.html", member=member, form=form,
+                           **context), status  # fmt: skip
+
+
+@bp.route("/evaluations/<int:member_id>/<int:year>/sign", methods=["POST"])
+@access.roles(Role.SUPERVISOR)
+def evaluation_sign(member_id: int, year: int):
+    """The supervisor signs the completed evaluation."""
+    _member, item, _history = _evaluation(member_id, year)
+    form = SignForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        if item.id is None:
+            raise evaluations.Locked(year)
+        evaluations.sign(db.session(), user=current_user._get_current_object(), evaluation=item,
+                         expected=form.expected_at(), now=clock.now())  # fmt: skip
+    except evaluations.Stale:
+        flash(str(STALE_SIGN), "error")
+    except evaluations.Locked:
+        flash(_("Only a completed evaluation can be signed."), "error")
+    else:
+        flash(_("Signed."), "success")
+    return redirect(url_for("supervisor.evaluation_detail", member_id=member_id, year=year))
+
+
+@bp.route("/evaluations/<int:member_id>/<int:year>/correct", methods=["GET", "POST"])
+@access.roles(Role.SUPERVISOR)
+def evaluation_correct(member_id: int, year: int):
+    """Ask, then open a new version of a signed evaluation (the signed one is kept)."""
+    member, item, _history = _evaluation(member_id, year)
+    form = SignForm(data={"expected": stamp(item)})
+    if form.validate_on_submit():
+        try:
+            if item.id is None:
+                raise evaluations.Locked(year)
+            evaluations.correct(db.session(), supervisor=current_user._get_current_object(),
+                                evaluation=item, expected=form.expected_at(),
+                                now=clock.now())  # fmt: skip
+        except evaluations.Stale:
+            flash(_("Someone corrected or changed this evaluation first; see its versions."),
+                  "error")  # fmt: skip
+        except evaluations.Locked:
+            flash(_("Only a signed evaluation needs a correction."), "error")
+        else:
+            flash(_("A new version is open. Change it and sign it again, both of you."), "success")
+        return redirect(url_for("supervisor.evaluation_detail", member_id=member_id, year=year))
+    return render_template("evaluation/correct.html", member=member, item=item, form=form)

@@ -1,0 +1,441 @@
+"""Employee import from CSV: per-line errors and nothing written, previews, re-imports, the CLI."""
+
+from __future__ import annotations
+
+import io
+import re
+import time
+
+import pytest
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from sqlalchemy import func, select
+
+from portfolio.hr import import_views
+from portfolio.models import (
+    AuditEvent,
+    OutboxMessage,
+    PasswordResetToken,
+    Role,
+    Team,
+    TeamLead,
+    User,
+)
+from portfolio.services import employee_import
+from tests.conftest import csrf_token, flashes, login, post_form
+from tests.factories import PASSWORD, make_organisation, make_team, make_user
+
+PAYLOAD_RE = re.compile(r'name="payload"[^>]*value="([^"]*)"')
+GOOD = (
+    "email,name,role,team,active\n"
+    "anna@example.org,Anna Jansen,worker,Wijkteam Oost,yes\n"
+    "bram@example.org,Bram Bakker,supervisor,,ja\n"
+    "cees@example.org,Cees de Vries,worker,wijkteam oost,no\n"
+)
+
+
+@pytest.fixture
+def org(db):
+    return make_organisation(db, name="Zorggroep Noord")
+
+
+@pytest.fixture
+def team(db, org):
+    return make_team(db, org, name="Wijkteam Oost")
+
+
+@pytest.fixture
+def hr(db, org):
+    return make_user(db, org, role=Role.HR, email="hr@example.org", locale="en")
+
+
+@pytest.fixture
+def hr_client(app, hr, clock):
+    client = app.test_client()
+    assert login(client, hr.email, PASSWORD).status_code == 302
+    return client
+
+
+def count(db, model, *where) -> int:
+    db.rollback()  # see what the app committed
+    return db.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def snapshot(db) -> tuple[int, ...]:
+    """Rows of every kind an import writes."""
+    return tuple(count(db, m) for m in (User, OutboxMessage, PasswordResetToken, AuditEvent))
+
+
+def errors_of(text: str) -> list[tuple[int, str]]:
+    return [(e.line, e.code) for e in employee_import.parse(text).errors]
+
+
+def upload(client, data: bytes, filename: str = "people.csv"):
+    return post_form(
+        client, "/hr/import", {"file": (io.BytesIO(data), filename)},
+        content_type="multipart/form-data",
+    )  # fmt: skip
+
+
+def confirm(client, payload: str):
+    return post_form(client, "/hr/import/confirm", {"payload": payload}, token_from="/hr/import")
+
+
+def payload_of(response) -> str:
+    match = PAYLOAD_RE.search(response.get_data(as_text=True))
+    assert match and match.group(1), response.get_data(as_text=True)
+    return match.group(1)
+
+
+# --- parsing: every problem, with its line ---------------------------------------------------
+
+
+def test_wrong_or_missing_columns_are_reported_on_the_header_line():
+    assert errors_of("mail;naam;employee_number\nanna@example.org;Anna;12\n") == [
+        (1, "columns_unknown"),
+        (1, "columns_missing"),
+    ]
+    [error] = employee_import.parse("e-mail,name,name\n").errors
+    assert (error.line, error.code, error.params) == (1, "column_repeated", {"column": "name"})
+    assert errors_of("") == [(1, "empty")]
+    assert errors_of("email,name\n\n") == [(1, "no_rows")]
+
+
+def test_each_bad_line_is_reported_with_its_number():
+    text = (
+        "email,name,role,active\n"
+        "anna@example.org,Anna,worker,yes\n"
+        "\n"  # empty lines are skipped but counted
+        "not-an-address,Bram,worker,yes\n"
+        "ANNA@example.org,Anna again,worker,yes\n"
+        "cees@example.org,Cees,boss,yes\n"
+        "dirk@example.org,Dirk,worker,maybe\n"
+        "eva@example.org,Eva,worker\n"
+        '"fien@example.org","",worker,no\n'
+    )
+    assert errors_of(text) == [
+        (4, "email_invalid"),
+        (5, "email_repeated"),
+        (6, "role_unknown"),
+        (7, "active_invalid"),
+        (8, "field_count"),
+        (9, "name_invalid"),
+    ]
+    repeated = employee_import.parse(text).errors[1]
+    assert repeated.params == {"value": "anna@example.org", "first": 2}
+    assert "line 2" in repeated.message
+
+
+def test_semicolons_and_a_byte_order_mark_are_accepted():
+    data = "\ufeffE-mail;Naam;Rol;Team;Actief\r\nanna@example.org;Jansen, Anna;worker;;nee\r\n"
+    parsed = employee_import.parse(employee_import.decode(data.encode("utf-8")))
+
+    assert parsed.errors == []
+    [row] = parsed.rows
+    assert (row.line, row.email, row.name, row.role, row.team, row.is_active) == (
+        2, "anna@example.org", "Jansen, Anna", "worker", "", False,
+    )  # fmt: skip
+
+
+def test_text_that_is_not_utf8_is_refused():
+    for data in ("email,name\nzoë@example.org,Zoë\n".encode("cp1252"), b"PK\x03\x04\x00\x00"):
+        with pytest.raises(ValueError, match="not_text"):
+            employee_import.decode(data)
+
+
+# --- preview and the database ---------------------------------------------------------------
+
+
+def test_preview_sorts_rows_into_create_update_unchanged(db, org, team):
+    make_user(db, org, email="anna@example.org", name="Anna Jansen", team=team)
+    make_user(db, org, email="bram@example.org", name="Bram Bakker", role=Role.SUPERVISOR)
+    parsed = employee_import.parse(GOOD)
+
+    checked = employee_import.preview(db, organisation_id=org.id, rows=parsed.rows)
+
+    assert checked.errors == []
+    assert [r.email for r in checked.unchanged] == ["anna@example.org", "bram@example.org"]
+    assert [r.email for r in checked.create] == ["cees@example.org"]
+
+
+def test_unknown_team_and_an_address_of_another_organisation_are_errors(db, org, team):
+    make_user(db, make_organisation(db), email="bram@example.org")
+    text = "email,name,team\nanna@example.org,Anna,Wijkteam West\nbram@example.org,Bram,\n"
+
+    checked = employee_import.preview(
+        db, organisation_id=org.id, rows=employee_import.parse(text).rows
+    )
+
+    assert [(e.line, e.code) for e in checked.errors] == [(2, "team_unknown"), (3, "email_taken")]
+
+
+def test_hr_cannot_import_admins_nor_change_them(db, org, hr):
+    make_user(db, org, role=Role.ADMIN, email="admin@example.org")
+    text = (
+        "email,name,role\n"
+        "new@example.org,New,admin\n"
+        "admin@example.org,Admin,admin\n"
+        "hr@example.org,HR,worker\n"
+    )
+
+    checked = employee_import.preview(
+        db, organisation_id=org.id, rows=employee_import.parse(text).rows, actor=hr
+    )
+
+    assert [(e.line, e.code) for e in checked.errors] == [
+        (2, "role_not_allowed"),
+        (3, "person_not_allowed"),
+        (4, "own_account"),
+    ]
+
+
+# --- through the web: preview, then confirm ---------------------------------------------------
+
+
+def test_a_file_with_errors_shows_every_line_and_writes_nothing(db, org, team, hr_client):
+    before = snapshot(db)
+    data = (
+        b"email;name;role;team\n"
+        b"anna@example.org;Anna;worker;Wijkteam West\n"
+        b"anna@example.org;Anna;worker;Wijkteam Oost\n"
+        b"bram@;Bram;worker;\n"
+        b"cees@example.org;Cees;chef;\n"
+    )
+
+    response = upload(hr_client, data)
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "4 problems. Nothing has been imported." in page
+    expected = (
+        (2, "no team “Wijkteam West”"),
+        (3, "also on line 2"),
+        (4, "“bram@” is not a valid e-mail address"),
+        (5, "Unknown role “chef”"),
+    )
+    for line, words in expected:
+        assert re.search(rf"<td>{line}</td><td>[^<]*{re.escape(words)}", page), (line, page)
+    assert 'name="payload"' not in page or not PAYLOAD_RE.search(page).group(1)
+    assert snapshot(db) == before
+
+
+def test_preview_then_confirm_adds_people_and_invites_them(app, db, org, team, hr, hr_client):
+    app.config["PUBLIC_BASE_URL"] = "https://vakbekwaam.test"
+    data = ("\ufeff" + GOOD.replace(",", ";")).encode("utf-8")
+
+    preview = upload(hr_client, data)
+
+    page = preview.get_data(as_text=True)
+    assert "3 people will be added" in page
+    assert count(db, User, User.organisation_id == org.id) == 1  # nothing yet
+    response = confirm(hr_client, payload_of(preview))
+    assert response.status_code == 302 and response.location == "/hr/people"
+    assert ("success", "Import done: 3 added (2 invited by e-mail), 0 changed, 0 unchanged.") in (
+        flashes(hr_client.get("/hr/people"))
+    )
+    people = {u.email: u for u in db.scalars(select(User).where(User.organisation_id == org.id))}
+    anna, bram, cees = (people[f"{n}@example.org"] for n in ("anna", "bram", "cees"))
+    assert (anna.name, anna.role, anna.team_id, anna.is_active) == (
+        "Anna Jansen", "worker", team.id, True,
+    )  # fmt: skip
+    assert (bram.role, bram.team_id) == ("supervisor", None)
+    assert (cees.team_id, cees.is_active, cees.deactivated_at is not None) == (team.id, False, True)
+    invited = db.scalars(select(OutboxMessage.to_address).order_by(OutboxMessage.to_address))
+    assert list(invited) == ["anna@example.org", "bram@example.org"]
+    body = db.scalars(select(OutboxMessage.body_text)).first()
+    assert "https://vakbekwaam.test/password/reset/" in body and "Zorggroep Noord" in body
+    assert count(db, PasswordResetToken) == 2
+    [summary] = db.scalars(select(AuditEvent).where(AuditEvent.action == "people_imported"))
+    assert (summary.actor_id, summary.detail) == (hr.id, "created=3 updated=0 unchanged=0")
+    created = db.scalars(select(AuditEvent).where(AuditEvent.action == "person_created")).all()
+    assert {e.subject_user_id for e in created} == {anna.id, bram.id, cees.id}
+
+
+def test_an_invited_person_sets_a_password_through_the_mailed_link(app, db, org, hr_client):
+    app.config["PUBLIC_BASE_URL"] = "https://vakbekwaam.test"
+    confirm(hr_client, payload_of(upload(hr_client, b"email,name\nanna@example.org,Anna\n")))
+    body = db.scalars(select(OutboxMessage.body_text)).one()
+    path = re.search(r"https://vakbekwaam\.test(/password/reset/\S+)", body).group(1)
+
+    newcomer = app.test_client()
+    passphrase = "a long new passphrase"
+    post_form(newcomer, path, {"password": passphrase, "confirm": passphrase})
+
+    assert login(newcomer, "anna@example.org", passphrase).status_code == 302
+
+
+def test_a_reimport_updates_by_email_and_deactivation_ends_sessions(app, db, org, team, hr_client):
+    anna = make_user(db, org, email="anna@example.org", name="Anna Jansen")
+    lead = make_user(db, org, email="bram@example.org", role=Role.SUPERVISOR, leads=team)
+    browser = app.test_client()
+    assert login(browser, anna.email, PASSWORD).status_code == 302
+    text = (
+        "email,name,role,team,active\n"
+        "ANNA@example.org,Anna de Vries,worker,Wijkteam Oost,no\n"
+        f"bram@example.org,{lead.name},worker,,yes\n"
+    )
+
+    checked = upload(hr_client, text.encode())
+    assert "2 people will be changed" in checked.get_data(as_text=True)
+    confirm(hr_client, payload_of(checked))
+
+    db.expire_all()
+    changed = db.get(User, anna.id)
+    assert (changed.name, changed.team_id, changed.is_active) == ("Anna de Vries", team.id, False)
+    assert count(db, User, User.organisation_id == org.id) == 3  # HR, Anna, Bram: no duplicates
+    assert browser.get("/account").status_code == 302  # her session has ended
+    assert count(db, TeamLead, TeamLead.user_id == lead.id) == 0  # a worker leads no team
+    assert count(db, OutboxMessage) == 0  # nobody new, nobody invited
+    details = set(
+        db.scalars(select(AuditEvent.detail).where(AuditEvent.action == "person_updated"))
+    )
+    assert details == {"fields=name,team_id,is_active", "fields=role"}
+
+    # The same file again changes nothing.
+    again = upload(hr_client, text.encode())
+    assert "2 people stay as they are" in again.get_data(as_text=True)
+
+
+def test_a_changed_or_foreign_payload_is_refused(app, db, org, hr_client):
+    payload = payload_of(upload(hr_client, b"email,name\nanna@example.org,Anna\n"))
+    admin = make_user(db, org, role=Role.ADMIN)
+    admin_client = app.test_client()
+    login(admin_client, admin.email, PASSWORD)
+    before = snapshot(db)
+
+    for client, sent in ((hr_client, payload[:-2] + "xx"), (admin_client, payload)):
+        response = confirm(client, sent)
+        assert response.status_code == 302 and response.location == "/hr/import"
+    assert snapshot(db) == before
+
+
+class SignedLongAgo(TimestampSigner):
+    """Signs as if 61 minutes ago (itsdangerous reads the wall clock, not the app's)."""
+
+    def get_timestamp(self) -> int:
+        return int(time.time()) - 61 * 60
+
+
+def test_the_preview_expires_after_an_hour(db, org, hr_client):
+    payload = payload_of(upload(hr_client, b"email,name\nanna@example.org,Anna\n"))
+    key, salt = hr_client.application.secret_key, "hr-employee-import"
+    content = URLSafeTimedSerializer(key, salt=salt).loads(payload)
+    before = snapshot(db)
+
+    old = URLSafeTimedSerializer(key, salt=salt, signer=SignedLongAgo).dumps(content)
+    assert confirm(hr_client, old).location == "/hr/import"
+    assert snapshot(db) == before
+
+
+def test_a_team_deleted_after_the_preview_stops_the_import(db, org, team, hr_client):
+    payload = payload_of(
+        upload(hr_client, b"email,name,team\nanna@example.org,Anna,Wijkteam Oost\n")
+    )
+    db.delete(db.get(Team, team.id))
+    db.commit()
+    before = snapshot(db)
+
+    response = confirm(hr_client, payload)
+
+    assert response.status_code == 409
+    assert "no team “Wijkteam Oost”" in response.get_data(as_text=True)
+    assert snapshot(db) == before
+
+
+def test_an_upload_above_the_limit_is_refused(db, hr_client, monkeypatch):
+    # A small limit keeps the test's request body in memory.
+    monkeypatch.setattr(import_views, "MAX_BYTES", 1024)
+    before = snapshot(db)
+
+    for size in (2 * 1024, 100 * 1024):  # the file's own size; the request's length
+        data = b"email,name\n" + b"anna@example.org,Anna\n" * (size // 22)
+        assert upload(hr_client, data).status_code == 413
+    assert snapshot(db) == before
+
+
+def test_a_file_that_is_not_text_gets_a_clear_message(hr_client):
+    response = upload(hr_client, b"PK\x03\x04 a spreadsheet", filename="people.xlsx")
+
+    assert response.status_code == 200
+    assert "not UTF-8 text" in response.get_data(as_text=True)
+
+
+# --- set-based --------------------------------------------------------------------------------
+
+
+def test_an_import_sends_as_many_statements_for_200_people_as_for_10(
+    app, db, org, team, hr_client, count_queries
+):
+    def csv(renamed: range, new: range, suffix: str) -> bytes:
+        lines = [f"p{n}@example.org,Persoon {n} {suffix},worker,Wijkteam Oost,{n % 2}"
+                 for n in (*renamed, *new)]  # fmt: skip
+        return ("email,name,role,team,active\n" + "\n".join(lines)).encode()
+
+    def statements(data: bytes) -> int:
+        payload, token = payload_of(upload(hr_client, data)), csrf_token(hr_client, "/hr/import")
+        with count_queries() as counter:
+            response = hr_client.post(
+                "/hr/import/confirm", data={"payload": payload, "csrf_token": token}
+            )
+        assert response.status_code == 302
+        return counter.count
+
+    statements(csv(range(0), range(400), "a"))
+    # Each import changes people (names; some deactivated, some reactivated) and adds new ones.
+    small = statements(csv(range(10), range(400, 410), "b"))
+    large = statements(csv(range(200), range(410, 610), "c"))
+
+    assert count(db, User, User.organisation_id == org.id) == 611
+    assert count(db, User, User.name.like("% c")) == 400
+    assert small == large, (small, large)
+
+
+# --- the command line -------------------------------------------------------------------------
+
+
+def test_cli_with_a_broken_file_prints_the_lines_exits_1_and_writes_nothing(app, db, org, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text("email,name,role\nanna@example.org,Anna,worker\nbram,Bram,worker\n"
+                    "anna@example.org,Anna,boss\n", encoding="utf-8")  # fmt: skip
+    before = snapshot(db)
+
+    result = app.test_cli_runner().invoke(
+        args=["import-employees", str(path), "--organisation", str(org.id)]
+    )
+
+    assert result.exit_code == 1
+    assert "people.csv, line 3: “bram” is not a valid e-mail address." in result.stderr
+    assert "people.csv, line 4:" in result.stderr
+    assert "nothing was imported" in result.stderr
+    assert snapshot(db) == before
+
+
+def test_cli_dry_run_counts_and_a_real_run_imports(app, db, org, team, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_bytes(("\ufeff" + GOOD.replace(",", ";")).encode("utf-8"))
+    runner = app.test_cli_runner()
+    before = snapshot(db)
+
+    dry = runner.invoke(args=["import-employees", str(path), "--organisation", str(org.id),
+                              "--dry-run"])  # fmt: skip
+    assert dry.exit_code == 0, dry.output
+    assert "3 to add, 0 to change, 0 unchanged" in dry.output
+    assert snapshot(db) == before
+
+    real = runner.invoke(args=["import-employees", str(path), "--organisation", str(org.id)])
+    assert real.exit_code == 0, real.output
+    assert "3 added (2 invited by e-mail), 0 changed, 0 unchanged" in real.output
+    assert count(db, User, User.organisation_id == org.id) == 3
+    [summary] = db.scalars(select(AuditEvent).where(AuditEvent.action == "people_imported"))
+    assert summary.actor_id is None and summary.organisation_id == org.id
+
+
+def test_cli_refuses_an_unknown_organisation(app, tmp_path):
+    path = tmp_path / "people.csv"
+    path.write_text(GOOD, encoding="utf-8")
+
+    result = app.test_cli_runner().invoke(
+        args=["import-employees", str(path), "--organisation", "999"]
+    )
+
+    assert result.exit_code == 1
+    assert "no organisation with id 999" in result.output

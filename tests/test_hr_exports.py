@@ -1,0 +1,386 @@
+"""HR's export of the yearly evaluations: columns, rows, filters, formats, privacy and audit."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from portfolio.models import (
+    AuditEvent,
+    CompetencyAssessment,
+    CompetencyRating,
+    DevelopmentGoal,
+    Entry,
+    Registration,
+    Role,
+)
+from portfolio.services import evaluation_export, evaluations
+from portfolio.services.evaluation_agreements import Agreement
+from portfolio.services.evaluation_export import BASE_COLUMNS, COLUMNS
+from portfolio.services.evaluation_facts import FACT_COLUMNS
+from tests.conftest import login
+from tests.factories import PASSWORD, make_organisation, make_team, make_user
+
+YEAR = 2025  # the clock fixture's year
+CSV_URL = f"/hr/evaluations/export.csv?year={YEAR}"
+SELF_MARKER = "ZELFEVALUATIE-7Q3X"
+PRIVATE_MARKER = "PRIVE-TEKST-K9W2"
+SUPERVISOR_MARKER = "OORDEEL-LEIDING-5T1B"
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _private_portfolio(db, worker, assessor) -> None:
+    """Entries, an assessment and a goal whose free text carries PRIVATE_MARKER."""
+    common = {"organisation_id": worker.organisation_id, "owner_id": worker.id,
+              "catalogue_version": "t"}  # fmt: skip
+    db.add(Registration(organisation_id=worker.organisation_id, owner_id=worker.id,
+                        norm_id="skj-jeugd-gezinsprofessional", registration_number="SKJ-42",
+                        registered_on=date(2024, 1, 1)))  # fmt: skip
+    db.add_all([
+        Entry(**common, kind="reflection", title=f"Reflectie {PRIVATE_MARKER}",
+              occurred_on=date(YEAR, 2, 1), hours=Decimal(1), body=PRIVATE_MARKER,
+              sections={"template": "free", "text": PRIVATE_MARKER}),
+        Entry(**common, kind="peer_review", title="Intervisie", occurred_on=date(YEAR, 2, 10),
+              hours=Decimal(2), form="intervisie", status="signed",
+              case_description=PRIVATE_MARKER, learning_points=PRIVATE_MARKER),
+        Entry(**common, kind="training", title="Scholing", occurred_on=date(YEAR, 1, 20),
+              hours=Decimal(8), accreditation_id="SKJ-1", body=PRIVATE_MARKER),
+    ])  # fmt: skip
+    assessment = CompetencyAssessment(
+        organisation_id=worker.organisation_id, subject_id=worker.id, assessor_id=assessor.id,
+        assessed_on=date(YEAR, 2, 15), catalogue_version="t",
+    )  # fmt: skip
+    db.add(assessment)
+    db.flush()
+    db.add(CompetencyRating(assessment_id=assessment.id, competency_code="WMO1",
+                            level_code="vakbekwaam", motivation=PRIVATE_MARKER))  # fmt: skip
+    db.add(DevelopmentGoal(
+        organisation_id=worker.organisation_id, owner_id=worker.id, competency_code="WMO3",
+        current_level="beginner", target_level="vakbekwaam", title="Doel", actions=PRIVATE_MARKER,
+    ))  # fmt: skip
+    db.commit()
+
+
+@pytest.fixture
+def world(app, db, clock):
+    """Two teams; four active workers, one deactivated; evaluations in three states."""
+    org = make_organisation(db)
+    alpha, beta = make_team(db, org, "Team Alpha"), make_team(db, org, "Team Beta")
+    lead = make_user(db, org, role=Role.SUPERVISOR, leads=alpha, name="Lea Leiding")
+    lead_beta = make_user(db, org, role=Role.SUPERVISOR, leads=beta, name="Ben Beta")
+    anna = make_user(db, org, team=alpha, name="Anna Aalders")
+    bram = make_user(db, org, team=alpha, name="Bram Bos")
+    carla = make_user(db, org, team=beta, name="Carla Claes")
+    dirk = make_user(db, org, name="Dirk Dekker")
+    make_user(db, org, team=alpha, name="Eva Ex", is_active=False)
+    hr = make_user(db, org, role=Role.HR, name="Hanna HR")
+    admin = make_user(db, org, role=Role.ADMIN)
+    hr.locale = "en"
+    db.add(hr)
+    db.commit()
+    outsider = make_user(db, make_organisation(db), name="Olaf Other")
+    now, today = clock(), clock().date()
+    evaluations.prepare(db, worker=anna, year=YEAR, expected=None, now=now, today=today,
+                        parts={"year_in_short": SELF_MARKER, "went_well": SELF_MARKER})  # fmt: skip
+    signed = evaluations.complete(
+        db, supervisor=lead, worker=bram, year=YEAR, text=SUPERVISOR_MARKER,
+        agreements=[Agreement("WMO2", "Netwerk opbouwen"), Agreement("WMO5", "Groepswerk")],
+        expected=None, now=now, today=today,
+    )  # fmt: skip
+    evaluations.sign(db, user=bram, evaluation=signed, expected=signed.updated_at, now=now)
+    evaluations.sign(db, user=lead, evaluation=signed, expected=signed.updated_at, now=now)
+    evaluations.complete(db, supervisor=lead_beta, worker=carla, year=YEAR, text="Goed",
+                         agreements=[], expected=None, now=now, today=today)  # fmt: skip
+    evaluations.prepare(db, worker=outsider, year=YEAR, expected=None, now=now, today=today,
+                        parts={"went_well": SELF_MARKER})  # fmt: skip
+    _private_portfolio(db, anna, anna)
+    _private_portfolio(db, bram, lead)
+    client = app.test_client()
+    login(client, hr.email, PASSWORD)
+    return {"org": org, "alpha": alpha, "beta": beta, "hr": hr, "admin": admin, "client": client,
+            "workers": {"anna": anna, "bram": bram, "carla": carla, "dirk": dirk}}  # fmt: skip
+
+
+def _csv(response) -> list[list[str]]:
+    assert response.status_code == 200, response.status_code
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert response.mimetype == "text/csv"
+    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+
+
+def _names(rows) -> list[str]:
+    return [row[0] for row in rows[1:]]
+
+
+def _by_name(rows) -> dict[str, dict[str, str]]:
+    return {row[0]: dict(zip(rows[0], row, strict=True)) for row in rows[1:]}
+
+
+def test_the_csv_header_is_the_documented_columns(world):
+    rows = _csv(world["client"].get(CSV_URL))
+    assert rows[0] == list(COLUMNS) == [*BASE_COLUMNS, *FACT_COLUMNS]
+    readme = README.read_text(encoding="utf-8").split("## Yearly evaluation export columns")[1]
+    for name in BASE_COLUMNS:
+        assert f"`{name}`" in readme, name
+        assert f"``{name}``" in evaluation_export.__doc__, name
+    for pattern in ("goals.<status>", "<norm>.standing", "self.<competency>", "art3_missing"):
+        assert pattern in readme, pattern
+
+
+def test_one_row_per_active_worker_of_the_organisation(world):
+    rows = _csv(world["client"].get(CSV_URL))
+    # By name; not the deactivated worker, the supervisors, HR or another organisation's worker.
+    assert _names(rows) == ["Anna Aalders", "Bram Bos", "Carla Claes", "Dirk Dekker"]
+    found = _by_name(rows)
+    assert {name: row["status"] for name, row in found.items()} == {
+        "Anna Aalders": "prepared", "Bram Bos": "signed", "Carla Claes": "completed",
+        "Dirk Dekker": "not_started"}  # fmt: skip
+    bram = found["Bram Bos"]
+    assert bram["team"] == "Team Alpha" and bram["supervisor"] == "Lea Leiding"
+    assert bram["agreements"] == "WMO2: Netwerk opbouwen\nWMO5: Groepswerk"
+    assert bram["completed_on"] == bram["worker_signed_on"] == bram["supervisor_signed_on"]
+    assert bram["completed_on"] == "2025-03-03" and bram["prepared_on"] == ""
+    assert found["Dirk Dekker"]["team"] == "" and found["Dirk Dekker"]["completed_on"] == ""
+    anna = found["Anna Aalders"]
+    assert anna["email"] == world["workers"]["anna"].email and anna["prepared_on"] == "2025-03-03"
+    assert anna["year"] == "2025" and anna["as_of"] == "2025-03-03"
+    skj = "skj-jeugd-gezinsprofessional"
+    assert anna["signed_sessions"] == "1" and anna[f"{skj}.number"] == "SKJ-42"
+    assert anna[f"{skj}.scholing"] == "8" and anna["self.WMO1"] == "vakbekwaam"
+    assert found["Bram Bos"]["supervisor.WMO1"] == "vakbekwaam"
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("team={alpha}", ["Anna Aalders", "Bram Bos"]),
+        ("team={beta}", ["Carla Claes"]),
+        ("status=signed", ["Bram Bos"]),
+        ("status=not_started", ["Dirk Dekker"]),
+        ("team={alpha}&status=prepared", ["Anna Aalders"]),
+        ("team={beta}&status=signed", []),
+    ],
+)
+def test_the_export_filters_by_team_and_status(world, query, expected):
+    query = query.format(alpha=world["alpha"].id, beta=world["beta"].id)
+    rows = _csv(world["client"].get(f"{CSV_URL}&{query}"))
+    assert rows[0] == list(COLUMNS) and _names(rows) == expected
+
+
+def test_a_team_of_another_organisation_or_a_wrong_status_is_refused(world, db):
+    foreign_team = make_team(db, make_organisation(db))
+    client = world["client"]
+    assert client.get(f"{CSV_URL}&team={foreign_team.id}").status_code == 400
+    assert client.get(f"{CSV_URL}&status=approved").status_code == 400
+    assert client.get("/hr/evaluations/export.xlsx?year=1999").status_code == 400
+    exports = select(AuditEvent).where(AuditEvent.action == "export_evaluations")
+    assert db.scalars(exports).all() == []
+
+
+def _xlsx_rows(response) -> tuple[list[list], list[list]]:
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    book = load_workbook(io.BytesIO(response.data), read_only=True)
+    sheets = [[list(row) for row in sheet.iter_rows(values_only=True)] for sheet in book]
+    book.close()
+    return sheets[0], sheets[1]
+
+
+def _as_csv_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def test_the_xlsx_holds_the_same_rows_as_the_csv(world):
+    client = world["client"]
+    expected = _csv(client.get(CSV_URL))
+    rows, legend = _xlsx_rows(client.get(f"/hr/evaluations/export.xlsx?year={YEAR}"))
+    width = len(COLUMNS)  # trailing empty cells are not stored
+    padded = [row + [None] * (width - len(row)) for row in rows]
+    assert [[_as_csv_text(value) for value in row] for row in padded] == expected
+    assert [row[0] for row in legend[1:]] == list(COLUMNS) and all(row[1] for row in legend[1:])
+
+
+def _pdf_text(response) -> str:
+    assert response.status_code == 200, response.status_code
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    reader = PdfReader(io.BytesIO(response.data))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_the_pdf_has_one_section_per_worker(world):
+    text = _pdf_text(world["client"].get(f"/hr/evaluations/export.pdf?year={YEAR}"))
+    assert "Yearly evaluations 2025" in text
+    for heading in ("Anna Aalders (Team Alpha)", "Bram Bos (Team Alpha)",
+                    "Carla Claes (Team Beta)", "Dirk Dekker"):  # fmt: skip
+        assert text.count(heading) == 1, heading
+    assert text.count("E-mail address") == 4 and "Eva Ex" not in text and "Olaf" not in text
+    assert "WMO2: Netwerk opbouwen" in text and "Lea Leiding" in text
+    assert re.search(r"Geaccrediteerde scholing\s+8\s+60", text)
+    signed_only = f"/hr/evaluations/export.pdf?year={YEAR}&status=signed"
+    filtered = _pdf_text(world["client"].get(signed_only))
+    assert filtered.count("E-mail address") == 1 and "Bram Bos" in filtered
+
+
+def test_hr_never_receives_self_evaluation_reflection_or_case_text(world):
+    client = world["client"]
+    markers = (SELF_MARKER, PRIVATE_MARKER, SUPERVISOR_MARKER)
+    for page in (f"/hr/overview?year={YEAR}", f"/hr/evaluations?year={YEAR}"):
+        html = client.get(page).get_data(as_text=True)
+        assert "Anna Aalders" in html or page.startswith("/hr/overview")
+        assert not [m for m in markers if m in html], page
+    exported = client.get(CSV_URL).data.decode("utf-8-sig")
+    assert "Anna Aalders" in exported and not [m for m in markers if m in exported]
+    response = client.get(f"/hr/evaluations/export.xlsx?year={YEAR}")
+    book = load_workbook(io.BytesIO(response.data), read_only=True)
+    cells = " ".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True)
+                     for v in row if v is not None)  # fmt: skip
+    book.close()
+    assert "Anna Aalders" in cells and not [m for m in markers if m in cells]
+    text = _pdf_text(client.get(f"/hr/evaluations/export.pdf?year={YEAR}"))
+    assert "Anna Aalders" in text and not [m for m in markers if m in text]
+
+
+def test_each_export_writes_one_audit_row_with_the_row_count(world, db):
+    client, hr = world["client"], world["hr"]
+    alpha = world["alpha"].id
+    for url in (CSV_URL, f"/hr/evaluations/export.xlsx?year={YEAR}&team={alpha}",
+                f"/hr/evaluations/export.pdf?year={YEAR}&status=signed"):  # fmt: skip
+        response = client.get(url)
+        assert response.status_code == 200 and response.data  # the download is read
+    db.rollback()
+    events = db.scalars(
+        select(AuditEvent).where(AuditEvent.action == "export_evaluations").order_by(AuditEvent.id)
+    ).all()
+    assert [(e.actor_id, e.organisation_id, e.detail) for e in events] == [
+        (hr.id, hr.organisation_id, "format=csv year=2025 team=all status=all rows=4"),
+        (hr.id, hr.organisation_id, f"format=xlsx year=2025 team={alpha} status=all rows=2"),
+        (hr.id, hr.organisation_id, "format=pdf year=2025 team=all status=signed rows=1"),
+    ]  # fmt: skip
+    assert all(event.at is not None for event in events)
+
+
+def test_another_organisations_hr_exports_only_their_own_workers(world, app, db):
+    outsider_hr = make_user(db, make_organisation(db), role=Role.HR)
+    client = app.test_client()
+    login(client, outsider_hr.email, PASSWORD)
+    assert _names(_csv(client.get(CSV_URL))) == []
+    html = client.get(f"/hr/evaluations?year={YEAR}").get_data(as_text=True)
+    assert "Anna Aalders" not in html and "Olaf Other" not in html
+    admin = app.test_client()
+    login(admin, world["admin"].email, PASSWORD)
+    assert len(_names(_csv(admin.get(CSV_URL)))) == 4
+
+
+def test_a_name_that_looks_like_a_formula_stays_text(world, db):
+    make_user(db, world["org"], team=world["alpha"], name='=HYPERLINK("http://x")')
+    client = world["client"]
+    rows = _csv(client.get(f"{CSV_URL}&status=not_started"))
+    assert _names(rows)[0] == '\'=HYPERLINK("http://x")'
+    response = client.get(f"/hr/evaluations/export.xlsx?year={YEAR}&status=not_started")
+    sheet = load_workbook(io.BytesIO(response.data)).worksheets[0]
+    assert sheet["A2"].value == '=HYPERLINK("http://x")' and sheet["A2"].data_type == "s"
+
+
+def test_the_evaluations_page_counts_and_pages_the_workers(world, app):
+    app.config["PAGE_SIZE"] = 3
+    client = world["client"]
+    html = client.get(f"/hr/evaluations?year={YEAR}").get_data(as_text=True)
+    assert "4 workers match" in html
+    assert re.search(r"not started</a>: 1", html) and re.search(r"signed</a>: 1", html)
+    assert "Anna Aalders" in html and "Dirk Dekker" not in html and "Page 1 of 2" in html
+    second = client.get(f"/hr/evaluations?year={YEAR}&page=2").get_data(as_text=True)
+    assert "Dirk Dekker" in second and "Anna Aalders" not in second
+    filtered = client.get(f"/hr/evaluations?year={YEAR}&team={world['beta'].id}")
+    text = filtered.get_data(as_text=True)
+    assert "1 worker matches" in text and "Carla Claes" in text
+    assert f"export.csv?year={YEAR}&amp;team={world['beta'].id}" in text
+    wrong = client.get(f"/hr/evaluations?year={YEAR}&status=nonsense")
+    assert wrong.status_code == 400 and "Not a valid choice" in wrong.get_data(as_text=True)
+
+
+def _workers_with_portfolios(db, org, team, lead, count: int) -> None:
+    for _ in range(count):
+        worker = make_user(db, org, team=team)
+        _private_portfolio(db, worker, lead)
+
+
+def test_the_csv_uses_as_many_statements_for_50_workers_as_for_5(app, db, clock, count_queries):
+    org = make_organisation(db)
+    team = make_team(db, org)
+    lead = make_user(db, org, role=Role.SUPERVISOR, leads=team)
+    hr = make_user(db, org, role=Role.HR)
+    client = app.test_client()
+    login(client, hr.email, PASSWORD)
+    counts = []
+    for added in (5, 45):
+        _workers_with_portfolios(db, org, team, lead, added)
+        with count_queries() as counter:
+            rows = _csv(client.get(CSV_URL))
+        with count_queries() as xlsx_counter:
+            sheet, _legend = _xlsx_rows(client.get(f"/hr/evaluations/export.xlsx?year={YEAR}"))
+        counts.append((counter.count, xlsx_counter.count, len(rows) - 1, len(sheet) - 1))
+    assert counts[0][:2] == counts[1][:2] and [c[2:] for c in counts] == [(5, 5), (50, 50)]
+    # the user, the team choices, the workers, six for their facts, the audit row
+    assert counts[0][0] <= 10, counts
+
+
+def test_a_broken_off_csv_download_is_audited_with_the_rows_sent(app, db, clock):
+    org = make_organisation(db)
+    for _ in range(5):
+        make_user(db, org)
+    done = []
+    chunks = evaluation_export.csv_chunks(db, selection=evaluation_export.Selection(org.id, YEAR),
+                                          today=date(YEAR, 6, 1), on_done=done.append,
+                                          batch_size=2)  # fmt: skip
+    first = next(chunks)
+    assert first.startswith("name,email,team,status") and first.count("\r\n") == 3
+    chunks.close()  # the browser went away after the first batch
+    assert done == [2]
+
+
+def test_batches_cover_every_worker_once(app, db, clock):
+    org = make_organisation(db)
+    team = make_team(db, org)
+    for n in range(7):  # two workers share a name: the keyset goes on by id
+        make_user(db, org, team=team, name=f"Werker {min(n, 5)}")
+    selection = evaluation_export.Selection(org.id, YEAR)
+    batches = list(
+        evaluation_export.worker_batches(
+            db, selection=selection, today=date(YEAR, 6, 1), batch_size=3
+        )
+    )
+    assert [len(batch) for batch in batches] == [3, 3, 1]
+    ids = [worker.worker_id for batch in batches for worker, _facts in batch]
+    assert len(set(ids)) == 7
+    assert evaluation_export.status_counts(db, selection=selection)["not_started"] == 7
+
+
+def test_the_worker_chart_is_rendered_once_per_content():
+    from portfolio.charts.evaluation import requirements_png
+
+    data = {"rows": [{"label": "Scholing", "percent": 40.0, "met": False, "text": "24 / 60"}],
+            "axis": "%"}  # fmt: skip
+    first = requirements_png(data)
+    assert first.startswith(b"\x89PNG") and requirements_png(dict(data)) is first
+    assert requirements_png({**data, "axis": "% "}) is not first
+
+
+def test_an_export_started_after_the_year_counts_up_to_31_december(world, app, clock):
+    clock.advance(days=365)  # March 2026: the 2025 facts stop at 31 December 2025
+    client = app.test_client()
+    login(client, world["hr"].email, PASSWORD)
+    rows = _by_name(_csv(client.get(CSV_URL)))
+    assert rows["Anna Aalders"]["as_of"] == "2025-12-31"
