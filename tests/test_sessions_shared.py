@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -25,7 +25,7 @@ def _session_with(db, owner, *participants, **fields) -> Entry:
     db.flush()
     db.add(EntryTag(entry_id=entry.id, vocabulary="competency", code="WMO7"))
     participation.invite(db, entry=entry, user_ids=[p.id for p in participants], owner=owner,
-                         base_url="http://x")  # fmt: skip
+                         base_url="http://x", now=datetime.now(UTC))  # fmt: skip
     db.commit()
     return entry
 

@@ -104,6 +104,7 @@ def _send_reset_mail(database, user) -> None:
             subject=_("Reset your Vakbekwaam password"),
             text=render_template("mail/password_reset.txt", user=user, link=link),
             organisation_id=user.organisation_id,
+            now=now,
         )
     database.commit()
     mail.deliver(database, message, settings=current_app.config, now=now)

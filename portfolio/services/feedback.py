@@ -64,6 +64,7 @@ def _ask(db: Session, request: FeedbackRequest, requester: User, *, now, base_ur
             ),
             link=f"/feedback/{request.id}/answer",
             base_url=base_url,
+            now=now,
         )
         return
     link = _external_link(db, request, now=now, base_url=base_url)
@@ -76,7 +77,7 @@ def _ask(db: Session, request: FeedbackRequest, requester: User, *, now, base_ur
                 "mail/feedback_request.txt", request=request, requester=requester, link=link,
                 competencies=[competencies.competency(c) for c in request.competency_codes],
             ),
-            organisation_id=requester.organisation_id,
+            organisation_id=requester.organisation_id, now=now,
         )  # fmt: skip
 
 
@@ -187,5 +188,6 @@ def answer(db: Session, *, request: FeedbackRequest, text: str, now: datetime, b
         ),
         link="/feedback/",
         base_url=base_url,
+        now=now,
     )
     db.commit()

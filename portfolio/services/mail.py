@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import smtplib
+import socket
+import ssl
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
@@ -24,9 +27,12 @@ def queue_mail(
     text: str,
     html: str | None = None,
     organisation_id: int | None = None,
+    now: datetime,
 ) -> OutboxMessage:
-    """Put a mail in the outbox (committed with the caller's work)."""
+    """Put a mail in the outbox, due at once (committed with the caller's work)."""
     message = OutboxMessage(
+        created_at=now,
+        next_attempt_at=now,
         to_address=to,
         subject=subject,
         body_text=text,
@@ -88,6 +94,43 @@ def deliver(db: Session, message: OutboxMessage, *, settings: Mapping, now: date
     db.add(message)
     db.commit()
     return True
+
+
+@dataclass(frozen=True)
+class MailCheck:
+    """The outcome of a test mail: sent, or what went wrong in one word plus the error text."""
+
+    problem: str | None  # None when sent; else one of the keys of `_problem`'s answers
+    detail: str = ""  # the exception's own words, for the admin to pass on
+
+    @property
+    def is_sent(self) -> bool:
+        """True when the mail server (or the console backend) took the message."""
+        return self.problem is None
+
+
+def _problem(error: Exception) -> str:
+    """What went wrong, as a word the admin page explains: refused, timeout, login …"""
+    kinds = (
+        (smtplib.SMTPAuthenticationError, "login"),
+        (smtplib.SMTPRecipientsRefused, "recipient"),
+        (smtplib.SMTPSenderRefused, "sender"),
+        ((smtplib.SMTPNotSupportedError, ssl.SSLError), "tls"),
+        (socket.gaierror, "unknown_host"),
+        (ConnectionRefusedError, "refused"),
+        (TimeoutError, "timeout"),
+    )
+    return next((word for kind, word in kinds if isinstance(error, kind)), "other")
+
+
+def send_test_mail(*, to: str, subject: str, text: str, settings: Mapping) -> MailCheck:
+    """Send one message now, the way the outbox sends, but outside it: no row, no retries."""
+    message = OutboxMessage(to_address=to, subject=subject, body_text=text)
+    try:
+        _send(_as_email(message, settings["MAIL_SENDER"]), settings)
+    except (OSError, smtplib.SMTPException) as exc:
+        return MailCheck(_problem(exc), f"{type(exc).__name__}: {exc}"[:500])
+    return MailCheck(None)
 
 
 def deliver_due(db: Session, *, settings: Mapping, now: datetime, limit: int = 200) -> int:

@@ -55,6 +55,7 @@ def notify(
     title_and_body,
     link: str | None,
     base_url: str,
+    now: datetime,
 ) -> Notification:
     """Add a notification (and queue its e-mail) in the user's language. Caller commits.
 
@@ -70,6 +71,7 @@ def notify(
             title=str(title),
             body=str(body),
             link=link,
+            created_at=now,
         )
         db.add(notification)
         if user.is_active and wants_email(db, user_id=user.id, kind=kind):
@@ -81,6 +83,7 @@ def notify(
                 text=render_template("mail/notification.txt", **context),
                 html=render_template("mail/notification.html", **context),
                 organisation_id=user.organisation_id,
+                now=now,
             )
     return notification
 

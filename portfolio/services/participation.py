@@ -27,7 +27,13 @@ class NotAParticipant(LookupError):
 
 
 def invite(
-    db: Session, *, entry: Entry, user_ids: Iterable[int], owner: User, base_url: str
+    db: Session,
+    *,
+    entry: Entry,
+    user_ids: Iterable[int],
+    owner: User,
+    base_url: str,
+    now: datetime,
 ) -> int:
     """Add colleagues of the owner's organisation as participants and ask them to confirm.
 
@@ -60,6 +66,7 @@ def invite(
             ),
             link=f"/sessions/{entry.id}",
             base_url=base_url,
+            now=now,
         )
     return len(colleagues)
 
@@ -72,14 +79,9 @@ def session_for_participant(
     entry = db.get(Entry, entry_id) if participation else None
     if entry is None or entry.organisation_id != user.organisation_id:
         raise NotAParticipant(entry_id)
-    rows = db.execute(
-        select(User.name, EntryParticipant.confirmed_at)
-        .join(EntryParticipant, EntryParticipant.user_id == User.id)
-        .where(EntryParticipant.entry_id == entry_id)
-        .order_by(User.name)
-    ).all()
+    people = [(name, confirmed) for _id, name, confirmed in participants_of(db, entry_id=entry_id)]
     owner_name = db.scalar(select(User.name).where(User.id == entry.owner_id))
-    return entry, participation, [(name, at is not None) for name, at in rows], owner_name
+    return entry, participation, people, owner_name
 
 
 def confirm(db: Session, *, user: User, entry_id: int, now: datetime) -> None:
@@ -124,3 +126,46 @@ def copy_to_own_portfolio(db: Session, *, user: User, entry_id: int, now: dateti
 def is_peer_review(entry: Entry) -> bool:
     """Only peer review sessions have participants."""
     return entry.kind == EntryKind.PEER_REVIEW.value
+
+
+def team_colleagues(db: Session, *, owner: User) -> list[User]:
+    """Active colleagues of the owner's team, who can be picked as participants."""
+    if owner.team_id is None:
+        return []
+    return db.scalars(
+        select(User)
+        .where(User.team_id == owner.team_id, User.id != owner.id, User.is_active.is_(True))
+        .order_by(User.name)
+    ).all()
+
+
+def colleagues_by_email(db: Session, *, owner: User, emails: Iterable[str]) -> dict[str, int]:
+    """{lower-cased e-mail: user id} of the active colleagues with these addresses."""
+    wanted = {email.strip().lower() for email in emails if email.strip()}
+    if not wanted:
+        return {}
+    rows = db.execute(
+        select(User.email, User.id).where(
+            User.email.in_(wanted),
+            User.organisation_id == owner.organisation_id,
+            User.is_active.is_(True),
+            User.id != owner.id,
+        )
+    )
+    return {email.lower(): user_id for email, user_id in rows}
+
+
+def participants_of(db: Session, *, entry_id: int) -> list[tuple[int, str, bool]]:
+    """(user id, name, confirmed) of a session's participants with an account."""
+    rows = db.execute(
+        select(User.id, User.name, EntryParticipant.confirmed_at)
+        .join(EntryParticipant, EntryParticipant.user_id == User.id)
+        .where(EntryParticipant.entry_id == entry_id)
+        .order_by(User.name)
+    )
+    return [(user_id, name, at is not None) for user_id, name, at in rows]
+
+
+def participant_ids(db: Session, *, entry_id: int) -> list[int]:
+    """Ids of a session's participants with an account."""
+    return [user_id for user_id, _name, _confirmed in participants_of(db, entry_id=entry_id)]

@@ -93,6 +93,7 @@ def sweep(db: Session, *, now: datetime, settings: Mapping) -> SweepResult:
                 title_and_body=message.texts,
                 link=message.link,
                 base_url=settings["PUBLIC_BASE_URL"],
+                now=now,
             )
             db.commit()  # the stamp, the notification and the mail: all or nothing
             sent += 1

@@ -151,6 +151,7 @@ def decide(
         title_and_body=lambda: _texts(action, entry.title, supervisor.name, comment),
         link=f"/portfolio/entries/{entry_id}",
         base_url=base_url,
+        now=now,
     )
     db.commit()
     db.refresh(entry)
