@@ -136,10 +136,11 @@ def may_change_person(viewer: User, subject: User) -> bool:
 
 # --- portfolio entries ---------------------------------------------------------------------
 # Reflections and case descriptions are the worker's (PRODUCT.md, privacy). A supervisor sees an
-# entry only when the worker shared it or submitted it for sign-off; HR sees no entry content
-# at all, only counts, hours, points and statuses through aggregate services.
+# entry only when the worker shared it, submitted it for sign-off, or it is signed; HR sees no
+# entry content at all, only counts, hours, points and statuses through aggregate services.
+# A returned entry is the worker's work in progress again: hidden unless the worker shares it.
 
-VISIBLE_TO_SUPERVISOR_STATUSES = frozenset({"submitted", "returned", "signed"})
+VISIBLE_TO_SUPERVISOR_STATUSES = frozenset({"submitted", "signed"})
 
 
 def is_owner(viewer: User, owner_id: int) -> bool:
@@ -170,8 +171,9 @@ def may_view_member_portfolio(viewer: User, member: User, *, led_team_ids: set[i
 
 
 def may_change_entry(viewer: User, entry) -> bool:
-    """Edit or delete: the owner only, and never once signed."""
-    return is_owner(viewer, entry.owner_id) and not entry.is_locked
+    """Edit or delete: the owner only, and only a draft or returned entry (a submitted one waits
+    for its supervisor, a signed one is changed by a correction)."""
+    return is_owner(viewer, entry.owner_id) and entry.is_editable
 
 
 def may_download_evidence(viewer: User, evidence, *, entry, owner: User, led_team_ids) -> bool:

@@ -34,9 +34,17 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
+MB = 1024 * 1024
+# Room for the form's text fields beside the largest evidence file: an upload of exactly the
+# allowed size must reach the form's own check (a clear message) rather than Flask's 413.
+FORM_HEADROOM_BYTES = 1 * MB
+
+
 def from_environment(instance_path: str) -> dict:
     """Read every setting the app knows from the environment, with working defaults."""
     env = os.environ.get("VAKBEKWAAM_ENV", "development")
+    # MAX_UPLOAD_MB is the setting's earlier name, still honoured.
+    evidence_max_bytes = _env_int("EVIDENCE_MAX_MB", _env_int("MAX_UPLOAD_MB", 10)) * MB
     return {
         "ENV_NAME": env,
         "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET_KEY),
@@ -75,7 +83,12 @@ def from_environment(instance_path: str) -> dict:
         "LANGUAGES": ("nl", "en"),
         "WTF_CSRF_TIME_LIMIT": None,
         "PAGE_SIZE": _env_int("PAGE_SIZE", 25),
-        "MAX_CONTENT_LENGTH": _env_int("MAX_UPLOAD_MB", 10) * 1024 * 1024,
+        # HR's PDF of the yearly evaluations draws a chart per worker (~40 ms each): refused above
+        # this many workers (filter by team or status); CSV and XLSX have no limit.
+        "EVALUATION_PDF_MAX_WORKERS": _env_int("EVALUATION_PDF_MAX_WORKERS", 500),
+        # The largest evidence file; a whole request may be that plus the form's fields.
+        "EVIDENCE_MAX_BYTES": evidence_max_bytes,
+        "MAX_CONTENT_LENGTH": evidence_max_bytes + FORM_HEADROOM_BYTES,
     }
 
 

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField
+from wtforms import PasswordField, SelectMultipleField
 from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from portfolio.services.passwords import MAX_LENGTH, MIN_LENGTH
 
@@ -30,3 +31,10 @@ def new_password_fields() -> tuple[PasswordField, PasswordField]:
         render_kw={"autocomplete": "new-password"},
     )
     return password, confirm
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A group of checkboxes (one field, several values)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

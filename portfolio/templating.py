@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Flask, render_template, url_for
-from flask_babel import format_date, format_datetime, format_decimal, get_locale
+from flask import Flask, current_app, render_template, request, url_for
+from flask_babel import format_date, format_datetime, format_decimal, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 import competencies
@@ -24,7 +24,10 @@ MAIN_MENU = (
     ("supervisor.evaluation_list", _l("Yearly evaluations"), ("supervisor",),
      ("supervisor.evaluation",)),
     ("feedback.feedback_list", _l("Feedback"), ("worker", "supervisor"), ("feedback.",)),
-    ("hr.people_list", _l("People"), ("hr", "admin"), ("hr.",)),
+    ("hr.overview", _l("Organisation overview"), ("hr", "admin"), ("hr.overview",)),
+    ("hr.evaluations", _l("Yearly evaluations"), ("hr", "admin"), ("hr.evaluations",)),
+    ("hr.people_list", _l("People"), ("hr", "admin"),
+     ("hr.people", "hr.person", "hr.team", "hr.employee_import")),
     ("admin.audit", _l("Audit log"), ("admin",), ("admin.audit",)),
     ("admin.outbox", _l("Outgoing mail"), ("admin",), ("admin.outbox",)),
     ("admin.settings", _l("Settings"), ("admin",), ("admin.settings",)),
@@ -48,6 +51,27 @@ AUDIT_ACTIONS = {
     "thresholds_changed": _l("Changed the thresholds of a norm"),
     "test_mail": _l("Sent a test mail"),
     "export_registration_pdf": _l("Downloaded a registration PDF"),
+    "download_evidence": _l("Downloaded the evidence of an entry"),
+    "view_entry": _l("Viewed an entry submitted for sign-off"),
+    "entry_signed": _l("Signed off an entry"),
+    "entry_returned": _l("Returned an entry for changes"),
+    "view_member_portfolio": _l("Viewed a team member's portfolio"),
+    "copy_session": _l("Copied a shared peer review session to their own portfolio"),
+    "assess_competencies": _l("Assessed a person's competencies"),
+    "view_evaluation": _l("Viewed a yearly evaluation"),
+    "evaluation_completed": _l("Completed a yearly evaluation"),
+    "evaluation_corrected": _l("Opened a correction of a signed yearly evaluation"),
+    "export_evaluations": _l("Exported the yearly evaluations"),
+    "people_imported": _l("Imported employees from a file"),
+    "person_created": _l("Added a person"),
+    "person_updated": _l("Changed a person's record"),
+    "person_deactivated": _l("Deactivated an account"),
+    "person_reactivated": _l("Reactivated an account"),
+    "team_created": _l("Added a team"),
+    "team_renamed": _l("Renamed a team"),
+    "team_deleted": _l("Deleted a team"),
+    "team_lead_added": _l("Made a supervisor lead a team"),
+    "team_lead_removed": _l("Stopped a supervisor leading a team"),
 }
 
 STANDINGS = {
@@ -71,6 +95,22 @@ ENTRY_STATUSES = {
     "submitted": _l("submitted for sign-off"),
     "returned": _l("returned"),
     "signed": _l("signed off"),
+}
+
+ENTRY_KINDS = {
+    "reflection": _l("Reflection"),
+    "training": _l("Training"),
+    "peer_review": _l("Peer review session"),
+    "other": _l("Other development activity"),
+    "work": _l("Work experience"),
+}
+
+# The steps of an entry's sign-off history (EntryEvent.action).
+ENTRY_EVENTS = {
+    "submitted": _l("Submitted for sign-off"),
+    "signed": _l("Signed off"),
+    "returned": _l("Returned"),
+    "corrected": _l("Corrected: a new version replaces this one"),
 }
 
 GOAL_STATUSES = {
@@ -157,6 +197,7 @@ def init_app(app: Flask) -> None:
         goal_status_label=lambda status: GOAL_STATUSES.get(status, status),
         evaluation_status_label=lambda status: EVALUATION_STATUSES.get(status, status),
         entry_status_label=lambda status: ENTRY_STATUSES.get(status, status),
+        entry_event_label=lambda action: ENTRY_EVENTS.get(action, action),
     )
     app.jinja_env.filters["number"] = number
     app.context_processor(_unread_notifications)
@@ -181,4 +222,18 @@ def _unread_notifications() -> dict:
 def _error_page(error):
     code = getattr(error, "code", 500) or 500
     title, message = ERRORS.get(code, ERRORS[500])
+    limit = current_app.config.get("MAX_CONTENT_LENGTH")
+    if code == 413 and limit and (request.content_length or 0) > limit:
+        message = _too_large_message()
     return render_template("errors/error.html", title=title, message=message), code
+
+
+def _too_large_message() -> str:
+    """The request was larger than the app accepts: say what the limit for a file is."""
+    from portfolio.services.evidence import size_label
+
+    return gettext(
+        "The file is larger than allowed: a file may be at most %(size)s. Go back, choose a "
+        "smaller file and save again.",
+        size=size_label(current_app.config["EVIDENCE_MAX_BYTES"]),
+    )

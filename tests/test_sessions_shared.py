@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ from sqlalchemy import select
 from portfolio.models import Entry, EntryParticipant, EntryTag, Notification
 from portfolio.services import participation
 from tests.conftest import login, post_form
-from tests.factories import PASSWORD, make_organisation, make_user
+from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
 
 def _session_with(db, owner, *participants, **fields) -> Entry:
@@ -81,3 +82,33 @@ def test_someone_who_was_not_there_gets_404(app, client, db):
         post_form(client, f"/sessions/{entry.id}/confirm", {}, token_from=token_page).status_code
         == 404
     )
+
+
+def test_unticking_a_colleague_removes_them_unless_they_confirmed(app, client, db):
+    with app.test_request_context():
+        org = make_organisation(db)
+        team = make_team(db, org)
+        owner = make_user(db, org, team=team, locale="en")
+        absent = make_user(db, org, team=team, name="Ans Afwezig")
+        present = make_user(db, org, team=team, name="Cas Collega")
+        elsewhere = make_user(db, org, name="Eva Elders")  # another team, invited by e-mail
+        entry = _session_with(db, owner, absent, present, elsewhere)
+    db.get(EntryParticipant, (entry.id, present.id)).confirmed_at = datetime(
+        2026, 10, 6, tzinfo=UTC
+    )
+    db.commit()
+    login(client, owner.email, PASSWORD)
+    path = f"/portfolio/entries/{entry.id}/edit"
+    form = client.get(path).get_data(as_text=True)
+    assert "Ans Afwezig" in form and "Cas Collega (confirmed)" in form and "Eva Elders" in form
+    assert "A colleague who already confirmed that they took part stays." in form
+    ticked = set(re.findall(r'<input checked[^>]*name="participant_ids"[^>]*value="(\d+)"', form))
+    assert ticked == {str(absent.id), str(present.id), str(elsewhere.id)}
+    data = {"title": "Moreel beraad", "occurred_on": "2026-10-05", "hours": "1.5",
+            "form": "moreel-beraad", "participant_ids": [str(elsewhere.id)]}  # fmt: skip
+    assert post_form(client, path, data).status_code == 302
+    db.expire_all()
+    remaining = set(
+        db.scalars(select(EntryParticipant.user_id).where(EntryParticipant.entry_id == entry.id))
+    )
+    assert remaining == {present.id, elsewhere.id}

@@ -9,16 +9,18 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
+from portfolio.forms import MultiCheckboxField
 from portfolio.services.org_settings import parse_offsets
 from portfolio.services.threshold_admin import TOTAL, WORK_HOURS, NormThresholds, Threshold
-from portfolio.templating import number
+from portfolio.templating import ENTRY_KINDS, number
 
 
 class SettingsForm(FlaskForm):
-    """Reminder offsets and the digest threshold."""
+    """Reminder offsets, the digest threshold and the entry kinds that need sign-off."""
 
     reminder_offsets = StringField(
         _l("Reminders before the submission deadline"),
@@ -30,6 +32,14 @@ class SettingsForm(FlaskForm):
     signoff_digest_days = IntegerField(
         _l("Include entries waiting for sign-off longer than (days)"),
         validators=[InputRequired(), NumberRange(min=1, max=90)],
+    )
+    signoff_kinds = MultiCheckboxField(
+        _l("Entries that need sign-off by the supervisor"),
+        choices=[SelectChoice(code, label) for code, label in ENTRY_KINDS.items()],
+        description=_l(
+            "Workers submit entries of these kinds to their supervisor. Beroepscode art. 24 "
+            "asks it of peer review sessions."
+        ),
     )
 
     def validate_reminder_offsets(self, field) -> None:

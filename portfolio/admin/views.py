@@ -33,21 +33,24 @@ def audit():
 @bp.route("/settings", methods=["GET", "POST"])
 @access.roles(Role.ADMIN)
 def settings():
-    """Organisation settings: reminder schedule and sign-off digest."""
+    """Organisation settings: reminder schedule, sign-off digest, kinds that need sign-off."""
     admin = current_user._get_current_object()
     session = db.session()
     offsets, digest_days = org_settings.current(session, organisation_id=admin.organisation_id)
+    kinds = org_settings.signoff_kinds(session, organisation_id=admin.organisation_id)
     form = SettingsForm(
-        data={"reminder_offsets": ", ".join(offsets), "signoff_digest_days": digest_days}
+        data={"reminder_offsets": ", ".join(offsets), "signoff_digest_days": digest_days,
+              "signoff_kinds": kinds}
         if request.method == "GET"
         else None
-    )
+    )  # fmt: skip
     if form.validate_on_submit():
         org_settings.save(
             session,
             admin=admin,
             offsets=org_settings.parse_offsets(form.reminder_offsets.data),
             digest_days=form.signoff_digest_days.data,
+            kinds_to_sign=form.signoff_kinds.data or [],
             now=clock.now(),
         )
         flash(_("The settings are saved."), "success")

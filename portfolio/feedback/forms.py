@@ -8,22 +8,14 @@ from wtforms import (
     EmailField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 import competencies
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A group of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from portfolio.forms import MultiCheckboxField
 
 
 class RequestForm(FlaskForm):

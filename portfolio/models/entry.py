@@ -6,7 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, Index, LargeBinary, Numeric, Text
+from sqlalchemy import JSON, Index, LargeBinary, Numeric, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from portfolio.models.base import UTCDateTime, utcnow
@@ -31,6 +31,10 @@ class EntryStatus(StrEnum):
     SIGNED = "signed"
 
 
+# A submitted entry waits for a decision, a signed one is final: only these can change.
+EDITABLE_STATUSES = frozenset({EntryStatus.DRAFT.value, EntryStatus.RETURNED.value})
+
+
 class TagVocabulary(StrEnum):
     """What a tag's code refers to in the catalogue."""
 
@@ -52,6 +56,8 @@ class Entry(SQLModel, table=True):
         Index("ix_entry_org_kind", "organisation_id", "kind"),
         # "Not superseded by a correction" is asked on every dashboard and export.
         Index("ix_entry_supersedes_id", "supersedes_id"),
+        # A participant copies a shared session into their own portfolio once.
+        UniqueConstraint("owner_id", "copied_from_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -93,6 +99,8 @@ class Entry(SQLModel, table=True):
     signed_hash: str | None = Field(default=None, max_length=64)  # sha256 of what was signed
     # A correction of a signed entry is a new entry that points at the one it replaces.
     supersedes_id: int | None = Field(default=None, foreign_key="entry.id")
+    # A participant's copy of a colleague's shared session points at that session.
+    copied_from_id: int | None = Field(default=None, foreign_key="entry.id", ondelete="SET NULL")
     catalogue_version: str = Field(max_length=20)
     version: int = Field(default=1)  # optimistic concurrency
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
@@ -100,8 +108,16 @@ class Entry(SQLModel, table=True):
 
     @property
     def is_locked(self) -> bool:
-        """A signed entry cannot be edited or deleted."""
+        """A signed entry cannot be edited or deleted; a correction makes a new version."""
         return self.status == EntryStatus.SIGNED.value
+
+    @property
+    def is_editable(self) -> bool:
+        """Only a draft or a returned entry can be changed, submitted or deleted.
+
+        A submitted entry waits for its supervisor, who must sign exactly what they read.
+        """
+        return self.status in EDITABLE_STATUSES
 
 
 class EntryTag(SQLModel, table=True):

@@ -74,6 +74,8 @@ class OrganisationSettings(SQLModel, table=True):
     # Offsets before the submission deadline, e.g. ["12m", "6m", "3m", "1m", "1w"].
     reminder_offsets: list | None = Field(default=None, sa_type=JSON)
     signoff_digest_days: int | None = None
+    # Entry kinds a worker submits for sign-off, e.g. ["peer_review"]; None: the default.
+    signoff_kinds: list | None = Field(default=None, sa_type=JSON)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
 

@@ -1,112 +1,58 @@
-"""The worker's entries: validate, save with tags, list with filters, delete, share, submit.
+"""The worker's entries: save with tags, delete, share, submit, correct after sign-off.
 
-Free text goes through the privacy scan of `competencies` before it is saved (PRODUCT.md,
-privacy): findings stop the save unless the worker explicitly confirms, which is recorded.
+Input is checked by `entry_input` first. Free text with privacy findings is saved only when the
+worker explicitly confirms, which is recorded. Only a draft or returned entry changes; every
+save raises `Entry.version`, so a supervisor's decision form opened before the change is refused
+(see services.signoff). After sign-off nothing changes silently (Beroepscode art. 24): a
+correction is a new draft that supersedes the signed entry and needs its own sign-off; the
+signed one stays as it was.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+import copy
+from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, insert, literal, select, update
 from sqlmodel import Session
 
 import competencies
 from portfolio.models import (
     Entry,
     EntryEvent,
-    EntryKind,
+    EntryParticipant,
     EntryStatus,
     EntryTag,
     TagVocabulary,
     TeamLead,
     User,
 )
-from portfolio.pagination import Page, paginate
-from portfolio.services import audit, notifications
-
-TEXT_FIELDS = (
-    "title", "body", "case_description", "learning_points", "method",
-    "external_participants", "provider", "facilitator", "employer", "role_title",
-)  # fmt: skip
-MAX_HOURS_PER_DAY = Decimal(24)
-MAX_HOURS_PER_WEEK = Decimal(80)
-FUTURE_LIMIT = timedelta(days=366)
+from portfolio.models.entry import EDITABLE_STATUSES
+from portfolio.services import audit, evidence, notifications, org_settings
+from portfolio.services.entry_input import EntryInput
+from portfolio.services.signoff import CONTENT_FIELDS
 
 
 class EntryLocked(PermissionError):
-    """A signed entry cannot be changed or deleted."""
+    """Only a draft or returned entry can be changed or deleted; `status` says why not."""
+
+    def __init__(self, entry_id: int, *, status: str) -> None:
+        super().__init__(entry_id)
+        self.status = status
 
 
-@dataclass
-class EntryInput:
-    """What a worker typed, already converted by the form."""
+class NotSubmittable(ValueError):
+    """The entry cannot be submitted: its `reason` is "kind" (no sign-off) or "status"."""
 
-    kind: str
-    title: str
-    occurred_on: date | None
-    end_on: date | None = None
-    hours: Decimal | None = None
-    fields: dict = field(default_factory=dict)  # kind-specific columns
-    competencies: list[str] = field(default_factory=list)
-    articles: list[int] = field(default_factory=list)
-    knowledge_areas: list[str] = field(default_factory=list)
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
 
 
-def validate(data: EntryInput, *, today: date) -> dict[str, str]:
-    """{field name: message} for everything wrong; empty when the input is fine."""
-    errors: dict[str, str] = {}
-    if data.kind not in {k.value for k in EntryKind}:
-        errors["kind"] = "unknown kind"
-    if data.occurred_on and data.occurred_on > today + FUTURE_LIMIT:
-        errors["occurred_on"] = "date_far_future"
-    if data.end_on and data.occurred_on and data.end_on < data.occurred_on:
-        errors["end_on"] = "end_before_start"
-    if data.hours is not None:
-        days = (
-            ((data.end_on or data.occurred_on) - data.occurred_on).days + 1
-            if data.occurred_on
-            else 1
-        )
-        if data.hours < 0:
-            errors["hours"] = "negative"
-        elif data.kind != EntryKind.WORK and data.hours > MAX_HOURS_PER_DAY * max(days, 1):
-            errors["hours"] = "too_many_hours"
-    per_week = data.fields.get("hours_per_week")
-    if per_week is not None and not Decimal(0) < per_week <= MAX_HOURS_PER_WEEK:
-        errors["hours_per_week"] = "hours_per_week"
-    codes = {
-        "form": {t.code for t in competencies.REFLECTION_FORMS},
-        "activity_type": {t.code for t in competencies.OTHER_ACTIVITY_TYPES},
-    }
-    for name, known in codes.items():
-        if name in data.fields and data.fields[name] not in known:
-            errors[name] = "unknown_choice"
-    unknown = [c for c in data.competencies if not competencies.is_known_competency(c)]
-    if unknown:
-        errors["competencies"] = "unknown_competency"
-    if any(not 1 <= n <= len(competencies.ARTICLES) for n in data.articles):
-        errors["articles"] = "unknown_article"
-    return errors
-
-
-def privacy_findings(data: EntryInput) -> dict[str, list]:
-    """{field name: findings} of the privacy scan over every free-text field."""
-    texts = {"title": data.title, **{k: v for k, v in data.fields.items() if isinstance(v, str)}}
-    texts = {name: text for name, text in texts.items() if name in TEXT_FIELDS}
-    sections = data.fields.get("sections") or {}
-    for phase, text in (sections.get("phases") or {}).items():
-        texts[f"{sections['template']}_{phase}"] = text  # named like the form's phase field
-    found = {}
-    for name, text in texts.items():
-        if text:
-            findings = competencies.scan_text(text)
-            if findings:
-                found[name] = findings
-    return found
+class NotCorrectable(ValueError):
+    """Only a signed entry is corrected (a draft or returned one is simply changed)."""
 
 
 def _apply(entry: Entry, data: EntryInput, now: datetime) -> None:
@@ -138,14 +84,21 @@ def save(
     now: datetime,
     entry: Entry | None = None,
     privacy_confirmed: bool = False,
+    commit: bool = True,
 ) -> Entry:
-    """Create or update an entry with its tags. Commits. Raises EntryLocked for signed ones."""
-    if entry is not None and entry.is_locked:
-        raise EntryLocked(entry.id)
+    """Create or update an entry with its tags; an update raises the version.
+
+    Raises EntryLocked unless the entry is a draft or returned. Commits unless `commit` is
+    False (the caller adds participants and files to the same transaction).
+    """
+    if entry is not None and not entry.is_editable:
+        raise EntryLocked(entry.id, status=entry.status)
     if entry is None:
         entry = Entry(organisation_id=owner.organisation_id, owner_id=owner.id, kind=data.kind,
                       catalogue_version=competencies.CATALOGUE_VERSION, created_at=now,
                       title="", occurred_on=data.occurred_on)  # fmt: skip
+    else:
+        entry.version += 1
     _apply(entry, data, now)
     if privacy_confirmed:
         entry.privacy_override_at = now
@@ -155,7 +108,8 @@ def save(
     if privacy_confirmed:
         audit.record(db, actor=owner, action="privacy_override", subject_user_id=owner.id,
                      subject_type="entry", subject_id=entry.id)  # fmt: skip
-    db.commit()
+    if commit:
+        db.commit()
     return entry
 
 
@@ -176,9 +130,9 @@ def own_entry(db: Session, *, owner: User, entry_id: int) -> Entry | None:
 
 
 def delete_entry(db: Session, *, entry: Entry) -> None:
-    """Delete an entry with its tags and files. Commits. Raises EntryLocked for signed ones."""
-    if entry.is_locked:
-        raise EntryLocked(entry.id)
+    """Delete an entry with its tags and files. Commits. Raises EntryLocked unless editable."""
+    if not entry.is_editable:
+        raise EntryLocked(entry.id, status=entry.status)
     db.delete(entry)
     db.commit()
 
@@ -191,27 +145,33 @@ def set_shared(db: Session, *, entry: Entry, shared: bool, now: datetime) -> Non
     db.commit()
 
 
-def submit(db: Session, *, entry: Entry, now: datetime, base_url: str) -> bool:
-    """Submit a peer review session for sign-off (draft or returned only). Commits.
+def submit(db: Session, *, entry: Entry, now: datetime, base_url: str) -> int:
+    """Submit a draft or returned entry of a kind the organisation signs off. Commits.
 
-    The supervisors of the owner's team are notified.
+    The active supervisors of the owner's team are notified; returns how many there are (0:
+    submitted, but nobody can sign it yet). Raises NotSubmittable.
     """
-    if entry.kind != EntryKind.PEER_REVIEW or entry.status not in {
-        EntryStatus.DRAFT.value,
-        EntryStatus.RETURNED.value,
-    }:
-        return False
-    entry.status = EntryStatus.SUBMITTED.value
-    entry.updated_at = now
-    db.add(entry)
+    if entry.kind not in org_settings.signoff_kinds(db, organisation_id=entry.organisation_id):
+        raise NotSubmittable("kind")
+    version = entry.version
+    won = db.execute(
+        update(Entry)
+        .where(Entry.id == entry.id, Entry.version == version,
+               Entry.status.in_(EDITABLE_STATUSES))
+        .values(status=EntryStatus.SUBMITTED.value, version=version + 1, updated_at=now)
+    ).rowcount  # fmt: skip
+    if not won:  # not editable, or changed meanwhile (a second click)
+        db.rollback()
+        raise NotSubmittable("status")
     db.add(EntryEvent(entry_id=entry.id, actor_id=entry.owner_id, action="submitted",
-                      entry_version=entry.version, at=now))  # fmt: skip
+                      entry_version=version + 1, at=now))  # fmt: skip
     owner = db.get(User, entry.owner_id)
     supervisors = db.scalars(
         select(User)
         .join(TeamLead, TeamLead.user_id == User.id)
-        .where(TeamLead.team_id == owner.team_id, User.is_active.is_(True))
-    ).all()
+        .where(TeamLead.team_id == owner.team_id, User.is_active.is_(True),
+               User.id != owner.id)
+    ).all() if owner.team_id is not None else []  # fmt: skip
     for supervisor in supervisors:
         notifications.notify(
             db,
@@ -230,42 +190,59 @@ def submit(db: Session, *, entry: Entry, now: datetime, base_url: str) -> bool:
             now=now,
         )
     db.commit()
-    return True
+    return len(supervisors)
 
 
-@dataclass(frozen=True)
-class EntryFilter:
-    """What the list is narrowed to."""
-
-    kind: str = ""
-    competency: str = ""
-    article: int | None = None
-    start: date | None = None
-    end: date | None = None
-    text: str = ""
+def correction_of(db: Session, *, entry: Entry) -> int | None:
+    """The id of the newer version that corrects this entry, if there is one."""
+    return db.scalar(
+        select(Entry.id)
+        .where(Entry.supersedes_id == entry.id, Entry.owner_id == entry.owner_id)
+        .order_by(Entry.id.desc())
+        .limit(1)
+    )
 
 
-def list_entries(
-    db: Session, *, owner: User, filters: EntryFilter, page: int, per_page: int
-) -> Page:
-    """The owner's entries, newest first, filtered; two statements."""
-    statement = select(Entry).where(Entry.owner_id == owner.id)
-    if filters.kind:
-        statement = statement.where(Entry.kind == filters.kind)
-    for vocabulary, code in ((TagVocabulary.COMPETENCY, filters.competency),
-                             (TagVocabulary.ARTICLE, str(filters.article or ""))):  # fmt: skip
-        if code:
-            tagged = select(EntryTag.entry_id).where(
-                EntryTag.vocabulary == vocabulary.value, EntryTag.code == code
-            )
-            statement = statement.where(Entry.id.in_(tagged))
-    if filters.start:
-        statement = statement.where(Entry.occurred_on >= filters.start)
-    if filters.end:
-        statement = statement.where(Entry.occurred_on <= filters.end)
-    if filters.text:
-        pattern = f"%{filters.text}%"
-        statement = statement.where(or_(Entry.title.ilike(pattern), Entry.body.ilike(pattern),
-                                        Entry.learning_points.ilike(pattern)))  # fmt: skip
-    statement = statement.order_by(Entry.occurred_on.desc(), Entry.id.desc())
-    return paginate(db, statement, page=page, per_page=per_page)
+def correct(db: Session, *, entry: Entry, owner: User, now: datetime) -> Entry:
+    """A new draft version of a signed entry (fields, tags, participants, files). Commits.
+
+    The signed entry stays as it is and is superseded by the draft, which needs its own
+    sign-off. A signed entry has at most one correction: asking again returns it.
+    Raises NotCorrectable unless the entry is signed.
+    """
+    if entry.status != EntryStatus.SIGNED.value:
+        raise NotCorrectable(entry.id)
+    # Lock the signed row (PostgreSQL) so that a double click makes one correction, not two.
+    db.execute(select(Entry.id).where(Entry.id == entry.id).with_for_update())
+    existing = correction_of(db, entry=entry)
+    if existing is not None:
+        db.commit()
+        return db.get(Entry, existing)
+    new = Entry(
+        organisation_id=entry.organisation_id, owner_id=entry.owner_id,
+        catalogue_version=entry.catalogue_version, supersedes_id=entry.id,
+        is_shared=entry.is_shared, privacy_override_at=entry.privacy_override_at,
+        created_at=now, updated_at=now,
+        **{name: copy.deepcopy(getattr(entry, name)) for name in CONTENT_FIELDS},
+    )  # fmt: skip
+    db.add(new)
+    db.flush()
+    _copy_rows(db, EntryTag, ("vocabulary", "code"), source=entry.id, target=new.id)
+    _copy_rows(db, EntryParticipant, ("user_id", "confirmed_at"), source=entry.id, target=new.id)
+    evidence.copy_files(db, source_entry_id=entry.id, target_entry_id=new.id)
+    db.add(EntryEvent(entry_id=entry.id, actor_id=owner.id, action="corrected",
+                      entry_version=entry.version, at=now))  # fmt: skip
+    db.commit()
+    return new
+
+
+def _copy_rows(db: Session, table, columns: tuple[str, ...], *, source: int, target: int) -> None:
+    """Copy an entry's rows of a child table to another entry, inside the database."""
+    db.execute(
+        insert(table).from_select(
+            ["entry_id", *columns],
+            select(literal(target), *(getattr(table, c) for c in columns)).where(
+                table.entry_id == source
+            ),
+        )
+    )

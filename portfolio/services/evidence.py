@@ -8,7 +8,7 @@ import re
 import zipfile
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, literal, select
 from sqlmodel import Session
 
 from portfolio import access
@@ -61,6 +61,26 @@ def safe_name(name: str) -> str:
     return cleaned[:200]
 
 
+def size_label(size: int) -> str:
+    """A byte count as people say it: '10 MB', '500 kB'."""
+    if size >= 1024 * 1024:
+        return f"{round(size / (1024 * 1024), 1):g} MB"
+    return f"{max(size // 1024, 1)} kB"
+
+
+def check(data: bytes, *, max_bytes: int) -> str:
+    """The content type of an acceptable upload; raises RejectedFile (too large, wrong type).
+
+    Called before anything is saved, so that a refused file leaves nothing behind.
+    """
+    if len(data) > max_bytes:
+        raise RejectedFile("too_large")
+    content_type = detect_type(data)
+    if content_type is None:
+        raise RejectedFile("wrong_type")
+    return content_type
+
+
 def store(
     db: Session,
     *,
@@ -72,11 +92,7 @@ def store(
     now: datetime,
 ) -> EvidenceFile:
     """Check and attach a file to the owner's entry. Raises RejectedFile. Caller commits."""
-    if len(data) > max_bytes:
-        raise RejectedFile("too_large")
-    content_type = detect_type(data)
-    if content_type is None:
-        raise RejectedFile("wrong_type")
+    content_type = check(data, max_bytes=max_bytes)
     evidence = EvidenceFile(
         organisation_id=owner.organisation_id, owner_id=owner.id, entry_id=entry.id,
         filename=safe_name(filename), content_type=content_type, size=len(data),
@@ -84,6 +100,20 @@ def store(
     )  # fmt: skip
     db.add(evidence)
     return evidence
+
+
+def copy_files(db: Session, *, source_entry_id: int, target_entry_id: int) -> None:
+    """Attach copies of one entry's files to another, inside the database. Caller commits."""
+    columns = ("organisation_id", "owner_id", "filename", "content_type", "size", "sha256",
+               "data", "uploaded_at")  # fmt: skip
+    db.execute(
+        insert(EvidenceFile).from_select(
+            [*columns, "entry_id"],
+            select(*(getattr(EvidenceFile, c) for c in columns), literal(target_entry_id))
+            .where(EvidenceFile.entry_id == source_entry_id)
+            .order_by(EvidenceFile.id),
+        )
+    )
 
 
 def files_of(db: Session, *, entry_id: int) -> list[tuple[int, str, int, str]]:

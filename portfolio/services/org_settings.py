@@ -1,4 +1,4 @@
-"""An organisation's settings: reminder offsets and the sign-off digest threshold."""
+"""An organisation's settings: reminder offsets, sign-off digest threshold, kinds to sign off."""
 
 from __future__ import annotations
 
@@ -11,6 +11,8 @@ from portfolio.models import OrganisationSettings, User
 from portfolio.services import audit
 
 DEFAULT_DIGEST_DAYS = 7
+# Beroepscode art. 24 asks sign-off of peer review; an organisation may ask it of more kinds.
+DEFAULT_SIGNOFF_KINDS = ("peer_review",)
 
 
 def parse_offsets(text: str) -> list[str]:
@@ -31,13 +33,35 @@ def current(db: Session, *, organisation_id: int) -> tuple[list[str], int]:
     return offsets, days
 
 
-def save(db: Session, *, admin: User, offsets: list[str], digest_days: int, now: datetime) -> None:
-    """Store the settings with who changed them and when. Commits."""
+def signoff_kinds(db: Session, *, organisation_id: int) -> list[str]:
+    """The entry kinds this organisation's workers submit for sign-off."""
+    settings = db.get(OrganisationSettings, organisation_id)
+    if settings is None or settings.signoff_kinds is None:
+        return list(DEFAULT_SIGNOFF_KINDS)
+    return list(settings.signoff_kinds)
+
+
+def save(
+    db: Session,
+    *,
+    admin: User,
+    offsets: list[str],
+    digest_days: int,
+    now: datetime,
+    kinds_to_sign: list[str] | None = None,
+) -> None:
+    """Store the settings with who changed them and when. Commits.
+
+    `kinds_to_sign` None leaves the entry kinds that need sign-off as they are.
+    """
     settings = db.get(OrganisationSettings, admin.organisation_id) or OrganisationSettings(
         organisation_id=admin.organisation_id
     )
     settings.reminder_offsets = offsets
     settings.signoff_digest_days = digest_days
+    if kinds_to_sign is not None:
+        settings.signoff_kinds = list(dict.fromkeys(kinds_to_sign))
+    kinds = DEFAULT_SIGNOFF_KINDS if settings.signoff_kinds is None else settings.signoff_kinds
     settings.updated_at = now
     settings.updated_by_id = admin.id
     db.add(settings)
@@ -45,6 +69,7 @@ def save(db: Session, *, admin: User, offsets: list[str], digest_days: int, now:
         db,
         actor=admin,
         action="settings_changed",
-        detail=f"reminder_offsets={','.join(offsets)} digest_days={digest_days}",
+        detail=f"reminder_offsets={','.join(offsets)} digest_days={digest_days}"
+        f" signoff_kinds={','.join(kinds)}",
     )
     db.commit()

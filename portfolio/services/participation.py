@@ -10,10 +10,10 @@ from collections.abc import Iterable
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlmodel import Session
 
-from portfolio.models import Entry, EntryKind, EntryParticipant, EntryTag, User
+from portfolio.models import Entry, EntryKind, EntryParticipant, User
 from portfolio.services import notifications
 
 SHARED_FIELDS = (
@@ -71,6 +71,32 @@ def invite(
     return len(colleagues)
 
 
+def set_participants(
+    db: Session,
+    *,
+    entry: Entry,
+    user_ids: Iterable[int],
+    owner: User,
+    base_url: str,
+    now: datetime,
+) -> tuple[int, int]:
+    """Make the session's participants these colleagues: invite the new ones, and remove those
+    left out who have not confirmed yet (a confirmed attendance stays). Caller commits.
+
+    Returns (how many were invited, how many were removed).
+    """
+    wanted = set(user_ids)
+    removed = db.execute(
+        delete(EntryParticipant).where(
+            EntryParticipant.entry_id == entry.id,
+            EntryParticipant.user_id.not_in(wanted),
+            EntryParticipant.confirmed_at.is_(None),
+        )
+    ).rowcount
+    added = invite(db, entry=entry, user_ids=wanted, owner=owner, base_url=base_url, now=now)
+    return added, removed
+
+
 def session_for_participant(
     db: Session, *, user: User, entry_id: int
 ) -> tuple[Entry, EntryParticipant, list[tuple[str, bool]], str]:
@@ -93,34 +119,6 @@ def confirm(db: Session, *, user: User, entry_id: int, now: datetime) -> None:
         participation.confirmed_at = now
         db.add(participation)
         db.commit()
-
-
-def copy_to_own_portfolio(db: Session, *, user: User, entry_id: int, now: datetime) -> Entry:
-    """A draft copy of the session's shared facts in the participant's own portfolio. Commits.
-
-    The participant adds their own learning points; case text and learning points of the
-    original stay with its owner. Competency tags are copied.
-    """
-    entry, _participation, _people, _owner = session_for_participant(
-        db, user=user, entry_id=entry_id
-    )
-    copy = Entry(
-        organisation_id=user.organisation_id,
-        owner_id=user.id,
-        catalogue_version=entry.catalogue_version,
-        created_at=now,
-        updated_at=now,
-        **{name: getattr(entry, name) for name in SHARED_FIELDS},
-    )
-    db.add(copy)
-    db.flush()
-    for tag in db.scalars(select(EntryTag).where(EntryTag.entry_id == entry.id)):
-        db.add(EntryTag(entry_id=copy.id, vocabulary=tag.vocabulary, code=tag.code))
-    confirm_at = db.get(EntryParticipant, (entry_id, user.id))
-    if confirm_at.confirmed_at is None:
-        confirm_at.confirmed_at = now
-    db.commit()
-    return copy
 
 
 def is_peer_review(entry: Entry) -> bool:

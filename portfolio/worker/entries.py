@@ -1,141 +1,42 @@
-"""Worker area: list, record, read, change, delete, share and submit entries."""
+"""Worker area: list, record, read, change, delete, share, submit and correct entries."""
 
 from __future__ import annotations
+
+from datetime import date
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms.fields.choices import SelectChoice
 
 import competencies
 from portfolio import access, clock, db
-from portfolio.models import EntryKind, Role
+from portfolio.models import EntryStatus, Role, User
 from portfolio.requests import page_number, search_text
-from portfolio.services import entries, evidence, participation
-from portfolio.worker import bp
+from portfolio.services import entries, entry_search, evidence, org_settings, participation, signoff
+from portfolio.templating import ENTRY_KINDS as KINDS
+from portfolio.worker import bp, entry_saving
 from portfolio.worker.entry_forms import KIND_FIELDS, REFLECTION_STRUCTURES, EntryForm, phase_field
 
-KINDS = {
-    "reflection": _l("Reflection"),
-    "training": _l("Training"),
-    "peer_review": _l("Peer review session"),
-    "other": _l("Other development activity"),
-    "work": _l("Work experience"),
+LOCKED = {
+    "change": {
+        EntryStatus.SUBMITTED.value: _l(
+            "This entry is waiting for sign-off and cannot be changed now. If something must "
+            "change, ask your supervisor to return it."
+        ),
+        EntryStatus.SIGNED.value: _l(
+            "A signed entry cannot be changed. Use “Correct” to make a new version; it needs a "
+            "new sign-off."
+        ),
+    },
+    "delete": {
+        EntryStatus.SUBMITTED.value: _l(
+            "This entry is waiting for sign-off and cannot be deleted now."
+        ),
+        EntryStatus.SIGNED.value: _l("A signed entry cannot be deleted."),
+    },
 }
-MESSAGES = {
-    "date_far_future": _l("This date is more than a year ahead."),
-    "end_before_start": _l("The end date is before the start date."),
-    "negative": _l("Hours cannot be negative."),
-    "too_many_hours": _l("More than 24 hours a day is not possible."),
-    "hours_per_week": _l("Give between 0 and 80 hours a week."),
-    "unknown_competency": _l("Choose competencies from the list."),
-    "unknown_article": _l("Choose articles from the list."),
-    "unknown_choice": _l("Choose one of the options in the list."),
-    "too_large": _l("The file is too large. Choose a file of at most %(size)s."),
-    "wrong_type": _l("This file is not a PDF, PNG, JPEG, DOCX or ODT document."),
-}
-
-
-def _input(kind: str, form: EntryForm) -> entries.EntryInput:
-    fields = {name: form[name].data for name in KIND_FIELDS[kind] if name != "structure"}
-    if kind == EntryKind.REFLECTION:
-        fields["sections"] = _sections(form)
-    tagged = kind != EntryKind.WORK  # work experience carries no tags
-    return entries.EntryInput(
-        kind=kind, title=form.title.data or "", occurred_on=form.occurred_on.data,
-        end_on=form.end_on.data, hours=form.hours.data, fields=fields,
-        competencies=(form.competency_codes.data or []) if tagged else [],
-        articles=(form.article_numbers.data or []) if tagged else [],
-        knowledge_areas=(form.knowledge_areas.data or []) if tagged else [],
-    )  # fmt: skip
-
-
-def _sections(form: EntryForm) -> dict:
-    """The reflection's structure and, for a guided one, the text of each phase."""
-    structure = form.structure.data if form.structure.data in REFLECTION_STRUCTURES else "free"
-    phases = {
-        phase: (form[phase_field(structure, phase)].data or "").strip()
-        for phase, _label in REFLECTION_STRUCTURES.get(structure, ())
-    }
-    return {"template": structure, "phases": {k: v for k, v in phases.items() if v}}
-
-
-def _fill_sections(form: EntryForm, sections: dict | None) -> None:
-    sections = sections or {}
-    form.structure.data = sections.get("template", "free")
-    for phase, text in (sections.get("phases") or {}).items():
-        name = phase_field(form.structure.data, phase)
-        if name in form:
-            form[name].data = text
-
-
-def _team_choices(form: EntryForm, owner) -> None:
-    """Offer the owner's team colleagues as participants of a peer review session."""
-    form.participant_ids.choices = [
-        SelectChoice(c.id, c.name) for c in participation.team_colleagues(db.session(), owner=owner)
-    ]
-
-
-def _participants(form: EntryForm, owner) -> list[int] | None:
-    """Ids of the colleagues picked or typed; None with an error on the form if one is unknown."""
-    emails = [e.strip() for e in (form.participant_emails.data or "").split(",") if e.strip()]
-    found = participation.colleagues_by_email(db.session(), owner=owner, emails=emails)
-    unknown = [e for e in emails if e.lower() not in found]
-    if unknown:
-        form.participant_emails.errors.append(
-            _("No colleague in your organisation has this e-mail address: %(emails)s",
-              emails=", ".join(unknown))
-        )  # fmt: skip
-        return None
-    return [*(form.participant_ids.data or []), *found.values()]
-
-
-def _save(kind: str, form: EntryForm, entry=None):
-    """Validate, scan, store; returns the entry, or None with errors put on the form."""
-    data = _input(kind, form)
-    if kind != EntryKind.WORK and data.hours is None:
-        form.hours.errors.append(_("Give the net hours."))
-        return None, {}
-    for name, code in entries.validate(data, today=clock.today()).items():
-        target = {"competencies": "competency_codes", "articles": "article_numbers"}.get(name, name)
-        form[target].errors.append(str(MESSAGES.get(code, code)))
-    owner = current_user._get_current_object()
-    participant_ids = _participants(form, owner) if kind == EntryKind.PEER_REVIEW else []
-    if form.errors:
-        return None, {}
-    findings = entries.privacy_findings(data)
-    if findings and not form.privacy_confirmed.data:
-        return None, findings
-    upload = form.certificate.data
-    session = db.session()
-    now = clock.now()
-    saved = entries.save(session, owner=owner, data=data, now=now, entry=entry,
-                         privacy_confirmed=bool(findings))  # fmt: skip
-    if participant_ids:
-        participation.invite(session, entry=saved, user_ids=participant_ids, owner=owner,
-                             base_url=current_app.config["PUBLIC_BASE_URL"], now=now)  # fmt: skip
-        session.commit()
-    if upload and upload.filename:
-        limit = current_app.config.get(
-            "EVIDENCE_MAX_BYTES", current_app.config["MAX_CONTENT_LENGTH"]
-        )
-        try:
-            evidence.store(session, owner=owner, entry=saved,
-                           filename=upload.filename, data=upload.read(), max_bytes=limit,
-                           now=clock.now())  # fmt: skip
-            session.commit()
-        except evidence.RejectedFile as rejected:
-            session.rollback()
-            form.certificate.errors.append(str(MESSAGES[rejected.reason]) % {"size": _size(limit)})
-            flash(_("The entry is saved, but the file was refused."), "error")
-            return None, {}
-    return saved, {}
-
-
-def _size(limit: int) -> str:
-    return f"{limit // (1024 * 1024)} MB" if limit >= 1024 * 1024 else f"{limit // 1024} kB"
 
 
 def _owned(entry_id: int):
@@ -147,30 +48,55 @@ def _owned(entry_id: int):
     return entry
 
 
+def _refuse(entry, action: str):
+    """Back to the entry, saying why it cannot be changed or deleted now."""
+    flash(str(LOCKED[action].get(entry.status, LOCKED[action][EntryStatus.SIGNED.value])), "error")
+    return redirect(url_for("worker.entry_detail", entry_id=entry.id))
+
+
 @bp.route("/entries")
 @access.roles(Role.WORKER)
 def entry_list():
     """The worker's entries, searchable and filtered, newest first."""
     args = request.args
-    filters = entries.EntryFilter(
+    filters = entry_search.EntryFilter(
         kind=args.get("kind", "") if args.get("kind") in KINDS else "",
         competency=args.get("competency", "")[:10], article=args.get("article", type=int),
         start=_date(args.get("from")), end=_date(args.get("to")), text=search_text(),
     )  # fmt: skip
-    page = entries.list_entries(db.session(), owner=current_user._get_current_object(),
-                                filters=filters, page=page_number(),
-                                per_page=current_app.config["PAGE_SIZE"])  # fmt: skip
+    page = entry_search.list_entries(db.session(), owner=current_user._get_current_object(),
+                                     filters=filters, page=page_number(),
+                                     per_page=current_app.config["PAGE_SIZE"])  # fmt: skip
     return render_template("worker/entries/entry_list.html", page=page, filters=filters,
-                           kinds=KINDS, catalogue=competencies)  # fmt: skip
+                           kinds=KINDS, catalogue=competencies,
+                           filter_args=_filter_args(filters))  # fmt: skip
+
+
+def _filter_args(filters: entry_search.EntryFilter) -> dict:
+    """The list's query arguments that narrow it, for links to its other pages."""
+    args = {
+        "q": filters.text,
+        "kind": filters.kind,
+        "competency": filters.competency,
+        "article": filters.article,
+        "from": filters.start.isoformat() if filters.start else "",
+        "to": filters.end.isoformat() if filters.end else "",
+    }
+    return {name: value for name, value in args.items() if value}
 
 
 def _date(text):
-    from datetime import date
-
     try:
         return date.fromisoformat(text) if text else None
     except ValueError:
         return None
+
+
+def _render_form(form: EntryForm, kind: str, entry, findings: dict):
+    entry_saving.ask_for_the_file_again(form)
+    return render_template("worker/entries/entry_form.html", form=form, kind=kind, kinds=KINDS,
+                           fields=KIND_FIELDS[kind], findings=findings, entry=entry,
+                           structures=REFLECTION_STRUCTURES, phase_field=phase_field)  # fmt: skip
 
 
 @bp.route("/entries/new/<kind>", methods=["GET", "POST"])
@@ -180,25 +106,58 @@ def entry_new(kind: str):
     if kind not in KINDS:
         abort(404)
     form = EntryForm()
-    _team_choices(form, current_user)
+    entry_saving.participant_choices(form, current_user)
     findings = {}
     if form.validate_on_submit():
-        saved, findings = _save(kind, form)
+        saved, findings = entry_saving.save_form(kind, form)
         if saved is not None:
             flash(_("Saved."), "success")
             return redirect(url_for("worker.entry_detail", entry_id=saved.id))
-    return render_template("worker/entries/entry_form.html", form=form, kind=kind, kinds=KINDS,
-                           fields=KIND_FIELDS[kind], findings=findings, entry=None,
-                           structures=REFLECTION_STRUCTURES, phase_field=phase_field)  # fmt: skip
+    return _render_form(form, kind, None, findings)
 
 
 @bp.route("/entries/<int:entry_id>")
 @access.roles(Role.WORKER)
 def entry_detail(entry_id: int):
-    """One entry with its tags and files."""
+    """One entry with its tags, files, sign-off history and signature."""
     entry = _owned(entry_id)
-    return render_template("worker/entries/entry_detail.html", form=FlaskForm(),
-                           **entry_context(db.session(), entry))  # fmt: skip
+    session = db.session()
+    history = signoff.history(session, entry_id=entry.id)
+    can_submit = entry.is_editable and entry.kind in org_settings.signoff_kinds(
+        session, organisation_id=entry.organisation_id
+    )
+    return render_template(
+        "worker/entries/entry_detail.html", form=FlaskForm(), history=history,
+        signer=_signer(session, entry, history), can_submit=can_submit,
+        corrected_by=entries.correction_of(session, entry=entry) if entry.is_locked else None,
+        **entry_context(session, entry),
+    )  # fmt: skip
+
+
+def _signer(session, entry, history) -> str | None:
+    """The name of who signed the entry (from its history, else from their account)."""
+    if entry.signed_by_id is None:
+        return None
+    for event, name in reversed(history):
+        if event.action == "signed" and event.actor_id == entry.signed_by_id:
+            return name
+    signer = session.get(User, entry.signed_by_id)
+    return signer.name if signer else None
+
+
+def _code_title(records, code) -> str:
+    """A catalogue code's title; the code itself when the catalogue no longer knows it."""
+    try:
+        return competencies.by_code(records, code).title
+    except KeyError:
+        return str(code)
+
+
+def _article_title(number) -> str:
+    try:
+        return f"{number}. {competencies.article(int(number)).title}"
+    except (KeyError, ValueError):
+        return str(number)
 
 
 def entry_context(session, entry) -> dict:
@@ -209,6 +168,8 @@ def entry_context(session, entry) -> dict:
         "tags": entries.tags_of(session, entry_id=entry.id),
         "files": evidence.files_of(session, entry_id=entry.id),
         "catalogue": competencies,
+        "code_title": _code_title,
+        "article_title": _article_title,
         "structures": REFLECTION_STRUCTURES,
         "participants": participation.participants_of(session, entry_id=entry.id)
         if participation.is_peer_review(entry)
@@ -219,41 +180,46 @@ def entry_context(session, entry) -> dict:
 @bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])
 @access.roles(Role.WORKER)
 def entry_edit(entry_id: int):
-    """Change an entry (never once it is signed)."""
+    """Change a draft or returned entry (never a submitted or signed one)."""
     entry = _owned(entry_id)
-    if entry.is_locked:
-        flash(_("A signed entry cannot be changed."), "error")
-        return redirect(url_for("worker.entry_detail", entry_id=entry.id))
+    if not access.may_change_entry(current_user, entry):
+        return _refuse(entry, "change")
     session = db.session()
-    tags = entries.tags_of(session, entry_id=entry.id)
     form = EntryForm(obj=entry)
-    _team_choices(form, current_user)
+    current = participation.participants_of(session, entry_id=entry.id)
+    entry_saving.participant_choices(form, current_user, current)
+    if current:
+        form.participant_ids.description = _(
+            "Untick a colleague to take them off the session. A colleague who already "
+            "confirmed that they took part stays."
+        )
     if request.method == "GET":
+        tags = entries.tags_of(session, entry_id=entry.id)
         form.competency_codes.data = tags["competency"]
         form.article_numbers.data = [int(n) for n in tags["article"]]
         form.knowledge_areas.data = tags["knowledge_area"]
-        form.participant_ids.data = participation.participant_ids(session, entry_id=entry.id)
-        _fill_sections(form, entry.sections)
+        form.participant_ids.data = [user_id for user_id, _name, _confirmed in current]
+        entry_saving.fill_sections(form, entry.sections)
     findings = {}
     if form.validate_on_submit():
-        saved, findings = _save(entry.kind, form, entry=entry)
+        try:
+            saved, findings = entry_saving.save_form(entry.kind, form, entry=entry)
+        except entries.EntryLocked:
+            session.rollback()
+            return _refuse(entry, "change")
         if saved is not None:
             flash(_("Saved."), "success")
             return redirect(url_for("worker.entry_detail", entry_id=entry.id))
-    return render_template("worker/entries/entry_form.html", form=form, kind=entry.kind,
-                           kinds=KINDS, fields=KIND_FIELDS[entry.kind], findings=findings,
-                           entry=entry, structures=REFLECTION_STRUCTURES,
-                           phase_field=phase_field)  # fmt: skip
+    return _render_form(form, entry.kind, entry, findings)
 
 
 @bp.route("/entries/<int:entry_id>/delete", methods=["GET", "POST"])
 @access.roles(Role.WORKER)
 def entry_delete(entry_id: int):
-    """Ask, then delete (never once signed)."""
+    """Ask, then delete (a draft or returned entry only)."""
     entry = _owned(entry_id)
-    if entry.is_locked:
-        flash(_("A signed entry cannot be deleted."), "error")
-        return redirect(url_for("worker.entry_detail", entry_id=entry.id))
+    if not access.may_change_entry(current_user, entry):
+        return _refuse(entry, "delete")
     form = FlaskForm()
     if form.validate_on_submit():
         entries.delete_entry(db.session(), entry=entry)
@@ -278,13 +244,41 @@ def entry_share(entry_id: int):
 @bp.route("/entries/<int:entry_id>/submit", methods=["POST"])
 @access.roles(Role.WORKER)
 def entry_submit(entry_id: int):
-    """Submit a peer review session for sign-off by the supervisor."""
+    """Submit the entry for sign-off by the supervisor."""
     entry = _owned(entry_id)
     if not FlaskForm().validate_on_submit():
         abort(400)
-    if entries.submit(db.session(), entry=entry, now=clock.now(),
-                      base_url=current_app.config["PUBLIC_BASE_URL"]):  # fmt: skip
-        flash(_("Submitted for sign-off."), "success")
+    try:
+        supervisors = entries.submit(db.session(), entry=entry, now=clock.now(),
+                                     base_url=current_app.config["PUBLIC_BASE_URL"])  # fmt: skip
+    except entries.NotSubmittable as refused:
+        if refused.reason == "kind":
+            flash(_("In your organisation, entries of this kind are not signed off."), "error")
+        else:
+            flash(_("Only a draft or returned entry can be submitted."), "error")
     else:
-        flash(_("Only a draft or returned peer review session can be submitted."), "error")
+        flash(_("Submitted for sign-off."), "success")
+        if not supervisors:
+            flash(_("Nobody can sign it yet: your team has no active supervisor. The entry "
+                    "waits until one is assigned; ask HR if this takes long."),
+                  "warning")  # fmt: skip
     return redirect(url_for("worker.entry_detail", entry_id=entry.id))
+
+
+@bp.route("/entries/<int:entry_id>/correct", methods=["POST"])
+@access.roles(Role.WORKER)
+def entry_correct(entry_id: int):
+    """Correct a signed entry: a new version to change and submit; the signed one stays."""
+    entry = _owned(entry_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        correction = entries.correct(db.session(), entry=entry,
+                                     owner=current_user._get_current_object(),
+                                     now=clock.now())  # fmt: skip
+    except entries.NotCorrectable:
+        flash(_("Only a signed entry needs a correction: change this one directly."), "error")
+        return redirect(url_for("worker.entry_detail", entry_id=entry.id))
+    flash(_("This is a new version of the signed entry. Correct it and submit it for a new "
+            "sign-off; the signed version stays as it was."), "success")  # fmt: skip
+    return redirect(url_for("worker.entry_edit", entry_id=correction.id))

@@ -17,16 +17,9 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
 
 import competencies
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A group of checkboxes."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
+from portfolio.forms import MultiCheckboxField
 
 
 def _tags(records) -> list[SelectChoice]:
@@ -101,10 +94,14 @@ class EntryForm(FlaskForm):
     certificate = FileField(_l("Certificate (PDF, PNG, JPEG, DOCX or ODT)"))
     form = SelectField(_l("Form"), choices=_tags(competencies.REFLECTION_FORMS),
                        validate_choice=False)  # fmt: skip
-    facilitator = StringField(_l("Facilitator"), validators=[Length(max=200)])
+    facilitator = StringField(
+        _l("Facilitator"), validators=[Length(max=200)],
+        description=_l("For supervisie: the registered supervisor who led it (required)."),
+    )  # fmt: skip
     facilitator_registration = StringField(
-        _l("Facilitator's register and number"), validators=[Length(max=100)]
-    )
+        _l("Facilitator's register and number"), validators=[Length(max=100)],
+        description=_l("For example LVSC 12345. Required for supervisie."),
+    )  # fmt: skip
     method = StringField(_l("Method"), validators=[Length(max=200)])
     external_participants = StringField(
         _l("Other participants (names)"), validators=[Length(max=1000)]

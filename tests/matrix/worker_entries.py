@@ -16,9 +16,16 @@ GET = {
     "worker.entry_delete": OWNER_ONLY,
     "worker.entry_share": everyone(405, anonymous=405),
     "worker.entry_submit": everyone(405, anonymous=405),
+    "worker.entry_correct": everyone(405, anonymous=405),
     # A private reflection's file: the owner only; supervisors see nothing (404), HR 403.
     "worker.evidence_download": only(
-        {WORKER: 200, OTHER_WORKER: 404, "supervisor": 404, "other_supervisor": 404}
+        {
+            WORKER: 200,
+            OTHER_WORKER: 404,
+            "supervisor": 404,
+            "other_supervisor": 404,
+            "other_org_supervisor": 404,
+        }
     ),
 }
 POST = {
@@ -29,24 +36,27 @@ POST = {
     "worker.entry_delete": only({WORKER: 302, OTHER_WORKER: 404}),
     "worker.entry_share": only({WORKER: 302, OTHER_WORKER: 404}),
     "worker.entry_submit": only({WORKER: 302, OTHER_WORKER: 404}),
+    # A signed entry: its owner gets a correction to edit, nobody else learns it exists.
+    "worker.entry_correct": only({WORKER: 302, OTHER_WORKER: 404}),
     "worker.evidence_download": everyone(405, anonymous=405),
 }
 
 
-def _entry(db, owner, title: str) -> Entry:
+def _entry(db, owner, title: str, **fields) -> Entry:
     entry = Entry(organisation_id=owner.organisation_id, owner_id=owner.id, kind="reflection",
                   title=title, occurred_on=date(2026, 10, 1), hours=Decimal(1),
-                  body="Vertrouwelijke reflectie", catalogue_version="test")  # fmt: skip
+                  body="Vertrouwelijke reflectie", catalogue_version="test", **fields)  # fmt: skip
     db.add(entry)
     db.commit()
     return entry
 
 
 def arrange(db, users) -> dict:
-    """A private reflection with a file, and a second one to delete."""
+    """A private reflection with a file, a second one to delete, a signed one to correct."""
     worker = users[WORKER]
     entry = _entry(db, worker, "Reflectie")
     doomed = _entry(db, worker, "Weg ermee")
+    signed = _entry(db, worker, "Afgetekend", status="signed")
     evidence = EvidenceFile(organisation_id=worker.organisation_id, owner_id=worker.id,
                             entry_id=entry.id, filename="bewijs.pdf",
                             content_type="application/pdf", size=9, sha256="x",
@@ -54,4 +64,5 @@ def arrange(db, users) -> dict:
     db.add(evidence)
     db.commit()
     return {"entry_id": entry.id, "kind": "reflection", "file_id": evidence.id,
-            "worker.entry_delete:entry_id": doomed.id}  # fmt: skip
+            "worker.entry_delete:entry_id": doomed.id,
+            "worker.entry_correct:entry_id": signed.id}  # fmt: skip
