@@ -4,7 +4,9 @@ Later areas add rows here. A route missing from EXPECTED fails `test_every_route
 Principals:
   anonymous; worker (the subject of person routes); other_worker (same organisation, other
   team); supervisor (leads the subject's team); other_supervisor (leads another team); hr; admin;
-  other_org (HR of another organisation).
+  other_org (HR of another organisation); other_org_supervisor (leads a team in another
+  organisation: person and entry routes answer 404, routes that only ask for the role treat
+  them like other_supervisor).
 """
 
 from __future__ import annotations
@@ -17,7 +19,10 @@ OTHER_SUPERVISOR = "other_supervisor"
 HR = "hr"
 ADMIN = "admin"
 OTHER_ORG = "other_org"
-LOGGED_IN = (WORKER, OTHER_WORKER, SUPERVISOR, OTHER_SUPERVISOR, HR, ADMIN, OTHER_ORG)
+OTHER_ORG_SUPERVISOR = "other_org_supervisor"
+LOGGED_IN = (
+    WORKER, OTHER_WORKER, SUPERVISOR, OTHER_SUPERVISOR, HR, ADMIN, OTHER_ORG, OTHER_ORG_SUPERVISOR,
+)  # fmt: skip
 PRINCIPALS = (ANON, *LOGGED_IN)
 TO_LOGIN = 302  # anonymous visitors of a protected page are sent to the log-in page
 
@@ -45,10 +50,17 @@ EXPECTED_GET: dict[str, dict[str, int]] = {
     "auth.change_password": everyone(200),
     "auth.request_reset": everyone(200, anonymous=200),
     "auth.reset_password": everyone(302, anonymous=302),
-    "supervisor.team": only({SUPERVISOR: 200, OTHER_SUPERVISOR: 200}),
+    "supervisor.team": only({SUPERVISOR: 200, OTHER_SUPERVISOR: 200, OTHER_ORG_SUPERVISOR: 200}),
     "hr.people_list": only({HR: 200, ADMIN: 200, OTHER_ORG: 200}),
     "hr.person": only(
-        {SUPERVISOR: 200, OTHER_SUPERVISOR: 404, HR: 200, ADMIN: 200, OTHER_ORG: 404}
+        {
+            SUPERVISOR: 200,
+            OTHER_SUPERVISOR: 404,
+            HR: 200,
+            ADMIN: 200,
+            OTHER_ORG: 404,
+            OTHER_ORG_SUPERVISOR: 404,
+        }
     ),
     "admin.audit": only({ADMIN: 200}),
     "admin.settings": only({ADMIN: 200}),

@@ -13,8 +13,8 @@ from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
 @pytest.fixture
 def world(app, db):
-    """Two teams in one organisation, plus HR of a second organisation; a client each."""
-    org = make_organisation(db)
+    """Two teams in one organisation; HR and a team's supervisor of a second one; a client each."""
+    org, other_org = make_organisation(db), make_organisation(db)
     team, other_team = make_team(db, org), make_team(db, org)
     users = {
         m.WORKER: make_user(db, org, team=team),
@@ -23,7 +23,10 @@ def world(app, db):
         m.OTHER_SUPERVISOR: make_user(db, org, role=Role.SUPERVISOR, leads=other_team),
         m.HR: make_user(db, org, role=Role.HR),
         m.ADMIN: make_user(db, org, role=Role.ADMIN),
-        m.OTHER_ORG: make_user(db, make_organisation(db), role=Role.HR),
+        m.OTHER_ORG: make_user(db, other_org, role=Role.HR),
+        m.OTHER_ORG_SUPERVISOR: make_user(
+            db, other_org, role=Role.SUPERVISOR, leads=make_team(db, other_org)
+        ),
     }
     arguments = {**m.URL_ARGUMENTS, "person_id": users[m.WORKER].id}
     for module in m.area_modules():
@@ -59,6 +62,12 @@ def test_every_route_has_a_row_in_the_matrix(app):
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
     assert endpoints <= set(m.EXPECTED_GET), sorted(endpoints - set(m.EXPECTED_GET))
     assert endpoints <= set(m.EXPECTED_POST), sorted(endpoints - set(m.EXPECTED_POST))
+
+
+def test_every_row_names_every_principal():
+    for method, rows in (("GET", m.EXPECTED_GET), ("POST", m.EXPECTED_POST)):
+        incomplete = {e: set(m.PRINCIPALS) - set(row) for e, row in rows.items()}
+        assert not {e: p for e, p in incomplete.items() if p}, method
 
 
 def _check(app, world, method: str, expected: dict) -> list[str]:

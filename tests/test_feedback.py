@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
 
 from portfolio import create_app
-from portfolio.models import FeedbackRequest, Notification, User
+from portfolio.db import standalone_session
+from portfolio.models import FeedbackRequest, Notification, OutboxMessage, User
 from portfolio.scheduler import run_outbox_delivery
-from tests.conftest import app_config, login, post_form
+from portfolio.services import feedback
+from tests.conftest import app_config, csrf_token, is_postgres, login, post_form
 from tests.factories import PASSWORD, make_organisation, make_user
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
@@ -48,7 +51,8 @@ def test_a_colleague_answers_in_the_app_and_only_the_asker_reads_it(mail_app, db
     assert "Hoe zie jij mijn gespreksvoering?" in page
     answer = "Je vraagt goed door en vat helder samen."
     assert post_form(other, f"/feedback/{request.id}/answer", {"answer": answer}).status_code == 200
-    assert other.get(f"/feedback/{request.id}/answer").status_code == 404  # answered: gone
+    again = other.get(f"/feedback/{request.id}/answer")
+    assert again.status_code == 200 and 'name="answer"' not in again.get_data(as_text=True)
 
     assert answer in client.get("/feedback/").get_data(as_text=True)
     assert answer not in other.get("/feedback/").get_data(as_text=True)
@@ -77,7 +81,8 @@ def test_an_outside_person_answers_once_through_the_mailed_link(mail_app, smtp_s
     assert "Sanne de Vries" in outsider.get(path).get_data(as_text=True)
     response = post_form(outsider, path, {"answer": "Goede samenwerking in de wijk."})
     assert response.status_code == 200
-    assert outsider.get(path).status_code == 404  # single use
+    reused = outsider.get(path)  # single use: the link now only says it is answered
+    assert reused.status_code == 200 and 'name="answer"' not in reused.get_data(as_text=True)
     assert "Goede samenwerking" in client.get("/feedback/").get_data(as_text=True)
 
 
@@ -114,3 +119,102 @@ def test_bad_requests_are_refused_and_keep_what_was_typed(app, client, db):
                                                     "competency_codes": ["WMO99"]})  # fmt: skip
     assert response.status_code == 200
     assert db.scalars(select(FeedbackRequest)).all() == []
+
+
+def _colleague_request(db, *, respondent_locale="en"):
+    org = make_organisation(db)
+    asker = make_user(db, org, name="Sanne de Vries")
+    colleague = make_user(db, org, locale=respondent_locale)
+    request = FeedbackRequest(organisation_id=org.id, requester_id=asker.id,
+                              respondent_id=colleague.id, respondent_name=colleague.name,
+                              competency_codes=["WMO1"], created_at=NOW)  # fmt: skip
+    db.add(request)
+    db.commit()
+    return asker, colleague, request
+
+
+def _told(db, asker) -> tuple[int, int]:
+    """(notifications, mails) that told the asker about an answer."""
+    db.expire_all()
+    notes = db.scalars(
+        select(Notification).where(
+            Notification.user_id == asker.id, Notification.kind == "feedback_received"
+        )
+    ).all()
+    mails = db.scalars(select(OutboxMessage).where(OutboxMessage.to_address == asker.email)).all()
+    return len(notes), len(mails)
+
+
+def test_a_second_answer_is_refused_and_tells_the_asker_nothing_more(mail_app, db):
+    asker, colleague, request = _colleague_request(db)
+    client = mail_app.test_client()
+    login(client, colleague.email, PASSWORD)
+    page = f"/feedback/{request.id}/answer"
+    token = csrf_token(client, page)  # two tabs with the same form open
+    first = client.post(page, data={"csrf_token": token, "answer": "Je vraagt goed door."})
+    second = client.post(page, data={"csrf_token": token, "answer": "Tweede, ander antwoord."})
+    assert first.status_code == 200
+    assert second.status_code == 409
+    assert "already been answered" in second.get_data(as_text=True)
+    db.expire_all()
+    assert db.get(FeedbackRequest, request.id).answer == "Je vraagt goed door."
+    assert _told(db, asker) == (1, 1)
+
+
+def test_a_reused_link_is_refused_as_already_answered(mail_app, smtp_server, db):
+    _client, path = _ask_outside(mail_app, smtp_server, db)
+    asker = db.get(User, db.scalars(select(FeedbackRequest.requester_id)).one())
+    outsider = mail_app.test_client()
+    token = csrf_token(outsider, path)
+    assert outsider.post(path, data={"csrf_token": token, "answer": "Eerste antwoord hier."}
+                         ).status_code == 200  # fmt: skip
+    later = mail_app.test_client()  # the link opened again, another day, another browser
+    with later.session_transaction() as session:
+        session["lang"] = "en"
+    response = post_form(later, path, {"answer": "Nog een antwoord erachteraan."},
+                         token_from="/login")  # fmt: skip
+    assert response.status_code == 409
+    assert "already been answered" in response.get_data(as_text=True)
+    db.expire_all()
+    assert db.scalars(select(FeedbackRequest.answer)).one() == "Eerste antwoord hier."
+    assert _told(db, asker)[0] == 1
+
+
+def test_two_answers_read_before_either_was_saved_only_one_counts(app, db):
+    asker, _colleague, request = _colleague_request(db)
+    with app.test_request_context(), standalone_session(app.extensions["db_engine"]) as one, \
+            standalone_session(app.extensions["db_engine"]) as two:  # fmt: skip
+        first, second = one.get(FeedbackRequest, request.id), two.get(FeedbackRequest, request.id)
+        feedback.answer(one, request=first, text="Eerste", now=NOW, base_url="http://x")
+        with pytest.raises(feedback.AlreadyAnswered):
+            feedback.answer(two, request=second, text="Tweede", now=NOW, base_url="http://x")
+    db.expire_all()
+    assert db.get(FeedbackRequest, request.id).answer == "Eerste"
+    assert _told(db, asker) == (1, 1)
+
+
+@pytest.mark.skipif(not is_postgres(), reason="two real connections answering at once: PostgreSQL")
+def test_two_answers_at_the_same_moment_one_wins(database_url, db):
+    asker, _colleague, request = _colleague_request(db)
+    application = create_app(app_config(database_url, CLOCK=lambda: NOW))
+    barrier = threading.Barrier(2)
+    outcomes = []
+
+    def answer(text: str):
+        with application.test_request_context(), standalone_session() as session:
+            item = session.get(FeedbackRequest, request.id)
+            barrier.wait()
+            try:
+                feedback.answer(session, request=item, text=text, now=NOW, base_url="http://x")
+                outcomes.append("won")
+            except feedback.AlreadyAnswered:
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=answer, args=(text,)) for text in ("Een", "Twee")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    application.extensions["db_engine"].dispose()
+    assert sorted(outcomes) == ["refused", "won"]
+    assert _told(db, asker) == (1, 1)

@@ -37,10 +37,14 @@ def test_the_lead_sees_only_shared_and_submitted_entries_and_each_look_is_audite
     shared = _entry(db, worker, "Gedeeld", is_shared=True)
     submitted = _entry(db, worker, "Ingediend", kind="peer_review", status="submitted")
     private = _entry(db, worker, "Privé")
+    # Returned: the worker's work in progress again, unless they share it.
+    returned = _entry(db, worker, "Teruggestuurd", kind="peer_review", status="returned")
+    _entry(db, worker, "Terug en gedeeld", kind="peer_review", status="returned", is_shared=True)
     login(client, lead.email, PASSWORD)
     page = client.get(f"/team/members/{worker.id}").get_data(as_text=True)
-    assert "Gedeeld" in page and "Ingediend" in page
-    assert "Privé" not in page
+    assert "Gedeeld" in page and "Ingediend" in page and "Terug en gedeeld" in page
+    assert "Privé" not in page and "Teruggestuurd" not in page
+    assert client.get(f"/team/members/{worker.id}/entries/{returned.id}").status_code == 404
     read = client.get(f"/team/members/{worker.id}/entries/{shared.id}")
     assert read.status_code == 200 and "tekst van Gedeeld" in read.get_data(as_text=True)
     assert client.get(f"/team/members/{worker.id}/entries/{submitted.id}").status_code == 200
@@ -50,7 +54,7 @@ def test_the_lead_sees_only_shared_and_submitted_entries_and_each_look_is_audite
         .where(AuditEvent.actor_id == lead.id, AuditEvent.action != "login")
         .order_by(AuditEvent.id)
     ).all()
-    assert actions == ["view_member_portfolio", "view_entry", "view_entry"]
+    assert actions == ["view_member_portfolio", "view_entry", "view_entry"]  # not the 404s
     assert all("tekst" not in (e.detail or "") for e in db.scalars(select(AuditEvent)))
 
 

@@ -5,12 +5,23 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from sqlalchemy import select
 
-from portfolio.models import AuditEvent, Entry, EntryTag, EvidenceFile, Registration, Role
+from portfolio.models import (
+    AuditEvent,
+    Entry,
+    EntryEvent,
+    EntryTag,
+    EvidenceFile,
+    FeedbackRequest,
+    Notification,
+    Registration,
+    Role,
+    YearlyEvaluation,
+)
 from tests.conftest import login, post_form
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
@@ -113,3 +124,75 @@ def test_the_download_needs_a_csrf_token(app, client, db):
     me = make_user(db, make_organisation(db))
     login(client, me.email, PASSWORD)
     assert client.post("/portfolio/my-data.zip").status_code == 400
+
+
+def _history_of(db, entry, lead, comment: str) -> None:
+    """Submitted by its owner, returned by `lead` with `comment`."""
+    db.add(EntryEvent(entry_id=entry.id, actor_id=entry.owner_id, action="submitted",
+                      entry_version=1))  # fmt: skip
+    db.add(EntryEvent(entry_id=entry.id, actor_id=lead.id, action="returned", comment=comment,
+                      entry_version=2))  # fmt: skip
+
+
+def _asked(db, requester, respondent, answer: str) -> None:
+    db.add(FeedbackRequest(organisation_id=requester.organisation_id, requester_id=requester.id,
+                           respondent_id=respondent.id, respondent_name=respondent.name,
+                           competency_codes=["WMO2"], answer=answer,
+                           answered_at=datetime(2026, 4, 1, tzinfo=UTC)))  # fmt: skip
+
+
+def _evaluation(db, worker, lead, version: int, agreements: str) -> None:
+    db.add(YearlyEvaluation(organisation_id=worker.organisation_id, worker_id=worker.id,
+                            supervisor_id=lead.id, year=2025, version=version,
+                            is_current=version == 2, status="signed", agreements=agreements,
+                            supervisor_evaluation=f"Evaluatie: {agreements}"))  # fmt: skip
+
+
+def _notified(db, user, title: str) -> None:
+    db.add(Notification(organisation_id=user.organisation_id, user_id=user.id, kind="returned",
+                        title=title, body="Tekst van de melding"))  # fmt: skip
+
+
+def test_the_archive_holds_my_signoff_history_feedback_evaluations_and_notifications(
+    app, client, db
+):
+    org = make_organisation(db)
+    team = make_team(db, org)
+    me, other = make_user(db, org, team=team), make_user(db, org, team=team)
+    lead = make_user(db, org, role=Role.SUPERVISOR, leads=team, name="Lea Leidinggevende")
+    mine, theirs = _entry(db, me, "Mijn sessie"), _entry(db, other, "Hun sessie")
+    _history_of(db, mine, lead, "Beschrijf de methode.")
+    _history_of(db, theirs, lead, "Geheim commentaar voor een ander.")
+    _asked(db, me, other, "Je vraagt goed door.")
+    _asked(db, other, me, "Mijn antwoord aan een ander.")
+    db.add(FeedbackRequest(organisation_id=org.id, requester_id=me.id, respondent_name="Piet",
+                           respondent_email="piet@partner.example", token_hash="a" * 64,
+                           competency_codes=["WMO5"]))  # fmt: skip
+    for version, text in ((1, "Eerste afspraak"), (2, "Gecorrigeerde afspraak")):
+        _evaluation(db, me, lead, version, text)
+    _evaluation(db, other, lead, 1, "Afspraak van een ander")
+    _notified(db, me, "Teruggestuurd: Mijn sessie")
+    _notified(db, other, "Melding voor een ander")
+    db.commit()
+
+    login(client, me.email, PASSWORD)
+    archive = _download(client)
+    data = json.loads(archive.read("vakbekwaam.json"))
+    raw = archive.read("vakbekwaam.json").decode()
+
+    assert [(e["entry_id"], e["action"], e["comment"], e["by"]) for e in data["entry_events"]] == [
+        (mine.id, "submitted", None, me.name),
+        (mine.id, "returned", "Beschrijf de methode.", "Lea Leidinggevende"),
+    ]
+    answers = [(f["respondent_name"], f["answer"]) for f in data["feedback_requests"]]
+    assert answers == [(other.name, "Je vraagt goed door."), ("Piet", None)]
+    assert all("token_hash" not in f and "respondent_email" not in f
+               for f in data["feedback_requests"])  # fmt: skip
+    assert [(e["version"], e["agreements"]) for e in data["yearly_evaluations"]] == [
+        (1, "Eerste afspraak"),
+        (2, "Gecorrigeerde afspraak"),
+    ]
+    assert [n["title"] for n in data["notifications"]] == ["Teruggestuurd: Mijn sessie"]
+    for foreign in ("Geheim commentaar", "Mijn antwoord aan een ander", "Afspraak van een ander",
+                    "Melding voor een ander", "Hun sessie", "piet@partner.example"):  # fmt: skip
+        assert foreign not in raw, foreign

@@ -3,15 +3,27 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 
+import pytest
+from flask_babel import force_locale, gettext
 from icalendar import Calendar
 from sqlalchemy import func, select
 
-from portfolio.models import DevelopmentGoal, OutboxMessage, Registration
-from portfolio.scheduler import run_reminder_sweep
-from tests.conftest import login, post_form
-from tests.factories import PASSWORD, make_organisation, make_user
+from portfolio.models import (
+    DevelopmentGoal,
+    Entry,
+    EntryParticipant,
+    Notification,
+    OutboxMessage,
+    Registration,
+    Role,
+)
+from portfolio.scheduler import run_outbox_delivery, run_reminder_sweep
+from portfolio.services import entries, feedback, participation, signoff
+from tests.conftest import csrf_token, flashes, login, post_form
+from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
 SWEEP_AT = datetime(2027, 1, 28, 6, tzinfo=UTC)  # the 1-month reminder of a 2022-03-01 start
 
@@ -91,3 +103,189 @@ def test_a_renewed_calendar_link_replaces_the_old_one(app, client, db):
     other = app.test_client()
     assert other.get(urls[0]).status_code == 404
     assert other.get(urls[1]).status_code == 200
+
+
+# --- attendance in one action from the notification list --------------------------------------
+
+ATTENDANCE_FORM = re.compile(r'<form method="post" action="(/notifications/(\d+)/attendance)">')
+
+
+def _invited(app, db, owner, *colleagues) -> Entry:
+    entry = Entry(organisation_id=owner.organisation_id, owner_id=owner.id, kind="peer_review",
+                  title="Intervisie wijkteam", occurred_on=date(2026, 10, 5), hours=Decimal(2),
+                  form="intervisie", catalogue_version="test")  # fmt: skip
+    db.add(entry)
+    db.flush()
+    invited_at = datetime(2026, 10, 5, 12, tzinfo=UTC)
+    with app.test_request_context():
+        participation.invite(db, entry=entry, user_ids=[c.id for c in colleagues], owner=owner,
+                             base_url="http://x", now=invited_at)  # fmt: skip
+    db.commit()
+    return entry
+
+
+def test_attendance_is_confirmed_with_one_button_in_the_list(app, client, db):
+    org = make_organisation(db)
+    owner, colleague = make_user(db, org), make_user(db, org, locale="en")
+    entry = _invited(app, db, owner, colleague)
+    login(client, colleague.email, PASSWORD)
+    html = client.get("/notifications").get_data(as_text=True)
+    (action, notification_id) = ATTENDANCE_FORM.findall(html)[0]
+    form_html = html.split(action)[1].split("</form>")[0]
+    assert 'name="csrf_token"' in form_html and "I was there" in form_html
+
+    response = client.post(action, data={"csrf_token": csrf_token(client, "/notifications")})
+    assert response.status_code == 302 and response.headers["Location"] == "/notifications"
+    db.expire_all()
+    assert db.get(EntryParticipant, (entry.id, colleague.id)).confirmed_at is not None
+    assert db.get(Notification, int(notification_id)).read_at is not None
+    after = client.get("/notifications", follow_redirects=True)
+    assert ("success", "Your attendance is confirmed.") in flashes(after)
+    assert not ATTENDANCE_FORM.search(after.get_data(as_text=True))
+
+
+def test_the_button_is_only_for_my_unconfirmed_attendance(app, client, db):
+    org = make_organisation(db)
+    owner, colleague, other = make_user(db, org), make_user(db, org), make_user(db, org)
+    entry = _invited(app, db, owner, colleague, other)
+    confirmed = _invited(app, db, owner, colleague)
+    db.get(EntryParticipant, (confirmed.id, colleague.id)).confirmed_at = datetime.now(UTC)
+    db.commit()
+    about_entry = select(Notification).where(Notification.link == f"/sessions/{entry.id}")
+    notes = {n.user_id: n.id for n in db.scalars(about_entry)}
+    login(client, colleague.email, PASSWORD)
+    html = client.get("/notifications").get_data(as_text=True)
+    shown = {int(i) for _action, i in ATTENDANCE_FORM.findall(html)}
+    assert shown == {notes[colleague.id]}  # not the one already confirmed
+    token = csrf_token(client, "/notifications")
+    stranger = client.post(f"/notifications/{notes[other.id]}/attendance",
+                           data={"csrf_token": token})  # fmt: skip
+    assert stranger.status_code == 404
+    assert client.post(f"/notifications/{notes[colleague.id]}/attendance").status_code == 400
+    db.expire_all()
+    assert db.get(EntryParticipant, (entry.id, other.id)).confirmed_at is None
+    assert db.get(EntryParticipant, (entry.id, colleague.id)).confirmed_at is None
+
+
+def test_confirming_on_the_session_page_marks_the_notification_read(app, client, db):
+    org = make_organisation(db)
+    owner, colleague = make_user(db, org), make_user(db, org)
+    entry = _invited(app, db, owner, colleague)
+    login(client, colleague.email, PASSWORD)
+    page = f"/sessions/{entry.id}"
+    assert post_form(client, f"{page}/confirm", {}, token_from=page).status_code == 302
+    db.expire_all()
+    note = db.scalars(select(Notification).where(Notification.user_id == colleague.id)).one()
+    assert note.read_at is not None
+
+
+# --- the sign-off, attendance and feedback notifications by mail, over real SMTP -------------
+
+MAILED_AT = datetime(2026, 11, 23, 10, tzinfo=UTC)
+BASE_URL = "https://vakbekwaam.test"
+
+
+@pytest.fixture
+def mail_app(app, smtp_server):
+    """The app delivering mail to the loopback SMTP server."""
+    app.config.update(smtp_server.settings(), PUBLIC_BASE_URL=BASE_URL)
+    return app
+
+
+def _team_speaking(db, locale: str) -> dict:
+    org = make_organisation(db)
+    team = make_team(db, org)
+    return {
+        "worker": make_user(db, org, team=team, locale=locale),
+        "colleague": make_user(db, org, team=team, locale=locale),
+        "lead": make_user(db, org, role=Role.SUPERVISOR, leads=team, locale=locale),
+    }
+
+
+def _draft_session(db, owner, title: str) -> Entry:
+    entry = Entry(organisation_id=owner.organisation_id, owner_id=owner.id, kind="peer_review",
+                  title=title, occurred_on=date(2026, 11, 2), hours=Decimal(2), form="intervisie",
+                  catalogue_version="test")  # fmt: skip
+    db.add(entry)
+    db.commit()
+    return entry
+
+
+def _every_kind(app, db, people: dict) -> list[tuple[str, str, dict, str]]:
+    """Submitted, signed, returned, attendance, feedback requested and received, through the
+    services; returns (recipient address, subject msgid, its values, recipient name) of each."""
+    worker, colleague, lead = people["worker"], people["colleague"], people["lead"]
+    with app.test_request_context():
+        signed, returned = (_draft_session(db, worker, title) for title in ("Sessie A", "Sessie B"))
+        participation.invite(db, entry=signed, user_ids=[colleague.id], owner=worker,
+                             base_url=BASE_URL, now=MAILED_AT)  # fmt: skip
+        db.commit()
+        for entry in (signed, returned):
+            entries.submit(db, entry=entry, now=MAILED_AT, base_url=BASE_URL)
+            db.refresh(entry)
+        for entry, approve in ((signed, True), (returned, False)):
+            signoff.decide(db, supervisor=lead, entry_id=entry.id, version=entry.version,
+                           approve=approve, comment=None if approve else "Graag aanvullen.",
+                           now=MAILED_AT, base_url=BASE_URL)  # fmt: skip
+        request = feedback.request_feedback(
+            db, requester=worker, respondent_id=colleague.id, name="", email=None,
+            competency_codes=["WMO1"], message=None, now=MAILED_AT, base_url=BASE_URL,
+        )  # fmt: skip
+        feedback.answer(db, request=request, text="Je vraagt goed door.", now=MAILED_AT,
+                        base_url=BASE_URL)  # fmt: skip
+    return [
+        (lead, "For sign-off: %(title)s", {"title": "Sessie A"}),
+        (lead, "For sign-off: %(title)s", {"title": "Sessie B"}),
+        (worker, "Signed off: %(title)s", {"title": "Sessie A"}),
+        (worker, "Returned: %(title)s", {"title": "Sessie B"}),
+        (colleague, "Did you take part in \u201c%(title)s\u201d?", {"title": "Sessie A"}),
+        (colleague, "%(name)s asks for your feedback", {"name": worker.name}),
+        (worker, "Feedback from %(name)s", {"name": colleague.name}),
+    ]
+
+
+def _subjects(app, expected, locale: str) -> set[tuple[str, str]]:
+    with app.test_request_context(), force_locale(locale):
+        return {(user.email, gettext(msgid, **values)) for user, msgid, values in expected}
+
+
+def test_the_issues_notifications_are_mailed_in_the_recipients_language(mail_app, smtp_server, db):
+    sent = {
+        locale: _every_kind(mail_app, db, _team_speaking(db, locale)) for locale in ("nl", "en")
+    }
+    assert run_outbox_delivery(mail_app, MAILED_AT) == 14
+
+    received = {(message["To"], message["Subject"]): message for message in smtp_server.messages}
+    assert len(received) == len(smtp_server.messages) == 14
+    for locale, expected in sent.items():
+        with mail_app.test_request_context(), force_locale(locale):
+            for user, msgid, values in expected:
+                message = received[(user.email, gettext(msgid, **values))]
+                text = message.get_body(("plain",)).get_content()
+                assert gettext("Hello %(name)s,", name=user.name) in text
+                assert BASE_URL in text
+    # The Dutch mail really is Dutch: not one subject is the English one.
+    assert not _subjects(mail_app, sent["nl"], "nl") & _subjects(mail_app, sent["nl"], "en")
+
+
+def test_notification_mail_waits_while_smtp_is_down_and_goes_out_on_retry(
+    mail_app, smtp_server, db
+):
+    smtp_server.stop()
+    expected = _every_kind(mail_app, db, _team_speaking(db, "en"))
+    assert run_outbox_delivery(mail_app, MAILED_AT) == 0
+    db.expire_all()
+    waiting = db.scalars(select(OutboxMessage)).all()
+    assert len(waiting) == len(expected) == 7
+    assert all(m.status == "queued" and m.attempts == 1 and m.last_error for m in waiting)
+
+    smtp_server.start()
+    assert run_outbox_delivery(mail_app, MAILED_AT) == 0  # the retry is not due yet
+    assert smtp_server.messages == []
+    retry_at = max(m.next_attempt_at for m in waiting)
+    assert run_outbox_delivery(mail_app, retry_at) == 7
+    received = {(m["To"], m["Subject"]) for m in smtp_server.messages}
+    assert received == _subjects(mail_app, expected, "en")
+    assert run_outbox_delivery(mail_app, retry_at + timedelta(days=1)) == 0
+    db.expire_all()
+    assert {m.status for m in db.scalars(select(OutboxMessage))} == {"sent"}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -11,9 +12,21 @@ from sqlalchemy import select
 
 from portfolio import create_app
 from portfolio.db import standalone_session
-from portfolio.models import AuditEvent, Entry, EntryEvent, Notification, Role, User
+from portfolio.models import (
+    AuditEvent,
+    Entry,
+    EntryEvent,
+    EntryParticipant,
+    EntryTag,
+    EvidenceFile,
+    Notification,
+    Organisation,
+    Role,
+    TeamLead,
+    User,
+)
 from portfolio.services import signoff
-from tests.conftest import app_config, flashes, is_postgres, login, post_form
+from tests.conftest import app_config, csrf_token, flashes, is_postgres, login, post_form
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
@@ -30,14 +43,33 @@ def team_world(app, db):
 
 
 def submitted(db, owner, title="Intervisie", days_ago=1, **fields) -> Entry:
-    entry = Entry(organisation_id=owner.organisation_id, owner_id=owner.id, kind="peer_review",
-                  title=title, occurred_on=date(2026, 11, 1), hours=Decimal("1.5"),
-                  form="intervisie", status="submitted", catalogue_version="test",
-                  learning_points="Ik stel eerst vragen.",
-                  updated_at=NOW - timedelta(days=days_ago), **fields)  # fmt: skip
+    """A peer review session submitted `days_ago`, with its "submitted" event."""
+    at = NOW - timedelta(days=days_ago)
+    entry = Entry(**{"organisation_id": owner.organisation_id, "owner_id": owner.id,
+                     "kind": "peer_review", "title": title, "occurred_on": date(2026, 11, 1),
+                     "hours": Decimal("1.5"), "form": "intervisie", "status": "submitted",
+                     "catalogue_version": "test", "learning_points": "Ik stel eerst vragen.",
+                     "created_at": at, "updated_at": at, **fields})  # fmt: skip
     db.add(entry)
+    db.flush()
+    db.add(EntryEvent(entry_id=entry.id, actor_id=owner.id, action="submitted",
+                      entry_version=entry.version, at=at))  # fmt: skip
     db.commit()
     return entry
+
+
+def decision_event(db, entry) -> EntryEvent:
+    """The one decision on an entry (after its "submitted" event)."""
+    (event,) = db.scalars(
+        select(EntryEvent).where(EntryEvent.entry_id == entry.id, EntryEvent.action != "submitted")
+    )
+    return event
+
+
+def queue_titles(client) -> list[str]:
+    """The entry titles in the sign-off queue, top to bottom."""
+    html = client.get("/team/sign-off").get_data(as_text=True)
+    return re.findall(r'<a href="/team/sign-off/\d+">([^<]+)</a>', html)
 
 
 def test_the_queue_shows_the_team_oldest_first_with_age(client, db, team_world):
@@ -50,6 +82,70 @@ def test_the_queue_shows_the_team_oldest_first_with_age(client, db, team_world):
     assert html.index("Oud") < html.index("Nieuw")
     assert "Ander team" not in html
     assert "9" in html
+
+
+def test_the_queue_counts_from_the_latest_submission_not_from_other_touches(client, db, team_world):
+    _org, worker, lead = team_world
+    shared_later = submitted(db, worker, "Gedeeld na indienen", days_ago=9)
+    shared_later.is_shared, shared_later.updated_at = True, NOW  # sharing touches updated_at
+    db.commit()
+    submitted(db, worker, "Drie dagen", days_ago=3)
+    again = submitted(db, worker, "Opnieuw ingediend", days_ago=20)
+    for action, days_ago in (("returned", 15), ("submitted", 1)):
+        db.add(EntryEvent(entry_id=again.id, actor_id=lead.id, action=action, entry_version=1,
+                          at=NOW - timedelta(days=days_ago)))  # fmt: skip
+    db.commit()
+    login(client, lead.email, PASSWORD)
+    assert queue_titles(client) == ["Gedeeld na indienen", "Drie dagen", "Opnieuw ingediend"]
+    with client.application.test_request_context():
+        ages = {item.entry.title: item.waiting_days
+                for item in signoff.queue(db, supervisor=lead, now=NOW)}  # fmt: skip
+    assert ages == {"Gedeeld na indienen": 9, "Drie dagen": 3, "Opnieuw ingediend": 1}
+
+
+def test_a_supervisor_in_their_own_team_does_not_see_their_entry_in_the_queue(
+    client, db, team_world
+):
+    org, _worker, _lead = team_world
+    team = make_team(db, org)
+    playing_lead = make_user(db, org, role=Role.SUPERVISOR, team=team, leads=team)
+    colleague = make_user(db, org, team=team)
+    submitted(db, playing_lead, "Mijn eigen sessie", days_ago=5)
+    submitted(db, colleague, "Van een collega", days_ago=2)
+    login(client, playing_lead.email, PASSWORD)
+    assert queue_titles(client) == ["Van een collega"]
+
+
+def test_the_review_page_shows_everything_that_is_signed_with_labels(client, db, team_world):
+    org, worker, lead = team_world
+    lead.locale = "en"
+    db.commit()
+    colleague = make_user(db, org, name="Cas Collega")
+    absent = make_user(db, org, name="Ans Afwezig")
+    entry = submitted(db, worker, "Intervisie met bewijs", facilitator="J. Visser")
+    db.add_all([
+        EntryTag(entry_id=entry.id, vocabulary="competency", code="WMO3"),
+        EntryTag(entry_id=entry.id, vocabulary="article", code="24"),
+        EntryParticipant(entry_id=entry.id, user_id=colleague.id, confirmed_at=NOW),
+        EntryParticipant(entry_id=entry.id, user_id=absent.id),
+        EvidenceFile(organisation_id=org.id, owner_id=worker.id, entry_id=entry.id,
+                     filename="presentielijst.pdf", content_type="application/pdf", size=2048,
+                     sha256="x", data=b"%PDF-1.4\n"),
+    ])  # fmt: skip
+    starr = {"template": "starr", "phases": {"situation": "Een lastig huisbezoek."}}
+    reflection = submitted(db, worker, "Reflectie", kind="reflection", form=None, sections=starr)
+    db.commit()
+    login(client, lead.email, PASSWORD)
+    html = client.get(f"/team/sign-off/{entry.id}").get_data(as_text=True)
+    for shown in ("Ik stel eerst vragen.", "J. Visser", "presentielijst.pdf",
+                  "Is zichtbaar en gaat op mensen af", "Collegiale toetsing",
+                  "Cas Collega — confirmed", "Ans Afwezig — not confirmed yet"):  # fmt: skip
+        assert shown in html, shown
+    assert "Status</dt><dd>submitted for sign-off" in html
+    assert ": Submitted for sign-off" in html  # the history's step, as a label
+    assert ": submitted<" not in html and "<dd>submitted</dd>" not in html
+    html = client.get(f"/team/sign-off/{reflection.id}").get_data(as_text=True)
+    assert "Een lastig huisbezoek." in html and "Situation" in html
 
 
 def test_signing_locks_the_entry_with_signature_and_notifies_the_worker(client, db, team_world):
@@ -66,7 +162,7 @@ def test_signing_locks_the_entry_with_signature_and_notifies_the_worker(client, 
     assert signed.signed_by_id == lead.id and signed.signed_at == NOW
     assert signed.signed_hash == signoff.content_hash(db, signed)
     assert signed.version == version_seen + 1
-    (event,) = db.scalars(select(EntryEvent).where(EntryEvent.entry_id == entry.id))
+    event = decision_event(db, entry)
     assert (event.action, event.actor_id) == ("signed", lead.id)
     note = db.scalars(select(Notification).where(Notification.user_id == worker.id)).one()
     assert note.kind == "signed" and entry.title in note.title
@@ -99,21 +195,161 @@ def test_returning_needs_a_comment_and_keeps_it_in_the_history(client, db, team_
     assert response.status_code == 302
     db.expire_all()
     assert db.get(Entry, entry.id).status == "returned"
-    (event,) = db.scalars(select(EntryEvent).where(EntryEvent.entry_id == entry.id))
-    assert event.comment == "Beschrijf de methode."
+    assert decision_event(db, entry).comment == "Beschrijf de methode."
 
 
-def test_a_stale_decision_is_refused_with_a_clear_message(client, db, team_world):
+def _second_lead(db, worker, name="Sam Tweede"):
+    team = db.get(User, worker.id).team_id
+    second = make_user(db, db.get(Organisation, worker.organisation_id), role=Role.SUPERVISOR,
+                       name=name, locale="en")  # fmt: skip
+    db.add(TeamLead(team_id=team, user_id=second.id))
+    db.commit()
+    return second
+
+
+def _decide_in_other_browser(client, lead, entry, decision, comment=""):
+    other = client.application.test_client()
+    login(other, lead.email, PASSWORD)
+    response = post_form(
+        other,
+        f"/team/sign-off/{entry.id}",
+        {"version": entry.version, "decision": decision, "comment": comment},
+    )
+    assert response.status_code == 302  # fmt: skip
+
+
+def test_a_decision_after_another_signed_shows_the_page_again_with_the_comment(
+    client, db, team_world
+):
     _org, worker, lead = team_world
+    lead.locale = "en"
+    db.commit()
+    entry = submitted(db, worker, "Al afgetekend")
+    login(client, lead.email, PASSWORD)
+    page = f"/team/sign-off/{entry.id}"
+    token = csrf_token(client, page)  # the page is open, with the version it shows
+    _decide_in_other_browser(client, _second_lead(db, worker), entry, "sign")
+    response = client.post(
+        page,
+        data={
+            "csrf_token": token,
+            "version": entry.version,
+            "decision": "return",
+            "comment": "Beschrijf de methode.",
+        },
+    )
+    html = response.get_data(as_text=True)  # fmt: skip
+    assert response.status_code == 409
+    assert ("error", "Sam Tweede signed off this entry first. Nothing was changed.") in flashes(
+        response
+    )
+    assert "Beschrijf de methode." in html and "Al afgetekend" in html
+    assert 'value="return"' not in html  # no decision form on a signed entry
+    db.expire_all()
+    assert db.get(Entry, entry.id).status == "signed"
+    events = db.scalars(select(EntryEvent.action).where(EntryEvent.entry_id == entry.id)).all()
+    assert events == ["submitted", "signed"]
+
+
+def test_a_double_click_on_sign_off_signs_once_and_says_so(client, db, team_world):
+    _org, worker, lead = team_world
+    lead.locale = "en"
+    db.commit()
     entry = submitted(db, worker)
     login(client, lead.email, PASSWORD)
     page = f"/team/sign-off/{entry.id}"
-    post_form(client, page, {"version": entry.version, "decision": "sign"})
-    again = post_form(client, page, {"version": entry.version, "decision": "return",
-                                     "comment": "te laat"}, follow_redirects=True)  # fmt: skip
-    assert any(category == "error" for category, _text in flashes(again))
+    data = {"csrf_token": csrf_token(client, page), "version": entry.version, "decision": "sign"}
+    assert client.post(page, data=data).status_code == 302
+    again = client.post(page, data=data)
+    assert again.status_code == 409
+    assert ("error", "You already signed off this entry.") in flashes(again)
+    decision_event(db, entry)  # exactly one
+    assert len(db.scalars(select(Notification).where(Notification.user_id == worker.id)).all()) == 1
+
+
+def test_a_decision_after_another_returned_keeps_the_comment_but_hides_the_entry(
+    client, db, team_world
+):
+    _org, worker, lead = team_world
+    lead.locale = "en"
+    db.commit()
+    entry = submitted(db, worker, "Al teruggestuurd", body="werk in uitvoering")
+    login(client, lead.email, PASSWORD)
+    page = f"/team/sign-off/{entry.id}"
+    token = csrf_token(client, page)
+    _decide_in_other_browser(client, _second_lead(db, worker), entry, "return", "Graag aanvullen")
+    response = client.post(
+        page,
+        data={
+            "csrf_token": token,
+            "version": entry.version,
+            "decision": "sign",
+            "comment": "Mooi verslag.",
+        },
+    )
+    html = response.get_data(as_text=True)  # fmt: skip
+    assert response.status_code == 409
+    assert ("error", "Sam Tweede returned this entry to the worker first. Nothing was changed."
+            ) in flashes(response)  # fmt: skip
+    assert "Mooi verslag." in html
+    assert "Al teruggestuurd" not in html and "werk in uitvoering" not in html
+    db.expire_all()
+    assert db.get(Entry, entry.id).status == "returned"
+
+
+def test_a_decision_on_a_changed_entry_is_refused_and_can_be_made_on_the_new_version(
+    client, db, team_world
+):
+    _org, worker, lead = team_world
+    lead.locale = "en"
+    db.commit()
+    entry = submitted(db, worker, "Gewijzigd")
+    login(client, lead.email, PASSWORD)
+    page = f"/team/sign-off/{entry.id}"
+    token = csrf_token(client, page)
+    entry.version, entry.learning_points = entry.version + 1, "Nieuw leerpunt."
+    db.commit()
+    response = client.post(
+        page,
+        data={
+            "csrf_token": token,
+            "version": entry.version - 1,
+            "decision": "sign",
+            "comment": "Akkoord.",
+        },
+    )
+    html = response.get_data(as_text=True)  # fmt: skip
+    assert response.status_code == 409
+    assert any("changed while you were reading it" in text for _c, text in flashes(response))
+    assert "Nieuw leerpunt." in html and "Akkoord." in html
+    assert re.search(rf'name="version"[^>]*value="{entry.version}"', html)
+    db.expire_all()
+    assert db.get(Entry, entry.id).status == "submitted"
+    response = client.post(page, data={"csrf_token": token, "version": entry.version,
+                                       "decision": "sign"})  # fmt: skip
+    assert response.status_code == 302
     db.expire_all()
     assert db.get(Entry, entry.id).status == "signed"
+
+
+def test_a_returned_entry_is_hidden_from_the_supervisor_unless_shared(client, db, team_world):
+    _org, worker, lead = team_world
+    entry = submitted(db, worker, "Terug naar de werker")
+    login(client, lead.email, PASSWORD)
+    page = f"/team/sign-off/{entry.id}"
+    post_form(client, page, {"version": entry.version, "decision": "return",
+                             "comment": "Graag aanvullen."})  # fmt: skip
+    member_page = f"/team/members/{worker.id}/entries/{entry.id}"
+    assert client.get(page).status_code == 404
+    assert client.get(member_page).status_code == 404
+    assert "Terug naar de werker" not in client.get(f"/team/members/{worker.id}").get_data(
+        as_text=True
+    )
+    db.expire_all()
+    returned = db.get(Entry, entry.id)
+    returned.is_shared = True
+    db.commit()
+    assert client.get(member_page).status_code == 200
 
 
 def test_nobody_signs_their_own_entry_and_other_teams_see_nothing(client, db, team_world):
@@ -161,5 +397,5 @@ def test_two_supervisors_deciding_at_once_one_wins(database_url, db):
     application.extensions["db_engine"].dispose()
     assert sorted(outcomes) == ["lost", "won"]
     db.expire_all()
-    assert len(db.scalars(select(EntryEvent).where(EntryEvent.entry_id == entry.id)).all()) == 1
+    decision_event(db, entry)  # exactly one
     assert len(db.scalars(select(Notification).where(Notification.user_id == worker.id)).all()) == 1

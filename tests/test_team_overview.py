@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from portfolio.models import Entry, Registration, Role
+from portfolio.services import team_overview
 from tests.conftest import login
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
@@ -58,3 +59,18 @@ def test_the_team_page_uses_the_same_number_of_queries_for_small_and_large_teams
             assert client.get("/team/").status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1] <= 10, counts
+
+
+def test_last_activity_is_the_latest_entry_not_in_the_future(app, db):
+    org = make_organisation(db)
+    team = make_team(db, org)
+    lead = make_user(db, org, role=Role.SUPERVISOR, leads=team)
+    member = make_user(db, org, team=team)
+    for occurred_on in (date(2026, 8, 14), date(2026, 9, 1), date(2026, 10, 20)):  # last: planned
+        db.add(Entry(organisation_id=org.id, owner_id=member.id, kind="reflection", title="R",
+                     occurred_on=occurred_on, hours=Decimal(1), catalogue_version="t",
+                     created_at=datetime(2026, 9, 2, tzinfo=UTC)))  # fmt: skip
+    db.commit()
+    with app.test_request_context():
+        ((_team, (view,)),) = team_overview.overview(db, supervisor=lead, today=date(2026, 9, 1))
+    assert view.last_activity == date(2026, 9, 1)

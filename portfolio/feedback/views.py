@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -77,7 +77,7 @@ def remind(request_id: int):
 @bp.route("/<int:request_id>/answer", methods=["GET", "POST"])
 @access.authenticated
 def answer(request_id: int):
-    """A colleague answers a request addressed to them."""
+    """A colleague answers a request addressed to them (once)."""
     session = db.session()
     try:
         item, requester = feedback.for_respondent(
@@ -85,6 +85,8 @@ def answer(request_id: int):
         )
     except feedback.NotAvailable:
         abort(404)
+    except feedback.AlreadyAnswered:
+        return _already_answered()
     return _answer_page(session, item, requester)
 
 
@@ -97,16 +99,28 @@ def answer_by_link(token: str):
         item, requester = feedback.for_token(session, token=token, now=clock.now())
     except feedback.NotAvailable:
         abort(404)
+    except feedback.AlreadyAnswered:
+        return _already_answered()
     return _answer_page(session, item, requester)
+
+
+def _already_answered():
+    """Said when an answered request is opened again; a second answer is refused (409)."""
+    return render_template("feedback/answered.html"), 409 if request.method == "POST" else 200
 
 
 def _answer_page(session, item, requester):
     form = AnswerForm()
     if form.validate_on_submit():
-        feedback.answer(
-            session, request=item, text=form.answer.data, now=clock.now(),
-            base_url=current_app.config["PUBLIC_BASE_URL"],
-        )  # fmt: skip
+        try:
+            feedback.answer(
+                session, request=item, text=form.answer.data, now=clock.now(),
+                base_url=current_app.config["PUBLIC_BASE_URL"],
+            )  # fmt: skip
+        except feedback.AlreadyAnswered:  # a double click or a second tab, at the same moment
+            return _already_answered()
+        except feedback.NotAvailable:  # the link expired or was replaced while typing
+            abort(404)
         return render_template("feedback/thanks.html", requester=requester)
     return render_template(
         "feedback/answer.html", form=form, feedback_request=item, requester=requester,

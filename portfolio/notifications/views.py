@@ -11,20 +11,43 @@ from portfolio import access, clock, db
 from portfolio.notifications import bp
 from portfolio.notifications.forms import preferences_form
 from portfolio.requests import page_number
-from portfolio.services import calendar_feed, notifications
+from portfolio.services import attendance, calendar_feed, notifications, participation
 
 
 @bp.route("/notifications")
 @access.authenticated
 def notification_list():
-    """The user's notifications, newest first."""
+    """The user's notifications, newest first; an unconfirmed attendance has its button."""
+    session = db.session()
     page = notifications.page_for(
-        db.session(),
+        session,
         user_id=current_user.id,
         page=page_number(),
         per_page=current_app.config["PAGE_SIZE"],
     )
-    return render_template("notifications/notification_list.html", page=page, form=FlaskForm())
+    waiting = attendance.waiting_for_me(
+        session, user=current_user._get_current_object(), notifications=page.items
+    )
+    return render_template(
+        "notifications/notification_list.html", page=page, form=FlaskForm(), waiting=waiting
+    )
+
+
+@bp.route("/notifications/<int:notification_id>/attendance", methods=["POST"])
+@access.authenticated
+def confirm_attendance(notification_id: int):
+    """Confirm ("I was there") the session a notification asks about, and mark it read."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        attendance.confirm_from_notification(
+            db.session(), user=current_user._get_current_object(),
+            notification_id=notification_id, now=clock.now(),
+        )  # fmt: skip
+    except participation.NotAParticipant:
+        abort(404)
+    flash(_("Your attendance is confirmed."), "success")
+    return redirect(url_for("notifications.notification_list"))
 
 
 @bp.route("/notifications/read", methods=["POST"])

@@ -1,6 +1,8 @@
 """Feedback requests (Kwaliteitslabel Vakmanschap 15): ask, remind, answer.
 
-The person giving feedback sees the request only — never the rest of the portfolio.
+The person giving feedback sees the request only — never the rest of the portfolio. A request
+is answered once: the answer is an update that only takes an unanswered request, so a double
+click, a second tab or a reused link is refused and the requester is told only once.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from datetime import datetime, timedelta
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlmodel import Session
 
 import competencies
@@ -23,7 +25,11 @@ LINK_TTL = timedelta(days=30)
 
 
 class NotAvailable(LookupError):
-    """No such request for this person, or it is answered or expired."""
+    """No such request for this person, or its link expired or was replaced by a reminder."""
+
+
+class AlreadyAnswered(LookupError):
+    """The request has its answer: a second one is refused."""
 
 
 def _hash(token: str) -> str:
@@ -149,34 +155,56 @@ def remind(db: Session, *, requester: User, request_id: int, now: datetime, base
 
 
 def for_respondent(db: Session, *, user: User, request_id: int) -> tuple[FeedbackRequest, User]:
-    """An open request addressed to this colleague, with its requester."""
+    """An open request addressed to this colleague, with its requester.
+
+    Raises NotAvailable (not theirs) or AlreadyAnswered.
+    """
     request = db.get(FeedbackRequest, request_id)
-    if request is None or request.respondent_id != user.id or request.answered_at:
+    if request is None or request.respondent_id != user.id:
         raise NotAvailable(request_id)
+    if request.answered_at:
+        raise AlreadyAnswered(request_id)
     return request, db.get(User, request.requester_id)
 
 
 def for_token(db: Session, *, token: str, now: datetime) -> tuple[FeedbackRequest, User]:
-    """The open request an outside person's link opens (single use, not expired)."""
+    """The open request an outside person's link opens (single use, not expired).
+
+    An answered request keeps its link's hash, so a reused link is told it is answered.
+    Raises NotAvailable (unknown, replaced or expired link) or AlreadyAnswered.
+    """
     request = db.scalars(
         select(FeedbackRequest).where(FeedbackRequest.token_hash == _hash(token))
     ).first()
-    if (
-        request is None
-        or request.answered_at
-        or not request.expires_at
-        or request.expires_at <= now
-    ):
+    if request is None:
+        raise NotAvailable(token)
+    if request.answered_at:
+        raise AlreadyAnswered(request.id)
+    if not request.expires_at or request.expires_at <= now:
         raise NotAvailable(token)
     return request, db.get(User, request.requester_id)
 
 
 def answer(db: Session, *, request: FeedbackRequest, text: str, now: datetime, base_url: str):
-    """Store the answer (the link is used up) and tell the requester. Commits."""
-    request.answer = text.strip()
-    request.answered_at = now
-    request.token_hash = None
-    db.add(request)
+    """Store the answer once and tell the requester. Commits.
+
+    Raises AlreadyAnswered when another answer came first (nothing is written, nobody is
+    notified), or NotAvailable when an outside person's link expired or was replaced meanwhile.
+    """
+    conditions = [FeedbackRequest.id == request.id, FeedbackRequest.answered_at.is_(None)]
+    if request.respondent_id is None:  # only through the link that opened it, while valid
+        conditions += [
+            FeedbackRequest.token_hash == request.token_hash,
+            FeedbackRequest.expires_at > now,
+        ]
+    won = db.execute(
+        update(FeedbackRequest).where(*conditions).values(answer=text.strip(), answered_at=now)
+    ).rowcount
+    if not won:
+        db.rollback()  # expires `request`: read again below
+        if request.answered_at is not None:
+            raise AlreadyAnswered(request.id)
+        raise NotAvailable(request.id)
     requester = db.get(User, request.requester_id)
     notifications.notify(
         db,

@@ -1,7 +1,10 @@
 """ "Download my data": everything of one worker as JSON plus the original evidence files.
 
 AVG art. 15 (access) and art. 20 (portability). Exactly the requesting worker's data: every
-query below filters on that worker's id.
+query below filters on that worker's id. Besides the portfolio itself: the sign-off history of
+their entries (with the supervisors' comments), the feedback they asked for with the answers
+(an outside respondent's e-mail address and the link's hash stay out), every version of their
+yearly evaluations, and their notifications.
 """
 
 from __future__ import annotations
@@ -24,18 +27,24 @@ from portfolio.models import (
     CompetencyRating,
     DevelopmentGoal,
     Entry,
+    EntryEvent,
     EntryParticipant,
     EntryTag,
     EvidenceFile,
+    FeedbackRequest,
     GoalEvidence,
+    Notification,
     Registration,
     Team,
     User,
+    YearlyEvaluation,
 )
 from portfolio.services import audit
 
 SPOOL_BYTES = 16 * 1024 * 1024
 SECRET_USER_FIELDS = {"password_hash", "session_token"}
+# The link's hash is a credential; an outside respondent's address is theirs, not the worker's.
+FEEDBACK_LEFT_OUT = {"token_hash", "respondent_email"}
 
 
 def _plain(value):
@@ -87,6 +96,27 @@ def collect(db: Session, *, user: User) -> dict:
         .where(AuditEvent.subject_user_id == user.id)
         .order_by(AuditEvent.at)
     ).all()
+    events = db.execute(
+        select(EntryEvent, actor.name)
+        .outerjoin(actor, actor.id == EntryEvent.actor_id)
+        .where(EntryEvent.entry_id.in_(entry_ids))
+        .order_by(EntryEvent.at, EntryEvent.id)
+    ).all()
+    feedback = db.scalars(
+        select(FeedbackRequest)
+        .where(FeedbackRequest.requester_id == user.id)
+        .order_by(FeedbackRequest.created_at, FeedbackRequest.id)
+    ).all()
+    evaluations = db.scalars(
+        select(YearlyEvaluation)
+        .where(YearlyEvaluation.worker_id == user.id)
+        .order_by(YearlyEvaluation.year, YearlyEvaluation.version)
+    ).all()
+    notifications = db.scalars(
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at, Notification.id)
+    ).all()
     team = db.get(Team, user.team_id) if user.team_id else None
     files = db.scalars(select(EvidenceFile).where(EvidenceFile.owner_id == user.id)).all()
     return {
@@ -94,6 +124,7 @@ def collect(db: Session, *, user: User) -> dict:
         "entries": [_row(e) for e in entries],
         "entry_tags": [_row(t) for t in tags],
         "entry_participants": [_row(p) for p in participants],
+        "entry_events": [{**_row(event), "by": name} for event, name in events],
         "evidence_files": [
             {**_row(f), "archive_path": f"evidence/{f.id}-{safe_filename(f.filename)}"}
             for f in files
@@ -106,6 +137,9 @@ def collect(db: Session, *, user: User) -> dict:
         "competency_ratings": [_row(r) for r in ratings],
         "development_goals": [_row(g) for g in goals],
         "goal_evidence": [_row(link) for link in goal_links],
+        "feedback_requests": [_row(f, FEEDBACK_LEFT_OUT) for f in feedback],
+        "yearly_evaluations": [_row(e) for e in evaluations],
+        "notifications": [_row(n) for n in notifications],
         "access_log": [
             {"at": _plain(event.at), "action": event.action, "by": name} for event, name in accesses
         ],

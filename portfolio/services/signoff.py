@@ -3,6 +3,9 @@
 A decision is an optimistic update on the entry's version: of two supervisors deciding at
 once, one wins and the other is told; nothing is half-written. A signed entry carries who
 signed, when, and a hash of exactly what was signed.
+
+The queue and its ages count from the latest submission (the latest "submitted" EntryEvent),
+never from `Entry.updated_at`: sharing or another touch of the entry must not make it look new.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import exists, func, select, update
 from sqlmodel import Session
 
 from portfolio import access
@@ -34,15 +37,23 @@ class NotReviewable(LookupError):
 
 
 class AlreadyDecided(RuntimeError):
-    """Another decision on this entry came first."""
+    """Another decision on this entry came first, or the entry changed since it was read."""
+
+    def __init__(self, entry_id: int, *, status: str) -> None:
+        super().__init__(entry_id)
+        self.status = status  # the entry's status now
+
+
+DECISIONS = frozenset({"signed", "returned"})
 
 
 @dataclass(frozen=True)
 class QueueItem:
-    """An entry waiting for sign-off, with its owner and age."""
+    """An entry waiting for sign-off, with its owner, when it was submitted and its age."""
 
     entry: Entry
     owner_name: str
+    submitted_at: datetime
     waiting_days: int
 
 
@@ -60,18 +71,31 @@ def content_hash(db: Session, entry: Entry) -> str:
 
 
 def queue(db: Session, *, supervisor: User, now: datetime) -> list[QueueItem]:
-    """Entries of the supervisor's teams waiting for sign-off, oldest first (one query)."""
+    """Entries of the supervisor's teams waiting for sign-off, longest waiting first.
+
+    Two statements whatever the size. Waiting counts from the latest submission; an entry
+    without a "submitted" event (made before events were kept) counts from its creation. The
+    supervisor's own entries are never here: nobody signs their own.
+    """
+    latest_submission = (
+        select(func.max(EntryEvent.at))
+        .where(EntryEvent.entry_id == Entry.id, EntryEvent.action == "submitted")
+        .correlate(Entry)
+        .scalar_subquery()
+    )
+    submitted_at = func.coalesce(latest_submission, Entry.created_at).label("submitted_at")
     rows = db.execute(
-        select(Entry, User.name)
+        select(Entry, User.name, submitted_at)
         .join(User, User.id == Entry.owner_id)
         .where(
             User.team_id.in_(led_team_ids(db, user=supervisor)),
             User.organisation_id == supervisor.organisation_id,
+            User.id != supervisor.id,
             Entry.status == EntryStatus.SUBMITTED.value,
         )
-        .order_by(Entry.updated_at, Entry.id)
+        .order_by(submitted_at, Entry.id)
     ).all()
-    return [QueueItem(entry, name, (now - entry.updated_at).days) for entry, name in rows]
+    return [QueueItem(entry, name, at, (now - at).days) for entry, name, at in rows]
 
 
 def reviewable_entry(db: Session, *, supervisor: User, entry_id: int) -> tuple[Entry, User]:
@@ -104,6 +128,31 @@ def history(db: Session, *, entry_id: int) -> list[tuple[EntryEvent, str | None]
     )
 
 
+def _decision_target(db: Session, *, supervisor: User, entry_id: int) -> tuple[Entry, User]:
+    """The entry and its owner when this supervisor decides on it, or once could have.
+
+    A submitted entry of a member of a team the supervisor leads; or one that was submitted
+    and has been decided or changed since (then a decision is a conflict, not a 404, although
+    a returned entry is no longer visible). Raises NotReviewable otherwise.
+    """
+    entry = db.get(Entry, entry_id)
+    owner = db.get(User, entry.owner_id) if entry else None
+    if (
+        entry is None
+        or owner.id == supervisor.id
+        or entry.organisation_id != supervisor.organisation_id
+        or not access.may_view_member_portfolio(
+            supervisor, owner, led_team_ids=led_team_ids(db, user=supervisor)
+        )
+    ):
+        raise NotReviewable(entry_id)
+    if entry.status != EntryStatus.SUBMITTED.value and not db.scalar(
+        select(exists().where(EntryEvent.entry_id == entry_id, EntryEvent.action == "submitted"))
+    ):
+        raise NotReviewable(entry_id)  # never in the sign-off flow: not the supervisor's
+    return entry, owner
+
+
 def decide(
     db: Session,
     *,
@@ -115,10 +164,13 @@ def decide(
     now: datetime,
     base_url: str,
 ) -> Entry:
-    """Sign or return a submitted entry. Raises NotReviewable or AlreadyDecided. Commits."""
-    entry, owner = reviewable_entry(db, supervisor=supervisor, entry_id=entry_id)
-    if entry.status != EntryStatus.SUBMITTED.value:
-        raise AlreadyDecided(entry_id)
+    """Sign or return a submitted entry. Raises NotReviewable or AlreadyDecided. Commits.
+
+    `version` is the version the supervisor read: a decision on anything else is refused.
+    """
+    entry, owner = _decision_target(db, supervisor=supervisor, entry_id=entry_id)
+    if entry.status != EntryStatus.SUBMITTED.value or entry.version != version:
+        raise AlreadyDecided(entry_id, status=entry.status)
     values = {"status": EntryStatus.RETURNED.value, "version": version + 1, "updated_at": now}
     if approve:
         values.update(
@@ -137,8 +189,8 @@ def decide(
         .values(**values)
     ).rowcount
     if not won:
-        db.rollback()
-        raise AlreadyDecided(entry_id)
+        db.rollback()  # expires `entry`: its status is read again
+        raise AlreadyDecided(entry_id, status=entry.status)
     action = "signed" if approve else "returned"
     db.add(EntryEvent(entry_id=entry_id, actor_id=supervisor.id, action=action,
                       comment=comment or None, entry_version=version + 1, at=now))  # fmt: skip

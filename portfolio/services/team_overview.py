@@ -20,11 +20,17 @@ class MemberView:
 
     user: User
     standings: list[tuple[str, str]]  # (norm title, standing)
-    last_activity: date | None
+    last_activity: date | None  # see `overview`
 
 
 def overview(db: Session, *, supervisor: User, today: date) -> list[tuple[Team, list[MemberView]]]:
-    """The teams a supervisor leads, each member with standings; a fixed number of queries."""
+    """The teams a supervisor leads, each member with standings; a fixed number of queries.
+
+    "Last activity" is the date of the member's latest entry that is not in the future
+    (occurred_on ≤ today): when they last did something for their development. A planned
+    session dated next month is not activity yet, and the date an entry was typed in says
+    less than the date of what it records.
+    """
     teams = team_members(db, supervisor=supervisor)
     member_ids = [m.id for _team, members in teams for m in members]
     registrations = db.scalars(
@@ -42,7 +48,7 @@ def overview(db: Session, *, supervisor: User, today: date) -> list[tuple[Team, 
     last = dict(
         db.execute(
             select(Entry.owner_id, func.max(Entry.occurred_on))
-            .where(Entry.owner_id.in_(member_ids))
+            .where(Entry.owner_id.in_(member_ids), Entry.occurred_on <= today)
             .group_by(Entry.owner_id)
         ).all()
     )

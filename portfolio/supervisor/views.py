@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio import access, clock, db
-from portfolio.models import Role
+from portfolio.models import EntryStatus, Role
 from portfolio.services import signoff, team_overview
 from portfolio.supervisor import bp
 from portfolio.supervisor.forms import DecisionForm
+from portfolio.worker.entries import entry_context
 
 
 @bp.route("/")
@@ -36,39 +37,76 @@ def signoff_queue():
 @bp.route("/sign-off/<int:entry_id>", methods=["GET", "POST"])
 @access.roles(Role.SUPERVISOR)
 def review_entry(entry_id: int):
-    """One submitted entry: read it, then sign it or return it with a comment."""
+    """One submitted entry with everything that is signed: sign it, or return it with a comment.
+
+    When another decision came first, or the entry changed, the page is shown again with what
+    happened and the comment as typed (409); nothing is redirected away.
+    """
     supervisor = current_user._get_current_object()
     session = db.session()
+    form = DecisionForm()
+    if form.validate_on_submit():
+        approve = form.decision.data == "sign"
+        comment = (form.comment.data or "").strip()
+        if not approve and not comment:
+            form.comment.errors.append(_("Say what should change before returning the entry."))
+        else:
+            try:
+                signoff.decide(session, supervisor=supervisor, entry_id=entry_id,
+                               version=form.version.data, approve=approve, comment=comment,
+                               now=clock.now(),
+                               base_url=current_app.config["PUBLIC_BASE_URL"])  # fmt: skip
+            except signoff.NotReviewable:
+                abort(404)
+            except signoff.AlreadyDecided as conflict:
+                return _conflict_page(session, supervisor, entry_id, form, conflict.status)
+            flash(_("Signed off.") if approve else _("Returned to the worker."), "success")
+            return redirect(url_for("supervisor.signoff_queue"))
     try:
         entry, owner = signoff.reviewable_entry(session, supervisor=supervisor, entry_id=entry_id)
     except signoff.NotReviewable:
         abort(404)
-    form = DecisionForm(data={"version": entry.version} if request.method == "GET" else None)
-    if form.validate_on_submit():
-        approve = form.decision.data == "sign"
-        if not approve and not (form.comment.data or "").strip():
-            form.comment.errors.append(_("Say what should change before returning the entry."))
-        else:
-            try:
-                signoff.decide(
-                    session,
-                    supervisor=supervisor,
-                    entry_id=entry_id,
-                    version=form.version.data,
-                    approve=approve,
-                    comment=(form.comment.data or "").strip(),
-                    now=clock.now(),
-                    base_url=current_app.config["PUBLIC_BASE_URL"],
-                )
-            except signoff.AlreadyDecided:
-                flash(_("Someone else decided on this entry first. Nothing was changed."), "error")
-                return redirect(url_for("supervisor.review_entry", entry_id=entry_id))
-            flash(_("Signed off.") if approve else _("Returned to the worker."), "success")
-            return redirect(url_for("supervisor.signoff_queue"))
-    return render_template(
-        "supervisor/review_entry.html",
-        entry=entry,
-        owner=owner,
-        form=form,
-        history=signoff.history(session, entry_id=entry_id),
+    if not form.is_submitted():
+        form.version.data = entry.version
+    return _review_page(session, entry, owner, form)
+
+
+def _review_page(session, entry, owner, form, *, history=None, status: int = 200):
+    if entry is None:  # returned meanwhile and not shared: nothing of it is shown
+        return render_template("supervisor/review_entry.html", entry=None, form=form), status
+    if history is None:
+        history = signoff.history(session, entry_id=entry.id)
+    return render_template("supervisor/review_entry.html", owner=owner, form=form,
+                           history=history, **entry_context(session, entry)), status  # fmt: skip
+
+
+def _conflict_page(session, supervisor, entry_id: int, form, status: str):
+    """The page again after a lost decision: what happened, and the comment as it was typed."""
+    history = signoff.history(session, entry_id=entry_id)
+    flash(_conflict_message(history, supervisor, status), "error")
+    try:
+        entry, owner = signoff.reviewable_entry(session, supervisor=supervisor, entry_id=entry_id)
+    except signoff.NotReviewable:  # returned and not shared: the worker's again
+        entry = owner = None
+    if entry is not None:  # a decision on what is shown now is possible again
+        form.version.data, form.version.raw_data = entry.version, [str(entry.version)]
+    return _review_page(session, entry, owner, form, history=history, status=409)
+
+
+def _conflict_message(history, supervisor, status: str) -> str:
+    """Who decided first (or that it was this supervisor, clicking twice), or that it changed."""
+    event, name = next(
+        ((event, name) for event, name in reversed(history) if event.action in signoff.DECISIONS),
+        (None, None),
     )
+    if event is None or status not in {EntryStatus.SIGNED, EntryStatus.RETURNED}:
+        return _("This entry changed while you were reading it. Nothing was changed: read it "
+                 "again before you decide.")  # fmt: skip
+    if event.actor_id == supervisor.id:
+        if status == EntryStatus.SIGNED:
+            return _("You already signed off this entry.")
+        return _("You already returned this entry to the worker.")
+    name = name or _("Another supervisor")
+    if status == EntryStatus.SIGNED:
+        return _("%(name)s signed off this entry first. Nothing was changed.", name=name)
+    return _("%(name)s returned this entry to the worker first. Nothing was changed.", name=name)

@@ -1,5 +1,6 @@
 """Art. 24 in a real Chromium: a worker submits a session with a colleague as participant, the
-colleague confirms from a notification, the supervisor signs, and the worker sees it locked."""
+colleague confirms with one click in the notification list, the supervisor reads the session
+with its participants and signs, and the worker sees it locked."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from portfolio.models import Entry, EntryParticipant, Role
+from tests.browser.conftest import days_ago
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
 pytestmark = pytest.mark.browser
@@ -50,7 +52,7 @@ def test_submit_confirm_sign_and_the_entry_is_locked(browser, live_server, db, p
         page = worker_page
         page.goto(f"{live_server}/portfolio/entries/new/peer_review")
         page.locator("#title").fill("Intervisie november")
-        page.locator("#occurred_on").fill("2026-11-02")
+        page.locator("#occurred_on").fill(days_ago(7))
         page.locator("#hours").fill("2")
         page.locator("#form").select_option("intervisie")
         page.get_by_label("Cas Collega").check()
@@ -62,13 +64,17 @@ def test_submit_confirm_sign_and_the_entry_is_locked(browser, live_server, db, p
         assert "submitted for sign-off" in page.locator("main").inner_text()
 
         colleague_page.goto(f"{live_server}/notifications")
-        invitation = re.compile(r"Open\W+Did you take part")
-        colleague_page.get_by_role("link", name=invitation).first.click()
-        colleague_page.get_by_role("button", name="I was there").click()
+        invitation = re.compile(r"I was there\W+Did you take part")
+        colleague_page.get_by_role("button", name=invitation).click()  # one action
         colleague_page.wait_for_load_state()
+        assert "Your attendance is confirmed." in colleague_page.locator("main").inner_text()
+        assert colleague_page.get_by_role("button", name=invitation).count() == 0
 
         lead_page.goto(f"{live_server}/team/sign-off")
         lead_page.get_by_role("link", name="Intervisie november").click()
+        review = lead_page.locator("main").inner_text()
+        assert "Cas Collega — confirmed" in review
+        assert "Eerst doorvragen, dan adviseren." in review
         lead_page.get_by_role("button", name="Sign off").click()
         lead_page.wait_for_load_state()
 

@@ -3,10 +3,19 @@
 from datetime import date
 
 from portfolio.models import DevelopmentGoal
-from tests.access_matrix import OTHER_SUPERVISOR, OTHER_WORKER, SUPERVISOR, WORKER, everyone, only
+from tests.access_matrix import (
+    OTHER_ORG_SUPERVISOR,
+    OTHER_SUPERVISOR,
+    OTHER_WORKER,
+    SUPERVISOR,
+    WORKER,
+    everyone,
+    only,
+)
 
 WORKERS = {WORKER: 200, OTHER_WORKER: 200}
 OWNER_ONLY = {WORKER: 200, OTHER_WORKER: 404}
+LEAD_ONLY = {SUPERVISOR: 200, OTHER_SUPERVISOR: 404, OTHER_ORG_SUPERVISOR: 404}
 
 GET = {
     "worker.development_overview": only(WORKERS),
@@ -15,7 +24,7 @@ GET = {
     "worker.goal_edit": only(OWNER_ONLY),
     "worker.goal_delete": only(OWNER_ONLY),  # the confirmation page
     "worker.goal_evidence": only(OWNER_ONLY),
-    "supervisor.member_assessment": only({SUPERVISOR: 200, OTHER_SUPERVISOR: 404}),
+    "supervisor.member_assessment": only(LEAD_ONLY),
 }
 POST = {
     "worker.development_overview": everyone(405, anonymous=405),
@@ -25,7 +34,7 @@ POST = {
     "worker.goal_edit": only(OWNER_ONLY),
     "worker.goal_delete": only({WORKER: 302, OTHER_WORKER: 404}),
     "worker.goal_evidence": only(OWNER_ONLY),  # no entry chosen: shown again with the error
-    "supervisor.member_assessment": only({SUPERVISOR: 200, OTHER_SUPERVISOR: 404}),
+    "supervisor.member_assessment": only(LEAD_ONLY),
 }
 
 

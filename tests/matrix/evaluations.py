@@ -1,18 +1,29 @@
 """Matrix rows: the yearly evaluation for the worker and the supervisor (HR has no page here:
 it sees status, facts and agreements through its exports, never these pages' texts)."""
 
-from tests.access_matrix import OTHER_SUPERVISOR, OTHER_WORKER, SUPERVISOR, WORKER, everyone, only
+from tests.access_matrix import (
+    OTHER_ORG_SUPERVISOR,
+    OTHER_SUPERVISOR,
+    OTHER_WORKER,
+    SUPERVISOR,
+    WORKER,
+    everyone,
+    only,
+)
 
 WORKERS = {WORKER: 200, OTHER_WORKER: 200}
 REDIRECTED = {WORKER: 302, OTHER_WORKER: 302}
-LEAD_ONLY = {SUPERVISOR: 200, OTHER_SUPERVISOR: 404}
+LEAD_ONLY = {SUPERVISOR: 200, OTHER_SUPERVISOR: 404, OTHER_ORG_SUPERVISOR: 404}
+NOT_LED = {OTHER_SUPERVISOR: 404, OTHER_ORG_SUPERVISOR: 404}
 YEAR = 2025  # the clock's year
 
 GET = {
     "worker.evaluation_current": only(REDIRECTED),  # to this year's page
     "worker.evaluation": only(WORKERS),  # everyone's own evaluation
     "worker.evaluation_sign": everyone(405, anonymous=405),
-    "supervisor.evaluation_list": only({SUPERVISOR: 200, OTHER_SUPERVISOR: 200}),
+    "supervisor.evaluation_list": only(
+        {SUPERVISOR: 200, OTHER_SUPERVISOR: 200, OTHER_ORG_SUPERVISOR: 200}
+    ),
     "supervisor.evaluation_detail": only(LEAD_ONLY),
     "supervisor.evaluation_sign": everyone(405, anonymous=405),
     "supervisor.evaluation_correct": only(LEAD_ONLY),  # the confirmation page
@@ -26,8 +37,8 @@ POST = {
     "supervisor.evaluation_list": everyone(405, anonymous=405),
     # An empty form lacks the agreements' competencies: shown again with its messages.
     "supervisor.evaluation_detail": only(LEAD_ONLY),
-    "supervisor.evaluation_sign": only({SUPERVISOR: 302, OTHER_SUPERVISOR: 404}),
-    "supervisor.evaluation_correct": only({SUPERVISOR: 302, OTHER_SUPERVISOR: 404}),
+    "supervisor.evaluation_sign": only({SUPERVISOR: 302, **NOT_LED}),
+    "supervisor.evaluation_correct": only({SUPERVISOR: 302, **NOT_LED}),
 }
 
 

@@ -2,6 +2,7 @@
 
 from portfolio.models import FeedbackRequest
 from tests.access_matrix import (
+    OTHER_ORG_SUPERVISOR,
     OTHER_SUPERVISOR,
     OTHER_WORKER,
     SUPERVISOR,
@@ -10,7 +11,10 @@ from tests.access_matrix import (
     only,
 )
 
-ASKERS = {WORKER: 200, OTHER_WORKER: 200, SUPERVISOR: 200, OTHER_SUPERVISOR: 200}
+ASKERS = {
+    WORKER: 200, OTHER_WORKER: 200, SUPERVISOR: 200, OTHER_SUPERVISOR: 200,
+    OTHER_ORG_SUPERVISOR: 200,
+}  # fmt: skip
 GET = {
     "feedback.feedback_list": only(ASKERS),
     "feedback.request_new": only(ASKERS),
@@ -23,9 +27,7 @@ POST = {
     "feedback.feedback_list": everyone(405, anonymous=405),
     "feedback.request_new": only(ASKERS),
     # Only the requester (worker) may remind; others asking about it get 404.
-    "feedback.remind": only(
-        {WORKER: 302, OTHER_WORKER: 404, SUPERVISOR: 404, OTHER_SUPERVISOR: 404}
-    ),
+    "feedback.remind": only({**dict.fromkeys(ASKERS, 404), WORKER: 302}),
     "feedback.answer": {**everyone(404), "anonymous": 302, OTHER_WORKER: 200},
     "feedback.answer_by_link": everyone(404, anonymous=404),
 }

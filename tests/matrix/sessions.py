@@ -4,7 +4,7 @@ from datetime import date
 from decimal import Decimal
 
 from portfolio.models import Entry, EntryParticipant
-from tests.access_matrix import OTHER_WORKER, WORKER, everyone
+from tests.access_matrix import OTHER_WORKER, WORKER, everyone, only
 
 GET = {
     "sessions.shared_session": {**everyone(404), OTHER_WORKER: 200},
@@ -14,7 +14,8 @@ GET = {
 POST = {
     "sessions.shared_session": everyone(405, anonymous=405),
     "sessions.confirm": {**everyone(404), OTHER_WORKER: 302},
-    "sessions.copy": {**everyone(404), OTHER_WORKER: 302},
+    # Workers only (403 for other roles); the owner is no participant of their own session.
+    "sessions.copy": only({WORKER: 404, OTHER_WORKER: 302}),
 }
 
 

@@ -4,10 +4,18 @@ from datetime import date
 from decimal import Decimal
 
 from portfolio.models import Entry
-from tests.access_matrix import OTHER_SUPERVISOR, SUPERVISOR, WORKER, everyone, only
+from tests.access_matrix import (
+    OTHER_ORG_SUPERVISOR,
+    OTHER_SUPERVISOR,
+    SUPERVISOR,
+    WORKER,
+    everyone,
+    only,
+)
 
-# Only the supervisor of the member's team; a supervisor of another team gets 404.
-LEAD_ONLY = only({SUPERVISOR: 200, OTHER_SUPERVISOR: 404})
+# Only the supervisor of the member's team; a supervisor of another team, or of a team in
+# another organisation, gets 404.
+LEAD_ONLY = only({SUPERVISOR: 200, OTHER_SUPERVISOR: 404, OTHER_ORG_SUPERVISOR: 404})
 
 GET = {
     "supervisor.member": LEAD_ONLY,

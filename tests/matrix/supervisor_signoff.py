@@ -4,17 +4,28 @@ from datetime import date
 from decimal import Decimal
 
 from portfolio.models import Entry
-from tests.access_matrix import OTHER_SUPERVISOR, SUPERVISOR, WORKER, everyone, only
+from tests.access_matrix import (
+    OTHER_ORG_SUPERVISOR,
+    OTHER_SUPERVISOR,
+    SUPERVISOR,
+    WORKER,
+    everyone,
+    only,
+)
+
+# Every supervisor has a queue (their own teams'); only the worker's lead sees the entry.
+QUEUE = only({SUPERVISOR: 200, OTHER_SUPERVISOR: 200, OTHER_ORG_SUPERVISOR: 200})
+LEAD_ONLY = {SUPERVISOR: 200, OTHER_SUPERVISOR: 404, OTHER_ORG_SUPERVISOR: 404}
 
 GET = {
-    "supervisor.signoff_queue": only({SUPERVISOR: 200, OTHER_SUPERVISOR: 200}),
+    "supervisor.signoff_queue": QUEUE,
     # Only the supervisor of the worker's team sees a submitted entry; others: 404 or 403.
-    "supervisor.review_entry": only({SUPERVISOR: 200, OTHER_SUPERVISOR: 404}),
+    "supervisor.review_entry": only(LEAD_ONLY),
 }
 POST = {
     "supervisor.signoff_queue": everyone(405, anonymous=405),
     # An empty decision re-displays the form (200) for the entitled supervisor.
-    "supervisor.review_entry": only({SUPERVISOR: 200, OTHER_SUPERVISOR: 404}),
+    "supervisor.review_entry": only(LEAD_ONLY),
 }
 
 
