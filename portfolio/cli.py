@@ -219,10 +219,20 @@ def import_employees(file: Path, organisation_id: int, dry_run: bool) -> None:
                 f"{len(checked.update)} to change, {len(checked.unchanged)} unchanged."
             )
             return
-        outcome = importer.apply(
-            session, organisation=organisation, rows=parsed.rows, actor=None, now=clock.now(),
-            base_url=current_app.config["PUBLIC_BASE_URL"],
-        )  # fmt: skip
+        try:
+            outcome = importer.apply(
+                session, organisation=organisation, rows=parsed.rows, actor=None,
+                now=clock.now(), base_url=current_app.config["PUBLIC_BASE_URL"],
+            )  # fmt: skip
+        except importer.ImportRejected as rejected:  # the data changed since the check above
+            for error in rejected.errors:
+                click.echo(f"{file.name}, line {error.line}: {error.message}", err=True)
+            raise click.ClickException("nothing was imported") from rejected
+        except importer.ConcurrentChange as exc:
+            raise click.ClickException(
+                "someone changed people or teams while importing; nothing was imported. "
+                "Run the import again."
+            ) from exc
     click.echo(
         f"Imported: {outcome.created} added ({outcome.invited} invited by e-mail), "
         f"{outcome.updated} changed, {outcome.unchanged} unchanged."

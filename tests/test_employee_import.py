@@ -5,10 +5,12 @@ from __future__ import annotations
 import io
 import re
 import time
+from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from portfolio.hr import import_views
 from portfolio.models import (
@@ -140,6 +142,45 @@ def test_text_that_is_not_utf8_is_refused():
     for data in ("email,name\nzoë@example.org,Zoë\n".encode("cp1252"), b"PK\x03\x04\x00\x00"):
         with pytest.raises(ValueError, match="not_text"):
             employee_import.decode(data)
+
+
+def test_a_start_date_is_read_in_iso_and_dutch_notation():
+    text = (
+        "email;naam;in_dienst\n"
+        "anna@example.org;Anna;2024-03-01\n"
+        "bram@example.org;Bram;01-03-2024\n"
+        "cees@example.org;Cees;1-3-2024\n"
+        "dirk@example.org;Dirk;\n"
+    )
+    parsed = employee_import.parse(text)
+    assert parsed.errors == []
+    assert [(row.start_date, row.has_start_date) for row in parsed.rows] == [
+        (date(2024, 3, 1), True), (date(2024, 3, 1), True), (date(2024, 3, 1), True),
+        (None, True),  # an empty cell: no date
+    ]  # fmt: skip
+    [row] = employee_import.parse("email,name\nanna@example.org,Anna\n").rows
+    assert (row.start_date, row.has_start_date) == (None, False)  # no column: keep
+
+
+def test_an_impossible_start_date_is_an_error_of_its_line_that_says_why():
+    text = (
+        "email,name,start_date\n"
+        "a@example.org,A,31-02-2024\n"
+        "b@example.org,B,2023-02-29\n"
+        "c@example.org,C,2024-13-01\n"
+        "d@example.org,D,01/03/2024\n"
+        "e@example.org,E,0224-03-01\n"
+        "f@example.org,F,29-02-2024\n"  # a leap day
+    )
+    parsed = employee_import.parse(text)
+    assert [(e.line, e.message) for e in parsed.errors] == [
+        (2, "“31-02-2024” is not a start date: month 2 of 2024 has 29 days."),
+        (3, "“2023-02-29” is not a start date: month 2 of 2023 has 28 days."),
+        (4, "“2024-13-01” is not a start date: there is no month 13."),
+        (5, "“01/03/2024” is not a start date: write it as YYYY-MM-DD or DD-MM-YYYY."),
+        (6, "“0224-03-01” is not a start date: the year must lie between 1900 and 2100."),
+    ]
+    assert [row.start_date for row in parsed.rows] == [date(2024, 2, 29)]
 
 
 # --- preview and the database ---------------------------------------------------------------
@@ -341,6 +382,99 @@ def test_a_team_deleted_after_the_preview_stops_the_import(db, org, team, hr_cli
     assert snapshot(db) == before
 
 
+def test_a_file_with_an_impossible_start_date_writes_nothing(db, org, hr_client):
+    before = snapshot(db)
+    data = (
+        b"email;naam;in_dienst\n"
+        b"anna@example.org;Anna;01-03-2024\n"
+        b"bram@example.org;Bram;30-02-2024\n"
+    )
+
+    response = upload(hr_client, data)
+
+    page = response.get_data(as_text=True)
+    assert "The file has 1 problem. Nothing has been imported." in page
+    why = "“30-02-2024” is not a start date: month 2 of 2024 has 29 days."
+    assert f"<td>3</td><td>{why}</td>" in page
+    assert 'name="payload"' not in page or not PAYLOAD_RE.search(page).group(1)
+    assert snapshot(db) == before
+
+
+def test_start_dates_are_imported_and_a_reimport_changes_keeps_or_clears_them(
+    db, org, hr, hr_client
+):
+    cees = make_user(db, org, email="cees@example.org", name="Cees")
+    text = (
+        "email,name,start_date\n"
+        "anna@example.org,Anna,01-03-2024\n"
+        "cees@example.org,Cees,2019-09-01\n"
+    )
+
+    preview = upload(hr_client, text.encode())
+
+    page = preview.get_data(as_text=True)
+    assert "1 person will be added" in page and "<td>Mar 1, 2024</td>" in page
+    assert re.search(r"<td>cees@example.org</td><td>start date</td>", page)
+    confirm(hr_client, payload_of(preview))
+
+    def dates() -> dict:
+        db.rollback()
+        db.expire_all()  # `cees` is in this session's identity map
+        users = db.scalars(select(User).where(User.organisation_id == org.id))
+        return {user.email: user.employment_started_on for user in users}
+
+    assert dates() == {"anna@example.org": date(2024, 3, 1), "cees@example.org": date(2019, 9, 1),
+                       hr.email: None}  # fmt: skip
+    [event] = db.scalars(select(AuditEvent).where(AuditEvent.action == "person_updated"))
+    assert (event.subject_user_id, event.detail) == (cees.id, "fields=employment_started_on")
+    # Without the column the dates stay; an empty cell clears one.
+    kept = upload(hr_client, b"email,name\nanna@example.org,Anna\ncees@example.org,Cees\n")
+    assert "2 people stay as they are" in kept.get_data(as_text=True)
+    cleared = upload(hr_client, b"email,name,in_dienst\nanna@example.org,Anna,\n")
+    confirm(hr_client, payload_of(cleared))
+    assert dates()["anna@example.org"] is None and dates()["cees@example.org"] == date(2019, 9, 1)
+
+
+def test_an_address_taken_while_confirming_shows_the_preview_again(app, db, org, hr_client):
+    payload = payload_of(
+        upload(hr_client, b"email,name\nanna@example.org,Anna\nbram@example.org,Bram\n")
+    )
+    engine = app.extensions["db_engine"]
+    users = User.__table__
+    taken = []
+
+    def a_colleague_imports_anna(_conn, _cursor, statement, *_args) -> None:
+        # Right after the confirmation's last check (addresses used by other organisations),
+        # before its insert, a colleague's import commits Anna on a connection of its own.
+        if taken or "user_account" not in statement or "!=" not in statement:
+            return
+        taken.append(statement)
+        with engine.connect() as other:
+            other.execute(users.insert().values(
+                organisation_id=org.id, email="anna@example.org", name="Anna", role="worker",
+                password_hash="x", session_token="colleague", is_active=True, locale="nl",
+                created_at=datetime(2025, 3, 3, tzinfo=UTC)))  # fmt: skip
+            other.commit()
+
+    event.listen(engine, "after_cursor_execute", a_colleague_imports_anna)
+    try:
+        response = confirm(hr_client, payload)
+    finally:
+        event.remove(engine, "after_cursor_execute", a_colleague_imports_anna)
+
+    page = response.get_data(as_text=True)
+    assert taken and response.status_code == 409
+    [(category, message)] = flashes(response)
+    assert category == "error" and message.startswith("Someone else changed some of these people")
+    assert "Nothing has been imported. Check the preview below and confirm again." in message
+    assert "1 person will be added" in page and "1 person stays as they are" in page
+    assert count(db, User, User.email == "bram@example.org") == 0  # nothing of this import
+    assert count(db, AuditEvent, AuditEvent.action == "people_imported") == 0
+    again = confirm(hr_client, payload_of(response))  # the fresh preview can be confirmed
+    assert again.status_code == 302
+    assert count(db, User, User.email.in_(["anna@example.org", "bram@example.org"])) == 2
+
+
 def test_an_upload_above_the_limit_is_refused(db, hr_client, monkeypatch):
     # A small limit keeps the test's request body in memory.
     monkeypatch.setattr(import_views, "MAX_BYTES", 1024)
@@ -439,3 +573,12 @@ def test_cli_refuses_an_unknown_organisation(app, tmp_path):
 
     assert result.exit_code == 1
     assert "no organisation with id 999" in result.output
+
+
+def test_every_column_is_documented_in_the_readme_and_on_the_upload_page(hr_client):
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Employee import (CSV)")[1].split("\n## ")[0]
+    page = hr_client.get("/hr/import").get_data(as_text=True)
+    for column in employee_import.COLUMNS:
+        assert f"| `{column}`" in section and f"<code>{column}</code>" in page, column
+    assert "`in_dienst`" in section and "DD-MM-YYYY" in section and "DD-MM-YYYY" in page

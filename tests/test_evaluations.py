@@ -374,11 +374,20 @@ def test_the_facts_match_a_case_computed_by_hand(db, people):
         "work_hours": {"counted": 1877.14, "required": 3368, "unconfirmed": False},
         "categories": [
             # 4 (2024) + 6 (2025) accredited hours; the 2026 training is after as_of
-            {"id": "scholing", "title": "Geaccrediteerde scholing", "counted": 10,
+            {"id": "scholing", "title": "Geaccrediteerde scholing", "hours": 10, "counted": 10,
              "required": 60, "unconfirmed": False},
             # 2 (2024) + 2 + 1.5 (2025); the half hour is below the 1-hour minimum per session
-            {"id": "reflectie", "title": "Reflectie", "counted": 5.5, "required": 60,
-             "unconfirmed": False},
+            {"id": "reflectie", "title": "Reflectie", "hours": 5.5, "counted": 5.5,
+             "required": 60, "unconfirmed": False},
+        ],
+        # The pace of 731 days (2024-01-01 up to 2025-12-31), 1,096 days before the deadline:
+        # reflectie needs ceil(54.5 × 731 ÷ 5.5) = 7,244 more days, the slowest requirement.
+        "forecast_met_on": "2045-10-31", "on_track": False,
+        "shortfalls": [
+            # 10 + 10 × 1096 ÷ 731 = 24.99 points at the deadline
+            {"requirement": "scholing", "projected": 24.99, "required": 60, "short_by": 35.01},
+            # 5.5 + 5.5 × 1096 ÷ 731 = 13.75; work hours reach 4,691.57 of 3,368: no shortfall
+            {"requirement": "reflectie", "projected": 13.75, "required": 60, "short_by": 46.25},
         ],
     }  # fmt: skip
 
@@ -422,11 +431,21 @@ def test_the_fact_columns_give_one_flat_row(db, people):
     assert row["skj-jeugd-gezinsprofessional.number"] == "SKJ-123"
     assert row["skj-jeugd-gezinsprofessional.reflectie"] == 5.5
     assert row["skj-jeugd-gezinsprofessional.reflectie_required"] == 60
+    assert row["skj-jeugd-gezinsprofessional.reflectie_hours"] == 5.5
+    assert row["skj-jeugd-gezinsprofessional.scholing_hours"] == 10
+    assert row["skj-jeugd-gezinsprofessional.forecast_met_on"] == "2045-10-31"
+    assert row["skj-jeugd-gezinsprofessional.on_track"] == "no"
+    assert row["skj-jeugd-gezinsprofessional.shortfall"] == (
+        "scholing short by 35.01; reflectie short by 46.25"
+    )
     assert row["skj-jeugd-gezinsprofessional.work_hours"] == 1877.14
     # The same sessions count for both registers; Registerplein has no 1-hour minimum.
     assert row["registerplein-sociaal-werker.reflectie"] == 6
     assert row["registerplein-sociaal-werker.reflectie_required"] == "te verifiëren"
     assert row["registerplein-sociaal-werker.overig_required"] is None  # no minimum
+    # Unconfirmed thresholds: the forecast cannot be told.
+    assert row["registerplein-sociaal-werker.on_track"] is None
+    assert row["registerplein-sociaal-werker.forecast_met_on"] is None
     assert row["skj-jeugdzorgwerker.standing"] is None  # no such registration
     assert (row["self.WMO1"], row["supervisor.WMO1"], row["self.WMO3"]) == (
         "vakbekwaam", "gevorderd-beginner", None)  # fmt: skip
@@ -508,3 +527,52 @@ def test_hr_may_see_the_record_but_not_the_texts(db, clock, people):
     assert access.may_view_evaluation_record(hr, worker, led_team_ids=set())
     assert not access.may_view_evaluation_record(outsider_hr, worker, led_team_ids=set())
     assert not access.may_lead_evaluation(lead, lead, led_team_ids={lead.team_id})
+
+
+def test_the_preparation_page_links_to_the_self_assessment_and_gives_its_date(app, db, people):
+    worker, lead = people
+    me = client_for(app, worker)
+    page = f"/portfolio/evaluation/{YEAR}"
+    html = me.get(page).get_data(as_text=True)
+    assert "You have not assessed your competencies yet." in html
+    assert 'href="/portfolio/development/assessment/new"' in html
+    assert 'href="/portfolio/development"' in html
+    _assessment(db, worker, worker, date(2025, 2, 1), {"WMO1": "beginner"})
+    _assessment(db, worker, worker, date(2025, 9, 1), {"WMO1": "vakbekwaam"})
+    _assessment(db, worker, lead, date(2025, 10, 1), {"WMO1": "vakbekwaam"})  # not a self one
+    db.commit()
+    html = me.get(page).get_data(as_text=True)
+    assert "Your latest competency self-assessment is of Sep 1, 2025." in html
+    assert evaluations.latest_self_assessment_on(db, worker=worker) == date(2025, 9, 1)
+
+
+def test_the_figures_show_hours_and_the_forecast_and_older_snapshots_still_read(
+    app, db, clock, people
+):
+    worker, lead = people
+    _portfolio(db, worker, lead)
+    item = _signed(db, clock, worker, lead)
+    me = client_for(app, worker)
+    html = me.get(f"/portfolio/evaluation/{YEAR}").get_data(as_text=True)
+    assert '<th scope="col">Hours</th>' in html and "At the current pace" in html
+    # As of 3 March 2025 (signed then): every requirement grows, too slowly for the deadline.
+    assert re.search(r"met on 20\d\d-\d\d-\d\d \(after the deadline\)", html)
+    assert re.search(r"short at the deadline: <span lang=\"nl\">Geaccrediteerde scholing</span>"
+                     r" [\d.]+", html)  # fmt: skip
+    # Facts stored before hours and the forecast were recorded lack those keys.
+    old = json.loads(json.dumps(item.facts))
+    for registration in old["registrations"]:
+        for key in ("forecast_met_on", "on_track", "shortfalls"):
+            del registration[key]
+        for category in registration["categories"]:
+            del category["hours"]
+    db.execute(YearlyEvaluation.__table__.update().where(
+        YearlyEvaluation.__table__.c.id == item.id).values(facts=old))  # fmt: skip
+    db.commit()
+    response = me.get(f"/portfolio/evaluation/{YEAR}")
+    assert response.status_code == 200 and "At the current pace" not in response.get_data(
+        as_text=True)  # fmt: skip
+    row = dict(zip(FACT_COLUMNS, fact_row(old), strict=True))
+    skj = "skj-jeugd-gezinsprofessional"
+    assert row[f"{skj}.reflectie"] == 2 and row[f"{skj}.reflectie_hours"] is None
+    assert row[f"{skj}.on_track"] is None and row[f"{skj}.shortfall"] is None

@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from flask_login import login_user
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy import select
@@ -26,8 +27,9 @@ from portfolio.models import (
 from portfolio.services import evaluation_export, evaluations
 from portfolio.services.evaluation_agreements import Agreement
 from portfolio.services.evaluation_export import BASE_COLUMNS, COLUMNS
-from portfolio.services.evaluation_facts import FACT_COLUMNS
-from tests.conftest import login
+from portfolio.services.evaluation_facts import FACT_COLUMNS, fact_row
+from portfolio.services.evaluation_listings import organisation_statuses
+from tests.conftest import CLOCK_START, flashes, login
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
 YEAR = 2025  # the clock fixture's year
@@ -107,6 +109,7 @@ def world(app, db, clock):
     client = app.test_client()
     login(client, hr.email, PASSWORD)
     return {"org": org, "alpha": alpha, "beta": beta, "hr": hr, "admin": admin, "client": client,
+            "lead": lead,
             "workers": {"anna": anna, "bram": bram, "carla": carla, "dirk": dirk}}  # fmt: skip
 
 
@@ -132,8 +135,12 @@ def test_the_csv_header_is_the_documented_columns(world):
     for name in BASE_COLUMNS:
         assert f"`{name}`" in readme, name
         assert f"``{name}``" in evaluation_export.__doc__, name
-    for pattern in ("goals.<status>", "<norm>.standing", "self.<competency>", "art3_missing"):
+    for pattern in ("goals.<status>", "<norm>.standing", "self.<competency>", "art3_missing",
+                    "<norm>.forecast_met_on", "<norm>.on_track", "<norm>.shortfall",
+                    "<norm>.<category>_hours"):  # fmt: skip
         assert pattern in readme, pattern
+    for pattern in (".forecast_met_on", ".on_track", ".shortfall", "<category>_hours"):
+        assert pattern in evaluation_export.__doc__, pattern
 
 
 def test_one_row_per_active_worker_of_the_organisation(world):
@@ -156,7 +163,13 @@ def test_one_row_per_active_worker_of_the_organisation(world):
     skj = "skj-jeugd-gezinsprofessional"
     assert anna["signed_sessions"] == "1" and anna[f"{skj}.number"] == "SKJ-42"
     assert anna[f"{skj}.scholing"] == "8" and anna["self.WMO1"] == "vakbekwaam"
-    assert found["Bram Bos"]["supervisor.WMO1"] == "vakbekwaam"
+    assert anna[f"{skj}.scholing_hours"] == "8" and anna[f"{skj}.reflectie_hours"] == "2"
+    # No work hours at all: the pace never reaches them, so no date and not on track.
+    assert anna[f"{skj}.forecast_met_on"] == "" and anna[f"{skj}.on_track"] == "no"
+    assert re.fullmatch(r"scholing short by [\d.]+; reflectie short by [\d.]+; "
+                        r"work_hours short by 3368", anna[f"{skj}.shortfall"])  # fmt: skip
+    # Bram signed before these entries existed: his row holds the figures both signed.
+    assert bram["signed_sessions"] == "0" and bram[f"{skj}.number"] == ""
 
 
 @pytest.mark.parametrize(
@@ -228,7 +241,8 @@ def test_the_pdf_has_one_section_per_worker(world):
         assert text.count(heading) == 1, heading
     assert text.count("E-mail address") == 4 and "Eva Ex" not in text and "Olaf" not in text
     assert "WMO2: Netwerk opbouwen" in text and "Lea Leiding" in text
-    assert re.search(r"Geaccrediteerde scholing\s+8\s+60", text)
+    assert re.search(r"Geaccrediteerde scholing\s+8\s+8\s+60", text)  # hours, points, required
+    assert "SKJ — at the current pace: not met by the deadline; Geaccrediteerde scholing" in text
     signed_only = f"/hr/evaluations/export.pdf?year={YEAR}&status=signed"
     filtered = _pdf_text(world["client"].get(signed_only))
     assert filtered.count("E-mail address") == 1 and "Bram Bos" in filtered
@@ -237,9 +251,14 @@ def test_the_pdf_has_one_section_per_worker(world):
 def test_hr_never_receives_self_evaluation_reflection_or_case_text(world):
     client = world["client"]
     markers = (SELF_MARKER, PRIVATE_MARKER, SUPERVISOR_MARKER)
-    for page in (f"/hr/overview?year={YEAR}", f"/hr/evaluations?year={YEAR}"):
-        html = client.get(page).get_data(as_text=True)
-        assert "Anna Aalders" in html or page.startswith("/hr/overview")
+    anna = world["workers"]["anna"]
+    pages = {f"/hr/overview?year={YEAR}": None, f"/hr/evaluations?year={YEAR}": "Anna Aalders",
+             "/hr/people": "Anna Aalders", f"/hr/people/{anna.id}": anna.email,
+             "/hr/teams": "Team Alpha", f"/hr/people/{anna.id}/edit": anna.email}  # fmt: skip
+    for page, expected in pages.items():
+        response = client.get(page)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 200 and (expected is None or expected in html), page
         assert not [m for m in markers if m in html], page
     exported = client.get(CSV_URL).data.decode("utf-8-sig")
     assert "Anna Aalders" in exported and not [m for m in markers if m in exported]
@@ -333,7 +352,8 @@ def test_the_csv_uses_as_many_statements_for_50_workers_as_for_5(app, db, clock,
             sheet, _legend = _xlsx_rows(client.get(f"/hr/evaluations/export.xlsx?year={YEAR}"))
         counts.append((counter.count, xlsx_counter.count, len(rows) - 1, len(sheet) - 1))
     assert counts[0][:2] == counts[1][:2] and [c[2:] for c in counts] == [(5, 5), (50, 50)]
-    # the user, the team choices, the workers, six for their facts, the audit row
+    # the user, the audit row (before the first byte), the workers, six for their facts, the
+    # row count on the audit row; no team choices without a team filter
     assert counts[0][0] <= 10, counts
 
 
@@ -384,3 +404,115 @@ def test_an_export_started_after_the_year_counts_up_to_31_december(world, app, c
     login(client, world["hr"].email, PASSWORD)
     rows = _by_name(_csv(client.get(CSV_URL)))
     assert rows["Anna Aalders"]["as_of"] == "2025-12-31"
+
+
+def _export_events(db) -> list[AuditEvent]:
+    db.rollback()  # see what the app committed
+    return db.scalars(
+        select(AuditEvent).where(AuditEvent.action == "export_evaluations").order_by(AuditEvent.id)
+    ).all()
+
+
+def test_the_export_is_audited_before_the_first_byte_is_sent(world, db):
+    client, hr = world["client"], world["hr"]
+    response = client.get(CSV_URL, buffered=False)  # nothing of the body has been read yet
+    [event] = _export_events(db)
+    assert (event.actor_id, event.detail, event.at) == (
+        hr.id,
+        "format=csv year=2025 team=all status=all rows=unfinished",
+        CLOCK_START,
+    )
+    assert response.get_data().decode("utf-8-sig").count("\r\n") == 5  # header and 4 workers
+    response.close()
+    assert [e.detail for e in _export_events(db)] == [
+        "format=csv year=2025 team=all status=all rows=4"
+    ]
+    # A download that dies before its first row (a killed process) leaves its entry.
+    client.get(CSV_URL, buffered=False).close()  # the test client reads the BOM, no more
+    assert _export_events(db)[-1].detail.endswith("status=all rows=unfinished")
+
+
+@pytest.mark.parametrize("endpoint", ["hr.evaluations_xlsx", "hr.evaluations_pdf"])
+def test_a_built_export_is_audited_before_it_is_built(world, app, db, endpoint):
+    file_format = endpoint.rsplit("_", 1)[1]
+    with app.test_request_context(f"/hr/evaluations/export.{file_format}?year={YEAR}"):
+        login_user(world["hr"])
+        response = app.view_functions[endpoint]()  # what a server gets before sending
+        [event] = _export_events(db)
+        assert event.detail == f"format={file_format} year=2025 team=all status=all rows=unfinished"
+        assert len(b"".join(response.response)) > 1000  # built and sent
+        response.close()
+    [event] = _export_events(db)
+    assert event.detail == f"format={file_format} year=2025 team=all status=all rows=4"
+
+
+def test_a_signed_evaluation_exports_the_figures_both_signed(world, app, db, clock):
+    bram, anna = world["workers"]["bram"], world["workers"]["anna"]
+    stored = evaluations.current(db, worker_id=bram.id, year=YEAR).facts
+    # Signed on 3 March, before the fixture gave Bram a registration and entries; one more
+    # signed session after signing changes the portfolio, not what was signed.
+    db.add(Entry(organisation_id=bram.organisation_id, owner_id=bram.id, kind="peer_review",
+                 title="Later", occurred_on=date(YEAR, 3, 2), hours=Decimal(2),
+                 form="intervisie", status="signed", catalogue_version="t"))  # fmt: skip
+    db.commit()
+    assert stored["as_of"] == "2025-03-03" and stored["registrations"] == []
+    clock.advance(days=365)  # exported in March 2026
+    client = app.test_client()
+    login(client, world["hr"].email, PASSWORD)
+    rows = _by_name(_csv(client.get(CSV_URL)))
+    expected = ["" if cell is None else str(cell) for cell in fact_row(stored)]
+    assert [rows["Bram Bos"][name] for name in FACT_COLUMNS] == expected
+    assert rows["Bram Bos"]["signed_sessions"] == "0"
+    # Not signed: computed at the export, as of the end of the year.
+    assert rows["Anna Aalders"]["as_of"] == "2025-12-31"
+    assert rows["Anna Aalders"]["signed_sessions"] == "1"
+    # The same facts reach the XLSX and the PDF (both read the same batches).
+    selection = evaluation_export.Selection(world["org"].id, YEAR)
+    batches = evaluation_export.worker_batches(db, selection=selection, today=date(YEAR + 1, 3, 3))
+    facts = {worker.worker_id: found for batch in batches for worker, found in batch}
+    assert facts[bram.id] == stored and facts[anna.id]["as_of"] == "2025-12-31"
+
+
+def test_agreements_reach_hr_only_once_both_signed(world, db, clock):
+    anna, lead, client = world["workers"]["anna"], world["lead"], world["client"]
+    now = clock()
+    prepared = evaluations.current(db, worker_id=anna.id, year=YEAR)
+    agreed = [Agreement("WMO4", "Casusoverleg voorzitten")]
+    item = evaluations.complete(db, supervisor=lead, worker=anna, year=YEAR, text="Goed",
+                                agreements=agreed, expected=prepared.updated_at, now=now,
+                                today=now.date())  # fmt: skip
+
+    def agreements() -> tuple[str, tuple]:
+        row = _by_name(_csv(client.get(f"{CSV_URL}&team={world['alpha'].id}")))["Anna Aalders"]
+        record = organisation_statuses(db, organisation_id=anna.organisation_id, year=YEAR)
+        return row["agreements"], record[anna.id].agreements
+
+    assert agreements() == ("", ())  # completed: a draft between Anna and her supervisor
+    evaluations.sign(db, user=anna, evaluation=item, expected=item.updated_at, now=now)
+    assert agreements() == ("", ())  # one signature is not enough
+    pdf = _pdf_text(client.get(f"/hr/evaluations/export.pdf?year={YEAR}&status=completed"))
+    assert "Anna Aalders" in pdf and "Casusoverleg" not in pdf
+    evaluations.sign(db, user=lead, evaluation=item, expected=item.updated_at, now=now)
+    assert agreements() == ("WMO4: Casusoverleg voorzitten",
+                            (Agreement("WMO4", "Casusoverleg voorzitten"),))  # fmt: skip
+
+
+def test_the_pdf_is_refused_above_the_configured_number_of_workers(world, app, db):
+    app.config["EVALUATION_PDF_MAX_WORKERS"] = 3
+    client = world["client"]
+    response = client.get(f"/hr/evaluations/export.pdf?year={YEAR}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/hr/evaluations?year={YEAR}&team=0&status="
+    page = client.get(response.headers["Location"])
+    assert ("error", "A PDF holds at most 3 workers, and these filters select 4. Choose a team or "
+            "a status to select fewer, or download CSV or Excel, which hold any number.") in (
+        flashes(page))  # fmt: skip
+    assert _export_events(db) == []  # nothing was exported
+    html = client.get(f"/hr/evaluations?year={YEAR}").get_data(as_text=True)
+    assert "export.pdf" not in html and "A PDF holds at most 3 workers." in html
+    alpha = f"year={YEAR}&team={world['alpha'].id}"
+    assert "export.pdf" in client.get(f"/hr/evaluations?{alpha}").get_data(as_text=True)
+    assert _pdf_text(client.get(f"/hr/evaluations/export.pdf?{alpha}")).count("E-mail") == 2
+    # CSV and XLSX have no such limit.
+    assert len(_names(_csv(client.get(CSV_URL)))) == 4
+    assert client.get(f"/hr/evaluations/export.xlsx?year={YEAR}").status_code == 200

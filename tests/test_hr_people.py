@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from urllib.parse import urlsplit
 
 import pytest
@@ -162,6 +163,34 @@ def test_editing_changes_the_record_and_audits_field_names_only(db, org, team, h
     assert (event.actor_id, event.subject_user_id) == (hr.id, person.id)
     assert event.detail == "fields=name,role,team_id"
     assert "Vries" not in event.detail
+
+
+def test_the_employment_start_date_is_set_shown_and_cleared(db, org, team, hr, hr_client):
+    response = post_form(
+        hr_client, "/hr/people/new",
+        {"name": "Bo Bakker", "email": "bo@example.org", "role": "worker", "team_id": "0",
+         "employment_started_on": "2024-03-01"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    person = db.scalars(select(User).where(User.email == "bo@example.org")).one()
+    assert person.employment_started_on == date(2024, 3, 1)
+    page = hr_client.get(f"/hr/people/{person.id}").get_data(as_text=True)
+    assert re.search(r"Employment start date</dt><dd>Mar 1, 2024</dd>", page)
+    edit = hr_client.get(f"/hr/people/{person.id}/edit").get_data(as_text=True)
+    assert 'value="2024-03-01"' in edit
+
+    fields = {"name": "Bo Bakker", "email": "bo@example.org", "role": "worker", "team_id": "0"}
+    wrong = post_form(hr_client, f"/hr/people/{person.id}/edit",
+                      {**fields, "employment_started_on": "2024-02-30"})  # fmt: skip
+    assert wrong.status_code == 200 and "Not a valid date value." in wrong.get_data(as_text=True)
+    assert fresh(db, User, person.id).employment_started_on == date(2024, 3, 1)
+    post_form(hr_client, f"/hr/people/{person.id}/edit",
+              {**fields, "employment_started_on": ""})  # fmt: skip
+    assert fresh(db, User, person.id).employment_started_on is None
+    [event] = audit_rows(db, "person_updated")
+    assert event.detail == "fields=employment_started_on"
+    page = hr_client.get(f"/hr/people/{person.id}").get_data(as_text=True)
+    assert re.search(r"Employment start date</dt><dd>—</dd>", page)
 
 
 def test_a_supervisor_who_gets_another_role_stops_leading(db, org, team, hr_client):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -165,3 +166,26 @@ def test_the_page_needs_as_many_statements_for_30_workers_as_for_3(app, db, coun
             assert client.get(f"/hr/overview?year={YEAR}").status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1] <= 10, counts
+
+
+NAV_RE = re.compile(r'<nav aria-label="Main menu" class="main-nav">(.*?)</nav>', re.S)
+MAIN_RE = re.compile(r"<main[^>]*>(.*?)</main>", re.S)
+
+
+@pytest.mark.parametrize("role", [Role.HR, Role.ADMIN, Role.SUPERVISOR, Role.WORKER])
+def test_hr_and_admin_reach_the_overview_and_the_evaluations_from_menu_and_home(app, db, role):
+    user = make_user(db, make_organisation(db), role=role, locale="en")
+    client = app.test_client()
+    login(client, user.email, PASSWORD)
+    html = client.get("/", follow_redirects=True).get_data(as_text=True)
+    menu, main = NAV_RE.search(html).group(1), MAIN_RE.search(html).group(1)
+    links = ('href="/hr/overview"', 'href="/hr/evaluations"')
+    if role in (Role.HR, Role.ADMIN):
+        assert all(link in menu and link in main for link in links)
+        page = client.get("/hr/evaluations").get_data(as_text=True)
+        assert '<a href="/hr/evaluations" aria-current="page">Yearly evaluations</a>' in page
+        assert 'aria-current="page">People' not in page  # one current item
+        people = client.get("/hr/teams").get_data(as_text=True)
+        assert '<a href="/hr/people" aria-current="page">People</a>' in people
+    else:
+        assert not [link for link in links if link in html]

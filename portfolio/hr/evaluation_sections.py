@@ -1,7 +1,8 @@
 """The localised texts of the PDF export: one `Section` per worker from the export's row.
 
-Only what the CSV holds goes in (status, dates, supervisor, agreements, facts); the chart shows
-each registration requirement as a percentage of what it requires.
+Only what the CSV holds goes in (status, dates, supervisor, agreements, facts: per requirement
+the hours, the points counted and what is required; the forecast at the current pace); the
+chart shows each registration requirement as a percentage of what it requires.
 """
 
 from __future__ import annotations
@@ -64,6 +65,39 @@ def _chart(registrations: list[dict]) -> bytes | None:
     return requirements_png({"rows": rows, "axis": _("Percentage of the requirement")})
 
 
+def _hours(registration: dict, part: dict) -> str:
+    """The net hours of a category (work hours: the hours); a dash for the total and for facts
+    stored before hours were recorded."""
+    if part is registration["work_hours"]:
+        return number(part["counted"])
+    return number(part["hours"]) if part.get("hours") is not None else "—"
+
+
+def _requirement_name(registration: dict, requirement: str) -> str:
+    names = {"total": _("Total points"), "work_hours": _("Work hours")}
+    names |= {c["id"]: c["title"] for c in registration["categories"]}
+    return names.get(requirement, requirement)
+
+
+def _forecast(registration: dict) -> str:
+    """The forecast at the current pace in words (a dash for facts stored without one)."""
+    if "on_track" not in registration:
+        return "—"
+    met_on, on_track = registration.get("forecast_met_on"), registration["on_track"]
+    if on_track is None:
+        text = _("cannot be told while a threshold is to be verified")
+    elif met_on:
+        text = _("met on %(date)s", date=_iso_date(met_on))
+        text += " (" + (_("before the deadline") if on_track else _("after the deadline")) + ")"
+    else:
+        text = _("not met by the deadline")
+    short = [_("%(requirement)s short by %(number)s",
+               requirement=_requirement_name(registration, s["requirement"]),
+               number=number(s["short_by"]))
+             for s in registration.get("shortfalls") or ()]  # fmt: skip
+    return "; ".join([text, *short])
+
+
 def _goals(goals: dict) -> str:
     counted = [f"{GOAL_STATUSES[status]}: {n}" for status, n in goals.items() if n]
     return ", ".join(counted) or _("none")
@@ -92,8 +126,11 @@ def section_for(worker: WorkerRow, facts: dict) -> Section:
                       _("%(standing)s; period ends %(date)s",
                         standing=STANDINGS.get(registration["standing"], registration["standing"]),
                         date=_iso_date(registration["period_end"]))))  # fmt: skip
+        lines.append((f"{registration['register']} — {_('at the current pace')}",
+                      _forecast(registration)))  # fmt: skip
         prefix = f"{registration['register']}: " if len(facts["registrations"]) > 1 else ""
-        table += [[prefix + name, number(part["counted"]), _required(part)]
+        table += [[prefix + name, _hours(registration, part), number(part["counted"]),
+                   _required(part)]
                   for name, part in _requirements(registration)]  # fmt: skip
     if not facts["registrations"]:
         lines.append((_("Registration"), _("none")))
@@ -103,7 +140,7 @@ def section_for(worker: WorkerRow, facts: dict) -> Section:
         facts=lines,
         agreements_title=_("Agreements"),
         agreements=[f"{a.competency_code}: {a.text}" for a in agreements],
-        table_header=[_("Requirement"), _("Counted"), _("Required")],
+        table_header=[_("Requirement"), _("Hours"), _("Counted"), _("Required")],
         table_rows=table,
         chart_png=_chart(facts["registrations"]),
     )

@@ -2,7 +2,10 @@
 
 Every route reads the viewer's own organisation only; a team of another organisation is not a
 valid filter. Exports stream: the CSV batch by batch, the XLSX and PDF from a temporary file
-once built. Each export is written to the audit log with its format, filters and row count.
+once built. Each export is written to the audit log with its format and filters before the
+first byte is sent, so a broken-off or killed download leaves its entry; the row count is put
+on it at the end. The PDF draws a chart per worker and is refused above
+EVALUATION_PDF_MAX_WORKERS workers (HR is asked to filter by team or status).
 """
 
 from __future__ import annotations
@@ -11,7 +14,17 @@ import tempfile
 from collections.abc import Callable, Iterator
 from typing import IO
 
-from flask import Response, abort, current_app, render_template, stream_with_context
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -41,14 +54,25 @@ def _organisation_id() -> int:
     return current_user.organisation_id
 
 
-def _filter_form() -> EvaluationFilterForm:
-    teams = evaluation_export.teams(db.session(), organisation_id=_organisation_id())
+def _filter_form(*, all_teams: bool = True) -> EvaluationFilterForm:
+    """The filters from the query string; the organisation's teams are read only when the
+    page lists them or a team is asked for (an export of all teams needs none)."""
+    asked = request.args.get("team", "0") not in ("", "0")
+    teams = []
+    if all_teams or asked:
+        teams = evaluation_export.teams(db.session(), organisation_id=_organisation_id())
     return year_form(EvaluationFilterForm, this_year=clock.today().year, teams=teams)
 
 
 def _selection(form: EvaluationFilterForm) -> Selection:
     return Selection(_organisation_id(), form.year.data, form.team.data or None,
                      form.status.data or None)  # fmt: skip
+
+
+def _filters(selection: Selection) -> dict:
+    """The selection as the query string of the evaluations page and its exports."""
+    return {"year": selection.year, "team": selection.team_id or 0,
+            "status": selection.status or ""}  # fmt: skip
 
 
 def _chart(overview) -> dict | None:
@@ -95,14 +119,13 @@ def evaluations():
     page = evaluation_export.worker_page(session, selection=selection, page=page_number(),
                                          per_page=current_app.config["PAGE_SIZE"])  # fmt: skip
     counts = evaluation_export.status_counts(session, selection=selection)
-    filters = {"year": selection.year, "team": selection.team_id or 0,
-               "status": selection.status or ""}  # fmt: skip
     return render_template("hr/evaluations.html", form=form, page=page, counts=counts,
-                           filters=filters, statuses=EVALUATION_STATUSES)  # fmt: skip
+                           filters=_filters(selection), statuses=EVALUATION_STATUSES,
+                           pdf_max=current_app.config["EVALUATION_PDF_MAX_WORKERS"])  # fmt: skip
 
 
 def _export_selection() -> Selection:
-    form = _filter_form()
+    form = _filter_form(all_teams=False)
     if not form.validate():
         abort(400)
     return _selection(form)
@@ -120,10 +143,15 @@ def _attachment(body: Iterator, selection: Selection, file_format: str) -> Respo
 
 
 def _recorder(selection: Selection, file_format: str) -> Callable[[int], None]:
-    actor, session = current_user._get_current_object(), db.session()
+    """Audit the export now, before any byte is sent; the returned callable records the rows."""
+    session = db.session()
+    event_id = evaluation_export.start_export(
+        session, actor=current_user._get_current_object(), file_format=file_format,
+        selection=selection, now=clock.now(),
+    )  # fmt: skip
 
     def record(rows: int) -> None:
-        evaluation_export.record_export(session, actor=actor, file_format=file_format,
+        evaluation_export.finish_export(session, event_id=event_id, file_format=file_format,
                                         selection=selection, rows_written=rows)  # fmt: skip
 
     return record
@@ -175,7 +203,7 @@ def _pdf_introduction(selection: Selection, today) -> list[str]:
     return [
         _("Team: %(team)s", team=teams.get(selection.team_id, _("all teams"))),
         _("Status: %(status)s", status=status or _("all statuses")),
-        _("Portfolio figures as of %(date)s.",
+        _("Portfolio figures as of %(date)s; a signed evaluation shows the figures both signed.",
           date=format_date(as_of_for(selection.year, today))),
     ]  # fmt: skip
 
@@ -183,8 +211,16 @@ def _pdf_introduction(selection: Selection, today) -> list[str]:
 @bp.route("/evaluations/export.pdf")
 @access.roles(Role.HR, Role.ADMIN)
 def evaluations_pdf():
-    """The selection as PDF: one section per worker with their figures and a chart."""
+    """The selection as PDF: one section per worker with their figures and a chart; refused
+    above EVALUATION_PDF_MAX_WORKERS workers (a chart each takes time)."""
     selection = _export_selection()
+    limit = current_app.config["EVALUATION_PDF_MAX_WORKERS"]
+    count = evaluation_export.worker_count(db.session(), selection=selection)
+    if count > limit:
+        flash(_("A PDF holds at most %(max)d workers, and these filters select %(count)d. "
+                "Choose a team or a status to select fewer, or download CSV or Excel, which "
+                "hold any number.", max=limit, count=count), "error")  # fmt: skip
+        return redirect(url_for("hr.evaluations", **_filters(selection)))
     today = clock.today()
     introduction = _pdf_introduction(selection, today)
 

@@ -5,8 +5,15 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import EmailField, HiddenField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import InputRequired, Length
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 # What the services' refusals mean, by (field, code).
@@ -28,7 +35,8 @@ TEAM_MESSAGES = {
 
 
 class PersonForm(FlaskForm):
-    """Name, e-mail address, role and team; the view sets the choices the viewer may use."""
+    """Name, e-mail address, role, team and start date; the view sets the choices the viewer may
+    use."""
 
     name = StringField(
         _l("Name"),
@@ -47,6 +55,11 @@ class PersonForm(FlaskForm):
         coerce=int,
         choices=[],
         description=_l("The team the person belongs to. Who leads a team is set on its page."),
+    )
+    employment_started_on = DateField(
+        _l("Employment start date"),
+        validators=[Optional()],
+        description=_l("Optional. The first working day with your organisation."),
     )
 
 

@@ -5,7 +5,10 @@ Between the preview and the confirmation the checked text travels back with the 
 organisation, and valid for an hour. Nothing is stored on the server in between, so it works with
 any number of web processes and leaves nothing to clean up; a changed or foreign payload is
 refused. At confirmation the text is parsed and checked against the database again, inside the
-transaction that writes it.
+transaction that writes it. Should another import (or a colleague adding a person) take one of
+the addresses between that check and the write, the unique index refuses it (a team deleted
+meanwhile: its foreign key): nothing is written and the preview is shown again, checked afresh
+(409).
 """
 
 from __future__ import annotations
@@ -108,6 +111,11 @@ def employee_import_confirm():
         )  # fmt: skip
     except employee_import.ImportRejected as rejected:  # the organisation changed meanwhile
         return _preview_page(employee_import.Preview(errors=rejected.errors), text, status=409)
+    except employee_import.ConcurrentChange:  # e.g. an address taken since the check
+        flash(_("Someone else changed some of these people or teams at the same moment, for "
+                "example by importing the same file. Nothing has been imported. Check the "
+                "preview below and confirm again."), "error")  # fmt: skip
+        return _preview_page(_check(text), text, status=409)
     flash(_("Import done: %(created)d added (%(invited)d invited by e-mail), %(updated)d "
             "changed, %(unchanged)d unchanged.", created=outcome.created,
             invited=outcome.invited, updated=outcome.updated,

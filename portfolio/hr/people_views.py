@@ -68,6 +68,7 @@ def person_new():
                 session, actor=_actor(), email=form.email.data, name=form.name.data,
                 role=form.role.data, team_id=form.team_id.data or None, now=clock.now(),
                 base_url=current_app.config["PUBLIC_BASE_URL"],
+                employment_started_on=form.employment_started_on.data,
             )  # fmt: skip
         except people_admin.PersonError as error:
             _refused(form, error, PERSON_MESSAGES)
@@ -82,10 +83,11 @@ def person_new():
 @bp.route("/people/<int:person_id>/edit", methods=["GET", "POST"])
 @access.roles(Role.HR, Role.ADMIN)
 def person_edit(person_id: int):
-    """Change a person's name, e-mail address, role and team."""
+    """Change a person's name, e-mail address, role, team and start date."""
     person = _person_or_abort(person_id)
     current = {"name": person.name, "email": person.email, "role": person.role,
-               "team_id": person.team_id or 0}  # fmt: skip
+               "team_id": person.team_id or 0,
+               "employment_started_on": person.employment_started_on}  # fmt: skip
     form = PersonForm(data=current if request.method == "GET" else None)
     _person_choices(form)
     if form.validate_on_submit():
@@ -93,6 +95,7 @@ def person_edit(person_id: int):
             changed = people_admin.update_person(
                 db.session(), actor=_actor(), person=person, email=form.email.data,
                 name=form.name.data, role=form.role.data, team_id=form.team_id.data or None,
+                employment_started_on=form.employment_started_on.data,
             )  # fmt: skip
         except people_admin.PersonError as error:
             _refused(form, error, PERSON_MESSAGES)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import ClassVar
 
@@ -73,6 +73,8 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     password_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The employment start date (HR's record, set by hand or by the employee import).
+    employment_started_on: date | None = Field(default=None)
 
     # Flask-Login's user protocol (is_active is the column above).
     is_authenticated: ClassVar[bool] = True

@@ -5,24 +5,29 @@ Nothing here looks anything up; `employee_import.preview` adds what only the dat
 
 from __future__ import annotations
 
+import calendar
 import csv
 import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask_babel import lazy_gettext as _l
 
 from portfolio.models import Role
 from portfolio.services import accounts, people_admin
 
-COLUMNS = ("email", "name", "role", "team", "active")
+COLUMNS = ("email", "name", "role", "team", "active", "start_date")
 REQUIRED = ("email", "name")
 ALIASES = {"e-mail": "email", "e-mailadres": "email", "naam": "name", "rol": "role",
-           "actief": "active"}  # fmt: skip
+           "actief": "active", "in_dienst": "start_date", "in dienst": "start_date"}  # fmt: skip
 TRUE = {"", "yes", "y", "ja", "j", "true", "1", "waar"}
 FALSE = {"no", "n", "nee", "false", "0", "onwaar"}
 MAX_ROWS = 100_000
+ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")  # 2024-03-01
+DUTCH_DATE_RE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")  # 01-03-2024 or 1-3-2024
+YEARS = (1900, 2100)  # a start date outside these is a typo (0224, 20024)
 CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 MESSAGES = {
     "not_text": _l("The file is not UTF-8 text. Save it as “CSV UTF-8” and try again."),
@@ -43,6 +48,14 @@ MESSAGES = {
     "own_account": _l("You cannot change the role of your own account or deactivate it."),
     "active_invalid": _l("Active must be yes or no, not “%(value)s”."),
     "team_unknown": _l("There is no team “%(value)s”. Create it first, or correct the name."),
+    "date_format": _l("“%(value)s” is not a start date: write it as YYYY-MM-DD or DD-MM-YYYY."),
+    "date_month": _l("“%(value)s” is not a start date: there is no month %(month)d."),
+    "date_day": _l(
+        "“%(value)s” is not a start date: month %(month)d of %(year)d has %(days)d days."
+    ),
+    "date_year": _l(
+        "“%(value)s” is not a start date: the year must lie between %(first)d and %(last)d."
+    ),
 }
 
 
@@ -62,7 +75,11 @@ class LineError:
 
 @dataclass(frozen=True)
 class ImportRow:
-    """One person from the file; None means the column is absent (keep what is there)."""
+    """One person from the file; None means the column is absent (keep what is there).
+
+    The start date is None both without the column and for an empty cell:
+    `has_start_date` tells them apart (an empty cell clears the date).
+    """
 
     line: int
     email: str
@@ -70,6 +87,8 @@ class ImportRow:
     role: str | None
     team: str | None
     is_active: bool | None
+    start_date: date | None = None
+    has_start_date: bool = False
 
 
 @dataclass(frozen=True)
@@ -117,6 +136,30 @@ def _header(values: list[str]) -> tuple[list[str], list[LineError]]:
     return names, errors
 
 
+def parse_date(line: int, value: str) -> tuple[date | None, LineError | None]:
+    """A start date written YYYY-MM-DD or DD-MM-YYYY (as Dutch HR systems export it); empty:
+    None. An impossible date is an error that says why."""
+    value = value.strip()
+    if not value:
+        return None, None
+    if match := ISO_DATE_RE.match(value):
+        year, month, day = (int(part) for part in match.groups())
+    elif match := DUTCH_DATE_RE.match(value):
+        day, month, year = (int(part) for part in match.groups())
+    else:
+        return None, LineError(line, "date_format", {"value": value})
+    if not YEARS[0] <= year <= YEARS[1]:
+        return None, LineError(line, "date_year", {"value": value, "first": YEARS[0],
+                                                   "last": YEARS[1]})  # fmt: skip
+    if not 1 <= month <= 12:
+        return None, LineError(line, "date_month", {"value": value, "month": month})
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return None, LineError(line, "date_day", {"value": value, "month": month, "year": year,
+                                                  "days": days})  # fmt: skip
+    return date(year, month, day), None
+
+
 def _row(line: int, record: dict[str, str], seen: dict[str, int]) -> tuple[ImportRow | None, list]:
     errors = []
     email = accounts.normalise_email(record["email"])
@@ -143,9 +186,13 @@ def _row(line: int, record: dict[str, str], seen: dict[str, int]) -> tuple[Impor
             errors.append(LineError(line, "active_invalid", {"value": active.strip()}))
     team = record.get("team")
     team = " ".join(team.split()) if team is not None else None
+    start_date, problem = parse_date(line, record.get("start_date") or "")
+    if problem is not None:
+        errors.append(problem)
     if errors:
         return None, errors
-    return ImportRow(line, email, name, role, team, is_active), []
+    return ImportRow(line, email, name, role, team, is_active, start_date,
+                     "start_date" in record), []  # fmt: skip
 
 
 def parse(text: str) -> Parsed:

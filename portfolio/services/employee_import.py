@@ -16,6 +16,11 @@ Columns (Dutch names in brackets are accepted too)
                               Who leads a team is set on the team's page, not in the file.
   active  (actief)  optional  yes/no, ja/nee, true/false, 1/0; empty: yes; without the column:
                               active for new people, unchanged for others
+  start_date          optional  the employment start date (User.employment_started_on),
+    (in_dienst)                 YYYY-MM-DD or DD-MM-YYYY (also D-M-YYYY, as Dutch HR systems
+                              and Excel write it); empty: no date; without the column:
+                              unchanged. An impossible date (31-02-2024) is an error of its
+                              line that says why
 
 Importing: `parse` (in `employee_csv`, re-exported here) checks the text line by line;
 `preview` compares the rows with the database (create, update, unchanged) and adds the errors
@@ -36,6 +41,7 @@ from datetime import datetime
 
 from sqlalchemy import any_, bindparam, delete, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from portfolio import access
@@ -52,8 +58,8 @@ from portfolio.services.employee_csv import (
     parse,
 )
 
-__all__ = ["COLUMNS", "MESSAGES", "ImportRow", "LineError", "Parsed", "apply", "decode", "parse",
-           "preview"]  # fmt: skip
+__all__ = ["COLUMNS", "MESSAGES", "ConcurrentChange", "ImportRow", "LineError", "Parsed", "apply",
+           "decode", "parse", "preview"]  # fmt: skip
 
 CHUNK = 5_000  # values per IN list (SQLite and PostgreSQL both stay far below their limits)
 
@@ -65,7 +71,7 @@ class Change:
     row: ImportRow
     user_id: int
     fields: tuple[str, ...]
-    values: dict  # name, role, team_id, is_active as they will be
+    values: dict  # name, role, team_id, is_active, employment_started_on as they will be
 
 
 @dataclass
@@ -94,6 +100,11 @@ class Outcome:
     invited: int
 
 
+class ConcurrentChange(RuntimeError):
+    """Someone else wrote between the check and the write (an address taken, a team deleted):
+    the database refused the import; nothing was written."""
+
+
 class ImportRejected(ValueError):
     """The file has errors; nothing was written."""
 
@@ -117,7 +128,7 @@ def _chunks(db: Session, column, values: Sequence) -> Iterator:
 def _existing(db: Session, organisation_id: int) -> dict[str, dict]:
     """The organisation's people by e-mail address, as plain rows (one query)."""
     table = UserModel.__table__
-    columns = ("id", "email", "name", "role", "team_id", "is_active")
+    columns = ("id", "email", "name", "role", "team_id", "is_active", "employment_started_on")
     result = db.execute(
         select(*(table.c[c] for c in columns)).where(table.c.organisation_id == organisation_id)
     )
@@ -192,7 +203,8 @@ def preview(db: Session, *, organisation_id: int, rows: list[ImportRow], actor=N
 
 def _target(result: Preview, row: ImportRow, person: dict | None) -> dict:
     """The person's values after the import (absent columns keep what is there)."""
-    person = person or {"role": Role.WORKER.value, "team_id": None, "is_active": True}
+    person = person or {"role": Role.WORKER.value, "team_id": None, "is_active": True,
+                        "employment_started_on": None}  # fmt: skip
     return {
         "name": row.name,
         "role": row.role if row.role is not None else person["role"],
@@ -200,6 +212,9 @@ def _target(result: Preview, row: ImportRow, person: dict | None) -> dict:
         if row.team is not None
         else person["team_id"],
         "is_active": row.is_active if row.is_active is not None else person["is_active"],
+        "employment_started_on": row.start_date
+        if row.has_start_date
+        else person["employment_started_on"],
     }
 
 
@@ -218,6 +233,9 @@ def apply(
 ) -> Outcome:  # fmt: skip
     """Write the import in one transaction, set-based; ImportRejected and nothing written when
     any row has an error. `actor` is the importing user, or None for the command line. Commits.
+
+    ConcurrentChange when the database refuses a row another transaction made invalid after the
+    check (a unique address, a team's key): nothing is written, a fresh preview tells why.
     """
     try:
         checked = preview(db, organisation_id=organisation.id, rows=rows, actor=actor)
@@ -235,8 +253,12 @@ def apply(
         )
         _audit(db, organisation, checked, new_ids, actor, now)
         db.commit()
-    except BaseException:
+    except BaseException as error:
         db.rollback()
+        # COPY (PostgreSQL) raises the driver's error, executemany SQLAlchemy's wrapper of it.
+        driver_error = db.get_bind().dialect.loaded_dbapi.IntegrityError
+        if isinstance(error, IntegrityError | driver_error):
+            raise ConcurrentChange(str(error)) from error
         raise
     return Outcome(len(checked.create), len(checked.update), len(checked.unchanged), invited)
 
@@ -247,13 +269,15 @@ def _insert_people(db: Session, organisation: Organisation, checked: Preview, no
         return {}
     password_hash = people_admin.unusable_password_hash()  # one hash for all: nobody knows it
     columns = ("organisation_id", "team_id", "email", "name", "role", "password_hash",
-               "session_token", "is_active", "locale", "created_at", "deactivated_at")  # fmt: skip
+               "session_token", "is_active", "locale", "created_at", "deactivated_at",
+               "employment_started_on")  # fmt: skip
     rows = []
     for row in checked.create:
         values = _target(checked, row, None)
         rows.append((organisation.id, values["team_id"], row.email, row.name, values["role"],
                      password_hash, accounts.new_session_token(), values["is_active"], "nl", now,
-                     None if values["is_active"] else now))  # fmt: skip
+                     None if values["is_active"] else now,
+                     values["employment_started_on"]))  # fmt: skip
     table = UserModel.__table__
     bulk.insert_rows(db, table, columns, rows)
     emails = [row.email for row in checked.create]
@@ -264,7 +288,8 @@ def _insert_people(db: Session, organisation: Organisation, checked: Preview, no
 
 
 def _update_people(db: Session, checked: Preview, now: datetime) -> None:
-    """Changed names, roles and teams in one executemany; (de)activations set-based."""
+    """Changed names, roles, teams and start dates in one executemany; (de)activations
+    set-based."""
     if not checked.update:
         return
     table = UserModel.__table__
@@ -272,9 +297,11 @@ def _update_people(db: Session, checked: Preview, now: datetime) -> None:
         update(table)
         .where(table.c.id == bindparam("person_id"))
         .values(name=bindparam("new_name"), role=bindparam("new_role"),
-                team_id=bindparam("new_team_id")),
+                team_id=bindparam("new_team_id"),
+                employment_started_on=bindparam("new_started_on")),
         [{"person_id": c.user_id, "new_name": c.values["name"], "new_role": c.values["role"],
-          "new_team_id": c.values["team_id"]} for c in checked.update],
+          "new_team_id": c.values["team_id"],
+          "new_started_on": c.values["employment_started_on"]} for c in checked.update],
     )  # fmt: skip
     deactivated = [c.user_id for c in checked.update
                    if "is_active" in c.fields and not c.values["is_active"]]  # fmt: skip

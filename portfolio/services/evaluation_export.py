@@ -17,11 +17,19 @@ Columns, in this order (README, "Yearly evaluation export columns"):
   (Europe/Amsterdam) of those steps, empty when not taken;
 - ``supervisor``: the name of the supervisor who completed or signed the evaluation;
 - ``agreements``: the agreements the supervisor recorded for HR (Kwaliteitslabel Organisatie
-  3.10), one line each as ``WMO3: text``;
+  3.10), one line each as ``WMO3: text`` — only once both signed: until then they are a draft
+  between the worker and the supervisor, and the cell is empty;
 - then every column of `evaluation_facts.FACT_COLUMNS` (year, as_of, signed_sessions,
-  art3_covered, art3_missing, last_activity, goals.<status>, <norm>.<requirement>[_required],
-  self.<competency>, supervisor.<competency>), computed as of 31 December of the year (or today
-  within the year) for every worker alike, so rows compare.
+  art3_covered, art3_missing, last_activity, goals.<status>, <norm>.number / .standing /
+  .period_end / .forecast_met_on / .on_track / .shortfall, <norm>.<requirement>[_required],
+  <norm>.<category>_hours, self.<competency>, supervisor.<competency>). A signed evaluation
+  gives the figures stored with it when the supervisor completed it — the numbers both signed
+  (``as_of`` says their date); every other worker's are computed as of 31 December of the year
+  (or today within the year), alike for all, so those rows compare.
+
+The audit entry of an export is written before the first byte is sent (format, filters and
+``rows=unfinished``) and gets the number of rows sent at the end, also when the download is
+broken off; a process killed mid-download leaves ``rows=unfinished``.
 
 Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
 tab or carriage return) get a leading ``'`` in the CSV and are stored as plain text in the
@@ -41,11 +49,11 @@ from zoneinfo import ZoneInfo
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from sqlalchemy import Select, and_, func, literal, or_, select
+from sqlalchemy import Select, and_, case, func, literal, null, or_, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from portfolio.models import EvaluationStatus, Role, Team, User, YearlyEvaluation
+from portfolio.models import AuditEvent, EvaluationStatus, Role, Team, User, YearlyEvaluation
 from portfolio.pagination import Page, paginate
 from portfolio.services import audit
 from portfolio.services.evaluation_facts import FACT_COLUMNS, Cell, fact_row, facts_for
@@ -53,6 +61,8 @@ from portfolio.services.evaluation_facts import FACT_COLUMNS, Cell, fact_row, fa
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 BATCH_SIZE = 500
 NOT_STARTED = EvaluationStatus.NOT_STARTED.value
+SIGNED = EvaluationStatus.SIGNED.value
+UNFINISHED = "unfinished"  # the row count of an export's audit entry until it is known
 STATUSES = tuple(status.value for status in EvaluationStatus)
 
 # The columns before the facts: name -> what it holds (the module docstring says more).
@@ -66,7 +76,10 @@ BASE_COLUMNS: dict[str, str] = {
     "worker_signed_on": "date the worker signed (ISO), empty if not",
     "supervisor_signed_on": "date the supervisor signed (ISO), empty if not",
     "supervisor": "the supervisor who completed or signed, empty if none",
-    "agreements": "the agreements for HR, one line each: `competency code: text`",
+    "agreements": (
+        "the agreements for HR once both signed, one line each: `competency code: text`; "
+        "empty before"
+    ),
 }
 COLUMNS: tuple[str, ...] = (*BASE_COLUMNS, *FACT_COLUMNS)
 assert len(set(COLUMNS)) == len(COLUMNS), "an export column name is used twice"
@@ -111,6 +124,11 @@ def _status():
     return func.coalesce(YearlyEvaluation.status, literal(NOT_STARTED, literal_execute=True))
 
 
+def _signed_only(column):
+    """`column` of a signed evaluation, NULL otherwise: HR never reads a draft."""
+    return case((YearlyEvaluation.status == SIGNED, column), else_=null())
+
+
 def workers_statement(selection: Selection) -> Select:
     """Active workers of the selection, each with their current evaluation (if any)."""
     lead = aliased(User)
@@ -119,7 +137,7 @@ def workers_statement(selection: Selection) -> Select:
         select(User.id, User.name, User.email, Team.name, status.label("status"),
                YearlyEvaluation.prepared_at, YearlyEvaluation.completed_at,
                YearlyEvaluation.worker_signed_at, YearlyEvaluation.supervisor_signed_at,
-               lead.name, YearlyEvaluation.agreements)
+               lead.name, _signed_only(YearlyEvaluation.agreements))
         .select_from(User)
         .outerjoin(Team, Team.id == User.team_id)
         .outerjoin(YearlyEvaluation, and_(
@@ -155,11 +173,24 @@ def status_counts(db: Session, *, selection: Selection) -> dict[str, int]:
     return {status: counts.get(status, 0) for status in STATUSES}
 
 
+def worker_count(db: Session, *, selection: Selection) -> int:
+    """How many workers the selection holds: one statement."""
+    return db.scalar(select(func.count()).select_from(workers_statement(selection).subquery()))
+
+
 def worker_batches(
     db: Session, *, selection: Selection, today: date, batch_size: int = BATCH_SIZE
 ) -> Iterator[list[tuple[WorkerRow, dict]]]:
-    """Batches of (worker, facts of the year), by name; one statement plus the facts' per batch."""
-    statement = workers_statement(selection).order_by(User.name, User.id).limit(batch_size)
+    """Batches of (worker, facts of the year), by name; one statement plus the facts' per batch.
+
+    A signed evaluation's facts are the ones stored with it (what both signed); the others'
+    are computed as of the end of the year (or today within it).
+    """
+    stored = _signed_only(YearlyEvaluation.facts).label("stored_facts")
+    statement = (
+        workers_statement(selection).add_columns(stored).order_by(User.name, User.id)
+        .limit(batch_size)
+    )  # fmt: skip
     after: tuple[str, int] | None = None
     while True:
         query = statement
@@ -167,12 +198,15 @@ def worker_batches(
             name, worker_id = after
             query = query.where(or_(User.name > name,
                                     and_(User.name == name, User.id > worker_id)))  # fmt: skip
-        batch = [WorkerRow(*row) for row in db.execute(query)]
-        if not batch:
+        found = db.execute(query).all()
+        if not found:
             return
-        facts = facts_for(db, organisation_id=selection.organisation_id,
-                          worker_ids=[w.worker_id for w in batch], year=selection.year,
-                          today=today)  # fmt: skip
+        batch = [WorkerRow(*row[:-1]) for row in found]
+        facts = {row[0]: row[-1] for row in found if row[-1]}
+        missing = [worker.worker_id for worker in batch if worker.worker_id not in facts]
+        if missing:
+            facts |= facts_for(db, organisation_id=selection.organisation_id, worker_ids=missing,
+                               year=selection.year, today=today)  # fmt: skip
         yield [(worker, facts[worker.worker_id]) for worker in batch]
         if len(batch) < batch_size:
             return
@@ -272,12 +306,30 @@ def write_xlsx(db: Session, *, selection: Selection, today: date, target: IO[byt
     return written
 
 
-def record_export(db: Session, *, actor: User, file_format: str, selection: Selection,
+def _export_detail(file_format: str, selection: Selection, rows: int | str) -> str:
+    return f"format={file_format} {selection.describe()} rows={rows}"
+
+
+def start_export(db: Session, *, actor: User, file_format: str, selection: Selection,
+                 now: datetime) -> int:  # fmt: skip
+    """Write the export to the audit log before anything is sent (format and filters; the row
+    count reads `unfinished` until `finish_export`). Commits; returns the entry's id."""
+    event = audit.record(db, actor=actor, action="export_evaluations",
+                         subject_type="yearly_evaluation",
+                         detail=_export_detail(file_format, selection, UNFINISHED),
+                         organisation_id=selection.organisation_id)  # fmt: skip
+    event.at = now
+    db.commit()
+    return event.id
+
+
+def finish_export(db: Session, *, event_id: int, file_format: str, selection: Selection,
                   rows_written: int) -> None:  # fmt: skip
-    """Write the export to the audit log (format, filters and row count; no content). Commits."""
-    audit.record(db, actor=actor, action="export_evaluations", subject_type="yearly_evaluation",
-                 detail=f"format={file_format} {selection.describe()} rows={rows_written}",
-                 organisation_id=selection.organisation_id)  # fmt: skip
+    """Put the number of rows sent on the export's audit entry. Commits."""
+    db.execute(
+        update(AuditEvent).where(AuditEvent.id == event_id)
+        .values(detail=_export_detail(file_format, selection, rows_written))
+    )  # fmt: skip
     db.commit()
 
 

@@ -15,11 +15,16 @@ JSON-serialisable:
   (registration number or ``null``), ``period_end`` (ISO date), ``standing`` (on_track /
   behind / at_risk / expired / unknown: competencies.standing, as in the team overview),
   ``met`` (true / false / ``null`` when undecided), ``total`` and ``work_hours`` (``null``
-  when the norm has none) and ``categories`` (one per norm category, with ``id`` and the
-  catalogue ``title``); each of these is
-  {``counted``, ``required``, ``unconfirmed``}; ``counted`` is points after any cap (work
-  hours: hours), ``required`` is ``null`` when the minimum is unconfirmed ("te verifiëren",
-  then ``unconfirmed`` is true) or when there is none;
+  when the norm has none) and ``categories`` (one per norm category, with ``id``, the
+  catalogue ``title`` and ``hours``: the net hours that count toward it, before any cap);
+  each of these is {``counted``, ``required``, ``unconfirmed``}; ``counted`` is points after
+  any cap (work hours: hours), ``required`` is ``null`` when the minimum is unconfirmed
+  ("te verifiëren", then ``unconfirmed`` is true) or when there is none;
+  the forecast at the current pace (competencies.forecast): ``forecast_met_on`` (ISO date the
+  norm will be met, ``null`` when it cannot be told), ``on_track`` (met by the deadline: true /
+  false / ``null`` while a threshold is unconfirmed) and ``shortfalls`` (requirements that will
+  not be reached by the deadline: {``requirement`` (a category id, ``total`` or
+  ``work_hours``), ``projected``, ``required``, ``short_by``});
 - ``signed_sessions``: peer review sessions (Beroepscode art. 24) dated in the year up to
   ``as_of`` and signed off;
 - ``art3_covered`` / ``art3_missing``: codes of the Beroepscode art. 3 requirements with /
@@ -29,6 +34,9 @@ JSON-serialisable:
 - ``levels_self`` / ``levels_supervisor``: {competency code: level code} of the latest
   self-assessment and the latest assessment by someone else up to ``as_of`` (empty if none);
 - ``last_activity``: ISO date of the latest portfolio entry up to ``as_of``, or ``null``.
+
+Facts stored with an evaluation before a key was added lack it; `fact_row` and the pages read
+such keys with a default (empty), so older snapshots export as they were.
 
 Set-based: six statements for up to 5,000 workers, whatever their number (one more set per
 further 5,000, as norm_progress.statuses_for), fewer when there are no registrations.
@@ -95,7 +103,7 @@ def _registrations(db: Session, organisation_id: int, ids: Sequence[int], year: 
         if found is None or found[1].period.last_day < date(year, 1, 1):
             continue
         norm, status = found
-        total, work = status.total, status.work_hours
+        total, work, forecast = status.total, status.work_hours, status.forecast
         result[registration.owner_id].append({
             "norm": norm.id, "register": norm.register, "title": norm.title,
             "number": registration.registration_number,
@@ -107,8 +115,16 @@ def _registrations(db: Session, organisation_id: int, ids: Sequence[int], year: 
             if work else None,
             "categories": [
                 {"id": c.id, "title": c.title,
+                 "hours": json_number(c.earned / norm.points_per_hour),
                  **_threshold(c.counted, c.required, rule.min_unconfirmed)}
                 for c, rule in zip(status.categories, norm.categories, strict=True)
+            ],
+            "forecast_met_on": forecast.met_on.isoformat() if forecast.met_on else None,
+            "on_track": forecast.on_track,
+            "shortfalls": [
+                {"requirement": s.requirement, "projected": json_number(s.projected),
+                 "required": json_number(s.required), "short_by": json_number(s.short_by)}
+                for s in forecast.shortfalls
             ],
         })  # fmt: skip
     return result
@@ -272,12 +288,23 @@ def _requirement_columns(name: str, label: str, find: Callable[[dict], dict | No
             FactColumn(f"{name}_required", f"{label}: required", required)]  # fmt: skip
 
 
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
+def shortfall_text(shortfalls: list[dict] | None) -> str | None:
+    """The shortfalls in words, e.g. "scholing short by 35; total short by 10"."""
+    words = [f"{s['requirement']} short by {s['short_by']}" for s in shortfalls or ()]
+    return "; ".join(words) or None
+
+
 def _norm_columns(norm) -> list[FactColumn]:
-    """The columns of one norm: registration, standing, and each requirement counted/required."""
+    """The columns of one norm: registration, standing, forecast, and each requirement
+    counted/required (categories: and their hours)."""
     n, where = norm.id, f"{norm.register}, {norm.id}"
 
-    def field(key):
-        return lambda facts: (_registration(facts, n) or {}).get(key)
+    def field(key, convert=lambda value: value):
+        return lambda facts: convert((_registration(facts, n) or {}).get(key))
 
     def category(category_id):
         def find(facts):
@@ -286,11 +313,25 @@ def _norm_columns(norm) -> list[FactColumn]:
 
         return find
 
+    def hours(category_id):
+        find = category(category_id)
+        return lambda facts: (find(facts) or {}).get("hours")
+
     columns = [
         FactColumn(f"{n}.number", f"registration number ({where})", field("number")),
         FactColumn(f"{n}.standing", f"on_track/behind/at_risk/expired/unknown ({where})",
                    field("standing")),
         FactColumn(f"{n}.period_end", f"last day of the period ({where})", field("period_end")),
+        FactColumn(f"{n}.forecast_met_on",
+                   f"date the norm will be met at the current pace (ISO), empty when that "
+                   f"cannot be told ({where})", field("forecast_met_on")),
+        FactColumn(f"{n}.on_track",
+                   f"yes/no: met by the deadline at the current pace; empty while a threshold "
+                   f"is unconfirmed ({where})", field("on_track", _yes_no)),
+        FactColumn(f"{n}.shortfall",
+                   f"what the current pace leaves short at the deadline, e.g. `scholing short "
+                   f"by 35; total short by 10` (points; work_hours: hours) ({where})",
+                   field("shortfalls", shortfall_text)),
     ]  # fmt: skip
     if norm.has_total:
         columns += _requirement_columns(f"{n}.total", f"total points ({where})", field("total"))
@@ -300,6 +341,9 @@ def _norm_columns(norm) -> list[FactColumn]:
     for c in norm.categories:
         columns += _requirement_columns(f"{n}.{c.id}", f"points for {c.title} ({where})",
                                         category(c.id))  # fmt: skip
+        columns.append(FactColumn(f"{n}.{c.id}_hours",
+                                  f"net hours for {c.title}, before any cap ({where})",
+                                  hours(c.id)))  # fmt: skip
     return columns
 
 
@@ -342,9 +386,11 @@ def _build_columns() -> dict[str, FactColumn]:
 # two registrations under one norm in the year, the newest one fills them. Columns:
 #   year, as_of, signed_sessions, art3_covered, art3_missing, last_activity;
 #   goals.<status> for open / in_progress / achieved / dropped (0 when none);
-#   <norm>.number, <norm>.standing, <norm>.period_end, <norm>.total and .total_required (norms
+#   <norm>.number, <norm>.standing, <norm>.period_end, <norm>.forecast_met_on, <norm>.on_track
+#   (yes / no / empty), <norm>.shortfall (in words), <norm>.total and .total_required (norms
 #   with a total), <norm>.work_hours and .work_hours_required (norms with work hours),
-#   <norm>.<category> and <norm>.<category>_required for each category of the norm;
+#   <norm>.<category>, <norm>.<category>_required and <norm>.<category>_hours (net hours before
+#   any cap) for each category of the norm;
 #   self.<competency> and supervisor.<competency>: level codes for WMO1 … WMO10.
 FACT_COLUMNS: dict[str, FactColumn] = _build_columns()
 

@@ -1,7 +1,9 @@
 """Who stands where with the yearly evaluation: a supervisor's team, the organisation (HR).
 
 Reads only, set-based. What HR may see is the `EvaluationRecord` (status, dates, who signed,
-agreements), never the self-evaluation or the supervisor's text (portfolio.access).
+agreements once both signed), never the self-evaluation or the supervisor's text
+(portfolio.access). Until both signed, the agreements are a draft between the worker and the
+supervisor.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, null, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -42,7 +44,8 @@ def team_statuses(db: Session, *, supervisor: User, year: int):
 
 @dataclass(frozen=True)
 class EvaluationRecord:
-    """What HR may see of one current evaluation: status, dates, signer, agreements; no texts."""
+    """What HR may see of one current evaluation: status, dates, signer, agreements (signed
+    evaluations only); no texts."""
 
     worker_id: int
     status: str
@@ -64,11 +67,12 @@ def organisation_statuses(
     self-evaluation and the supervisor's text are never selected.
     """
     lead = aliased(User)
+    signed = YearlyEvaluation.status == EvaluationStatus.SIGNED.value
     statement = (
         select(YearlyEvaluation.worker_id, YearlyEvaluation.status, YearlyEvaluation.version,
                YearlyEvaluation.prepared_at, YearlyEvaluation.completed_at,
                YearlyEvaluation.worker_signed_at, YearlyEvaluation.supervisor_signed_at,
-               lead.name, YearlyEvaluation.agreements)
+               lead.name, case((signed, YearlyEvaluation.agreements), else_=null()))
         .outerjoin(lead, lead.id == YearlyEvaluation.supervisor_id)
         .where(YearlyEvaluation.organisation_id == organisation_id,
                YearlyEvaluation.year == year, YearlyEvaluation.is_current.is_(True))

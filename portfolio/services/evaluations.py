@@ -16,6 +16,10 @@ goal) and both sign. Who may do and read what: portfolio.access, yearly-evaluati
   finds another value changes nothing and raises `Stale` (the idea of the sign-off version).
   Each write moves `updated_at` forward, even when the clock did not.
 - Nothing is written by looking: a page shows `unsaved(...)` until the first save.
+- The facts are stored with the evaluation when the worker prepares and when the supervisor
+  completes (as of the year's end, or that day within the year); signing stores nothing, and
+  any later change withdraws the signatures. So a signed evaluation's `facts` are exactly the
+  figures both read and signed; HR's export gives those, not figures computed afresh.
 
 Agreements and goals: evaluation_agreements; team and organisation lists: evaluation_listings.
 """
@@ -25,12 +29,18 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import and_, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from portfolio import access
-from portfolio.models import EvaluationStatus, TeamLead, User, YearlyEvaluation
+from portfolio.models import (
+    CompetencyAssessment,
+    EvaluationStatus,
+    TeamLead,
+    User,
+    YearlyEvaluation,
+)
 from portfolio.services import audit
 from portfolio.services.evaluation_agreements import Agreement, agreements_text, replace_goals
 from portfolio.services.evaluation_facts import facts_for
@@ -273,6 +283,17 @@ def signer_names(
     if ids:
         names.update(db.execute(select(User.id, User.name).where(User.id.in_(ids))).all())
     return names
+
+
+def latest_self_assessment_on(db: Session, *, worker: User) -> date | None:
+    """The date of the worker's latest competency self-assessment (None: never): one query."""
+    return db.scalar(
+        select(func.max(CompetencyAssessment.assessed_on)).where(
+            CompetencyAssessment.subject_id == worker.id,
+            CompetencyAssessment.assessor_id == worker.id,
+            CompetencyAssessment.organisation_id == worker.organisation_id,
+        )
+    )
 
 
 def facts_shown(db: Session, *, evaluation: YearlyEvaluation, today: date) -> dict:

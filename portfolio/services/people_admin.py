@@ -11,7 +11,7 @@ import re
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import force_locale
@@ -147,6 +147,7 @@ def create_person(
     team_id: int | None,
     now: datetime,
     base_url: str,
+    employment_started_on: date | None = None,
 ) -> tuple[User, OutboxMessage]:
     """Create an account without a password and queue its invitation. Commits.
 
@@ -161,6 +162,7 @@ def create_person(
         password_hash=unusable_password_hash(),
         session_token=accounts.new_session_token(),
         created_at=now,
+        employment_started_on=employment_started_on,
     )
     db.add(person)
     try:
@@ -177,9 +179,10 @@ def create_person(
 
 
 def update_person(
-    db: Session, *, actor: User, person: User, email: str, name: str, role: str, team_id: int | None
-) -> list[str]:
-    """Change name, address, role and team; returns the changed fields. Commits.
+    db: Session, *, actor: User, person: User, email: str, name: str, role: str,
+    team_id: int | None, employment_started_on: date | None = None,
+) -> list[str]:  # fmt: skip
+    """Change name, address, role, team and start date; returns the changed fields. Commits.
 
     Nobody changes their own role (they could lock themselves out). A supervisor who gets another
     role stops leading their teams.
@@ -189,6 +192,7 @@ def update_person(
         "name": _name(name),
         "role": _role(actor, role),
         "team_id": _team_id(db, organisation_id=person.organisation_id, team_id=team_id),
+        "employment_started_on": employment_started_on,
     }
     changed = [field for field, value in values.items() if getattr(person, field) != value]
     if "role" in changed and person.id == actor.id:

@@ -83,7 +83,9 @@ def evaluation(year: int):
             flash(_("Your preparation is saved."), "success")
             return redirect(url_for("worker.evaluation", year=year))
     context = page_context(session, item, history, known=[me])
-    return render_template("evaluation/worker.html", form=form, **context), status
+    self_assessed_on = evaluations.latest_self_assessment_on(session, worker=me)
+    return render_template("evaluation/worker.html", form=form, **context,
+                           self_assessed_on=self_assessed_on), status  # fmt: skip
 
 
 @bp.route("/evaluation/<int:year>/sign", methods=["POST"])
