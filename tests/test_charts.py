@@ -9,7 +9,7 @@ import sys
 from matplotlib.figure import Figure
 
 from portfolio import charts
-from portfolio.charts.progress import progress_figure, progress_svg, svg_data_uri
+from portfolio.charts.progress import progress_figure, progress_png, progress_svg, svg_data_uri
 
 
 def chart_data(counted: float = 24.0) -> dict:
@@ -52,6 +52,17 @@ def test_rendering_produces_svg_and_the_same_data_hits_the_cache():
     assert second is first  # served from the cache, not rendered again
     assert charts.cache_info() == min(before + 1, charts.CACHE_SIZE)
     assert progress_svg(chart_data(counted=17.5)) != first
+
+
+def test_the_pdf_chart_is_a_png_from_the_same_content_cache():
+    data = chart_data(counted=19.75)
+
+    first = progress_png(data)
+    second = progress_png(data)
+
+    assert first.startswith(b"\x89PNG")
+    assert second is first  # served from the cache, not rendered again
+    assert progress_png(chart_data(counted=19.5)) != first
 
 
 def test_the_chart_goes_into_the_page_as_a_data_uri():

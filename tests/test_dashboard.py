@@ -9,7 +9,8 @@ from decimal import Decimal
 
 import pytest
 
-from portfolio.models import Entry, EntryTag, ThresholdOverride
+from portfolio.models import DevelopmentGoal, Entry, EntryTag, ThresholdOverride
+from portfolio.services import development
 from tests.conftest import login
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 from tests.test_norm_progress import REGISTERPLEIN, SKJ, add_entry, register
@@ -53,6 +54,25 @@ def test_an_empty_portfolio_gets_first_steps_not_empty_charts(client, worker):
     assert 'href="/portfolio/registrations/new"' in html
     assert "<img" not in html
     assert "Recent entries" not in html
+    # No empty goals or radar cards either: only next steps.
+    assert 'id="goals-title"' not in html and "No open goals." not in html
+    assert 'id="radar-title"' not in html and "Assess your ten competencies" not in html
+
+
+def test_the_first_use_page_shows_goals_and_radar_once_they_have_content(client, db, worker):
+    db.add(DevelopmentGoal(organisation_id=worker.organisation_id, owner_id=worker.id,
+                           competency_code="WMO4", current_level="beginner",
+                           target_level="vakbekwaam", title="Beter samenwerken"))  # fmt: skip
+    db.commit()
+    development.save_self_assessment(db, owner=worker, assessed_on=date(2026, 6, 1),
+                                     ratings=dict.fromkeys(development.COMPETENCY_CODES,
+                                                           ("vakbekwaam", "")))  # fmt: skip
+
+    html = page(client, worker)
+
+    assert "Where to start" in html  # still no registration and no entry
+    assert 'id="goals-title"' in html and "Beter samenwerken" in html
+    assert 'id="radar-title"' in html and "data:image/svg+xml" in html
 
 
 def test_a_registration_without_entries_shows_numbers_and_no_chart(client, db, worker):

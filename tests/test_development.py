@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import select
@@ -17,15 +17,21 @@ from portfolio.models import (
     Role,
     Team,
 )
-from portfolio.services import development
+from portfolio.services import dashboard, development, goals
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
+from tests.test_norm_progress import SKJ, register
 
 CODES = development.COMPETENCY_CODES
 
 
+NOW = datetime(2026, 10, 1, 9, tzinfo=UTC)
+
+
 @pytest.fixture
-def worker(client, db):
+def worker(client, db, clock):
+    """A worker who reads English, logged in, with the app's clock on 1 October 2026."""
+    clock.now = NOW
     org = make_organisation(db)
     user = make_user(db, org, team=make_team(db, org))
     user.locale = "en"
@@ -219,7 +225,7 @@ def test_the_dashboard_uses_as_many_statements_with_one_or_many_assessments(
     pages = ("/portfolio/", "/portfolio/development")
     add_assessments_and_goals(client, range(1, 2))
     with count_queries() as counter:
-        context = development.dashboard_context(db, owner_id=worker.id, as_of=date(2026, 6, 1))
+        context = dashboard.development_summary(db, owner_id=worker.id, as_of=date(2026, 6, 1))
     assert counter.count <= 3
     assert [g.title for g in context["open_goals"]] == ["Doel 1"]
     one = {path: statements(path) for path in pages}
@@ -227,7 +233,8 @@ def test_the_dashboard_uses_as_many_statements_with_one_or_many_assessments(
     assert {path: statements(path) for path in pages} == one
 
 
-def test_the_dashboard_invites_a_first_assessment_then_shows_the_radar(client, worker):
+def test_the_dashboard_invites_a_first_assessment_then_shows_the_radar(client, db, worker):
+    register(db, worker, SKJ)  # not a first-use page, which has no empty cards
     page = client.get("/portfolio/").get_data(as_text=True)
     assert "Assess your ten competencies to see them here as a radar." in page
     assert "data:image/svg+xml" not in page  # an invitation, not an empty chart
@@ -263,7 +270,7 @@ def test_evidence_is_linked_and_unlinked_only_for_own_entries(client, db, worker
     assert refused.status_code == 404
     assert set(db.scalars(select(GoalEvidence.entry_id))) == {mine.id}
     with pytest.raises(development.NotVisible):
-        development.link_evidence(db, owner=worker, goal=goal, entry_id=theirs.id)
+        goals.link_evidence(db, owner=worker, goal=goal, entry_id=theirs.id)
     assert post(client, path, {"action": "unlink", "entry_id": mine.id}).status_code == 302
     assert db.scalars(select(GoalEvidence)).all() == []
     assert db.get(Entry, mine.id) is not None  # unlinking keeps the entry
@@ -293,3 +300,143 @@ def test_the_supervisor_starts_from_their_last_assessment_and_the_worker_sees_it
     assert "data:image/svg+xml" in page and "Goed bezig" in page
     assert "You have not assessed your competencies yet." in page
     assert [a.is_self for a in development.assessments_of(db, subject_id=worker.id)] == [False]
+
+
+def audit_events(db, action: str) -> list[AuditEvent]:
+    return db.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
+
+
+def test_a_motivation_that_may_identify_a_client_is_saved_only_after_confirmation(
+    client, db, worker
+):
+    new = "/portfolio/development/assessment/new"
+    data = ratings_form({})
+    data["motivation_WMO3"] = "Na het gesprek met mevrouw (bel 06-12345678) zag ik het."
+
+    response = post(client, new, data)
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "This text may identify a client" in page
+    assert 'href="#motivation_WMO3"' in page and "phone number" in page
+    assert page.count("06-12345678") >= 3  # in the summary, beside the field and in it
+    assert 'id="privacy_confirmed"' in page
+    assert db.scalars(select(CompetencyAssessment)).all() == []
+    assert audit_events(db, "privacy_override") == []
+
+    assert post(client, new, {**data, "privacy_confirmed": "y"}).status_code == 302
+
+    saved = db.scalars(select(CompetencyAssessment)).one()
+    [event] = audit_events(db, "privacy_override")
+    assert (event.actor_id, event.subject_type, event.subject_id) == (
+        worker.id, "competency_assessment", saved.id)  # fmt: skip
+    assert event.detail == "fields: motivation WMO3"  # which field, never the text
+    kept = development.assessments_of(db, subject_id=worker.id)[0]
+    assert "06-12345678" in kept.motivations["WMO3"]
+
+
+def test_clean_motivations_save_without_a_privacy_question(client, db, worker):
+    response = post(client, "/portfolio/development/assessment/new", ratings_form({}))
+
+    assert response.status_code == 302
+    assert audit_events(db, "privacy_override") == []
+
+
+def test_a_goal_that_may_identify_a_client_is_saved_only_after_confirmation(client, db, worker):
+    form = {"title": "Samenwerken met j.jansen@example.nl", "competency_code": "WMO2",
+            "current_level": "beginner", "target_level": "vakbekwaam",
+            "actions": "Huisbezoek aan 1234 AB 12 voorbereiden", "status": "open"}  # fmt: skip
+
+    response = post(client, "/portfolio/development/goals/new", form)
+
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'href="#title"' in page and "e-mail address" in page
+    assert 'href="#actions"' in page and "postcode and house number" in page
+    assert 'id="privacy_confirmed"' in page
+    assert db.scalars(select(DevelopmentGoal)).all() == []
+
+    confirmed = {**form, "privacy_confirmed": "y"}
+    assert post(client, "/portfolio/development/goals/new", confirmed).status_code == 302
+
+    goal = db.scalars(select(DevelopmentGoal)).one()
+    [event] = audit_events(db, "privacy_override")
+    assert (event.subject_type, event.subject_id) == ("development_goal", goal.id)
+    assert event.detail == "fields: actions, title"
+    # Changing the goal to clean text asks nothing and records nothing more.
+    clean = {**form, "title": "Samenwerken", "actions": "Overleg plannen"}
+    assert post(client, f"/portfolio/development/goals/{goal.id}/edit", clean).status_code == 302
+    assert len(audit_events(db, "privacy_override")) == 1
+
+
+def test_the_overview_shows_my_own_motivations_of_the_compared_assessments(client, db, worker):
+    new = "/portfolio/development/assessment/new"
+    for day, why in (("2026-01-10", "Januari-motivatie"), ("2026-05-10", "Mei-motivatie"),
+                     ("2026-09-10", "September-motivatie")):  # fmt: skip
+        data = ratings_form({}, day)
+        data["motivation_WMO6"] = why
+        assert post(client, new, data).status_code == 302
+    kept = development.assessments_of(db, subject_id=worker.id)
+
+    page = client.get("/portfolio/development").get_data(as_text=True)
+
+    assert "Your motivation" in page
+    assert "September-motivatie" in page and "Mei-motivatie" in page
+    assert "Januari-motivatie" not in page  # not one of the two compared
+    chosen = f"/portfolio/development?earlier={kept[2].id}&later={kept[1].id}"
+    page = client.get(chosen).get_data(as_text=True)
+    assert "Januari-motivatie" in page and "Mei-motivatie" in page
+    assert "September-motivatie" not in page
+
+
+def test_an_older_entry_can_be_found_by_title_and_linked_to_a_goal(client, db, worker):
+    common = {"organisation_id": worker.organisation_id, "owner_id": worker.id,
+              "kind": "reflection", "catalogue_version": "t"}  # fmt: skip
+    old = Entry(**common, title="Casus over grenzen", occurred_on=date(2020, 3, 1))
+    db.add(old)
+    db.add_all(Entry(**common, title=f"Reflectie {n}", occurred_on=date(2026, 1, 1 + n % 28))
+               for n in range(60))  # fmt: skip
+    goal = DevelopmentGoal(organisation_id=worker.organisation_id, owner_id=worker.id,
+                           competency_code="WMO8", current_level="beginner",
+                           target_level="vakbekwaam", title="Grenzen bewaken")  # fmt: skip
+    db.add(goal)
+    db.commit()
+    path = f"/portfolio/development/goals/{goal.id}/evidence"
+
+    first = client.get(path).get_data(as_text=True)
+    assert "Casus over grenzen" not in first  # the 25 latest come first
+    assert "61 entries" in first and "Page 1 of 3" in first
+    assert "Casus over grenzen" in client.get(f"{path}?page=3").get_data(as_text=True)
+    found = client.get(f"{path}?q=GRENZEN").get_data(as_text=True)
+    assert "Casus over grenzen" in found and "Reflectie 1" not in found
+
+    response = post(client, f"{path}?q=grenzen", {"action": "link", "entry_id": old.id})
+
+    assert response.status_code == 302 and response.headers["Location"].endswith("?q=grenzen")
+    assert set(db.scalars(select(GoalEvidence.entry_id))) == {old.id}
+    again = client.get(f"{path}?q=grenzen").get_data(as_text=True)
+    assert "None of your other entries has “grenzen” in its title." in again
+    # A % in the search is taken literally, not as "anything".
+    literal = client.get(f"{path}?q=%25").get_data(as_text=True)
+    assert "None of your other entries has “%” in its title." in literal
+
+
+def test_the_dashboard_reads_only_the_two_newest_self_assessments_and_the_newest_by_a_lead(
+    db, worker
+):
+    organisation = db.get(Organisation, worker.organisation_id)
+    lead = make_user(db, organisation, role=Role.SUPERVISOR, leads=db.get(Team, worker.team_id))
+    ratings = dict.fromkeys(CODES, ("beginner", ""))
+    for month in (1, 5, 3):  # saved out of date order
+        development.save_self_assessment(db, owner=worker, ratings=ratings,
+                                         assessed_on=date(2026, month, 1))  # fmt: skip
+    for month in (2, 4):
+        development.save_supervisor_assessment(
+            db, supervisor=lead, subject=worker, ratings=ratings, assessed_on=date(2026, month, 1)
+        )
+    found = development.recent_assessments(db, subject_id=worker.id)
+    assert [(a.assessed_on.month, a.is_self) for a in found] == [(5, True), (4, False), (3, True)]
+    summary = dashboard.development_summary(db, owner_id=worker.id, as_of=date(2026, 6, 1))
+    assert summary["self_now"].assessed_on == date(2026, 5, 1)
+    assert summary["self_before"].assessed_on == date(2026, 3, 1)
+    assert summary["supervisor_now"].assessed_on == date(2026, 4, 1)

@@ -2,7 +2,10 @@
 
 Every GET route a logged-in role can open is taken from `app.url_map` and fetched by each role;
 pages answering 200 are counted. Rows are added set-based (Core inserts of lists of dicts), of
-every kind a page lists. When a new page lists a new kind of row, add a maker to ROW_MAKERS.
+every kind a page lists: entries of every kind (work experience too) with tags and evidence
+files, development goals with linked entries, assessments with their ten ratings. When a new
+page lists a new kind of row, add a maker to ROW_MAKERS (or to `_add_linked_rows` when it
+refers to rows made just before). The app runs on a fixed clock (NOW).
 """
 
 from __future__ import annotations
@@ -18,15 +21,21 @@ from sqlalchemy import func, select
 
 from portfolio.models import (
     AuditEvent,
+    CompetencyAssessment,
+    CompetencyRating,
+    DevelopmentGoal,
     Entry,
     EntryTag,
+    EvidenceFile,
     FeedbackRequest,
+    GoalEvidence,
     Notification,
     OutboxMessage,
     Registration,
     Role,
     User,
 )
+from portfolio.services.development import COMPETENCY_CODES
 from tests.conftest import login
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
@@ -47,8 +56,10 @@ ENTRY_KINDS = (
 
 
 @pytest.fixture
-def world(app, db):
-    """A worker in a team led by a supervisor, HR and an admin of one organisation, logged in."""
+def world(app, db, clock):
+    """A worker in a team led by a supervisor, HR and an admin of one organisation, logged in;
+    the app's clock on NOW."""
+    clock.now = NOW
     org = make_organisation(db)
     team = make_team(db, org)
     users = {
@@ -68,11 +79,13 @@ def world(app, db):
     }
     db.execute(Registration.__table__.insert(), [registration])
     db.commit()
+    registration_id = db.scalar(select(Registration.id).where(Registration.owner_id == worker.id))
     clients = {}
     for role, user in users.items():
         clients[role] = app.test_client()
         assert login(clients[role], user.email, PASSWORD).status_code == 302
-    return {"org": org, "team": team, "users": users, "clients": clients}
+    return {"org": org, "team": team, "users": users, "clients": clients,
+            "registration_id": registration_id}  # fmt: skip
 
 
 # --- rows, one maker per kind: (world, n) -> a dict for a Core insert -------------------------
@@ -159,12 +172,66 @@ def _entry(w, n):
         **ENTRY_KINDS[n % len(ENTRY_KINDS)],
         "occurred_on": date(2026, 1, 1) - timedelta(days=n),
         "hours": Decimal("1.5"),
-        "status": ("draft", "submitted")[n % 2],
+        "status": ("draft", "submitted")[n // len(ENTRY_KINDS) % 2],  # half of every kind
         "is_shared": False,
         "catalogue_version": "test",
         "version": 1,
         "created_at": NOW,
         "updated_at": NOW - timedelta(days=n % 30),
+    }
+
+
+def _work_entry(w, n):
+    """The worker's work experience: periods of some months, most within the registration."""
+    start = date(2023, 3, 1) + timedelta(days=n % 1200)
+    return {
+        "organisation_id": w["org"].id,
+        "owner_id": w["users"][Role.WORKER].id,
+        **dict.fromkeys(KIND_FIELDS),
+        "kind": "work",
+        "title": f"Werk {n}",
+        "employer": "Wijkteam",
+        "role_title": "Sociaal werker",
+        "hours_per_week": Decimal(8 + n % 28),
+        "occurred_on": start,
+        "end_on": start + timedelta(days=90),
+        "hours": Decimal(0),
+        "status": "draft",
+        "is_shared": False,
+        "catalogue_version": "test",
+        "version": 1,
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+
+
+def _goal(w, n):
+    """A development goal of the worker, open, in progress, achieved or dropped."""
+    return {
+        "organisation_id": w["org"].id,
+        "owner_id": w["users"][Role.WORKER].id,
+        "competency_code": COMPETENCY_CODES[n % len(COMPETENCY_CODES)],
+        "current_level": "beginner",
+        "target_level": "vakbekwaam",
+        "title": f"Doel {n}",
+        "actions": "Intervisie en vakliteratuur.",
+        "due_on": date(2026, 1, 1) + timedelta(days=n % 700),
+        "status": ("open", "in_progress", "achieved", "dropped")[n % 4],
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
+
+
+def _assessment(w, n):
+    """An assessment of the worker: by themselves, or (every third) by their supervisor."""
+    worker, lead = w["users"][Role.WORKER], w["users"][Role.SUPERVISOR]
+    return {
+        "organisation_id": w["org"].id,
+        "subject_id": worker.id,
+        "assessor_id": lead.id if n % 3 == 2 else worker.id,
+        "assessed_on": date(2026, 11, 1) - timedelta(days=n),
+        "catalogue_version": "test",
+        "created_at": NOW,
     }
 
 
@@ -175,36 +242,85 @@ ROW_MAKERS = (
     (OutboxMessage, _outbox_message),
     (FeedbackRequest, _feedback_requests),
     (Entry, _entry),
+    (Entry, _work_entry),
+    (DevelopmentGoal, _goal),
+    (CompetencyAssessment, _assessment),
 )
 
 
+def _newest(db, column, where, count: int) -> list[int]:
+    """The `count` highest ids of a table (the rows just inserted)."""
+    return db.scalars(select(column).where(where).order_by(column.desc()).limit(count)).all()
+
+
+def _add_linked_rows(db, w, count: int) -> None:
+    """Rows that refer to the `count` rows of each kind just added: a tag and an evidence file
+    per entry, linked entries per goal (and all of them to the first goal, whose pages are
+    measured), ten ratings per assessment."""
+    worker = w["users"][Role.WORKER]
+    entries = _newest(db, Entry.id, Entry.owner_id == worker.id, 2 * count)
+    goals = _newest(db, DevelopmentGoal.id, DevelopmentGoal.owner_id == worker.id, count)
+    assessments = _newest(
+        db, CompetencyAssessment.id, CompetencyAssessment.subject_id == worker.id, count
+    )
+    first_goal = db.scalar(select(func.min(DevelopmentGoal.id)))
+    first_submitted = db.scalar(select(func.min(Entry.id)).where(Entry.status == "submitted"))
+    db.execute(EntryTag.__table__.insert(), [
+        {"entry_id": i, "vocabulary": "competency", "code": f"WMO{i % 10 + 1}"} for i in entries
+    ])  # fmt: skip
+    links = {(first_goal, i) for i in entries} | set(zip(goals, entries, strict=False))
+    db.execute(GoalEvidence.__table__.insert(),
+               [{"goal_id": g, "entry_id": e} for g, e in sorted(links)])  # fmt: skip
+    db.execute(CompetencyRating.__table__.insert(), [
+        {"assessment_id": a, "competency_code": code,
+         "level_code": ("beginner", "gevorderd-beginner", "vakbekwaam", "vakvolwassen")[a % 4],
+         "motivation": f"Motivatie {a} {code}"}
+        for a in assessments for code in COMPETENCY_CODES
+    ])  # fmt: skip
+    # Half of the files belong to the first submitted entry (its page lists them), half to
+    # the other new entries.
+    db.execute(EvidenceFile.__table__.insert(), [
+        {"organisation_id": w["org"].id, "owner_id": worker.id,
+         "entry_id": first_submitted if n % 2 else entry_id,
+         "filename": f"certificaat-{n}.pdf", "content_type": "application/pdf", "size": 9,
+         "sha256": f"{n:064x}", "data": b"%PDF-1.4\n", "uploaded_at": NOW}
+        for n, entry_id in enumerate(entries[:count])
+    ])  # fmt: skip
+
+
 def _add_rows(db, w, numbers: range) -> None:
-    """Rows numbered `numbers` of every kind, inserted set-based; entries get a tag each."""
+    """Rows numbered `numbers` of every kind, inserted set-based, with the rows linked to them."""
     for model, make in ROW_MAKERS:
         made = [make(w, n) for n in numbers]
         rows = [row for item in made for row in (item if isinstance(item, list) else [item])]
         db.execute(model.__table__.insert(), rows)
-    new_entries = db.scalars(
-        select(Entry.id).where(Entry.owner_id == w["users"][Role.WORKER].id).order_by(Entry.id)
-    ).all()[-len(numbers) :]
-    tags = [
-        {"entry_id": i, "vocabulary": "competency", "code": f"WMO{i % 10 + 1}"} for i in new_entries
-    ]
-    db.execute(EntryTag.__table__.insert(), tags)
+    _add_linked_rows(db, w, len(numbers))
     db.commit()
 
 
-def _route_arguments(db, w) -> dict[str, int]:
-    """Values for the route arguments we can fill: a real person, entry and feedback request."""
+def _route_arguments(db, w) -> dict[str, int | str]:
+    """Values for the route arguments we can fill: a real person (and team member), entry,
+    feedback request, goal, evidence file and registration of the worker."""
     worker = w["users"][Role.WORKER]
     return {
         "person_id": worker.id,
-        "entry_id": db.scalar(select(func.min(Entry.id)).where(Entry.status == "submitted")),
+        "member_id": worker.id,
+        # A submitted peer review session: the richest entry page (participants, sign-off).
+        "entry_id": db.scalar(
+            select(func.min(Entry.id)).where(
+                Entry.status == "submitted", Entry.kind == "peer_review"
+            )
+        ),
         "request_id": db.scalar(
             select(func.min(FeedbackRequest.id)).where(
                 FeedbackRequest.respondent_id == worker.id, FeedbackRequest.answered_at.is_(None)
             )
         ),
+        "goal_id": db.scalar(select(func.min(DevelopmentGoal.id))),
+        "file_id": db.scalar(select(func.min(EvidenceFile.id))),
+        "registration_id": w["registration_id"],
+        "kind": "work",
+        "year": NOW.year,
     }
 
 

@@ -11,13 +11,15 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
+from portfolio import charts
 from portfolio.models import AuditEvent, Entry, Registration
 from tests.conftest import login
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
 
 @pytest.fixture
-def worker(client, db):
+def worker(client, db, clock):
+    """A worker who reads English, logged in, with the app's clock on 3 March 2025."""
     org = make_organisation(db)
     user = make_user(db, org, team=make_team(db, org), name="Pim Portfolio")
     user.locale = "en"
@@ -27,10 +29,10 @@ def worker(client, db):
     return user
 
 
-def _registration(db, worker, norm_id: str) -> Registration:
+def _registration(db, worker, norm_id: str, on: date = date(2024, 1, 1)) -> Registration:
     registration = Registration(organisation_id=worker.organisation_id, owner_id=worker.id,
                                 norm_id=norm_id, registration_number="R-778899",
-                                registered_on=date(2024, 1, 1))  # fmt: skip
+                                registered_on=on)  # fmt: skip
     db.add(registration)
     db.commit()
     return registration
@@ -82,3 +84,46 @@ def test_another_workers_registration_pdf_does_not_exist_for_me(client, db, work
     other = make_user(db, make_organisation(db))
     registration = _registration(db, other, "skj-jeugd-gezinsprofessional")
     assert client.get(f"/portfolio/registrations/{registration.id}/export.pdf").status_code == 404
+
+
+def _training(db, worker, title: str, on: date, hours: str) -> Entry:
+    entry = Entry(organisation_id=worker.organisation_id, owner_id=worker.id, kind="training",
+                  title=title, occurred_on=on, hours=Decimal(hours), accreditation_id="SKJ-1",
+                  catalogue_version="t")  # fmt: skip
+    db.add(entry)
+    db.commit()
+    return entry
+
+
+def test_an_older_registration_has_its_own_pdf_with_its_own_period(client, db, worker):
+    older = _registration(db, worker, "skj-jeugd-gezinsprofessional", on=date(2019, 1, 1))
+    current = _registration(db, worker, "skj-jeugd-gezinsprofessional", on=date(2024, 1, 1))
+    _training(db, worker, "Scholing in de vorige periode", date(2021, 6, 1), "9")
+    _training(db, worker, "Scholing in deze periode", date(2024, 6, 1), "4")
+    listing = client.get("/portfolio/registrations").get_data(as_text=True)
+    assert f"/portfolio/registrations/{older.id}/export.pdf" in listing
+
+    text = _text(client.get(f"/portfolio/registrations/{older.id}/export.pdf"))
+
+    assert "Jan 1, 2019 – Dec 31, 2023" in text
+    assert "Scholing in de vorige periode" in text
+    assert "Scholing in deze periode" not in text
+    assert re.search(r"Geaccrediteerde scholing\s+9\s+60", text)
+    text = _text(client.get(f"/portfolio/registrations/{current.id}/export.pdf"))
+    assert "Scholing in deze periode" in text
+    assert "Scholing in de vorige periode" not in text
+
+
+def test_the_pdf_chart_is_rendered_once_per_content(client, db, worker):
+    registration = _registration(db, worker, "skj-jeugd-gezinsprofessional")
+    _training(db, worker, "Eenmalig getekend", date(2024, 6, 1), "13.75")  # a unique chart
+    path = f"/portfolio/registrations/{registration.id}/export.pdf"
+    before = charts.png_cache_info()
+
+    first = _text(client.get(path))
+    after_first = charts.png_cache_info()
+    second = _text(client.get(path))
+
+    assert "13.75" in first and first == second
+    assert after_first == min(before + 1, charts.CACHE_SIZE)  # rendered and kept
+    assert charts.png_cache_info() == after_first  # the second PDF took it from the cache

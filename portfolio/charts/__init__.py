@@ -1,7 +1,7 @@
 """Charts as matplotlib Figures (never pyplot), rendered to SVG and cached by content.
 
-A chart function takes plain values and returns a `Figure`; `cached_svg` renders it once per
-distinct input. The cache is per process and bounded.
+A chart function takes plain values and returns a `Figure`; `cached_svg` (pages) and
+`cached_png` (PDFs) render it once per distinct input. The caches are per process and bounded.
 """
 
 from __future__ import annotations
@@ -79,5 +79,10 @@ def cached_png(name: str, data: object, build: Callable[[object], Figure], dpi: 
 
 
 def cache_info() -> int:
-    """How many charts are cached in this process."""
+    """How many charts are cached in this process (SVG)."""
     return len(_cache)
+
+
+def png_cache_info() -> int:
+    """How many PNG charts are cached in this process."""
+    return len(_png_cache)

@@ -15,11 +15,12 @@ from typing import Any
 from matplotlib.figure import Figure
 from matplotlib.transforms import blended_transform_factory
 
-from portfolio.charts import cached_svg, figure_to_png
+from portfolio.charts import cached_png, cached_svg
 
 NAME = "registration-progress"
 INK, MUTED, LINE = "#1d2330", "#4f5868", "#c9d0db"
 BRAND, OK, WARN = "#0b5c7a", "#1b6e3a", "#8a5300"
+PNG_DPI = 150  # sharp enough for print
 AXIS_LIMIT = 150.0  # percent; beyond this a bar is clipped (its number still says it all)
 
 
@@ -76,8 +77,8 @@ def progress_svg(data: dict[str, Any]) -> str:
 
 
 def progress_png(data: dict[str, Any]) -> bytes:
-    """The progress chart as PNG, for the registration PDF."""
-    return figure_to_png(progress_figure(data))
+    """The progress chart as PNG for the registration PDF, rendered once per distinct `data`."""
+    return cached_png(NAME, data, progress_figure, dpi=PNG_DPI)
 
 
 def svg_data_uri(svg: str) -> str:

@@ -19,7 +19,7 @@ import competencies
 from competencies import Art3Coverage, Evidence, Norm, NormStatus
 from competencies.forecast import days_elapsed
 from portfolio.models import Entry, EntryTag, Registration, TagVocabulary
-from portfolio.services import norm_progress
+from portfolio.services import development, goals, norm_progress
 from portfolio.services.registrations import current_registrations, registrations_of
 
 RECENT_ENTRIES = 5
@@ -201,6 +201,18 @@ def recent_entries(db: Session, *, owner_id: int, limit: int = RECENT_ENTRIES) -
     return [RecentEntry(*row) for row in rows]
 
 
+def progress_for(
+    db: Session, *, registration: Registration, as_of: date
+) -> RegistrationProgress | None:
+    """Where exactly this registration stands (also an older one of its norm); None when its
+    norm file no longer exists."""
+    statuses = norm_progress.statuses_for(db, registrations=[registration], as_of=as_of)
+    if registration.id not in statuses:
+        return None
+    norm, status = statuses[registration.id]
+    return RegistrationProgress(registration, norm, status, progress_rows(norm, status))
+
+
 def dashboard_for(db: Session, *, owner_id: int, as_of: date) -> Dashboard:
     """The dashboard of one worker as of a date."""
     registrations = current_registrations(registrations_of(db, owner_id=owner_id))
@@ -221,3 +233,20 @@ def dashboard_for(db: Session, *, owner_id: int, as_of: date) -> Dashboard:
         art3=competencies.art3_coverage(evidence, as_of.year),
         recent=tuple(recent_entries(db, owner_id=owner_id)),
     )
+
+
+DASHBOARD_GOALS = 5
+
+
+def development_summary(db: Session, *, owner_id: int, as_of: date) -> dict:
+    """Values for the dashboard's goals and radar partials (three statements)."""
+    open_goals = goals.goals_of(db, owner_id=owner_id, open_only=True, limit=DASHBOARD_GOALS)
+    assessments = development.recent_assessments(db, subject_id=owner_id)
+    mine = [a for a in assessments if a.is_self]
+    return {
+        "open_goals": open_goals,
+        "goals_overdue": {g.id for g in open_goals if g.due_on and g.due_on < as_of},
+        "self_now": mine[0] if mine else None,
+        "self_before": mine[1] if len(mine) > 1 else None,
+        "supervisor_now": development.latest(assessments, self_assessed=False),
+    }

@@ -1,8 +1,9 @@
-"""Self-assessment, the supervisor's assessment and development goals (POP).
+"""Self-assessment and the supervisor's assessment of the ten competencies (goals: `goals`).
 
 Every assessment is kept (progress over time; two dates can be compared). Levels are the four
 proficiency levels and the competencies the ten Wmo competencies, both from the catalogue
-(seed 004, see each record's `source`).
+(seed 004, see each record's `source`). Motivations and a goal's title and actions go through
+the privacy scan like entries do: a save despite findings is explicit and audited.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import and_, func, not_, or_, select
 from sqlmodel import Session
 
 import competencies
@@ -19,10 +20,6 @@ from portfolio import access
 from portfolio.models import (
     CompetencyAssessment,
     CompetencyRating,
-    DevelopmentGoal,
-    Entry,
-    GoalEvidence,
-    GoalStatus,
     User,
 )
 from portfolio.models.base import utcnow
@@ -31,8 +28,6 @@ from portfolio.services.people import NotVisible, led_team_ids
 
 LEVEL_RANKS = {level.code: level.rank for level in competencies.PROFICIENCY_LEVELS}
 COMPETENCY_CODES = tuple(c.code for c in competencies.COMPETENCIES)
-OPEN_STATUSES = (GoalStatus.OPEN.value, GoalStatus.IN_PROGRESS.value)
-DASHBOARD_GOALS = 5
 
 
 PROBLEM_TEXTS = {
@@ -95,6 +90,32 @@ def validate_ratings(ratings: dict[str, tuple[str, str]]) -> dict[str, str]:
     return errors
 
 
+def scan_texts(texts: dict[str, str | None]) -> dict[str, list[competencies.Finding]]:
+    """{name: findings} of the privacy scan, for the texts that have any."""
+    found = {}
+    for name, text in texts.items():
+        findings = competencies.scan_text(text) if text else []
+        if findings:
+            found[name] = findings
+    return found
+
+
+def motivation_findings(
+    ratings: dict[str, tuple[str, str]],
+) -> dict[str, list[competencies.Finding]]:
+    """{competency code: findings} of the privacy scan over the motivations."""
+    return scan_texts({code: motivation for code, (_level, motivation) in ratings.items()})
+
+
+def record_privacy_override(
+    db: Session, *, actor: User, subject_id: int, subject_type: str, object_id: int, fields
+) -> None:
+    """Audit a save despite privacy findings; the detail names the fields, never the text."""
+    audit.record(db, actor=actor, action="privacy_override", subject_user_id=subject_id,
+                 subject_type=subject_type, subject_id=object_id,
+                 detail="fields: " + ", ".join(sorted(fields)))  # fmt: skip
+
+
 def may_assess(db: Session, *, assessor: User, subject: User) -> bool:
     """The worker themselves, or a supervisor of a team the subject belongs to."""
     if assessor.id == subject.id:
@@ -111,10 +132,15 @@ def save_self_assessment(
     ratings: dict[str, tuple[str, str]],
     assessed_on: date,
     now: datetime | None = None,
+    privacy_confirmed: bool = False,
 ) -> CompetencyAssessment:
-    """Keep the worker's own rating of the ten competencies. Commits; raises InvalidRatings."""
+    """Keep the worker's own rating of the ten competencies. Commits; raises InvalidRatings.
+
+    `privacy_confirmed`: the worker saves despite privacy findings in the motivations (audited).
+    """
     return save_assessment(db, assessor=owner, subject=owner, ratings=ratings,
-                           assessed_on=assessed_on, now=now)  # fmt: skip
+                           assessed_on=assessed_on, now=now,
+                           privacy_confirmed=privacy_confirmed)  # fmt: skip
 
 
 def save_supervisor_assessment(
@@ -145,10 +171,12 @@ def save_assessment(
     ratings: dict[str, tuple[str, str]],
     assessed_on: date,
     now: datetime | None = None,
+    privacy_confirmed: bool = False,
 ) -> CompetencyAssessment:
     """Keep a new assessment of all ten competencies. Commits.
 
     Raises InvalidRatings for unknown codes, NotVisible when the assessor may not assess.
+    With `privacy_confirmed` a save despite findings in the motivations is audited.
     """
     if not may_assess(db, assessor=assessor, subject=subject):
         raise NotVisible(subject.id)
@@ -170,6 +198,12 @@ def save_assessment(
     if assessor.id != subject.id:
         audit.record(db, actor=assessor, action="assess_competencies", subject_user_id=subject.id,
                      subject_type="competency_assessment", subject_id=assessment.id)  # fmt: skip
+    if privacy_confirmed:
+        fields = [f"motivation {code}" for code in motivation_findings(ratings)]
+        record_privacy_override(
+            db, actor=assessor, subject_id=subject.id, subject_type="competency_assessment",
+            object_id=assessment.id, fields=fields or ["motivation"],
+        )  # fmt: skip
     db.commit()
     return assessment
 
@@ -180,6 +214,29 @@ def assessments_of(db: Session, *, subject_id: int) -> list[Assessment]:
         select(CompetencyAssessment)
         .where(CompetencyAssessment.subject_id == subject_id)
         .order_by(CompetencyAssessment.assessed_on.desc(), CompetencyAssessment.id.desc())
+    ).all()
+    return _with_ratings(db, rows)
+
+
+def recent_assessments(db: Session, *, subject_id: int, self_count: int = 2) -> list[Assessment]:
+    """The newest `self_count` self-assessments and the newest assessment by someone else,
+    newest first, with their ratings (two statements, however long the history)."""
+    is_self = (CompetencyAssessment.assessor_id == subject_id).label("is_self")
+    newest_first = (CompetencyAssessment.assessed_on.desc(), CompetencyAssessment.id.desc())
+    ranked = (
+        select(CompetencyAssessment.id, is_self,
+               func.row_number().over(partition_by=is_self, order_by=newest_first).label("n"))
+        .where(CompetencyAssessment.subject_id == subject_id)
+        .subquery()
+    )  # fmt: skip
+    wanted = select(ranked.c.id).where(
+        or_(and_(ranked.c.is_self, ranked.c.n <= self_count),
+            and_(not_(ranked.c.is_self), ranked.c.n == 1))
+    )  # fmt: skip
+    rows = db.scalars(
+        select(CompetencyAssessment)
+        .where(CompetencyAssessment.id.in_(wanted))
+        .order_by(*newest_first)
     ).all()
     return _with_ratings(db, rows)
 
@@ -216,154 +273,3 @@ def compare(first: Assessment, second: Assessment) -> list[Difference]:
         steps = b - a if a is not None and b is not None else None
         result.append(Difference(code, first.levels.get(code), second.levels.get(code), steps))
     return result
-
-
-# --- development goals ---------------------------------------------------------------------
-
-
-@dataclass
-class GoalInput:
-    """What the worker typed for a goal."""
-
-    competency_code: str
-    current_level: str
-    target_level: str
-    title: str
-    actions: str = ""
-    due_on: date | None = None
-    status: str = GoalStatus.OPEN.value
-
-
-def validate_goal(data: GoalInput) -> dict[str, str]:
-    """{field: problem} for a goal; empty when it is fine."""
-    errors = {}
-    if data.competency_code not in COMPETENCY_CODES:
-        errors["competency_code"] = "unknown_competency"
-    for name in ("current_level", "target_level"):
-        if getattr(data, name) not in LEVEL_RANKS:
-            errors[name] = "unknown_level"
-    if not errors and LEVEL_RANKS[data.target_level] < LEVEL_RANKS[data.current_level]:
-        errors["target_level"] = "target_below_current"
-    if data.status not in {s.value for s in GoalStatus}:
-        errors["status"] = "unknown_status"
-    return errors
-
-
-def save_goal(
-    db: Session, *, owner: User, data: GoalInput, now: datetime, goal: DevelopmentGoal | None = None
-) -> DevelopmentGoal:
-    """Create or change a goal of the owner. Commits. The caller validated `data`."""
-    if goal is None:
-        goal = DevelopmentGoal(organisation_id=owner.organisation_id, owner_id=owner.id,
-                               created_at=now, competency_code="", current_level="",
-                               target_level="", title="")  # fmt: skip
-    for name, value in vars(data).items():
-        setattr(goal, name, value.strip() if isinstance(value, str) else value)
-    goal.actions = goal.actions or None
-    goal.updated_at = now
-    db.add(goal)
-    db.commit()
-    return goal
-
-
-def own_goal(db: Session, *, owner: User, goal_id: int) -> DevelopmentGoal | None:
-    """The owner's goal, or None (another worker's goal does not exist for them)."""
-    goal = db.get(DevelopmentGoal, goal_id)
-    return goal if goal is not None and goal.owner_id == owner.id else None
-
-
-def delete_goal(db: Session, *, goal: DevelopmentGoal) -> None:
-    """Delete a goal with its evidence links (the entries stay). Commits."""
-    db.delete(goal)
-    db.commit()
-
-
-def goals_of(db: Session, *, owner_id: int, open_only: bool = False, limit: int | None = None):
-    """The owner's goals: open ones first, earliest due date first."""
-    statement = select(DevelopmentGoal).where(DevelopmentGoal.owner_id == owner_id)
-    if open_only:
-        statement = statement.where(DevelopmentGoal.status.in_(OPEN_STATUSES))
-    statement = statement.order_by(
-        DevelopmentGoal.status.in_(OPEN_STATUSES).desc(),
-        DevelopmentGoal.due_on.is_(None),
-        DevelopmentGoal.due_on,
-        DevelopmentGoal.id,
-    )
-    return db.scalars(statement.limit(limit) if limit else statement).all()
-
-
-def evidence_ids(db: Session, *, goal_id: int) -> list[int]:
-    """Ids of the entries linked to a goal."""
-    return list(db.scalars(select(GoalEvidence.entry_id).where(GoalEvidence.goal_id == goal_id)))
-
-
-def linkable_entries(db: Session, *, owner_id: int, keep: list[int], limit: int = 50):
-    """The owner's most recent entries, plus those already linked, to choose evidence from."""
-    recent = db.scalars(
-        select(Entry).where(Entry.owner_id == owner_id)
-        .order_by(Entry.occurred_on.desc(), Entry.id.desc()).limit(limit)
-    ).all()  # fmt: skip
-    missing = set(keep) - {e.id for e in recent}
-    if missing:
-        recent += db.scalars(select(Entry).where(Entry.id.in_(missing))).all()
-    return recent
-
-
-def link_evidence(db: Session, *, owner: User, goal: DevelopmentGoal, entry_id: int) -> None:
-    """Link one of the owner's own entries to their goal. Commits.
-
-    Raises NotVisible when the goal or the entry is not the owner's (or the entry is gone).
-    """
-    entry = db.get(Entry, entry_id)
-    if not access.is_owner(owner, goal.owner_id) or entry is None or entry.owner_id != owner.id:
-        raise NotVisible(entry_id)
-    if db.get(GoalEvidence, (goal.id, entry.id)) is None:
-        db.add(GoalEvidence(goal_id=goal.id, entry_id=entry.id))
-    db.commit()
-
-
-def unlink_evidence(db: Session, *, owner: User, goal: DevelopmentGoal, entry_id: int) -> bool:
-    """Remove an entry from the owner's goal (the entry stays). Commits; False when not linked."""
-    if not access.is_owner(owner, goal.owner_id):
-        raise NotVisible(goal.id)
-    removed = db.execute(
-        delete(GoalEvidence).where(GoalEvidence.goal_id == goal.id,
-                                   GoalEvidence.entry_id == entry_id)
-    ).rowcount  # fmt: skip
-    db.commit()
-    return bool(removed)
-
-
-def evidence_entries(db: Session, *, goal_id: int) -> list[Entry]:
-    """The entries linked to a goal, newest first (one statement)."""
-    return db.scalars(
-        select(Entry).join(GoalEvidence, GoalEvidence.entry_id == Entry.id)
-        .where(GoalEvidence.goal_id == goal_id)
-        .order_by(Entry.occurred_on.desc(), Entry.id.desc())
-    ).all()  # fmt: skip
-
-
-def set_evidence(db: Session, *, owner: User, goal: DevelopmentGoal, entry_ids: list[int]) -> int:
-    """Link exactly these entries of the owner to the goal; others' ids are ignored. Commits."""
-    own = set(
-        db.scalars(select(Entry.id).where(Entry.id.in_(entry_ids), Entry.owner_id == owner.id))
-    )
-    db.execute(delete(GoalEvidence).where(GoalEvidence.goal_id == goal.id))
-    for entry_id in sorted(own):
-        db.add(GoalEvidence(goal_id=goal.id, entry_id=entry_id))
-    db.commit()
-    return len(own)
-
-
-def dashboard_context(db: Session, *, owner_id: int, as_of: date) -> dict:
-    """Values for the dashboard's goals and radar partials (three statements)."""
-    goals = goals_of(db, owner_id=owner_id, open_only=True, limit=DASHBOARD_GOALS)
-    assessments = assessments_of(db, subject_id=owner_id)
-    mine = [a for a in assessments if a.is_self]
-    return {
-        "open_goals": goals,
-        "goals_overdue": {g.id for g in goals if g.due_on and g.due_on < as_of},
-        "self_now": mine[0] if mine else None,
-        "self_before": mine[1] if len(mine) > 1 else None,
-        "supervisor_now": latest(assessments, self_assessed=False),
-    }

@@ -15,7 +15,6 @@ from portfolio import access, clock, db
 from portfolio.charts.progress import progress_svg, svg_data_uri
 from portfolio.models import Role
 from portfolio.services import dashboard as dashboard_service
-from portfolio.services import development
 from portfolio.services.dashboard import ProgressRow, RegistrationProgress
 from portfolio.templating import number
 from portfolio.worker import bp
@@ -134,7 +133,7 @@ def entry_url(entry_id: int) -> str:
 
 def development_context(owner_id: int, as_of) -> dict:
     """Values for the goals and radar partials: open goals, the radar and its numbers."""
-    values = development.dashboard_context(db.session(), owner_id=owner_id, as_of=as_of)
+    values = dashboard_service.development_summary(db.session(), owner_id=owner_id, as_of=as_of)
     return {
         **values,
         "radar": radar(values["self_now"], values["self_before"], values["supervisor_now"]),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,7 +14,8 @@ from portfolio import access, clock, db
 from portfolio.charts.progress import svg_data_uri
 from portfolio.charts.radar import radar_rows, radar_svg
 from portfolio.models import Role
-from portfolio.services import development
+from portfolio.requests import page_number, search_text
+from portfolio.services import development, goals
 from portfolio.worker import bp
 from portfolio.worker.development_forms import (
     GOAL_STATUSES,
@@ -69,11 +70,16 @@ def rating_errors(form: AssessmentForm, errors: dict[str, str]) -> None:
             form[level_field(code)].errors.append(str(MESSAGES[problem]))
 
 
-def assessment_context(form: AssessmentForm, *, heading: str, cancel_url: str, subject=None):
-    """What the assessment form template needs."""
+def assessment_context(
+    form: AssessmentForm, *, heading: str, cancel_url: str, subject=None, findings=None
+):
+    """What the assessment form template needs; `findings` by competency code."""
+    labels = {motivation_field(c.code): f"{c.number}. {c.title}" for c in competencies.COMPETENCIES}
     return {"form": form, "catalogue": competencies, "level_field": level_field,
             "motivation_field": motivation_field, "heading": heading, "cancel_url": cancel_url,
-            "subject": subject}  # fmt: skip
+            "subject": subject, "privacy_labels": labels,
+            "findings": {motivation_field(code): found
+                         for code, found in (findings or {}).items()}}  # fmt: skip
 
 
 def chosen_pair(mine: list, later_id: int | None, earlier_id: int | None) -> tuple:
@@ -86,10 +92,23 @@ def chosen_pair(mine: list, later_id: int | None, earlier_id: int | None) -> tup
     return pair[0], pair[1]
 
 
+def own_motivations(*chosen) -> list[tuple]:
+    """(competency, [(date, motivation)]) per competency the chosen self-assessments explain."""
+    shown = [a for a in chosen if a is not None]
+    rows = []
+    for competency in competencies.COMPETENCIES:
+        texts = [(a.assessed_on, a.motivations[competency.code])
+                 for a in shown if competency.code in a.motivations]  # fmt: skip
+        if texts:
+            rows.append((competency, texts))
+    return rows
+
+
 @bp.route("/development")
 @access.roles(Role.WORKER)
 def development_overview():
-    """The radar, two chosen self-assessments compared, the supervisor's view, and goals."""
+    """The radar, two chosen self-assessments compared with their motivations, the
+    supervisor's view, and goals."""
     session = db.session()
     assessments = development.assessments_of(session, subject_id=current_user.id)
     mine = [a for a in assessments if a.is_self]
@@ -102,7 +121,8 @@ def development_overview():
         radar=radar(now, before, supervisor),
         changes=development.compare(before, now) if now and before else [],
         gaps=development.compare(mine[0], supervisor) if mine and supervisor else [],
-        goals=development.goals_of(session, owner_id=current_user.id),
+        own_motivations=own_motivations(now, before),
+        goals=goals.goals_of(session, owner_id=current_user.id),
         statuses=GOAL_STATUSES, catalogue=competencies, today=clock.today(),
     )  # fmt: skip
 
@@ -120,58 +140,73 @@ def assessment_new():
         )
         if last:
             fill_assessment(form, last)
+    findings = {}
     if form.validate_on_submit():
-        try:
-            development.save_self_assessment(
-                session, owner=current_user._get_current_object(), ratings=form.ratings(),
-                assessed_on=form.assessed_on.data, now=clock.now(),
-            )  # fmt: skip
-        except development.InvalidRatings as invalid:
-            rating_errors(form, invalid.errors)
-        else:
-            flash(_("Your self-assessment is saved."), "success")
-            return redirect(url_for("worker.development_overview"))
+        ratings = form.ratings()
+        findings = development.motivation_findings(ratings)
+        rating_errors(form, development.validate_ratings(ratings))
+        if not form.errors and (not findings or form.privacy_confirmed.data):
+            try:
+                development.save_self_assessment(
+                    session, owner=current_user._get_current_object(), ratings=ratings,
+                    assessed_on=form.assessed_on.data, now=clock.now(),
+                    privacy_confirmed=bool(findings),
+                )  # fmt: skip
+            except development.InvalidRatings as invalid:
+                rating_errors(form, invalid.errors)
+            else:
+                flash(_("Your self-assessment is saved."), "success")
+                return redirect(url_for("worker.development_overview"))
     return render_template(
         "worker/development/assessment_form.html",
         **assessment_context(form, heading=_("Assess my competencies"),
-                             cancel_url=url_for("worker.development_overview")),
+                             cancel_url=url_for("worker.development_overview"),
+                             findings=findings),
     )  # fmt: skip
 
 
 def _goal_or_404(goal_id: int):
-    goal = development.own_goal(
-        db.session(), owner=current_user._get_current_object(), goal_id=goal_id
-    )
+    goal = goals.own_goal(db.session(), owner=current_user._get_current_object(), goal_id=goal_id)
     if goal is None:
         abort(404)
     return goal
 
 
-def _edit_goal(form: GoalForm, goal=None):
-    """Validate and save; returns the goal, or None with errors put on the form."""
+def _edit_goal(form: GoalForm, goal=None) -> tuple:
+    """Validate, scan and save: (the goal, {}), or (None, privacy findings) with the problems
+    put on the form."""
     session = db.session()
-    linked = development.evidence_ids(session, goal_id=goal.id) if goal else []
+    goal_id = goal.id if goal else None
+    linked = goals.evidence_ids(session, goal_id=goal_id) if goal else []
     form.evidence.choices = [
         SelectChoice(e.id, f"{e.occurred_on.isoformat()} · {e.title}")
-        for e in development.linkable_entries(session, owner_id=current_user.id, keep=linked)
+        for e in goals.linkable_entries(session, owner_id=current_user.id, goal_id=goal_id)
     ]
     if request.method == "GET" and goal is not None:
         form.evidence.data = linked
     if not form.validate_on_submit():
-        return None
-    data = development.GoalInput(
+        return None, {}
+    data = goals.GoalInput(
         competency_code=form.competency_code.data, current_level=form.current_level.data,
         target_level=form.target_level.data, title=form.title.data or "",
         actions=form.actions.data or "", due_on=form.due_on.data, status=form.status.data,
     )  # fmt: skip
-    for name, problem in development.validate_goal(data).items():
+    for name, problem in goals.validate_goal(data).items():
         form[name].errors.append(str(MESSAGES[problem]))
-    if form.errors:
-        return None
+    findings = goals.goal_findings(data)
+    if form.errors or (findings and not form.privacy_confirmed.data):
+        return None, findings
     owner = current_user._get_current_object()
-    saved = development.save_goal(session, owner=owner, data=data, now=clock.now(), goal=goal)
-    development.set_evidence(session, owner=owner, goal=saved, entry_ids=form.evidence.data or [])
-    return saved
+    saved = goals.save_goal(session, owner=owner, data=data, now=clock.now(), goal=goal,
+                                  privacy_confirmed=bool(findings))  # fmt: skip
+    goals.set_evidence(session, owner=owner, goal=saved, entry_ids=form.evidence.data or [])
+    return saved, {}
+
+
+def _goal_form_page(form: GoalForm, goal, findings: dict):
+    labels = {name: form[name].label.text for name in ("title", "actions")}
+    return render_template("worker/development/goal_form.html", form=form, goal=goal,
+                           findings=findings, privacy_labels=labels)  # fmt: skip
 
 
 @bp.route("/development/goals/new", methods=["GET", "POST"])
@@ -181,10 +216,11 @@ def goal_new():
     form = GoalForm()
     if request.method == "GET" and request.args.get("competency"):
         form.competency_code.data = request.args["competency"]
-    if _edit_goal(form) is not None:
+    saved, findings = _edit_goal(form)
+    if saved is not None:
         flash(_("Saved."), "success")
         return redirect(url_for("worker.development_overview"))
-    return render_template("worker/development/goal_form.html", form=form, goal=None)
+    return _goal_form_page(form, None, findings)
 
 
 @bp.route("/development/goals/<int:goal_id>/edit", methods=["GET", "POST"])
@@ -193,10 +229,11 @@ def goal_edit(goal_id: int):
     """Change a goal, its status and the entries that show progress."""
     goal = _goal_or_404(goal_id)
     form = GoalForm(obj=goal)
-    if _edit_goal(form, goal) is not None:
+    saved, findings = _edit_goal(form, goal)
+    if saved is not None:
         flash(_("Saved."), "success")
         return redirect(url_for("worker.development_overview"))
-    return render_template("worker/development/goal_form.html", form=form, goal=goal)
+    return _goal_form_page(form, goal, findings)
 
 
 @bp.route("/development/goals/<int:goal_id>/delete", methods=["GET", "POST"])
@@ -206,7 +243,7 @@ def goal_delete(goal_id: int):
     goal = _goal_or_404(goal_id)
     form = FlaskForm()
     if form.validate_on_submit():
-        development.delete_goal(db.session(), goal=goal)
+        goals.delete_goal(db.session(), goal=goal)
         flash(_("The goal is deleted."), "success")
         return redirect(url_for("worker.development_overview"))
     return render_template("worker/development/goal_delete.html", goal=goal, form=form)
@@ -215,30 +252,33 @@ def goal_delete(goal_id: int):
 @bp.route("/development/goals/<int:goal_id>/evidence", methods=["GET", "POST"])
 @access.roles(Role.WORKER)
 def goal_evidence(goal_id: int):
-    """Link own entries to a goal as evidence of progress, or unlink them."""
+    """Link own entries to a goal as evidence of progress, or unlink them; every entry can be
+    found by its title, page by page."""
     goal = _goal_or_404(goal_id)
     session = db.session()
     owner = current_user._get_current_object()
+    text = search_text()
     form = EvidenceForm()
     if form.validate_on_submit():
         try:
             if form.action.data == "unlink":
-                development.unlink_evidence(session, owner=owner, goal=goal,
-                                            entry_id=form.entry_id.data)  # fmt: skip
+                goals.unlink_evidence(session, owner=owner, goal=goal,
+                                      entry_id=form.entry_id.data)  # fmt: skip
                 flash(_("The entry is no longer linked to this goal."), "success")
             else:
-                development.link_evidence(session, owner=owner, goal=goal,
-                                          entry_id=form.entry_id.data)  # fmt: skip
+                goals.link_evidence(session, owner=owner, goal=goal,
+                                    entry_id=form.entry_id.data)  # fmt: skip
                 flash(_("The entry is linked to this goal."), "success")
-        except development.NotVisible:
+        except goals.NotVisible:
             abort(404)
-        return redirect(url_for("worker.goal_evidence", goal_id=goal.id))
-    linked = development.evidence_entries(session, goal_id=goal.id)
-    linked_ids = {e.id for e in linked}
-    form.entry_id.choices = [
-        SelectChoice(e.id, f"{e.occurred_on.isoformat()} · {e.title}")
-        for e in development.linkable_entries(session, owner_id=owner.id, keep=[])
-        if e.id not in linked_ids
-    ]
+        # Back to the same search and page (the form posts to the page's own address).
+        return redirect(url_for("worker.goal_evidence", goal_id=goal.id, q=text or None,
+                                page=request.args.get("page", type=int)))  # fmt: skip
+    candidates = goals.entries_to_link(
+        session, owner_id=owner.id, goal_id=goal.id, text=text, page=page_number(),
+        per_page=current_app.config["PAGE_SIZE"],
+    )  # fmt: skip
     return render_template("worker/development/goal_evidence.html", goal=goal, form=form,
-                           linked=linked, catalogue=competencies)  # fmt: skip
+                           linked=goals.evidence_entries(session, goal_id=goal.id),
+                           candidates=candidates, text=text,
+                           catalogue=competencies)  # fmt: skip

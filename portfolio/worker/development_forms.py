@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -28,10 +28,18 @@ def motivation_field(code: str) -> str:
     return f"motivation_{code}"
 
 
+def privacy_confirmation() -> BooleanField:
+    """The explicit "save anyway" after a privacy warning (the same words as for entries)."""
+    return BooleanField(
+        _l("Save anyway: I checked that no client can be recognised from this text.")
+    )
+
+
 class AssessmentForm(FlaskForm):
     """A level and a short motivation for each of the ten competencies."""
 
     assessed_on = DateField(_l("Date"), validators=[InputRequired()])
+    privacy_confirmed = privacy_confirmation()
 
     def ratings(self) -> dict[str, tuple[str, str]]:
         """{competency code: (level, motivation)} as typed."""
@@ -63,6 +71,7 @@ class GoalForm(FlaskForm):
     )
     evidence = MultiCheckboxField(_l("Entries that show progress"), coerce=int,
                                   validate_choice=False)  # fmt: skip
+    privacy_confirmed = privacy_confirmation()
 
 
 class EvidenceForm(FlaskForm):

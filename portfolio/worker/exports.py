@@ -69,8 +69,9 @@ def registration_pdf(registration_id: int):
     registration = own_registration_or_404(registration_id)
     session = db.session()
     me = current_user._get_current_object()
-    board = dashboard_service.dashboard_for(session, owner_id=me.id, as_of=clock.today())
-    progress = next((p for p in board.progress if p.registration.id == registration.id), None)
+    # This registration's own status: an older registration of a norm is not on the dashboard.
+    progress = dashboard_service.progress_for(session, registration=registration,
+                                              as_of=clock.today())  # fmt: skip
     if progress is None:  # a norm file that no longer exists
         abort(404)
     status = progress.status

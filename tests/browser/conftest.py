@@ -1,13 +1,20 @@
-"""A live server on loopback and a real Chromium (Debian's, driven by Playwright)."""
+"""A live server on loopback and a real Chromium (Debian's, driven by Playwright).
+
+The server runs on the test clock (tests/conftest.py `clock`, from CLOCK_START): dates the tests
+type are relative to BROWSER_TODAY, so the flows do not break when the calendar moves on.
+"""
 
 from __future__ import annotations
 
 import os
 import threading
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
+
+from tests.conftest import CLOCK_START
 
 CHROMIUM = os.environ.get("VAKBEKWAAM_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -22,9 +29,18 @@ CHROMIUM_ARGS = [
 ]
 
 
+BROWSER_TODAY = CLOCK_START.date()
+
+
+def days_ago(days: int) -> str:
+    """A date `days` before the test clock's today, as typed into a date field (ISO)."""
+    return (BROWSER_TODAY - timedelta(days=days)).isoformat()
+
+
 @pytest.fixture
-def live_server(app):
-    """Serve the test app on 127.0.0.1 with a free port; yields the base URL."""
+def live_server(app, clock):
+    """Serve the test app, on the fixed test clock, on 127.0.0.1 with a free port; yields the
+    base URL."""
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
 from portfolio.services import demo
+from tests.browser.conftest import BROWSER_TODAY
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture
 def demo_world(db):
-    demo.create(db, workers=0, years=1, today=date(2026, 6, 1))
+    demo.create(db, workers=0, years=1, today=BROWSER_TODAY)  # the live server's today
 
 
 def log_in(page, base_url: str, email: str, password: str) -> None:

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from portfolio.models import AuditEvent, Entry, EvidenceFile, Registration
+from tests.browser.conftest import BROWSER_TODAY, days_ago
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
 pytestmark = pytest.mark.browser
@@ -23,7 +24,7 @@ def worker(db):
     db.add(user)
     db.add(Registration(organisation_id=organisation.id, owner_id=user.id,
                         norm_id="skj-jeugd-gezinsprofessional", registration_number="100200",
-                        registered_on=date(2024, 1, 1)))  # fmt: skip
+                        registered_on=date(BROWSER_TODAY.year - 1, 1, 1)))  # fmt: skip
     db.commit()
     return user
 
@@ -48,7 +49,7 @@ def test_training_and_a_reflection_with_a_bsn_change_the_dashboard(page, live_se
 
     page.goto(f"{live_server}/portfolio/entries/new/training")
     page.locator("#title").fill("Motiverende gespreksvoering")
-    page.locator("#occurred_on").fill("2026-10-01")
+    page.locator("#occurred_on").fill(days_ago(14))
     page.locator("#hours").fill("6")
     page.locator("#provider").fill("Movisie")
     page.locator("#accreditation_id").fill("SKJ-4711")
@@ -60,7 +61,7 @@ def test_training_and_a_reflection_with_a_bsn_change_the_dashboard(page, live_se
 
     page.goto(f"{live_server}/portfolio/entries/new/reflection")
     page.locator("#title").fill("Huisbezoek")
-    page.locator("#occurred_on").fill("2026-10-02")
+    page.locator("#occurred_on").fill(days_ago(13))
     page.locator("#hours").fill("1")
     page.locator("#body").fill("Mevrouw (BSN 111222333) vertelde over haar schulden.")
     save(page)
