@@ -7,15 +7,25 @@ import platform
 import sys
 import time
 
-from bench import demo_data, first_page, login, p3_charts, p6_reminders
+from bench import (
+    demo_data,
+    evaluation_exports,
+    first_page,
+    login,
+    p3_charts,
+    p6_reminders,
+    p7_employee_import,
+)
 from bench.databases import POSTGRES, backends, demo_database
 from bench.timing import format_table
 
-BENCHMARKS = ("P1", "P3", "P6", "P7", "P9")
+BENCHMARKS = ("P1", "P3", "P4", "P5", "P6", "P7", "P9")
 FLOORS = (
     "Floors: P1 a bare route rendering a 50-row template (in the benchmark's app only), "
-    "anonymous;\n        P7 COPY FROM STDIN of exactly the rows the demo wrote (PostgreSQL); "
-    "P9 one argon2id verification."
+    "anonymous;\n        P4/P5 COPY (SELECT …) TO STDOUT (CSV) of one SELECT reading the same rows "
+    "and aggregates (bench/evaluation_exports.py says what it does not compute), PostgreSQL;\n"
+    "        P7 COPY FROM STDIN of exactly the rows the demo wrote / the user rows the import "
+    "wrote (PostgreSQL); P9 one argon2id verification."
 )
 # Data behind the page and log-in benchmarks: a large employer (QUALITY.md), smaller with --quick.
 SEED = {"workers": 5000, "years": 5}
@@ -59,6 +69,15 @@ def main(argv: list[str] | None = None) -> int:
     if "P3" in arguments.only:
         _say("P3 chart rendering")
         results += p3_charts.run(quick=arguments.quick)
+    if arguments.only & {"P4", "P5"}:
+        if POSTGRES in backends():
+            _say("P4/P5 yearly-evaluation exports on PostgreSQL")
+            results += evaluation_exports.run(
+                quick=arguments.quick, csv="P4" in arguments.only, xlsx="P5" in arguments.only,
+                say=_say,
+            )  # fmt: skip
+        else:
+            _say("P4/P5 skipped: they compare with COPY TO STDOUT (set VAKBEKWAAM_BENCH_POSTGRES)")
     if "P6" in arguments.only:
         if POSTGRES in backends():
             _say("P6 reminder selection on PostgreSQL")
@@ -70,6 +89,13 @@ def main(argv: list[str] | None = None) -> int:
     if "P7" in arguments.only:
         _say(f"P7 demo data on {', '.join(backends())}")
         results += demo_data.run(quick=arguments.quick)
+        if POSTGRES in backends():
+            _say("P7 employee import on PostgreSQL")
+            results += p7_employee_import.run(quick=arguments.quick, say=_say)
+        else:
+            _say(
+                "P7 employee import skipped: it compares with COPY (set VAKBEKWAAM_BENCH_POSTGRES)"
+            )
     print(
         f"Vakbekwaam benchmarks ({'quick' if arguments.quick else 'full'}), "
         f"Python {platform.python_version()} on {platform.machine()}, "

@@ -1,0 +1,201 @@
+"""P7 (import): `flask import-employees` of N new people, and again with every name changed.
+
+The app side is the real command line (`portfolio.cli.import_employees`, run through Flask's CLI
+runner): read the file, decode, parse, preview, then `employee_import.apply`, which previews
+again inside its transaction and writes the people (COPY), their invitation tokens and mails
+(`people_admin.invite_many`) and the audit events. The web import does the same steps split over
+two requests (upload: parse and preview; confirm: parse and apply) but takes at most
+`hr.import_views.MAX_BYTES` (2 MiB) — fewer than 70,000 people; `employee_csv.MAX_ROWS`
+(100,000) bounds the command line. The file is what Excel writes ("CSV UTF-8": byte-order
+mark, `;`), with every column: e-mail, name, role (one in 15 a supervisor), one of 40 existing
+teams, active, and the start date when the product has that column.
+
+Floors (PostgreSQL, one connection opened beforehand):
+- new people: `COPY user_account (…) FROM STDIN` of exactly the user rows the import wrote
+  (read back from the app's own run, every column but the id), into the same empty
+  organisation — the people only, not their invitations or audit events;
+- every name changed: `COPY` of (e-mail, new name) into a temporary table and one
+  `UPDATE user_account … FROM` it.
+
+Each measurement starts from the organisation with its teams and nobody in it (TRUNCATE …
+RESTART IDENTITY), app and floor by turns.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import psycopg
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+from sqlmodel import SQLModel
+
+import portfolio.models  # noqa: F401  (registers the tables)
+from bench.databases import POSTGRES, bench_app, fresh_database
+from bench.timing import Result, format_table, median, timed, within_ratio
+from portfolio.db import make_engine, standalone_session
+from portfolio.hr.import_views import MAX_BYTES
+from portfolio.services.employee_csv import COLUMNS, MAX_ROWS
+
+TARGET = 5.0
+SIZES = (5_000, 70_000)
+QUICK_SIZES = (500, 5_000)
+TEAMS = 40
+DOMAIN = "zorgvoorbeeld.nl"
+RESET_TABLES = ("user_account", "password_reset_token", "outbox_message", "audit_event")
+
+
+def employee_file(count: int, *, renamed: bool = False) -> bytes:
+    """The HR system's export of `count` people (with every name changed when `renamed`)."""
+    header = ["e-mail", "naam", "rol", "team", "actief"]
+    if "start_date" in COLUMNS:
+        header.append("in_dienst")
+    lines = [";".join(header)]
+    suffix = " (gewijzigd)" if renamed else ""
+    for i in range(count):
+        role = "supervisor" if i % 15 == 0 else "worker"
+        cells = [f"medewerker{i:06d}@{DOMAIN}", f"Medewerker {i:06d}{suffix}", role,
+                 f"Team {i % TEAMS:02d}", "ja"]  # fmt: skip
+        if "start_date" in COLUMNS:
+            cells.append(f"{1 + i % 28:02d}-{1 + i % 12:02d}-{2000 + i % 25}")
+        lines.append(";".join(cells))
+    return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode()
+
+
+def _conninfo(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def _organisation(url: str) -> int:
+    """An organisation with TEAMS teams and nobody in it; returns its id."""
+    engine = make_engine(url)
+    try:
+        with standalone_session(engine) as session:
+            organisation_id = session.execute(text(
+                "INSERT INTO organisation (name, slug, created_at) "
+                "VALUES ('Stichting Import', 'import', now()) RETURNING id"
+            )).scalar_one()  # fmt: skip
+            session.execute(
+                text("INSERT INTO team (organisation_id, name, created_at) "
+                     "SELECT :o, 'Team ' || lpad(n::text, 2, '0'), now() "
+                     "FROM generate_series(0, :last) AS n"),
+                {"o": organisation_id, "last": TEAMS - 1},
+            )  # fmt: skip
+            session.commit()
+    finally:
+        engine.dispose()
+    return organisation_id
+
+
+def _reset(connection: psycopg.Connection) -> None:
+    """Nobody in the organisation again (the connection is in autocommit mode)."""
+    connection.execute(f"TRUNCATE {', '.join(RESET_TABLES)} RESTART IDENTITY CASCADE")
+    connection.execute("VACUUM ANALYZE user_account")
+
+
+def _columns(table: str) -> str:
+    """Every column of `table` but a generated id, quoted, in table order."""
+    found = SQLModel.metadata.tables[table].columns
+    return ", ".join(f'"{c.name}"' for c in found if not (c.primary_key and c.name == "id"))
+
+
+def _dump(connection: psycopg.Connection, tables: tuple[str, ...]) -> list[tuple[str, bytes]]:
+    """(table, rows as COPY text) of what the import wrote into `tables`."""
+    dumped = []
+    for table in tables:
+        sql = f'COPY "{table}" ({_columns(table)}) TO STDOUT'
+        with connection.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[arg-type]
+            dumped.append((table, b"".join(bytes(chunk) for chunk in copy)))
+    return dumped
+
+
+def _floor_insert(connection: psycopg.Connection, dumped: list[tuple[str, bytes]]) -> None:
+    """COPY FROM STDIN of the dumped rows, in one transaction."""
+    with connection.transaction(), connection.cursor() as cursor:
+        for table, data in dumped:
+            sql = f'COPY "{table}" ({_columns(table)}) FROM STDIN'
+            with cursor.copy(sql) as copy:  # type: ignore[arg-type]
+                copy.write(data)
+
+
+def _floor_update(connection: psycopg.Connection, names: list[tuple[str, str]]) -> None:
+    with connection.transaction(), connection.cursor() as cursor:
+        cursor.execute("CREATE TEMP TABLE bench_names (email text, name text) ON COMMIT DROP")
+        with cursor.copy("COPY bench_names FROM STDIN") as copy:
+            for row in names:
+                copy.write_row(row)
+        cursor.execute("UPDATE user_account u SET name = n.name FROM bench_names n "
+                       "WHERE u.email = n.email")  # fmt: skip
+
+
+def _names(count: int, *, renamed: bool) -> list[tuple[str, str]]:
+    suffix = " (gewijzigd)" if renamed else ""
+    return [(f"medewerker{i:06d}@{DOMAIN}", f"Medewerker {i:06d}{suffix}") for i in range(count)]
+
+
+def _command(runner, path: Path, organisation_id: int, expect: str) -> None:
+    result = runner.invoke(args=["import-employees", str(path), "--organisation",
+                                 str(organisation_id)])  # fmt: skip
+    if result.exit_code != 0 or expect not in result.output:
+        raise RuntimeError(f"import-employees failed ({result.exit_code}): {result.output}")
+
+
+def _measure(count: int, *, repeats: int, say) -> list[Result]:
+    with fresh_database(POSTGRES) as url, tempfile.TemporaryDirectory() as folder:
+        organisation_id = _organisation(url)
+        first, second = Path(folder) / "first.csv", Path(folder) / "second.csv"
+        first.write_bytes(data := employee_file(count))
+        second.write_bytes(employee_file(count, renamed=True))
+        app_create, app_update, floor_create, floor_update = [], [], [], []
+        users: list[tuple[str, bytes]] = []
+        everything: list[tuple[str, bytes]] = []
+        floor_everything = []
+        with bench_app(url) as app, psycopg.connect(_conninfo(url), autocommit=True) as connection:
+            runner = app.test_cli_runner()
+            for _ in range(repeats):
+                _reset(connection)
+                app_create.append(timed(lambda: _command(
+                    runner, first, organisation_id, f"{count} added")))  # fmt: skip
+                if not users:  # what the import wrote, for the floors
+                    users = _dump(connection, ("user_account",))
+                    everything = _dump(connection, RESET_TABLES)
+                app_update.append(timed(lambda: _command(
+                    runner, second, organisation_id, f"{count} changed")))  # fmt: skip
+                names = _names(count, renamed=False)  # the floor changes every name back
+                floor_update.append(timed(lambda names=names: _floor_update(connection, names)))
+                _reset(connection)
+                floor_create.append(timed(lambda users=users: _floor_insert(connection, users)))
+                _reset(connection)
+                floor_everything.append(timed(
+                    lambda rows=everything: _floor_insert(connection, rows)))  # fmt: skip
+    size = len(data)
+    where = "command line only, over the web's 2 MiB" if size > MAX_BYTES else "web or CLI"
+    say(f"  {count:,} people: file {size / 1e6:.1f} MB ({where}); parser limit {MAX_ROWS:,}")
+    rows = [
+        (f"employee import, {count:,} new people ({size / 1e6:.1f} MB, {where}) "
+         f"vs COPY FROM STDIN of the same user rows", app_create, floor_create),
+        (f"employee import again, {count:,} people, every name changed, vs COPY + UPDATE … FROM",
+         app_update, floor_update),
+    ]  # fmt: skip
+    results = []
+    for what, app_times, floor_times in rows:
+        app_s, floor_s = median(app_times), median(floor_times)
+        results.append(Result("P7", what, app_s, floor_s, f"≤ {TARGET:g}×",
+                              within_ratio(app_s, floor_s, TARGET)))  # fmt: skip
+    written = sum(rows.count(b"\n") for _table, rows in everything)
+    results.insert(1, Result(
+        "P7", f"  (same import vs COPY of all {written:,} rows it wrote: people, invitation "
+              "tokens and mails, audit events)",
+        median(app_create), median(floor_everything), "info"))  # fmt: skip
+    return results
+
+
+def run(*, quick: bool, say=print) -> list[Result]:
+    """Both sizes on fresh PostgreSQL databases (the second size is 70,000: the sector)."""
+    results = []
+    for count in QUICK_SIZES if quick else SIZES:
+        say(f"  P7 employee import, {count:,} people")
+        results += _measure(count, repeats=1 if quick else 3, say=say)
+        say("\n".join("  " + line for line in format_table(results[-3:]).splitlines()[2:]))
+    return results
