@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -39,16 +40,19 @@ class Rule:
 
     def matches(self, activity: Activity) -> bool:
         """True when `activity` falls under this rule."""
-        if activity.kind != self.kind:
+        return self.covers(
+            activity.kind, activity.accreditation_id is not None, activity.form, activity.type
+        )
+
+    def covers(self, kind: str, accredited: bool, form: str | None, type_: str | None) -> bool:
+        """True when an activity with these fields falls under this rule."""
+        if kind != self.kind:
             return False
-        if (
-            self.accredited is not None
-            and (activity.accreditation_id is not None) != self.accredited
-        ):
+        if self.accredited is not None and accredited != self.accredited:
             return False
-        if self.forms is not None and activity.form not in self.forms:
+        if self.forms is not None and form not in self.forms:
             return False
-        return self.types is None or activity.type in self.types
+        return self.types is None or type_ in self.types
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,28 @@ class Norm:
 
     def category_for(self, activity: Activity) -> Category | None:
         """The first category whose rules cover `activity`, or None (counts nowhere)."""
-        return next((c for c in self.categories if c.matches(activity)), None)
+        return self.category_for_fields(
+            activity.kind, activity.accreditation_id is not None, activity.form, activity.type
+        )
+
+    def category_for_fields(
+        self, kind: str, accredited: bool, form: str | None, type_: str | None
+    ) -> Category | None:
+        """The first category whose rules cover an activity with these fields, or None."""
+        # Rules read only these four fields, so the answer is remembered per combination:
+        # a portfolio holds a handful of them and an export asks for each a million times.
+        key = (kind, accredited, form, type_)
+        found = self._categories_by_fields.get(key, False)
+        if found is False:
+            found = next((c for c in self.categories if any(r.covers(*key) for r in c.rules)), None)
+            self._categories_by_fields[key] = found
+        return found
+
+    @cached_property
+    def _categories_by_fields(self) -> dict[tuple, Category | None]:
+        # In the instance's own __dict__: a norm with an organisation's thresholds is another
+        # instance (dataclasses.replace), so it never reads the file norm's answers.
+        return {}
 
     def with_thresholds(self, overrides: dict[str, Any]) -> Norm:
         """Apply organisation overrides, e.g. {"reflectie": {"min": 40}, "total": {"min": 200}}.

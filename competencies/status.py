@@ -4,7 +4,7 @@ forecast). Pure: every input, including `as_of`, is a parameter."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
@@ -148,6 +148,11 @@ def _category_status(norm: Norm, category: Category, activities: list[Activity])
         if category.min_session_hours is None or a.hours >= category.min_session_hours
     ]
     earned = sum((a.hours * norm.points_per_hour for a in counted_activities), ZERO)
+    return _capped(category, earned, tuple(a.ref for a in counted_activities))
+
+
+def _capped(category: Category, earned: Decimal, refs: tuple[Any, ...]) -> CategoryStatus:
+    """The category's status from its earned points: cap, minimum, met."""
     counted = min(earned, category.max) if category.max is not None else earned
     return CategoryStatus(
         id=category.id,
@@ -157,7 +162,7 @@ def _category_status(norm: Norm, category: Category, activities: list[Activity])
         required=category.min,
         met=_met(counted, category.min, category.has_min),
         unconfirmed=category.is_unconfirmed,
-        refs=tuple(a.ref for a in counted_activities),
+        refs=refs,
         cap=category.max,
     )
 
@@ -217,8 +222,6 @@ def norm_status(
         if category is not None:
             by_category[category.id].append(activity)
     categories = tuple(_category_status(norm, c, by_category[c.id]) for c in norm.categories)
-
-    total = _total_status(norm, categories) if norm.has_total else None
     work_hours = None
     if norm.has_work_hours:
         work = [a for a in activities if a.kind == "work"]
@@ -230,7 +233,50 @@ def norm_status(
             unconfirmed=norm.work_hours_unconfirmed,
             refs=tuple(a.ref for a in work if work_hours_earned([a], period, as_of) > 0),
         )
+    return _norm_status(norm, period, as_of, categories, work_hours)
 
+
+def norm_status_from_hours(
+    norm: Norm,
+    registered_on: date,
+    hours: Mapping[str, Decimal],
+    work: Iterable[Activity],
+    as_of: date,
+) -> NormStatus:
+    """The status `norm_status` gives, from net hours already summed per category, without refs.
+
+    `hours` maps a category id to the net hours of the activities that count toward it: dated
+    inside the period up to `as_of`, mapped to it by `norm.category_for`, each session at least
+    the category's `min_session_hours`. `work` holds the work periods (clipped here).
+    """
+    period = registration_period(registered_on, norm.period_years)
+    categories = tuple(
+        # Σ(hours × points) = (Σ hours) × points exactly: Decimal products and sums of a few
+        # thousand two-decimal numbers never round (28 digits).
+        _capped(c, hours[c.id] * norm.points_per_hour if c.id in hours else ZERO, ())
+        for c in norm.categories
+    )
+    work_hours = None
+    if norm.has_work_hours:
+        earned = work_hours_earned(work, period, as_of)
+        work_hours = WorkHoursStatus(
+            earned=earned,
+            required=norm.work_hours_min,
+            met=_met(earned, norm.work_hours_min, True),
+            unconfirmed=norm.work_hours_unconfirmed,
+        )
+    return _norm_status(norm, period, as_of, categories, work_hours)
+
+
+def _norm_status(
+    norm: Norm,
+    period: Period,
+    as_of: date,
+    categories: tuple[CategoryStatus, ...],
+    work_hours: WorkHoursStatus | None,
+) -> NormStatus:
+    """Total, met and forecast from the categories and work hours (both paths share it)."""
+    total = _total_status(norm, categories) if norm.has_total else None
     requirements = [
         Requirement(c.id, c.counted, c.required, c.cap)
         for c in categories
