@@ -12,14 +12,16 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, select
+from sqlalchemy import and_, case, func, select
 from sqlmodel import Session
 
 import competencies
 from competencies import Art3Coverage, Evidence, Norm, NormStatus
+from competencies.art3 import ARTICLE_3
 from competencies.forecast import days_elapsed
 from portfolio.models import Entry, EntryTag, Registration, TagVocabulary
 from portfolio.services import development, goals, norm_progress
+from portfolio.services.bulk_reads import ids_in
 from portfolio.services.registrations import current_registrations, registrations_of
 
 RECENT_ENTRIES = 5
@@ -187,6 +189,33 @@ def art3_evidence_by_owner(
         by_owner.setdefault(owner_id, []).append(
             Evidence(ref=entry_id, kind=kind, date=on, articles=tuple(articles))
         )
+    return by_owner
+
+
+def art3_evidence_by_kind(
+    db: Session, *, owner_ids: Sequence[int], first: date, last: date
+) -> dict[int, list[Evidence]]:
+    """{owner id: one Evidence per kind of entry dated first…last} for art3_coverage, no refs."""
+    # Coverage reads only the kinds and the article-3 tag: one row per owner and kind, tagged
+    # when any of its entries is, instead of every entry with its tags. Each Evidence stands
+    # for entries of the range (ref: the kind; dated `last`), so owners share the instances.
+    tagged = func.max(case((EntryTag.entry_id.is_not(None), 1), else_=0))
+    rows = db.execute(
+        select(Entry.owner_id, Entry.kind, tagged)
+        .outerjoin(EntryTag, and_(EntryTag.entry_id == Entry.id,
+                                  EntryTag.vocabulary == TagVocabulary.ARTICLE.value,
+                                  EntryTag.code == str(ARTICLE_3)))
+        .where(ids_in(Entry.owner_id, owner_ids), Entry.occurred_on >= first,
+               Entry.occurred_on <= last)
+        .group_by(Entry.owner_id, Entry.kind)
+    )  # fmt: skip
+    shared: dict[tuple, Evidence] = {}
+    by_owner: dict[int, list[Evidence]] = {}
+    for owner_id, kind, is_tagged in rows:
+        key = (kind, (ARTICLE_3,) if is_tagged else ())
+        if key not in shared:
+            shared[key] = Evidence(kind, kind, last, key[1])
+        by_owner.setdefault(owner_id, []).append(shared[key])
     return by_owner
 
 

@@ -56,10 +56,15 @@ from sqlmodel import Session
 from portfolio.models import AuditEvent, EvaluationStatus, Role, Team, User, YearlyEvaluation
 from portfolio.pagination import Page, paginate
 from portfolio.services import audit
-from portfolio.services.evaluation_facts import FACT_COLUMNS, Cell, fact_row, facts_for
+from portfolio.services.bulk_reads import cyclic_gc_paused
+from portfolio.services.evaluation_columns import FACT_COLUMNS, Cell, fact_row
+from portfolio.services.evaluation_facts import facts_for
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
-BATCH_SIZE = 500
+# Large enough that the facts' statements see thousands of workers at once (their fixed cost
+# per statement and PostgreSQL's per-statement plans pay off: a tenth of the export's time
+# against batches of 500), small enough that a batch's facts stay a few tens of MB.
+BATCH_SIZE = 5_000
 NOT_STARTED = EvaluationStatus.NOT_STARTED.value
 SIGNED = EvaluationStatus.SIGNED.value
 UNFINISHED = "unfinished"  # the row count of an export's audit entry until it is known
@@ -235,10 +240,25 @@ def rows(
             yield base_cells(worker) + fact_row(facts)
 
 
-def _csv_text(value: Cell) -> Cell:
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
+def _write_batches(db: Session, selection: Selection, today: date, batch_size: int,
+                   write: Callable[[list[Cell]], None]) -> Iterator[int]:  # fmt: skip
+    """`write` every row, batch by batch; yields the number of rows of each batch written."""
+    batches = worker_batches(db, selection=selection, today=today, batch_size=batch_size)
+    while True:
+        # Paused while a batch is computed and written, not while it is sent.
+        with cyclic_gc_paused():
+            batch = next(batches, None)
+            if batch is None:
+                return
+            for worker, facts in batch:
+                write(base_cells(worker) + fact_row(facts))
+        yield len(batch)
+
+
+def _csv_cells(cells: list[Cell]) -> list[Cell]:
+    """Formula-like text with a leading ' (OWASP, CSV injection)."""
+    # One comprehension, no call per cell: an export writes 90 cells per worker.
+    return ["'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for v in cells]
 
 
 def csv_chunks(
@@ -254,15 +274,17 @@ def csv_chunks(
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     written = 0
+
+    def write(cells: list[Cell]) -> None:
+        writer.writerow(_csv_cells(cells))
+
     try:
         writer.writerow(COLUMNS)
-        for batch in worker_batches(db, selection=selection, today=today, batch_size=batch_size):
-            for worker, facts in batch:
-                writer.writerow([_csv_text(v) for v in base_cells(worker) + fact_row(facts)])
+        for count in _write_batches(db, selection, today, batch_size, write):
             chunk = buffer.getvalue()
             buffer.seek(0)
             buffer.truncate()
-            written += len(batch)  # handed over for sending
+            written += count  # handed over for sending
             yield chunk
         if buffer.tell():
             yield buffer.getvalue()  # only the header: nobody selected
@@ -291,11 +313,11 @@ def write_xlsx(db: Session, *, selection: Selection, today: date, target: IO[byt
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(f"evaluations {selection.year}")
     sheet.append(COLUMNS)
-    written = 0
-    for batch in worker_batches(db, selection=selection, today=today, batch_size=batch_size):
-        for worker, facts in batch:
-            sheet.append([_xlsx_value(sheet, v) for v in base_cells(worker) + fact_row(facts)])
-        written += len(batch)
+
+    def write(cells: list[Cell]) -> None:
+        sheet.append([_xlsx_value(sheet, v) for v in cells])
+
+    written = sum(_write_batches(db, selection, today, batch_size, write))
     legend = workbook.create_sheet("columns")
     legend.append(("column", "meaning"))
     for name, meaning in BASE_COLUMNS.items():

@@ -38,23 +38,22 @@ JSON-serialisable:
 Facts stored with an evaluation before a key was added lack it; `fact_row` and the pages read
 such keys with a default (empty), so older snapshots export as they were.
 
-Set-based: six statements for up to 5,000 workers, whatever their number (one more set per
-further 5,000, as norm_progress.statuses_for), fewer when there are no registrations.
+Set-based: seven statements for up to 5,000 workers, whatever their number (one more set per
+further 5,000), fewer when there are no registrations. The norm statuses come from hours
+summed in the database (norm_sums), the art. 3 coverage from the kinds of entry per worker.
 
-`FACT_COLUMNS` ({column name: FactColumn}) flattens a facts dict into one row of scalar cells
-for CSV/XLSX exports, the same columns for every worker; `fact_row(facts)` gives the cells in
-order. Every column is listed (with its description) at the end of this module.
+`FACT_COLUMNS` and `fact_row` (evaluation_columns, importable from here too) flatten a facts
+dict into one row of scalar cells for CSV/XLSX exports.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 import competencies
@@ -71,8 +70,18 @@ from portfolio.models import (
     Registration,
     User,
 )
-from portfolio.services.dashboard import art3_evidence_by_owner
-from portfolio.services.norm_progress import OWNER_CHUNK, statuses_for
+from portfolio.services.bulk_reads import ids_in, joined_pairs, split_pairs
+from portfolio.services.dashboard import art3_evidence_by_kind
+from portfolio.services.evaluation_columns import (  # noqa: F401  (imported from here too)
+    FACT_COLUMNS,
+    UNCONFIRMED,
+    Cell,
+    FactColumn,
+    fact_row,
+    shortfall_text,
+)
+from portfolio.services.norm_progress import OWNER_CHUNK
+from portfolio.services.norm_sums import summed_statuses
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -90,19 +99,18 @@ def _threshold(counted, required, unconfirmed: bool) -> dict:
 def _registrations(db: Session, organisation_id: int, ids: Sequence[int], year: int,
                    as_of: date) -> dict[int, list]:  # fmt: skip
     """Registrations whose period overlaps the year, each with its status as of `as_of`."""
-    registrations = db.scalars(
-        select(Registration)
-        .where(Registration.owner_id.in_(ids), Registration.organisation_id == organisation_id,
+    registrations = db.execute(
+        select(Registration.id, Registration.owner_id, Registration.organisation_id,
+               Registration.norm_id, Registration.registered_on, Registration.registration_number)
+        .where(ids_in(Registration.owner_id, ids), Registration.organisation_id == organisation_id,
                Registration.registered_on <= as_of)
         .order_by(Registration.registered_on, Registration.id)
     ).all()  # fmt: skip
-    statuses = statuses_for(db, registrations=registrations, as_of=as_of)
     result: dict[int, list] = defaultdict(list)
-    for registration in registrations:
-        found = statuses.get(registration.id)
-        if found is None or found[1].period.last_day < date(year, 1, 1):
+    for registration, norm, status in summed_statuses(db, registrations=registrations,
+                                                      as_of=as_of):  # fmt: skip
+        if status.period.last_day < date(year, 1, 1):
             continue
-        norm, status = found
         total, work, forecast = status.total, status.work_hours, status.forecast
         result[registration.owner_id].append({
             "norm": norm.id, "register": norm.register, "title": norm.title,
@@ -145,57 +153,69 @@ def _latest_levels(db: Session, organisation_id: int, ids: Sequence[int], as_of:
                 order_by=(CompetencyAssessment.assessed_on.desc(), CompetencyAssessment.id.desc()),
             ).label("rank"),
         )
-        .where(CompetencyAssessment.subject_id.in_(ids),
+        .where(ids_in(CompetencyAssessment.subject_id, ids),
                CompetencyAssessment.organisation_id == organisation_id,
                CompetencyAssessment.assessed_on <= as_of)
         .subquery()
     )  # fmt: skip
+    # One row per assessment, its ratings joined into one text (ten times fewer rows to read).
+    ratings = joined_pairs(CompetencyRating.competency_code, CompetencyRating.level_code)
     rows = db.execute(
-        select(ranked.c.subject_id, ranked.c.is_self, CompetencyRating.competency_code,
-               CompetencyRating.level_code)
+        select(ranked.c.subject_id, ranked.c.is_self, ratings)
         .join(CompetencyRating, CompetencyRating.assessment_id == ranked.c.id)
         .where(ranked.c.rank == 1)
+        .group_by(ranked.c.subject_id, ranked.c.is_self)
     )  # fmt: skip
     levels: dict[int, dict[str, dict[str, str]]] = defaultdict(
         lambda: {"self": {}, "supervisor": {}}
     )
-    for subject_id, self_rated, code, level in rows:
-        levels[subject_id]["self" if self_rated else "supervisor"][code] = level
+    for subject_id, self_rated, joined in rows:
+        levels[subject_id]["self" if self_rated else "supervisor"] = split_pairs(joined)
     return levels
 
 
 def _people(db: Session, organisation_id: int, ids: Sequence[int], year: int,
             as_of: date) -> dict[int, tuple]:  # fmt: skip
     """{worker: (last activity, signed sessions, {goal status: n})} for the organisation's
-    workers among `ids`, in one statement (the goal counts are correlated subqueries)."""
-    signed = and_(
-        Entry.kind == EntryKind.PEER_REVIEW.value,
-        Entry.status == EntryStatus.SIGNED.value,
-        Entry.occurred_on >= date(year, 1, 1),
-    )
-    created_before = datetime.combine(as_of + timedelta(days=1), time(), AMSTERDAM).astimezone(UTC)
-    goals = [
-        select(func.count())
-        .where(
-            DevelopmentGoal.owner_id == User.id,
-            DevelopmentGoal.status == status.value,
-            DevelopmentGoal.organisation_id == organisation_id,
-            DevelopmentGoal.created_at < created_before,
-        )
+    workers among `ids`, in one statement."""
+    # The latest date: correlated, it is the last (owner_id, occurred_on) index entry of each
+    # worker. Sessions and goals: grouped per worker, over the year's entries only.
+    last = (
+        select(func.max(Entry.occurred_on))
+        .where(Entry.owner_id == User.id, Entry.organisation_id == organisation_id,
+               Entry.occurred_on <= as_of)
         .scalar_subquery()
-        for status in GoalStatus
-    ]
+    )  # fmt: skip
+    signed = (
+        select(Entry.owner_id, func.count().label("sessions"))
+        .where(ids_in(Entry.owner_id, ids), Entry.organisation_id == organisation_id,
+               Entry.occurred_on >= date(year, 1, 1), Entry.occurred_on <= as_of,
+               Entry.kind == EntryKind.PEER_REVIEW.value,
+               Entry.status == EntryStatus.SIGNED.value)
+        .group_by(Entry.owner_id)
+        .subquery()
+    )  # fmt: skip
+    created_before = datetime.combine(as_of + timedelta(days=1), time(), AMSTERDAM).astimezone(UTC)
+    goals = (
+        select(DevelopmentGoal.owner_id,
+               *[func.sum(case((DevelopmentGoal.status == status.value, 1), else_=0))
+                 .label(status.value) for status in GoalStatus])
+        .where(ids_in(DevelopmentGoal.owner_id, ids),
+               DevelopmentGoal.organisation_id == organisation_id,
+               DevelopmentGoal.created_at < created_before)
+        .group_by(DevelopmentGoal.owner_id)
+        .subquery()
+    )  # fmt: skip
     rows = db.execute(
-        select(User.id, func.max(Entry.occurred_on),
-               func.coalesce(func.sum(case((signed, 1), else_=0)), 0), *goals)
-        .outerjoin(Entry, and_(Entry.owner_id == User.id, Entry.occurred_on <= as_of,
-                               Entry.organisation_id == organisation_id))
-        .where(User.id.in_(ids), User.organisation_id == organisation_id)
-        .group_by(User.id)
+        select(User.id, last, signed.c.sessions,
+               *[goals.c[status.value] for status in GoalStatus])
+        .outerjoin(signed, signed.c.owner_id == User.id)
+        .outerjoin(goals, goals.c.owner_id == User.id)
+        .where(ids_in(User.id, ids), User.organisation_id == organisation_id)
     )  # fmt: skip
     return {
-        worker_id: (last, int(sessions),
-                    {s.value: n for s, n in zip(GoalStatus, counts, strict=True) if n})
+        worker_id: (last, int(sessions or 0),
+                    {s.value: int(n) for s, n in zip(GoalStatus, counts, strict=True) if n})
         for worker_id, last, sessions, *counts in rows
     }  # fmt: skip
 
@@ -207,20 +227,29 @@ def _chunk_facts(db: Session, organisation_id: int, ids: Sequence[int], year: in
     if not ids:
         return {}
     registrations = _registrations(db, organisation_id, ids, year, as_of)
-    evidence = art3_evidence_by_owner(db, owner_ids=ids, year=year)
+    evidence = art3_evidence_by_kind(db, owner_ids=ids, first=date(year, 1, 1), last=as_of)
     levels = _latest_levels(db, organisation_id, ids, as_of)
     facts = {}
+    # Coverage follows from the kinds and tags alone: a handful of combinations among workers.
+    coverage_of: dict[frozenset, tuple[list[str], list[str]]] = {}
     for worker_id in ids:
         last, signed_sessions, goals = people[worker_id]
-        in_range = [e for e in evidence.get(worker_id, []) if e.date <= as_of]
-        coverage = competencies.art3_coverage(in_range, year)
+        kinds = evidence.get(worker_id, ())
+        key = frozenset((e.kind, e.articles) for e in kinds)
+        if key not in coverage_of:
+            coverage = competencies.art3_coverage(kinds, year)
+            coverage_of[key] = (
+                [c.requirement.code for c in coverage if c.covered],
+                [c.requirement.code for c in coverage if not c.covered],
+            )
+        covered, missing = coverage_of[key]
         facts[worker_id] = {
             "year": year,
             "as_of": as_of.isoformat(),
             "registrations": registrations.get(worker_id, []),
             "signed_sessions": signed_sessions,
-            "art3_covered": [c.requirement.code for c in coverage if c.covered],
-            "art3_missing": [c.requirement.code for c in coverage if not c.covered],
+            "art3_covered": list(covered),
+            "art3_missing": list(missing),
             "goals": goals,
             "levels_self": levels[worker_id]["self"],
             "levels_supervisor": levels[worker_id]["supervisor"],
@@ -246,155 +275,3 @@ def facts_for(
         facts.update(_chunk_facts(db, organisation_id, ids[first : first + OWNER_CHUNK], year,
                                   as_of))  # fmt: skip
     return facts
-
-
-# --- one row per worker ----------------------------------------------------------------------
-
-Cell = str | int | float | None
-UNCONFIRMED = "te verifiëren"  # a threshold nobody has confirmed yet (NORMS.md)
-
-
-@dataclass(frozen=True)
-class FactColumn:
-    """One export column: its name, what it holds, and how to read it from a facts dict."""
-
-    name: str
-    description: str
-    value: Callable[[dict], Cell]
-
-
-def _registration(facts: dict, norm_id: str) -> dict | None:
-    """The newest registration under a norm (a re-registration within the year replaces it)."""
-    found = [r for r in facts["registrations"] if r["norm"] == norm_id]
-    return found[-1] if found else None
-
-
-def _required(part: dict) -> Cell:
-    return UNCONFIRMED if part["unconfirmed"] and part["required"] is None else part["required"]
-
-
-def _requirement_columns(name: str, label: str, find: Callable[[dict], dict | None]) -> list:
-    """`name` (counted) and `name_required`, read from the requirement `find` picks."""
-
-    def counted(facts):
-        found = find(facts)
-        return found["counted"] if found else None
-
-    def required(facts):
-        found = find(facts)
-        return _required(found) if found else None
-
-    return [FactColumn(name, f"{label}: counted", counted),
-            FactColumn(f"{name}_required", f"{label}: required", required)]  # fmt: skip
-
-
-def _yes_no(value: bool | None) -> str | None:
-    return None if value is None else ("yes" if value else "no")
-
-
-def shortfall_text(shortfalls: list[dict] | None) -> str | None:
-    """The shortfalls in words, e.g. "scholing short by 35; total short by 10"."""
-    words = [f"{s['requirement']} short by {s['short_by']}" for s in shortfalls or ()]
-    return "; ".join(words) or None
-
-
-def _norm_columns(norm) -> list[FactColumn]:
-    """The columns of one norm: registration, standing, forecast, and each requirement
-    counted/required (categories: and their hours)."""
-    n, where = norm.id, f"{norm.register}, {norm.id}"
-
-    def field(key, convert=lambda value: value):
-        return lambda facts: convert((_registration(facts, n) or {}).get(key))
-
-    def category(category_id):
-        def find(facts):
-            registration = _registration(facts, n) or {"categories": []}
-            return next((c for c in registration["categories"] if c["id"] == category_id), None)
-
-        return find
-
-    def hours(category_id):
-        find = category(category_id)
-        return lambda facts: (find(facts) or {}).get("hours")
-
-    columns = [
-        FactColumn(f"{n}.number", f"registration number ({where})", field("number")),
-        FactColumn(f"{n}.standing", f"on_track/behind/at_risk/expired/unknown ({where})",
-                   field("standing")),
-        FactColumn(f"{n}.period_end", f"last day of the period ({where})", field("period_end")),
-        FactColumn(f"{n}.forecast_met_on",
-                   f"date the norm will be met at the current pace (ISO), empty when that "
-                   f"cannot be told ({where})", field("forecast_met_on")),
-        FactColumn(f"{n}.on_track",
-                   f"yes/no: met by the deadline at the current pace; empty while a threshold "
-                   f"is unconfirmed ({where})", field("on_track", _yes_no)),
-        FactColumn(f"{n}.shortfall",
-                   f"what the current pace leaves short at the deadline, e.g. `scholing short "
-                   f"by 35; total short by 10` (points; work_hours: hours) ({where})",
-                   field("shortfalls", shortfall_text)),
-    ]  # fmt: skip
-    if norm.has_total:
-        columns += _requirement_columns(f"{n}.total", f"total points ({where})", field("total"))
-    if norm.has_work_hours:
-        columns += _requirement_columns(f"{n}.work_hours", f"work hours ({where})",
-                                        field("work_hours"))  # fmt: skip
-    for c in norm.categories:
-        columns += _requirement_columns(f"{n}.{c.id}", f"points for {c.title} ({where})",
-                                        category(c.id))  # fmt: skip
-        columns.append(FactColumn(f"{n}.{c.id}_hours",
-                                  f"net hours for {c.title}, before any cap ({where})",
-                                  hours(c.id)))  # fmt: skip
-    return columns
-
-
-def _goal_column(status: str) -> FactColumn:
-    return FactColumn(f"goals.{status}", f"development goals with status {status}",
-                      lambda facts: facts["goals"].get(status, 0))  # fmt: skip
-
-
-def _level_column(kind: str, competency) -> FactColumn:
-    who = "latest self-assessment" if kind == "self" else "latest assessment by a supervisor"
-    return FactColumn(f"{kind}.{competency.code}", f"level of {competency.code} in {who}",
-                      lambda facts: facts[f"levels_{kind}"].get(competency.code))  # fmt: skip
-
-
-def _build_columns() -> dict[str, FactColumn]:
-    columns = [
-        FactColumn("year", "the evaluation year", lambda facts: facts["year"]),
-        FactColumn("as_of", "the date the figures are computed for (ISO)",
-                   lambda facts: facts["as_of"]),
-        FactColumn("signed_sessions", "peer review sessions in the year, signed off (art. 24)",
-                   lambda facts: facts["signed_sessions"]),
-        FactColumn("art3_covered", "number of Beroepscode art. 3 requirements with evidence",
-                   lambda facts: len(facts["art3_covered"])),
-        FactColumn("art3_missing", "codes of art. 3 requirements without evidence, space-separated",
-                   lambda facts: " ".join(facts["art3_missing"])),
-        FactColumn("last_activity", "date of the latest portfolio entry (ISO), empty if none",
-                   lambda facts: facts["last_activity"]),
-    ]  # fmt: skip
-    columns += [_goal_column(status.value) for status in GoalStatus]
-    for norm in competencies.all_norms():
-        columns += _norm_columns(norm)
-    for kind in ("self", "supervisor"):
-        columns += [_level_column(kind, c) for c in competencies.COMPETENCIES]
-    return {column.name: column for column in columns}
-
-
-# Column name -> FactColumn. Cells are numbers, ISO dates, codes or empty (None); a required
-# threshold that is unconfirmed reads "te verifiëren". Registration columns exist for every
-# norm the product knows (competencies/norms) and are empty without such a registration; with
-# two registrations under one norm in the year, the newest one fills them. Columns:
-#   year, as_of, signed_sessions, art3_covered, art3_missing, last_activity;
-#   goals.<status> for open / in_progress / achieved / dropped (0 when none);
-#   <norm>.number, <norm>.standing, <norm>.period_end, <norm>.forecast_met_on, <norm>.on_track
-#   (yes / no / empty), <norm>.shortfall (in words), <norm>.total and .total_required (norms
-#   with a total), <norm>.work_hours and .work_hours_required (norms with work hours),
-#   <norm>.<category>, <norm>.<category>_required and <norm>.<category>_hours (net hours before
-#   any cap) for each category of the norm;
-#   self.<competency> and supervisor.<competency>: level codes for WMO1 … WMO10.
-FACT_COLUMNS: dict[str, FactColumn] = _build_columns()
-
-
-def fact_row(facts: dict) -> list[Cell]:
-    """The cells of one worker, in the order of FACT_COLUMNS."""
-    return [column.value(facts) for column in FACT_COLUMNS.values()]

@@ -159,10 +159,13 @@ def norms_for(db: Session, *, registrations: Sequence[Registration]) -> dict[int
         organisation_ids={r.organisation_id for r in registrations if r.norm_id in files},
         norm_ids=files,
     )
+    # One effective norm per organisation and norm, shared by its registrations (with_thresholds
+    # builds a new norm each time, and each norm remembers its own category lookups).
+    effective: dict[tuple[int, str], Norm] = {}
+    for key in {(r.organisation_id, r.norm_id) for r in registrations if r.norm_id in files}:
+        effective[key] = apply_override(files[key[1]], overrides.get(key))
     return {
-        r.id: apply_override(files[r.norm_id], overrides.get((r.organisation_id, r.norm_id)))
-        for r in registrations
-        if r.norm_id in files
+        r.id: effective[r.organisation_id, r.norm_id] for r in registrations if r.norm_id in files
     }
 
 

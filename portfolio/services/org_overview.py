@@ -1,12 +1,13 @@
 """HR's organisation overview: registration standings per norm and evaluations per status.
 
 Standings (competencies.standing: on_track / behind / at_risk / expired / unknown) are those of
-the team overview, computed set-based with `norm_progress.statuses_for` for every registration
-of the organisation's active people at once, as of 31 December of the chosen year (today within
-the current year). A re-registration under the same norm replaces the previous registration.
-Evaluations count the active workers of the organisation by the status of their current
-evaluation of the year (no evaluation: not started), as the HR export does. Counts only: no
-person is named. Five statements, whatever the size of the organisation.
+the team overview, computed set-based with `norm_sums.summed_statuses_for` (hours summed in the
+database) for every registration of the organisation's active people at once, as of 31 December
+of the chosen year (today within the current year). A re-registration under the same norm
+replaces the previous registration. Evaluations count the active workers of the organisation by
+the status of their current evaluation of the year (no evaluation: not started), as the HR
+export does. Counts only: no person is named. Five statements, whatever the size of the
+organisation.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from competencies.standing import STANDINGS, standing
 from portfolio.models import Registration, Team, User
 from portfolio.services.evaluation_export import STATUSES, Selection, workers_statement
 from portfolio.services.evaluation_facts import as_of_for
-from portfolio.services.norm_progress import statuses_for
+from portfolio.services.norm_sums import summed_statuses_for
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ def _current_registrations(db: Session, organisation_id: int, as_of: date):
 def _standings(db: Session, organisation_id: int, as_of: date) -> tuple[Counter, list[Norm]]:
     """Counter of (team id, norm id, standing), and the norms that occur, by register."""
     found = _current_registrations(db, organisation_id, as_of)
-    statuses = statuses_for(db, registrations=[r for r, _team in found], as_of=as_of)
+    statuses = summed_statuses_for(db, registrations=[r for r, _team in found], as_of=as_of)
     counts: Counter = Counter()
     norms: dict[str, Norm] = {}
     for registration, team_id in found:

@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from competencies.standing import standing
 from portfolio.models import Entry, Registration, Team, User
-from portfolio.services.norm_progress import statuses_for
+from portfolio.services.norm_sums import summed_statuses_for
 from portfolio.services.people import team_members
 
 
@@ -36,7 +36,7 @@ def overview(db: Session, *, supervisor: User, today: date) -> list[tuple[Team, 
     registrations = db.scalars(
         select(Registration).where(Registration.owner_id.in_(member_ids))
     ).all()
-    statuses = statuses_for(db, registrations=registrations, as_of=today)
+    statuses = summed_statuses_for(db, registrations=registrations, as_of=today)
     by_owner: dict[int, list[tuple[str, str]]] = {}
     for registration in registrations:
         found = statuses.get(registration.id)
