@@ -220,8 +220,8 @@ def import_employees(file: Path, organisation_id: int, dry_run: bool) -> None:
             )
             return
         try:
-            outcome = importer.apply(
-                session, organisation=organisation, rows=parsed.rows, actor=None,
+            outcome = importer.apply(  # the preview above, made in this transaction
+                session, organisation=organisation, checked=checked, actor=None,
                 now=clock.now(), base_url=current_app.config["PUBLIC_BASE_URL"],
             )  # fmt: skip
         except importer.ImportRejected as rejected:  # the data changed since the check above

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from itsdangerous import TimestampSigner, URLSafeTimedSerializer
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, update
 
 from portfolio.hr import import_views
 from portfolio.models import (
@@ -22,11 +22,13 @@ from portfolio.models import (
     TeamLead,
     User,
 )
-from portfolio.services import employee_import
-from tests.conftest import csrf_token, flashes, login, post_form
+from portfolio.services import accounts, employee_import
+from portfolio.services.people_admin import INVITATION_TTL
+from tests.conftest import CLOCK_START, csrf_token, flashes, login, post_form
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
 PAYLOAD_RE = re.compile(r'name="payload"[^>]*value="([^"]*)"')
+TEAMS_READ_RE = re.compile(r"\bFROM team\b")  # preview's first query (not team_lead)
 GOOD = (
     "email,name,role,team,active\n"
     "anna@example.org,Anna Jansen,worker,Wijkteam Oost,yes\n"
@@ -493,6 +495,113 @@ def test_a_file_that_is_not_text_gets_a_clear_message(hr_client):
     assert "not UTF-8 text" in response.get_data(as_text=True)
 
 
+# --- apply: the caller's preview, and what changed since -----------------------------------
+
+
+def apply_now(app, db, org, **given) -> employee_import.Outcome:
+    with app.app_context():  # invitations render a mail template
+        return employee_import.apply(
+            db, organisation=org, actor=None, now=CLOCK_START, base_url="https://v.test", **given
+        )
+
+
+def test_apply_writes_a_preview_of_the_same_transaction_without_checking_again(
+    app, db, org, team, count_queries
+):
+    checked = employee_import.preview(
+        db, organisation_id=org.id, rows=employee_import.parse(GOOD).rows
+    )
+
+    with count_queries() as counter:
+        outcome = apply_now(app, db, org, checked=checked)
+
+    assert (outcome.created, outcome.invited) == (3, 2)
+    assert not [s for s in counter.statements if TEAMS_READ_RE.search(s)], counter.statements
+    assert count(db, User, User.organisation_id == org.id) == 3
+
+
+def test_apply_checks_a_preview_of_an_earlier_transaction_again(app, db, org, team):
+    text = "email,name,team\nanna@example.org,Anna,Wijkteam Oost\n"
+    checked = employee_import.preview(
+        db, organisation_id=org.id, rows=employee_import.parse(text).rows
+    )
+    assert checked.is_valid
+    team.name = "Wijkteam West"  # the preview's team id now means another team: no key refuses it
+    db.add(team)
+    db.commit()
+    before = snapshot(db)
+
+    with pytest.raises(employee_import.ImportRejected) as rejected:
+        apply_now(app, db, org, checked=checked)
+
+    assert [(e.line, e.code) for e in rejected.value.errors] == [(2, "team_unknown")]
+    assert snapshot(db) == before
+
+
+def test_a_person_changed_after_the_check_stops_the_import(app, db, org):
+    anna = make_user(db, org, email="anna@example.org", name="Anna Jansen")
+    before = snapshot(db)
+    text = "email,name\nanna@example.org,Anna de Vries\nbram@example.org,Bram\n"
+    checked = employee_import.preview(
+        db, organisation_id=org.id, rows=employee_import.parse(text).rows
+    )
+    assert [change.user_id for change in checked.update] == [anna.id]
+    users = User.__table__
+    with app.extensions["db_engine"].connect() as other:  # HR renames her in the meantime
+        other.execute(update(users).where(users.c.id == anna.id).values(name="Anna Bakker"))
+        other.commit()
+
+    with pytest.raises(employee_import.ConcurrentChange):
+        apply_now(app, db, org, checked=checked)
+
+    assert snapshot(db) == before  # Bram is not added either
+    assert db.scalar(select(User.name).where(User.id == anna.id)) == "Anna Bakker"
+    again = apply_now(app, db, org, rows=checked.rows)  # checked afresh, then written
+    assert (again.created, again.updated) == (1, 1)
+
+
+def test_an_invitation_shows_a_name_with_braces_as_written(app, db, org):
+    apply_now(
+        app, db, org, rows=employee_import.parse("email,name\na@example.org,A {link} }{\n").rows
+    )
+
+    body = db.scalars(select(OutboxMessage.body_text)).one()
+    assert "A {link} }{" in body and body.count("https://v.test/password/reset/") == 1
+
+
+def test_a_reimport_deactivates_reactivates_and_keeps_what_it_does_not_change(app, db, org):
+    long_ago = datetime(2024, 1, 1, tzinfo=UTC)
+    people = {}
+    for name, is_active in (("gone", False), ("back", False), ("leaving", True)):
+        people[name] = make_user(db, org, email=f"{name}@example.org", name=name.title(),
+                                 is_active=is_active)  # fmt: skip
+        people[name].deactivated_at = None if is_active else long_ago
+        db.add(people[name])
+    accounts.create_reset_token(db, user=people["leaving"], now=long_ago, ttl=INVITATION_TTL)
+    db.commit()
+    tokens = {name: person.session_token for name, person in people.items()}
+    text = (
+        "email,name,active\n"
+        "gone@example.org,Gone Again,no\n"  # renamed, stays inactive
+        "back@example.org,Back,yes\n"
+        "leaving@example.org,Leaving,no\n"
+    )
+
+    outcome = apply_now(app, db, org, rows=employee_import.parse(text).rows)
+
+    assert (outcome.created, outcome.updated) == (0, 3)
+    db.expire_all()
+    gone, back, leaving = (db.get(User, people[n].id) for n in ("gone", "back", "leaving"))
+    assert (gone.name, gone.is_active, gone.deactivated_at) == ("Gone Again", False, long_ago)
+    assert (back.is_active, back.deactivated_at) == (True, None)
+    assert (leaving.is_active, leaving.deactivated_at) == (False, CLOCK_START)
+    assert (gone.session_token, back.session_token) == (tokens["gone"], tokens["back"])
+    assert leaving.session_token != tokens["leaving"]  # every session of hers has ended
+    [link] = db.scalars(select(PasswordResetToken).where(
+        PasswordResetToken.user_id == leaving.id))  # fmt: skip
+    assert link.used_at == CLOCK_START  # her open reset link is void
+
+
 # --- set-based --------------------------------------------------------------------------------
 
 
@@ -561,6 +670,19 @@ def test_cli_dry_run_counts_and_a_real_run_imports(app, db, org, team, tmp_path)
     assert count(db, User, User.organisation_id == org.id) == 3
     [summary] = db.scalars(select(AuditEvent).where(AuditEvent.action == "people_imported"))
     assert summary.actor_id is None and summary.organisation_id == org.id
+
+
+def test_cli_checks_the_file_against_the_database_once(app, db, org, team, tmp_path, count_queries):
+    path = tmp_path / "people.csv"
+    path.write_text(GOOD, encoding="utf-8")
+
+    with count_queries() as counter:
+        result = app.test_cli_runner().invoke(
+            args=["import-employees", str(path), "--organisation", str(org.id)]
+        )
+
+    assert result.exit_code == 0, result.output
+    assert len([s for s in counter.statements if TEAMS_READ_RE.search(s)]) == 1
 
 
 def test_cli_refuses_an_unknown_organisation(app, tmp_path):

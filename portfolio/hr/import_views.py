@@ -5,10 +5,11 @@ Between the preview and the confirmation the checked text travels back with the 
 organisation, and valid for an hour. Nothing is stored on the server in between, so it works with
 any number of web processes and leaves nothing to clean up; a changed or foreign payload is
 refused. At confirmation the text is parsed and checked against the database again, inside the
-transaction that writes it. Should another import (or a colleague adding a person) take one of
-the addresses between that check and the write, the unique index refuses it (a team deleted
-meanwhile: its foreign key): nothing is written and the preview is shown again, checked afresh
-(409).
+transaction that writes it, and that preview is what `employee_import.apply` writes. Should
+another import (or a colleague adding a person) take one of the addresses between that check and
+the write, the unique index refuses it (a team deleted meanwhile: its foreign key; a person
+changed meanwhile: the update's check of the values it read): nothing is written and the preview
+is shown again, checked afresh (409).
 """
 
 from __future__ import annotations
@@ -98,19 +99,17 @@ def employee_import_confirm():
     if text is None:
         flash(_("The preview has expired or is not valid. Please upload the file again."), "error")
         return redirect(url_for("hr.employee_import_upload"))
-    parsed = employee_import.parse(text)
+    checked = _check(text)  # the organisation may have changed since the preview was shown
+    if not checked.is_valid:  # parse errors included (a signed text has none)
+        return _preview_page(checked, text, status=409)
     user = current_user._get_current_object()
     session = db.session()
     try:
-        if parsed.errors:  # cannot happen with a signed text, but never apply a partial file
-            raise employee_import.ImportRejected(parsed.errors)
         outcome = employee_import.apply(
             session, organisation=session.get(Organisation, user.organisation_id),
-            rows=parsed.rows, actor=user, now=clock.now(),
+            checked=checked, actor=user, now=clock.now(),
             base_url=current_app.config["PUBLIC_BASE_URL"],
         )  # fmt: skip
-    except employee_import.ImportRejected as rejected:  # the organisation changed meanwhile
-        return _preview_page(employee_import.Preview(errors=rejected.errors), text, status=409)
     except employee_import.ConcurrentChange:  # e.g. an address taken since the check
         flash(_("Someone else changed some of these people or teams at the same moment, for "
                 "example by importing the same file. Nothing has been imported. Check the "

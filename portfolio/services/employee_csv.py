@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
+from typing import NamedTuple
 
 from flask_babel import lazy_gettext as _l
 
@@ -22,8 +23,10 @@ COLUMNS = ("email", "name", "role", "team", "active", "start_date")
 REQUIRED = ("email", "name")
 ALIASES = {"e-mail": "email", "e-mailadres": "email", "naam": "name", "rol": "role",
            "actief": "active", "in_dienst": "start_date", "in dienst": "start_date"}  # fmt: skip
-TRUE = {"", "yes", "y", "ja", "j", "true", "1", "waar"}
-FALSE = {"no", "n", "nee", "false", "0", "onwaar"}
+TRUE = frozenset({"", "yes", "y", "ja", "j", "true", "1", "waar"})
+FALSE = frozenset({"no", "n", "nee", "false", "0", "onwaar"})
+FLAGS = TRUE | FALSE
+ROLES = frozenset(r.value for r in Role)
 MAX_ROWS = 100_000
 ISO_DATE_RE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$")  # 2024-03-01
 DUTCH_DATE_RE = re.compile(r"^(\d{1,2})-(\d{1,2})-(\d{4})$")  # 01-03-2024 or 1-3-2024
@@ -116,7 +119,7 @@ def _records(text: str, delimiter: str) -> Iterator[tuple[int, list[str]]]:
     previous_end = 0
     for values in reader:
         start, previous_end = previous_end + 1, reader.line_num
-        if any(value.strip() for value in values):
+        if "".join(values).strip():  # some value is more than white space
             yield start, values
 
 
@@ -143,9 +146,9 @@ def parse_date(line: int, value: str) -> tuple[date | None, LineError | None]:
     if not value:
         return None, None
     if match := ISO_DATE_RE.match(value):
-        year, month, day = (int(part) for part in match.groups())
+        year, month, day = map(int, match.groups())
     elif match := DUTCH_DATE_RE.match(value):
-        day, month, year = (int(part) for part in match.groups())
+        day, month, year = map(int, match.groups())
     else:
         return None, LineError(line, "date_format", {"value": value})
     if not YEARS[0] <= year <= YEARS[1]:
@@ -153,46 +156,65 @@ def parse_date(line: int, value: str) -> tuple[date | None, LineError | None]:
                                                    "last": YEARS[1]})  # fmt: skip
     if not 1 <= month <= 12:
         return None, LineError(line, "date_month", {"value": value, "month": month})
-    days = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= days:
+    try:
+        return date(year, month, day), None
+    except ValueError:  # the day: year and month are known to be fine
+        days = calendar.monthrange(year, month)[1]
         return None, LineError(line, "date_day", {"value": value, "month": month, "year": year,
                                                   "days": days})  # fmt: skip
-    return date(year, month, day), None
 
 
-def _row(line: int, record: dict[str, str], seen: dict[str, int]) -> tuple[ImportRow | None, list]:
+class _Positions(NamedTuple):
+    """Where each column is in a record (None: the file has no such column)."""
+
+    email: int
+    name: int
+    role: int | None
+    team: int | None
+    active: int | None
+    start_date: int | None
+
+    @classmethod
+    def of(cls, names: list[str]) -> _Positions:
+        """The positions in a header's column `names`."""
+        return cls(*(names.index(c) if c in names else None for c in COLUMNS))
+
+
+def _row(
+    line: int, values: list[str], at: _Positions, seen: dict[str, int]
+) -> tuple[ImportRow | None, list]:
     errors = []
-    email = accounts.normalise_email(record["email"])
+    email = accounts.normalise_email(values[at.email])
     if not people_admin.is_valid_email(email):
-        errors.append(LineError(line, "email_invalid", {"value": record["email"].strip()}))
+        errors.append(LineError(line, "email_invalid", {"value": values[at.email].strip()}))
     elif email in seen:
         errors.append(LineError(line, "email_repeated", {"value": email, "first": seen[email]}))
     else:
         seen[email] = line
-    name = " ".join(record["name"].split())
+    name = " ".join(values[at.name].split())
     if not name or len(name) > people_admin.NAME_MAX:
         errors.append(LineError(line, "name_invalid"))
-    role = record.get("role")
-    if role is not None:
-        role = role.strip().lower()
-        if role not in {r.value for r in Role}:
+    role = None
+    if at.role is not None:
+        role = values[at.role].strip().lower()
+        if role not in ROLES:
             errors.append(LineError(line, "role_unknown", {"value": role}))
-    active = record.get("active")
     is_active = None
-    if active is not None:
-        flag = active.strip().lower()
+    if at.active is not None:
+        flag = values[at.active].strip().lower()
         is_active = flag in TRUE
-        if flag not in TRUE | FALSE:
-            errors.append(LineError(line, "active_invalid", {"value": active.strip()}))
-    team = record.get("team")
-    team = " ".join(team.split()) if team is not None else None
-    start_date, problem = parse_date(line, record.get("start_date") or "")
-    if problem is not None:
-        errors.append(problem)
+        if flag not in FLAGS:
+            errors.append(LineError(line, "active_invalid", {"value": values[at.active].strip()}))
+    team = " ".join(values[at.team].split()) if at.team is not None else None
+    start_date = None
+    if at.start_date is not None:
+        start_date, problem = parse_date(line, values[at.start_date])
+        if problem is not None:
+            errors.append(problem)
     if errors:
         return None, errors
     return ImportRow(line, email, name, role, team, is_active, start_date,
-                     "start_date" in record), []  # fmt: skip
+                     at.start_date is not None), []  # fmt: skip
 
 
 def parse(text: str) -> Parsed:
@@ -210,6 +232,7 @@ def parse(text: str) -> Parsed:
         return Parsed([], [LineError(header_line, e.code, e.params) for e in errors])
     rows: list[ImportRow] = []
     seen: dict[str, int] = {}
+    at = _Positions.of(names)
     for count, (line, values) in enumerate(records, start=1):
         if count > MAX_ROWS:
             errors.append(LineError(line, "too_many_rows", {"max": MAX_ROWS}))
@@ -218,7 +241,7 @@ def parse(text: str) -> Parsed:
             errors.append(LineError(line, "field_count",
                                     {"expected": len(names), "found": len(values)}))  # fmt: skip
             continue
-        row, problems = _row(line, dict(zip(names, values, strict=True)), seen)
+        row, problems = _row(line, values, at, seen)
         errors += problems
         if row is not None:
             rows.append(row)

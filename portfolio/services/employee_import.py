@@ -26,20 +26,22 @@ Importing: `parse` (in `employee_csv`, re-exported here) checks the text line by
 `preview` compares the rows with the database (create, update, unchanged) and adds the errors
 only the database can tell (unknown team, an address in use elsewhere, a role the importer may
 not give); `apply` writes everything in one transaction, set-based, or nothing when any line has
-an error. People are matched by e-mail address, so a second import updates instead of
-duplicating; nobody is deleted. New active people get an invitation mail
-(`people_admin.invite_many`); deactivating ends all their sessions at once.
+an error. `apply` takes the preview the caller made in the same transaction (the command line
+prints it, the web's confirmation checks the signed text again) and checks anything older once
+more; the writes themselves refuse what changed after the check (ConcurrentChange). People are
+matched by e-mail address, so a second import updates instead of duplicating; nobody is
+deleted. New active people get an invitation mail (`people_admin.invite_many`); deactivating
+ends all their sessions at once.
 There is no employee-number column: the data model has none.
 """
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import any_, bindparam, delete, literal, select, update
+from sqlalchemy import Column, Integer, any_, case, delete, func, literal, select, update
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
@@ -62,6 +64,7 @@ __all__ = ["COLUMNS", "MESSAGES", "ConcurrentChange", "ImportRow", "LineError", 
            "decode", "parse", "preview"]  # fmt: skip
 
 CHUNK = 5_000  # values per IN list (SQLite and PostgreSQL both stay far below their limits)
+FIELDS = ("name", "role", "team_id", "is_active", "employment_started_on")  # what a file sets
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,8 @@ class Change:
     row: ImportRow
     user_id: int
     fields: tuple[str, ...]
-    values: dict  # name, role, team_id, is_active, employment_started_on as they will be
+    values: dict  # FIELDS as they will be
+    before: dict  # FIELDS as the preview read them: the write checks they are still so
 
 
 @dataclass
@@ -83,6 +87,9 @@ class Preview:
     update: list[Change] = field(default_factory=list)
     unchanged: list[ImportRow] = field(default_factory=list)
     team_ids: dict[str, int | None] = field(default_factory=dict)  # by lower-case name
+    rows: list[ImportRow] = field(default_factory=list, repr=False)  # what was checked
+    # (session transaction, organisation id, actor id) it was made in: see `apply`.
+    basis: tuple = field(default=(), repr=False, compare=False)
 
     @property
     def is_valid(self) -> bool:
@@ -132,7 +139,7 @@ def _existing(db: Session, organisation_id: int) -> dict[str, dict]:
     result = db.execute(
         select(*(table.c[c] for c in columns)).where(table.c.organisation_id == organisation_id)
     )
-    return {row.email.lower(): row._asdict() for row in result}
+    return {row[1].lower(): dict(zip(columns, row, strict=True)) for row in result.tuples()}
 
 
 def _taken_elsewhere(db: Session, organisation_id: int, emails: list[str]) -> set[str]:
@@ -156,11 +163,12 @@ def _team_ids(db: Session, organisation_id: int) -> dict[str, int]:
     return by_name
 
 
-def _check_actor(row: ImportRow, existing: dict | None, actor) -> LineError | None:
+def _check_actor(
+    row: ImportRow, existing: dict | None, actor, allowed: frozenset[str]
+) -> LineError | None:
     """Errors that depend on who imports (None: the command line, which may do anything)."""
     if actor is None:
         return None
-    allowed = {str(r) for r in access.assignable_roles(actor)}
     if existing is not None and existing["role"] not in allowed:
         return LineError(row.line, "person_not_allowed", {"value": row.email})
     if row.role is not None and row.role not in allowed:
@@ -179,13 +187,14 @@ def preview(db: Session, *, organisation_id: int, rows: list[ImportRow], actor=N
 
     A constant number of queries: teams, the organisation's people, addresses used elsewhere.
     """
-    result = Preview(errors=[], team_ids=_team_ids(db, organisation_id))
+    result = Preview(errors=[], team_ids=_team_ids(db, organisation_id), rows=rows)
     existing = _existing(db, organisation_id)
     elsewhere = _taken_elsewhere(db, organisation_id, [r.email for r in rows if r.email
                                                        not in existing])  # fmt: skip
+    allowed = frozenset(str(r) for r in access.assignable_roles(actor)) if actor else frozenset()
     for row in rows:
         person = existing.get(row.email)
-        problems = [_check_actor(row, person, actor)]
+        problems = [_check_actor(row, person, actor, allowed)]
         if person is None and row.email in elsewhere:
             problems.append(LineError(row.line, "email_taken", {"value": row.email}))
         if row.team and row.team.lower() not in result.team_ids:
@@ -198,7 +207,14 @@ def preview(db: Session, *, organisation_id: int, rows: list[ImportRow], actor=N
         else:
             _compare(result, row, person)
     result.errors.sort(key=lambda e: e.line)
+    result.basis = _basis(db, organisation_id, actor)
     return result
+
+
+def _basis(db: Session, organisation_id: int, actor) -> tuple:
+    """What a preview is only valid with: this transaction (a commit or rollback ends it), the
+    organisation, the importer."""
+    return (db.get_transaction(), organisation_id, actor.id if actor is not None else None)
 
 
 def _target(result: Preview, row: ImportRow, person: dict | None) -> dict:
@@ -222,27 +238,38 @@ def _compare(result: Preview, row: ImportRow, person: dict) -> None:
     values = _target(result, row, person)
     changed = tuple(name for name, value in values.items() if person[name] != value)
     if changed:
-        result.update.append(Change(row, person["id"], changed, values))
+        before = {name: person[name] for name in FIELDS}
+        result.update.append(Change(row, person["id"], changed, values, before))
     else:
         result.unchanged.append(row)
 
 
 def apply(
-    db: Session, *, organisation: Organisation, rows: list[ImportRow], actor, now: datetime,
-    base_url: str,
+    db: Session, *, organisation: Organisation, actor, now: datetime, base_url: str,
+    rows: list[ImportRow] | None = None, checked: Preview | None = None,
 ) -> Outcome:  # fmt: skip
-    """Write the import in one transaction, set-based; ImportRejected and nothing written when
-    any row has an error. `actor` is the importing user, or None for the command line. Commits.
+    """Write the import of `rows`, or of the rows of the preview `checked`, in one transaction,
+    set-based; ImportRejected and nothing written when any row has an error. `actor` is the
+    importing user, or None for the command line. Commits.
 
-    ConcurrentChange when the database refuses a row another transaction made invalid after the
-    check (a unique address, a team's key): nothing is written, a fresh preview tells why.
+    `checked` is used as it is only when `preview` made it in this session's current
+    transaction, for the same organisation and actor; otherwise its rows are checked again
+    (a preview shown in an earlier request proves nothing about the database now).
+
+    ConcurrentChange when another transaction changed what was checked (an address taken, a
+    team's key, a person to be updated changed since the check): the database or the write
+    refuses it, nothing is written, a fresh preview tells why.
     """
+    if (rows is None) == (checked is None):
+        raise TypeError("apply needs either rows or a preview of them")
     try:
-        checked = preview(db, organisation_id=organisation.id, rows=rows, actor=actor)
+        if checked is None or checked.basis != _basis(db, organisation.id, actor):
+            rows = checked.rows if checked is not None else rows
+            checked = preview(db, organisation_id=organisation.id, rows=rows, actor=actor)
         if not checked.is_valid:
             raise ImportRejected(checked.errors)
         new_ids = _insert_people(db, organisation, checked, now)
-        _update_people(db, checked, now)
+        _update_people(db, organisation, checked, now)
         invitees = [
             people_admin.Invitee(new_ids[row.email], row.email, row.name, "nl")
             for row in checked.create
@@ -278,53 +305,54 @@ def _insert_people(db: Session, organisation: Organisation, checked: Preview, no
                      password_hash, accounts.new_session_token(), values["is_active"], "nl", now,
                      None if values["is_active"] else now,
                      values["employment_started_on"]))  # fmt: skip
-    table = UserModel.__table__
-    bulk.insert_rows(db, table, columns, rows)
-    emails = [row.email for row in checked.create]
-    ids = {}
-    for among in _chunks(db, table.c.email, emails):
-        ids.update(db.execute(select(table.c.email, table.c.id).where(among)).all())
-    return ids
+    return bulk.insert_rows_returning_ids(
+        db, UserModel.__table__, columns, rows, key="email", binary=True
+    )
 
 
-def _update_people(db: Session, checked: Preview, now: datetime) -> None:
-    """Changed names, roles, teams and start dates in one executemany; (de)activations
-    set-based."""
+def _update_people(db: Session, organisation: Organisation, checked: Preview, now) -> None:
+    """Write the changed people set-based: their values into a temporary table (COPY on
+    PostgreSQL), then one UPDATE … FROM it, only where a row still holds what the preview read.
+    Anyone changed since (by HR, another import): ConcurrentChange."""
     if not checked.update:
         return
-    table = UserModel.__table__
-    db.execute(
-        update(table)
-        .where(table.c.id == bindparam("person_id"))
-        .values(name=bindparam("new_name"), role=bindparam("new_role"),
-                team_id=bindparam("new_team_id"),
-                employment_started_on=bindparam("new_started_on")),
-        [{"person_id": c.user_id, "new_name": c.values["name"], "new_role": c.values["role"],
-          "new_team_id": c.values["team_id"],
-          "new_started_on": c.values["employment_started_on"]} for c in checked.update],
-    )  # fmt: skip
-    deactivated = [c.user_id for c in checked.update
-                   if "is_active" in c.fields and not c.values["is_active"]]  # fmt: skip
-    if deactivated:
-        # A new session token per person ends all their sessions (accounts.load_session_user).
-        db.execute(
-            update(table)
-            .where(table.c.id == bindparam("person_id"))
-            .values(is_active=False, deactivated_at=now, session_token=bindparam("token")),
-            [{"person_id": i, "token": secrets.token_hex(16)} for i in deactivated],
-        )
-    reactivated = [c.user_id for c in checked.update
-                   if "is_active" in c.fields and c.values["is_active"]]  # fmt: skip
-    demoted = [c.user_id for c in checked.update
-               if "role" in c.fields and c.values["role"] != Role.SUPERVISOR.value]  # fmt: skip
-    tokens = PasswordResetToken.__table__
-    for among in _chunks(db, table.c.id, reactivated):
-        db.execute(update(table).where(among).values(is_active=True, deactivated_at=None))
-    for among in _chunks(db, tokens.c.user_id, deactivated):
-        db.execute(update(tokens).where(among, tokens.c.used_at.is_(None)).values(used_at=now))
-    leads = TeamLead.__table__
-    for among in _chunks(db, leads.c.user_id, demoted):  # only supervisors lead teams
-        db.execute(delete(leads).where(among))
+    users = UserModel.__table__
+    rows, deactivating, demoting = [], False, False
+    for change in checked.update:
+        new, old = change.values, change.before
+        # A new session token ends all sessions of a deactivated person.
+        token = accounts.new_session_token() if old["is_active"] and not new["is_active"] else None
+        deactivating |= token is not None
+        demoting |= new["role"] != old["role"] and new["role"] != Role.SUPERVISOR.value
+        rows.append((change.user_id, *(new[f] for f in FIELDS), token,
+                     now if token else None, *(old[f] for f in FIELDS)))  # fmt: skip
+    with bulk.scratch_table(
+        db, "import_change", Column("id", Integer, primary_key=True),
+        *(Column(f, users.c[f].type) for f in (*FIELDS, "session_token", "deactivated_at")),
+        *(Column(f"was_{f}", users.c[f].type) for f in FIELDS),
+    ) as changes:  # fmt: skip
+        bulk.insert_rows(db, changes, [c.name for c in changes.columns], rows, binary=True)
+        new, was = changes.c, {f: changes.c[f"was_{f}"] for f in FIELDS}
+        updated = db.execute(
+            update(users)
+            .where(users.c.id == new.id, users.c.organisation_id == organisation.id,
+                   *(users.c[f].is_not_distinct_from(was[f]) for f in FIELDS))
+            .values({**{f: new[f] for f in FIELDS},
+                     "session_token": func.coalesce(new.session_token, users.c.session_token),
+                     "deactivated_at": case((new.is_active == was["is_active"],
+                                             users.c.deactivated_at), else_=new.deactivated_at)})
+        ).rowcount  # fmt: skip
+        if updated != len(rows):
+            raise ConcurrentChange(f"{len(rows) - updated} people changed since the check")
+        if deactivating:  # their open invitation and reset links die with their sessions
+            tokens = PasswordResetToken.__table__
+            db.execute(update(tokens).where(
+                tokens.c.user_id.in_(select(new.id).where(new.session_token.is_not(None))),
+                tokens.c.used_at.is_(None)).values(used_at=now))  # fmt: skip
+        if demoting:  # only supervisors lead teams
+            leads = TeamLead.__table__
+            db.execute(delete(leads).where(leads.c.user_id.in_(select(new.id).where(
+                new.role != was["role"], new.role != Role.SUPERVISOR.value))))  # fmt: skip
 
 
 def _audit(db: Session, organisation, checked: Preview, new_ids: dict, actor, now) -> None:
@@ -345,5 +373,5 @@ def _audit(db: Session, organisation, checked: Preview, new_ids: dict, actor, no
         db, AuditEvent.__table__,
         ("organisation_id", "actor_id", "action", "subject_user_id", "subject_type", "detail",
          "ip_address", "at"),
-        events,
+        events, binary=True,
     )  # fmt: skip

@@ -292,7 +292,12 @@ def invite(db: Session, *, person: User, now: datetime, base_url: str) -> Outbox
 
 # Stand-ins for what differs per person, so the template is rendered once per language.
 NAME_SLOT, LINK_SLOT = "\x00name\x00", "\x00link\x00"
-SLOT_RE = re.compile("\x00(?:name|link)\x00")
+
+
+def _layout(text: str) -> str:
+    """The rendered mail with its slots as str.format fields (and its own braces escaped)."""
+    text = text.replace("{", "{{").replace("}", "}}")
+    return text.replace(NAME_SLOT, "{name}").replace(LINK_SLOT, "{link}")
 
 
 def invite_many(
@@ -305,23 +310,24 @@ def invite_many(
     for person in people:
         if person.locale not in layouts:
             with force_locale(person.locale):
-                layouts[person.locale] = _invitation_mail(
+                subject, text = _invitation_mail(
                     name=NAME_SLOT, organisation=organisation.name, link=LINK_SLOT
                 )
+            layouts[person.locale] = subject, _layout(text)
         subject, layout = layouts[person.locale]
         token = secrets.token_urlsafe(32)
         tokens.append((person.user_id, accounts.reset_token_hash(token), now, now + INVITATION_TTL))
-        values = {NAME_SLOT: person.name, LINK_SLOT: _reset_link(base_url, token)}
-        text = SLOT_RE.sub(lambda slot, values=values: values[slot.group(0)], layout)
+        # One pass: what is filled in is never read as a field again (a "{" in a name is text).
+        text = layout.format(name=person.name, link=_reset_link(base_url, token))
         mails.append((organisation.id, person.email, subject, text, QUEUED, 0, now, now))
     bulk.insert_rows(
         db, PasswordResetToken.__table__,
-        ("user_id", "token_hash", "created_at", "expires_at"), tokens,
+        ("user_id", "token_hash", "created_at", "expires_at"), tokens, binary=True,
     )  # fmt: skip
     bulk.insert_rows(
         db, OutboxMessage.__table__,
         ("organisation_id", "to_address", "subject", "body_text", "status", "attempts",
          "created_at", "next_attempt_at"),
-        mails,
+        mails, binary=True,
     )  # fmt: skip
     return len(mails)
