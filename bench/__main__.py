@@ -24,8 +24,8 @@ FLOORS = (
     "Floors: P1 a bare route rendering a 50-row template (in the benchmark's app only), "
     "anonymous;\n        P4/P5 COPY (SELECT …) TO STDOUT (CSV) of one SELECT reading the same rows "
     "and aggregates (bench/evaluation_exports.py says what it does not compute), PostgreSQL;\n"
-    "        P7 COPY FROM STDIN of exactly the rows the demo wrote / the user rows the import "
-    "wrote (PostgreSQL); P9 one argon2id verification."
+    "        P7 COPY FROM STDIN of exactly the rows the demo / the import wrote (PostgreSQL); "
+    "P9 one argon2id verification."
 )
 # Data behind the page and log-in benchmarks: a large employer (QUALITY.md), smaller with --quick.
 SEED = {"workers": 5000, "years": 5}

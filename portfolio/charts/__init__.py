@@ -23,6 +23,9 @@ from matplotlib.figure import Figure  # noqa: E402
 CACHE_SIZE = 256
 _cache: OrderedDict[str, str] = OrderedDict()
 _lock = threading.Lock()
+# matplotlib is not thread-safe (its font cache and text layout are shared): threaded gunicorn
+# workers render one chart at a time per process. Charts are cached, so this rarely waits.
+_render_lock = threading.Lock()
 
 
 def figure_to_svg(figure: Figure) -> str:
@@ -52,7 +55,8 @@ def cached_svg(name: str, data: object, build: Callable[[object], Figure]) -> tu
         if key in _cache:
             _cache.move_to_end(key)
             return key, _cache[key]
-    svg = figure_to_svg(build(data))
+    with _render_lock:
+        svg = figure_to_svg(build(data))
     with _lock:
         _cache[key] = svg
         while len(_cache) > CACHE_SIZE:
@@ -70,7 +74,8 @@ def cached_png(name: str, data: object, build: Callable[[object], Figure], dpi: 
         if key in _png_cache:
             _png_cache.move_to_end(key)
             return _png_cache[key]
-    png = figure_to_png(build(data), dpi=dpi)
+    with _render_lock:
+        png = figure_to_png(build(data), dpi=dpi)
     with _lock:
         _png_cache[key] = png
         while len(_png_cache) > CACHE_SIZE:
