@@ -55,7 +55,7 @@ class Entry(SQLModel, table=True):
         Index("ix_entry_owner_date", "owner_id", "occurred_on"),
         Index("ix_entry_org_kind", "organisation_id", "kind"),
         # "Not superseded by a correction" is asked on every dashboard and export.
-        Index("ix_entry_supersedes_id", "supersedes_id"),
+        Index("ix_entry_supersedes_owner", "supersedes_id", "owner_id"),
         # A participant copies a shared session into their own portfolio once.
         UniqueConstraint("owner_id", "copied_from_id"),
     )

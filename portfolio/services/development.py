@@ -210,8 +210,8 @@ def save_assessment(
 
 def assessments_of(db: Session, *, subject_id: int) -> list[Assessment]:
     """Every assessment of a person, newest first, with its ratings (two statements)."""
-    rows = db.scalars(
-        select(CompetencyAssessment)
+    rows = db.execute(
+        select(*_ASSESSMENT_COLUMNS)
         .where(CompetencyAssessment.subject_id == subject_id)
         .order_by(CompetencyAssessment.assessed_on.desc(), CompetencyAssessment.id.desc())
     ).all()
@@ -233,26 +233,43 @@ def recent_assessments(db: Session, *, subject_id: int, self_count: int = 2) -> 
         or_(and_(ranked.c.is_self, ranked.c.n <= self_count),
             and_(not_(ranked.c.is_self), ranked.c.n == 1))
     )  # fmt: skip
-    rows = db.scalars(
-        select(CompetencyAssessment)
+    rows = db.execute(
+        select(*_ASSESSMENT_COLUMNS)
         .where(CompetencyAssessment.id.in_(wanted))
         .order_by(*newest_first)
     ).all()
     return _with_ratings(db, rows)
 
 
+# Plain columns, not ORM objects: a dashboard reads three assessments and thirty ratings, and
+# building an ORM instance of each cost more than the two statements themselves.
+_ASSESSMENT_COLUMNS = (
+    CompetencyAssessment.id,
+    CompetencyAssessment.assessed_on,
+    CompetencyAssessment.assessor_id,
+    CompetencyAssessment.subject_id,
+)
+_RATING_COLUMNS = (
+    CompetencyRating.assessment_id,
+    CompetencyRating.competency_code,
+    CompetencyRating.level_code,
+    CompetencyRating.motivation,
+)
+
+
 def _with_ratings(db: Session, rows) -> list[Assessment]:
     levels: dict[int, dict[str, str]] = defaultdict(dict)
     motivations: dict[int, dict[str, str]] = defaultdict(dict)
     if rows:
-        for rating in db.scalars(
-            select(CompetencyRating).where(
+        ratings = db.execute(
+            select(*_RATING_COLUMNS).where(
                 CompetencyRating.assessment_id.in_([row.id for row in rows])
             )
-        ):
-            levels[rating.assessment_id][rating.competency_code] = rating.level_code
-            if rating.motivation:
-                motivations[rating.assessment_id][rating.competency_code] = rating.motivation
+        )
+        for assessment_id, code, level, motivation in ratings:
+            levels[assessment_id][code] = level
+            if motivation:
+                motivations[assessment_id][code] = motivation
     return [
         Assessment(row.id, row.assessed_on, row.assessor_id, row.subject_id, levels[row.id],
                    motivations[row.id])
