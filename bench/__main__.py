@@ -12,6 +12,7 @@ from bench import (
     evaluation_exports,
     first_page,
     login,
+    p2_query_counts,
     p3_charts,
     p6_reminders,
     p7_employee_import,
@@ -19,7 +20,7 @@ from bench import (
 from bench.databases import POSTGRES, backends, demo_database
 from bench.timing import format_table
 
-BENCHMARKS = ("P1", "P3", "P4", "P5", "P6", "P7", "P9")
+BENCHMARKS = ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P9")
 FLOORS = (
     "Floors: P1 a bare route rendering a 50-row template (in the benchmark's app only), "
     "anonymous;\n        P4/P5 COPY (SELECT …) TO STDOUT (CSV) of one SELECT reading the same rows "
@@ -66,6 +67,9 @@ def main(argv: list[str] | None = None) -> int:
                 if "P9" in arguments.only:
                     _say(f"[{backend}] P9 log-in")
                     results += login.run(url, backend=backend, quick=arguments.quick)
+    if "P2" in arguments.only:
+        _say("P2 statements per page, 10 and 1,000 entries")
+        results += p2_query_counts.run(backends())
     if "P3" in arguments.only:
         _say("P3 chart rendering")
         results += p3_charts.run(quick=arguments.quick)

@@ -34,6 +34,8 @@ BARE_ROWS = [
 # (role's log-in, path): the first page each role sees, and the pages HR lands on next.
 PAGES = (
     ("werker@demo.vakbekwaam.nl", "/"),
+    ("werker@demo.vakbekwaam.nl", "/portfolio/entries"),
+    ("begeleider@demo.vakbekwaam.nl", "/team/"),
     ("hr@demo.vakbekwaam.nl", "/catalogue"),
     ("hr@demo.vakbekwaam.nl", "/hr/people"),
 )
