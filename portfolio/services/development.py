@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import and_, func, not_, or_, select
+from sqlalchemy import Integer, and_, bindparam, func, not_, or_, select
 from sqlmodel import Session
 
 import competencies
@@ -220,25 +220,42 @@ def assessments_of(db: Session, *, subject_id: int) -> list[Assessment]:
 
 def recent_assessments(db: Session, *, subject_id: int, self_count: int = 2) -> list[Assessment]:
     """The newest `self_count` self-assessments and the newest assessment by someone else,
-    newest first, with their ratings (two statements, however long the history)."""
+    newest first, with their ratings (one statement, however long the history)."""
+    rows = db.execute(_RECENT_ASSESSMENTS, {"subject_id": subject_id, "self_count": self_count})
+    found: dict[int, Assessment] = {}
+    for assessment_id, assessed_on, assessor_id, subject, code, level, motivation in rows:
+        assessment = found.get(assessment_id)
+        if assessment is None:
+            assessment = found[assessment_id] = Assessment(
+                assessment_id, assessed_on, assessor_id, subject, {}, {}
+            )
+        if code is not None:
+            assessment.levels[code] = level
+            if motivation:
+                assessment.motivations[code] = motivation
+    return list(found.values())
+
+
+def _recent_assessments_statement():
+    """Built once, for the dashboard: parameters subject_id and self_count."""
+    subject_id = bindparam("subject_id", type_=Integer)
     is_self = (CompetencyAssessment.assessor_id == subject_id).label("is_self")
-    newest_first = (CompetencyAssessment.assessed_on.desc(), CompetencyAssessment.id.desc())
     ranked = (
         select(CompetencyAssessment.id, is_self,
-               func.row_number().over(partition_by=is_self, order_by=newest_first).label("n"))
+               func.row_number().over(partition_by=is_self, order_by=_NEWEST_FIRST).label("n"))
         .where(CompetencyAssessment.subject_id == subject_id)
         .subquery()
     )  # fmt: skip
     wanted = select(ranked.c.id).where(
-        or_(and_(ranked.c.is_self, ranked.c.n <= self_count),
+        or_(and_(ranked.c.is_self, ranked.c.n <= bindparam("self_count", type_=Integer)),
             and_(not_(ranked.c.is_self), ranked.c.n == 1))
     )  # fmt: skip
-    rows = db.execute(
-        select(*_ASSESSMENT_COLUMNS)
+    return (
+        select(*_ASSESSMENT_COLUMNS, *_RATING_COLUMNS[1:])
+        .outerjoin(CompetencyRating, CompetencyRating.assessment_id == CompetencyAssessment.id)
         .where(CompetencyAssessment.id.in_(wanted))
-        .order_by(*newest_first)
-    ).all()
-    return _with_ratings(db, rows)
+        .order_by(*_NEWEST_FIRST)
+    )
 
 
 # Plain columns, not ORM objects: a dashboard reads three assessments and thirty ratings, and
@@ -255,6 +272,8 @@ _RATING_COLUMNS = (
     CompetencyRating.level_code,
     CompetencyRating.motivation,
 )
+_NEWEST_FIRST = (CompetencyAssessment.assessed_on.desc(), CompetencyAssessment.id.desc())
+_RECENT_ASSESSMENTS = _recent_assessments_statement()
 
 
 def _with_ratings(db: Session, rows) -> list[Assessment]:

@@ -19,7 +19,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import Date, and_, bindparam, exists, or_, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -122,6 +122,25 @@ _SUPERSEDED = exists().where(
 )
 
 
+def _activities_statement():
+    """Built once (statement building cost more than running it on a dashboard): parameters
+    owner_ids (a list), since and as_of."""
+    since, work = bindparam("since", type_=Date), EntryKind.WORK.value
+    in_window = or_(
+        and_(Entry.kind != work, Entry.occurred_on >= since),
+        and_(Entry.kind == work, or_(Entry.end_on.is_(None), Entry.end_on >= since)),
+    )
+    return (
+        select(*ENTRY_COLUMNS)
+        .where(Entry.owner_id.in_(bindparam("owner_ids", expanding=True)),
+               Entry.occurred_on <= bindparam("as_of", type_=Date), in_window, ~_SUPERSEDED)
+        .order_by(Entry.owner_id, Entry.occurred_on, Entry.id)
+    )  # fmt: skip
+
+
+_ACTIVITIES = _activities_statement()
+
+
 def activities_by_owner(
     db: Session, *, owner_ids: Iterable[int], since: date, as_of: date
 ) -> dict[int, list[Activity]]:
@@ -131,21 +150,10 @@ def activities_by_owner(
     later correction supersedes does not count twice (only the correction counts).
     """
     owner_ids = sorted(set(owner_ids))
-    superseded = _SUPERSEDED
-    work = EntryKind.WORK.value
-    in_window = or_(
-        and_(Entry.kind != work, Entry.occurred_on >= since),
-        and_(Entry.kind == work, or_(Entry.end_on.is_(None), Entry.end_on >= since)),
-    )
     result: dict[int, list[Activity]] = defaultdict(list)
     for start in range(0, len(owner_ids), OWNER_CHUNK):
         chunk = owner_ids[start : start + OWNER_CHUNK]
-        rows = db.execute(
-            select(*ENTRY_COLUMNS)
-            .where(Entry.owner_id.in_(chunk), Entry.occurred_on <= as_of, in_window)
-            .where(~superseded)
-            .order_by(Entry.owner_id, Entry.occurred_on, Entry.id)
-        )
+        rows = db.execute(_ACTIVITIES, {"owner_ids": chunk, "since": since, "as_of": as_of})
         for row in rows:
             result[row.owner_id].append(activity_for(row))
     return result
