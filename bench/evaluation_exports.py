@@ -21,17 +21,17 @@ name and id:
   and the agreements of a signed evaluation — from the current evaluation of the year;
 - for a signed evaluation, the facts stored with it (JSON text, as the app reads them);
 - year and as_of;
-- for every worker (the app computes them for the others only; leaving the signed ones out
-  costs PostgreSQL more than it saves), from the entries up to as_of: the signed peer-review
-  sessions of the year, the date of the latest entry, the hours per entry kind in the year
-  (reflection, training, peer_review, other: what art. 3 coverage depends on) and whether an
-  entry of the year carries the article-3 tag; development goals per status (created before
-  the end of as_of, Amsterdam time); per norm the product knows, for the newest registration
-  whose period overlaps the year, the registration number, the period's last day and, from the
-  entries inside the period up to as_of that no correction supersedes, the hours of accredited
-  and of other training, of peer review, of other activities, and the work hours (hours a week
-  × overlapping days / 7); the level per competency of the latest self-assessment and of the
-  latest assessment by someone else up to as_of (a window function, as the app's).
+- for every worker (the app computes them for the others only; leaving the signed ones out costs
+  PostgreSQL more than it saves), from the entries up to as_of: the signed peer-review sessions of
+  the year that no correction supersedes, the date of the latest entry, the hours per entry kind in
+  the year (reflection, training, peer_review, other: what art. 3 coverage depends on) and whether
+  an entry of the year carries the article-3 tag; development goals per status (created before the
+  end of as_of, Amsterdam time); per norm the product knows, for the newest registration whose
+  period overlaps the year, the registration number, the period's last day and, from the entries
+  inside the period up to as_of that no correction supersedes, the hours of accredited and of other
+  training, of peer review, of other activities, and the work hours (hours a week × overlapping days
+  / 7); the level per competency of the latest self-assessment and of the latest assessment by
+  someone else up to as_of (a window function, as the app's).
 
 The floor does NOT: apply the norms (category rules such as peer-review forms, minimum session
 length and activity types; caps; totals; thresholds and organisation overrides; met, standing,
@@ -141,6 +141,9 @@ def floor_query(organisation_id: int, year: int, today: date) -> str:
     norm_pivots, norm_outer = _norm_columns()
     level_pivots, level_outer = _level_columns()
     local = "::timestamptz AT TIME ZONE '" + AMSTERDAM + "')::date"
+    # As the app's norm_sums.NOT_SUPERSEDED: a hashed NOT IN over the few corrections.
+    not_superseded = ("(e.id, e.owner_id) NOT IN (SELECT c.supersedes_id, c.owner_id FROM entry c"
+                      " WHERE c.supersedes_id IS NOT NULL)")  # fmt: skip
     # Only our own ints, dates and catalogue codes are inlined (COPY takes no parameters).
     return f"""
 WITH w AS (
@@ -149,7 +152,7 @@ WITH w AS (
 ), activity AS (
   SELECT e.owner_id, max(e.occurred_on) AS last_activity,
        count(*) FILTER (WHERE e.kind = 'peer_review' AND e.status = 'signed'
-                        AND e.occurred_on >= {start}) AS signed_sessions,
+                        AND e.occurred_on >= {start} AND {not_superseded}) AS signed_sessions,
        {kind_hours}
     FROM entry e
    WHERE e.organisation_id = {org} AND e.occurred_on <= {end}
@@ -177,8 +180,7 @@ WITH w AS (
          AND e.occurred_on < r.period_end
          AND (e.occurred_on >= r.registered_on
               OR e.kind = 'work' AND coalesce(e.end_on, {end}) >= r.registered_on)
-   WHERE (e.id, e.owner_id) NOT IN (SELECT c.supersedes_id, c.owner_id FROM entry c
-                                     WHERE c.supersedes_id IS NOT NULL)
+   WHERE {not_superseded}
    GROUP BY r.id
 ), regs AS (
   SELECT r.owner_id,

@@ -560,6 +560,55 @@ def test_a_person_changed_after_the_check_stops_the_import(app, db, org):
     assert (again.created, again.updated) == (1, 1)
 
 
+BROKEN = "email,name,role\nanna@example.org,Anna,worker\nnot-an-address,Bram,worker\n"
+
+
+def test_apply_refuses_a_preview_with_errors_of_the_file(app, db, org):
+    before = snapshot(db)
+    checked = employee_import.preview(
+        db, organisation_id=org.id, rows=employee_import.parse(BROKEN)
+    )
+    assert [(e.line, e.code) for e in checked.errors] == [(3, "email_invalid")]
+
+    with pytest.raises(employee_import.ImportRejected) as rejected:
+        apply_now(app, db, org, checked=checked)
+
+    assert [(e.line, e.code) for e in rejected.value.errors] == [(3, "email_invalid")]
+    assert snapshot(db) == before  # Anna, whose line is fine, is not added either
+
+
+def test_apply_keeps_the_errors_of_the_file_when_it_checks_a_preview_again(app, db, org):
+    before = snapshot(db)
+    checked = employee_import.preview(
+        db, organisation_id=org.id, rows=employee_import.parse(BROKEN)
+    )
+    db.commit()  # a preview shown in an earlier request: its rows are checked again
+
+    with pytest.raises(employee_import.ImportRejected):
+        apply_now(app, db, org, checked=checked)
+    assert snapshot(db) == before
+    # Its rows alone, checked afresh, keep the file's errors too.
+    checked.errors = []
+    with pytest.raises(employee_import.ImportRejected) as rejected:
+        apply_now(app, db, org, checked=checked)
+    assert [(e.line, e.code) for e in rejected.value.errors] == [(3, "email_invalid")]
+    assert snapshot(db) == before
+
+
+def test_an_empty_role_makes_a_worker_and_keeps_the_role_of_others(app, db, org):
+    lead = make_user(db, org, email="lea@example.org", name="Lea", role=Role.SUPERVISOR)
+    text = "email,name,role\nlea@example.org,Lea Lead,\nnew@example.org,Nieuw, \n"
+    parsed = employee_import.parse(text)
+    assert parsed.errors == [] and [r.role for r in parsed.rows] == [None, None]
+
+    outcome = apply_now(app, db, org, rows=parsed.rows)
+
+    assert (outcome.created, outcome.updated) == (1, 1)
+    db.expire_all()
+    assert (db.get(User, lead.id).name, db.get(User, lead.id).role) == ("Lea Lead", "supervisor")
+    assert db.scalar(select(User.role).where(User.email == "new@example.org")) == "worker"
+
+
 def test_an_invitation_shows_a_name_with_braces_as_written(app, db, org):
     apply_now(
         app, db, org, rows=employee_import.parse("email,name\na@example.org,A {link} }{\n").rows

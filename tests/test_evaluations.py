@@ -576,3 +576,15 @@ def test_the_figures_show_hours_and_the_forecast_and_older_snapshots_still_read(
     skj = "skj-jeugd-gezinsprofessional"
     assert row[f"{skj}.reflectie"] == 2 and row[f"{skj}.reflectie_hours"] is None
     assert row[f"{skj}.on_track"] is None and row[f"{skj}.shortfall"] is None
+
+
+def test_a_corrected_session_counts_once(db, people):
+    worker, _lead = people
+    signed = {"status": "signed", "form": "intervisie"}
+    first = _entry(db, worker, "peer_review", date(2025, 4, 1), 2, **signed)
+    db.flush()
+    _entry(db, worker, "peer_review", date(2025, 4, 1), 2, supersedes_id=first.id, **signed)
+    db.commit()
+    facts = facts_for(db, organisation_id=worker.organisation_id, worker_ids=[worker.id],
+                      year=YEAR, today=date(YEAR + 1, 2, 1))[worker.id]  # fmt: skip
+    assert facts["signed_sessions"] == 1

@@ -248,6 +248,37 @@ def test_the_pdf_has_one_section_per_worker(world):
     assert filtered.count("E-mail address") == 1 and "Bram Bos" in filtered
 
 
+def _images(page) -> list:
+    xobjects = page["/Resources"].get("/XObject") or {}
+    return [x for x in xobjects.values() if x.get_object()["/Subtype"] == "/Image"]
+
+
+def test_the_pdf_shows_the_chart_and_the_latest_competency_levels(world, db):
+    anna, lead = world["workers"]["anna"], world["lead"]
+    for on, level in ((date(YEAR, 1, 5), "vakvolwassen"), (date(YEAR, 3, 1), "beginner")):
+        assessment = CompetencyAssessment(organisation_id=anna.organisation_id,
+                                          subject_id=anna.id, assessor_id=lead.id,
+                                          assessed_on=on, catalogue_version="t")  # fmt: skip
+        db.add(assessment)
+        db.flush()
+        db.add(CompetencyRating(assessment_id=assessment.id, competency_code="WMO2",
+                                level_code=level))  # fmt: skip
+    db.commit()
+
+    response = world["client"].get(f"/hr/evaluations/export.pdf?year={YEAR}&status=prepared")
+
+    text = _pdf_text(response)
+    assert text.count("E-mail address") == 1 and "Anna Aalders" in text
+    pages = PdfReader(io.BytesIO(response.data)).pages
+    assert sum(len(_images(page)) for page in pages) == 1  # her registration's chart
+    assert "Competency levels" in text and re.search(r"Competency\s+Self-assessment\s+Supervisor",
+                                                     text)  # fmt: skip
+    # Her own assessment of WMO1; the supervisor's latest of WMO2 (not the earlier one).
+    assert re.search(r"1\. Versterkt eigen kracht en zelfregie\s+Vakbekwaam\s+—", text), text
+    assert re.search(r"2\. [^\n]+\s+—\s+Beginner\b", text), text
+    assert "Vakvolwassen" not in text
+
+
 def test_hr_never_receives_self_evaluation_reflection_or_case_text(world):
     client = world["client"]
     markers = (SELF_MARKER, PRIVATE_MARKER, SUPERVISOR_MARKER)
@@ -516,3 +547,69 @@ def test_the_pdf_is_refused_above_the_configured_number_of_workers(world, app, d
     # CSV and XLSX have no such limit.
     assert len(_names(_csv(client.get(CSV_URL)))) == 4
     assert client.get(f"/hr/evaluations/export.xlsx?year={YEAR}").status_code == 200
+
+
+def _unled_warning(client) -> str | None:
+    html = client.get(f"/hr/evaluations?year={YEAR}").get_data(as_text=True)
+    match = re.search(r'<section class="flash flash-warning".*?</section>', html, re.S)
+    return match.group(0) if match else None
+
+
+def test_hr_is_warned_about_workers_whose_team_has_no_lead(world, db):
+    org, client = world["org"], world["client"]
+    gamma, empty = make_team(db, org, "Team Gamma"), make_team(db, org, "Team Leeg")
+    make_user(db, org, role=Role.SUPERVISOR, leads=gamma, name="Gijs Gone", is_active=False)
+    for name in ("Gert", "Gea"):
+        make_user(db, org, team=gamma, name=name)
+    make_user(db, org, team=empty, name="Old Timer", is_active=False)  # nobody to evaluate
+
+    warning = _unled_warning(client)
+
+    # Dirk has no team; Gamma's only lead has left; Alpha and Beta are led.
+    assert warning is not None and "3 active workers have no supervisor" in warning
+    assert f'<a href="/hr/teams/{gamma.id}/edit">Team Gamma</a>: 2 workers' in warning
+    assert '<a href="/hr/people">No team</a>: 1 worker<' in warning
+    assert "Team Alpha" not in warning and "Team Beta" not in warning and "Leeg" not in warning
+    assert "Gert" not in warning  # counts, not names
+
+    dirk = world["workers"]["dirk"]
+    dirk.team_id = world["alpha"].id
+    db.add(dirk)
+    make_user(db, org, role=Role.SUPERVISOR, leads=gamma, name="Greet Nieuw")
+    assert _unled_warning(client) is None
+
+
+@pytest.mark.parametrize("batch_size", [1, 3, 4, 5])
+def test_the_exports_count_their_data_rows_across_batches(world, db, batch_size):
+    selection = evaluation_export.Selection(world["org"].id, YEAR)
+    done: list[int] = []
+    text = "".join(
+        evaluation_export.csv_chunks(
+            db,
+            selection=selection,
+            today=date(YEAR, 6, 1),
+            on_done=done.append,
+            batch_size=batch_size,
+        )
+    )
+    data_rows = list(csv.reader(io.StringIO(text)))[1:]  # without the header
+    assert done == [len(data_rows)] == [4]
+    spool = io.BytesIO()
+    written = evaluation_export.write_xlsx(db, selection=selection, today=date(YEAR, 6, 1),
+                                           target=spool, batch_size=batch_size)  # fmt: skip
+    book = load_workbook(spool, read_only=True)
+    sheet_rows = list(book.worksheets[0].iter_rows(values_only=True))
+    book.close()
+    assert written == len(sheet_rows) - 1 == 4  # the header and the legend sheet not counted
+
+
+def test_an_export_of_nobody_is_audited_with_no_rows(world, db):
+    client, beta = world["client"], world["beta"].id
+    for file_format in ("csv", "xlsx"):
+        url = f"/hr/evaluations/export.{file_format}?year={YEAR}&team={beta}&status=signed"
+        response = client.get(url)
+        assert response.status_code == 200 and response.data  # the header, read
+    assert [e.detail for e in _export_events(db)] == [
+        f"format=csv year=2025 team={beta} status=signed rows=0",
+        f"format=xlsx year=2025 team={beta} status=signed rows=0",
+    ]

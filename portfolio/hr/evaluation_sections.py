@@ -1,8 +1,10 @@
 """The localised texts of the PDF export: one `Section` per worker from the export's row.
 
 Only what the CSV holds goes in (status, dates, supervisor, agreements, facts: per requirement
-the hours, the points counted and what is required; the forecast at the current pace); the
-chart shows each registration requirement as a percentage of what it requires.
+the hours, the points counted and what is required; the forecast at the current pace; the
+levels of the latest self-assessment and assessment by someone else, which the facts read for
+all workers at once); the chart shows each registration requirement as a percentage of what
+it requires.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from datetime import date
 from flask_babel import format_date
 from flask_babel import gettext as _
 
+import competencies
 from portfolio.charts.evaluation import requirements_png
 from portfolio.services.evaluation_agreements import agreements_from_text
 from portfolio.services.evaluation_export import AMSTERDAM, WorkerRow
@@ -103,6 +106,23 @@ def _goals(goals: dict) -> str:
     return ", ".join(counted) or _("none")
 
 
+def _level(code: str | None) -> str:
+    try:
+        return competencies.level(code).title if code else "—"
+    except KeyError:  # a level of an older catalogue, as stored with the facts
+        return code
+
+
+def _levels(facts: dict) -> list[list[str]]:
+    """(competency, self-assessed level, level by someone else) of every competency, when any
+    level is known; facts stored before levels were recorded have none."""
+    own, others = facts.get("levels_self") or {}, facts.get("levels_supervisor") or {}
+    if not own and not others:
+        return []
+    return [[f"{c.number}. {c.title}", _level(own.get(c.code)), _level(others.get(c.code))]
+            for c in competencies.COMPETENCIES]  # fmt: skip
+
+
 def section_for(worker: WorkerRow, facts: dict) -> Section:
     """The PDF section of one worker."""
     covered, missing = len(facts["art3_covered"]), len(facts["art3_missing"])
@@ -143,4 +163,7 @@ def section_for(worker: WorkerRow, facts: dict) -> Section:
         table_header=[_("Requirement"), _("Hours"), _("Counted"), _("Required")],
         table_rows=table,
         chart_png=_chart(facts["registrations"]),
+        levels_title=_("Competency levels"),
+        levels_header=[_("Competency"), _("Self-assessment"), _("Supervisor")],
+        levels_rows=_levels(facts),
     )

@@ -40,6 +40,7 @@ from portfolio.requests import page_number
 from portfolio.services import evaluation_export, evaluation_pdf, org_overview
 from portfolio.services.evaluation_export import Selection
 from portfolio.services.evaluation_facts import as_of_for
+from portfolio.services.evaluation_listings import unled_workers
 from portfolio.templating import EVALUATION_STATUSES, STANDINGS
 
 CHUNK_BYTES = 64 * 1024
@@ -110,7 +111,8 @@ def overview():
 @bp.route("/evaluations")
 @access.roles(Role.HR, Role.ADMIN)
 def evaluations():
-    """The year's evaluations: counts per status and the workers, filtered; export links."""
+    """The year's evaluations: counts per status and the workers, filtered; export links; a
+    warning about active workers whose evaluation nobody can complete (no team lead)."""
     form = _filter_form()
     if not form.validate():
         return render_template("hr/evaluations.html", form=form, page=None), 400
@@ -119,9 +121,11 @@ def evaluations():
     page = evaluation_export.worker_page(session, selection=selection, page=page_number(),
                                          per_page=current_app.config["PAGE_SIZE"])  # fmt: skip
     counts = evaluation_export.status_counts(session, selection=selection)
+    unled = unled_workers(session, organisation_id=selection.organisation_id)
     return render_template("hr/evaluations.html", form=form, page=page, counts=counts,
                            filters=_filters(selection), statuses=EVALUATION_STATUSES,
-                           pdf_max=current_app.config["EVALUATION_PDF_MAX_WORKERS"])  # fmt: skip
+                           pdf_max=current_app.config["EVALUATION_PDF_MAX_WORKERS"],
+                           unled=unled)  # fmt: skip
 
 
 def _export_selection() -> Selection:

@@ -56,11 +56,9 @@ def _check(text: str) -> employee_import.Preview:
     """Parse and preview: what would change, and every error sorted by line."""
     user = current_user._get_current_object()
     parsed = employee_import.parse(text)
-    checked = employee_import.preview(
-        db.session(), organisation_id=user.organisation_id, rows=parsed.rows, actor=user
+    return employee_import.preview(
+        db.session(), organisation_id=user.organisation_id, rows=parsed, actor=user
     )
-    checked.errors = sorted(parsed.errors + checked.errors, key=lambda e: e.line)
-    return checked
 
 
 def _preview_page(checked: employee_import.Preview, text: str, status: int = 200):

@@ -78,7 +78,8 @@ class LineError:
 
 @dataclass(frozen=True)
 class ImportRow:
-    """One person from the file; None means the column is absent (keep what is there).
+    """One person from the file; None means the column is absent (keep what is there), and
+    for the role also an empty cell.
 
     The start date is None both without the column and for an empty cell:
     `has_start_date` tells them apart (an empty cell clears the date).
@@ -195,9 +196,9 @@ def _row(
     if not name or len(name) > people_admin.NAME_MAX:
         errors.append(LineError(line, "name_invalid"))
     role = None
-    if at.role is not None:
-        role = values[at.role].strip().lower()
-        if role not in ROLES:
+    if at.role is not None:  # empty: as without the column (worker when new, else unchanged)
+        role = values[at.role].strip().lower() or None
+        if role is not None and role not in ROLES:
             errors.append(LineError(line, "role_unknown", {"value": role}))
     is_active = None
     if at.active is not None:

@@ -10,7 +10,8 @@ Columns (Dutch names in brackets are accepted too)
                               recognised when the file is imported again
   name    (naam)    required  the full name
   role    (rol)     optional  worker, supervisor, hr or admin (only an admin gives admin);
-                              without the column: worker for new people, unchanged for others
+                              empty or without the column: worker for new people,
+                              unchanged for others
   team    (team)    optional  the name of an existing team the person belongs to; empty: no team;
                               without the column: no team for new people, unchanged for others.
                               Who leads a team is set on the team's page, not in the file.
@@ -22,16 +23,17 @@ Columns (Dutch names in brackets are accepted too)
                               unchanged. An impossible date (31-02-2024) is an error of its
                               line that says why
 
-Importing: `parse` (in `employee_csv`, re-exported here) checks the text line by line;
-`preview` compares the rows with the database (create, update, unchanged) and adds the errors
-only the database can tell (unknown team, an address in use elsewhere, a role the importer may
-not give); `apply` writes everything in one transaction, set-based, or nothing when any line has
-an error. `apply` takes the preview the caller made in the same transaction (the command line
-prints it, the web's confirmation checks the signed text again) and checks anything older once
-more; the writes themselves refuse what changed after the check (ConcurrentChange). People are
-matched by e-mail address, so a second import updates instead of duplicating; nobody is
-deleted. New active people get an invitation mail (`people_admin.invite_many`); deactivating
-ends all their sessions at once.
+Importing: `parse` (in `employee_csv`, re-exported here) checks the text line by line; `preview`
+compares the rows with the database (create, update, unchanged) and adds the errors only the
+database can tell (unknown team, an address in use elsewhere, a role the importer may not give);
+given the whole `Parsed` file it keeps the file's own errors too. `apply` writes everything in
+one transaction, set-based, or nothing when any line has an error (a preview with errors, the
+file's or the database's, is refused before anything else). `apply` takes the preview the caller
+made in the same transaction (the command line prints it, the web's confirmation checks the
+signed text again) and checks anything older once more; the writes themselves refuse what
+changed after the check (ConcurrentChange). People are matched by e-mail address, so a second
+import updates instead of duplicating; nobody is deleted. New active people get an invitation
+mail (`people_admin.invite_many`); deactivating ends all their sessions at once.
 There is no employee-number column: the data model has none.
 """
 
@@ -88,6 +90,8 @@ class Preview:
     unchanged: list[ImportRow] = field(default_factory=list)
     team_ids: dict[str, int | None] = field(default_factory=dict)  # by lower-case name
     rows: list[ImportRow] = field(default_factory=list, repr=False)  # what was checked
+    # The file's own errors (`parse`'s), kept when `apply` checks the rows again.
+    file_errors: list[LineError] = field(default_factory=list, repr=False)
     # (session transaction, organisation id, actor id) it was made in: see `apply`.
     basis: tuple = field(default=(), repr=False, compare=False)
 
@@ -182,12 +186,18 @@ def _check_actor(
     return None
 
 
-def preview(db: Session, *, organisation_id: int, rows: list[ImportRow], actor=None) -> Preview:
-    """What importing `rows` would change, with the errors only the database can tell.
+def preview(
+    db: Session, *, organisation_id: int, rows: list[ImportRow] | Parsed, actor=None
+) -> Preview:
+    """What importing `rows` would change, with the errors only the database can tell; given
+    a `Parsed` file, its rows, with the file's own errors among the preview's.
 
     A constant number of queries: teams, the organisation's people, addresses used elsewhere.
     """
-    result = Preview(errors=[], team_ids=_team_ids(db, organisation_id), rows=rows)
+    file_errors = list(rows.errors) if isinstance(rows, Parsed) else []
+    rows = rows.rows if isinstance(rows, Parsed) else rows
+    result = Preview(errors=list(file_errors), team_ids=_team_ids(db, organisation_id),
+                     rows=rows, file_errors=file_errors)  # fmt: skip
     existing = _existing(db, organisation_id)
     elsewhere = _taken_elsewhere(db, organisation_id, [r.email for r in rows if r.email
                                                        not in existing])  # fmt: skip
@@ -246,11 +256,12 @@ def _compare(result: Preview, row: ImportRow, person: dict) -> None:
 
 def apply(
     db: Session, *, organisation: Organisation, actor, now: datetime, base_url: str,
-    rows: list[ImportRow] | None = None, checked: Preview | None = None,
+    rows: list[ImportRow] | Parsed | None = None, checked: Preview | None = None,
 ) -> Outcome:  # fmt: skip
     """Write the import of `rows`, or of the rows of the preview `checked`, in one transaction,
-    set-based; ImportRejected and nothing written when any row has an error. `actor` is the
-    importing user, or None for the command line. Commits.
+    set-based; ImportRejected and nothing written when any row has an error, and at once for a
+    preview with errors (of the file too: lines `parse` could not read are not in its rows).
+    `actor` is the importing user, or None for the command line. Commits.
 
     `checked` is used as it is only when `preview` made it in this session's current
     transaction, for the same organisation and actor; otherwise its rows are checked again
@@ -262,9 +273,12 @@ def apply(
     """
     if (rows is None) == (checked is None):
         raise TypeError("apply needs either rows or a preview of them")
+    if checked is not None and not checked.is_valid:
+        raise ImportRejected(sorted(checked.errors, key=lambda e: e.line))
     try:
         if checked is None or checked.basis != _basis(db, organisation.id, actor):
-            rows = checked.rows if checked is not None else rows
+            if checked is not None:  # checked again, the file's errors with it
+                rows = Parsed(checked.rows, checked.file_errors)
             checked = preview(db, organisation_id=organisation.id, rows=rows, actor=actor)
         if not checked.is_valid:
             raise ImportRejected(checked.errors)

@@ -26,7 +26,7 @@ JSON-serialisable:
   not be reached by the deadline: {``requirement`` (a category id, ``total`` or
   ``work_hours``), ``projected``, ``required``, ``short_by``});
 - ``signed_sessions``: peer review sessions (Beroepscode art. 24) dated in the year up to
-  ``as_of`` and signed off;
+  ``as_of`` and signed off, leaving out those a correction supersedes;
 - ``art3_covered`` / ``art3_missing``: codes of the Beroepscode art. 3 requirements with /
   without evidence dated in the year up to ``as_of`` (competencies.art3_coverage);
 - ``goals``: {goal status: number} of the development goals that existed on ``as_of``
@@ -81,7 +81,7 @@ from portfolio.services.evaluation_columns import (  # noqa: F401  (imported fro
     shortfall_text,
 )
 from portfolio.services.norm_progress import OWNER_CHUNK
-from portfolio.services.norm_sums import summed_statuses
+from portfolio.services.norm_sums import NOT_SUPERSEDED, summed_statuses
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -191,7 +191,7 @@ def _people(db: Session, organisation_id: int, ids: Sequence[int], year: int,
         .where(ids_in(Entry.owner_id, ids), Entry.organisation_id == organisation_id,
                Entry.occurred_on >= date(year, 1, 1), Entry.occurred_on <= as_of,
                Entry.kind == EntryKind.PEER_REVIEW.value,
-               Entry.status == EntryStatus.SIGNED.value)
+               Entry.status == EntryStatus.SIGNED.value, NOT_SUPERSEDED)
         .group_by(Entry.owner_id)
         .subquery()
     )  # fmt: skip

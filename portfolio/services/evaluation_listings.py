@@ -12,11 +12,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import case, func, null, select
+from sqlalchemy import case, exists, func, null, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from portfolio.models import EvaluationStatus, TeamLead, User, YearlyEvaluation
+from portfolio.models import EvaluationStatus, Role, Team, TeamLead, User, YearlyEvaluation
 from portfolio.services.evaluation_agreements import Agreement, agreements_from_text
 from portfolio.services.norm_progress import OWNER_CHUNK
 
@@ -102,3 +102,50 @@ def status_counts(db: Session, *, organisation_id: int, year: int, worker_count:
     started = sum(counts.values()) - counts.get(EvaluationStatus.NOT_STARTED.value, 0)
     counts[EvaluationStatus.NOT_STARTED.value] = max(worker_count - started, 0)
     return {status.value: counts.get(status.value, 0) for status in EvaluationStatus}
+
+
+@dataclass(frozen=True)
+class LeaderlessTeam:
+    """A team with active workers and no active supervisor leading it."""
+
+    team_id: int
+    name: str
+    workers: int
+
+
+@dataclass(frozen=True)
+class Unled:
+    """Active workers whose evaluation nobody can complete (portfolio.access: only the
+    supervisor of the worker's team may): teams without a lead, and workers without a team."""
+
+    teams: tuple[LeaderlessTeam, ...]
+    without_team: int
+
+    @property
+    def workers(self) -> int:
+        """How many active workers are affected."""
+        return sum(team.workers for team in self.teams) + self.without_team
+
+
+def unled_workers(db: Session, *, organisation_id: int) -> Unled:
+    """The organisation's active workers without a supervisor, by team: one statement.
+
+    A lead counts when they are an active supervisor (a deactivated one cannot log in).
+    """
+    lead = aliased(User)
+    has_lead = (
+        exists()
+        .where(TeamLead.team_id == User.team_id, lead.id == TeamLead.user_id,
+               lead.is_active.is_(True), lead.role == Role.SUPERVISOR.value)
+    )  # fmt: skip
+    rows = db.execute(
+        select(User.team_id, Team.name, func.count())
+        .select_from(User)
+        .outerjoin(Team, Team.id == User.team_id)
+        .where(User.organisation_id == organisation_id, User.role == Role.WORKER.value,
+               User.is_active.is_(True), ~has_lead)
+        .group_by(User.team_id, Team.name)
+    ).all()  # fmt: skip
+    teams = sorted((LeaderlessTeam(team_id, name, n) for team_id, name, n in rows
+                    if team_id is not None), key=lambda t: (t.name.lower(), t.team_id))  # fmt: skip
+    return Unled(tuple(teams), sum(n for team_id, _name, n in rows if team_id is None))

@@ -1,4 +1,5 @@
-"""The yearly-evaluation export as PDF: one section per worker, with a small chart each.
+"""The yearly-evaluation export as PDF: one section per worker, with a small chart each and
+the latest competency levels.
 
 The caller passes the sections with every text already in the reader's language (the same
 fields as the CSV: status, dates, agreements and facts; never a self-evaluation, reflection or
@@ -45,6 +46,10 @@ class Section:
     table_header: Sequence[str]
     table_rows: Sequence[Sequence[str]]
     chart_png: bytes | None
+    # The latest competency levels: a title, then a table (competency, self, by the supervisor).
+    levels_title: str = ""
+    levels_header: Sequence[str] = ()
+    levels_rows: Sequence[Sequence[str]] = ()
 
 
 class _LazyStory(list):
@@ -103,6 +108,10 @@ def _section(section: Section, styles) -> KeepTogether:
         parts += [Spacer(1, 2 * mm), _table(section.table_header, section.table_rows, styles)]
     if section.chart_png:
         parts += [Spacer(1, 2 * mm), _image(section.chart_png)]
+    if section.levels_rows:
+        parts += [Spacer(1, 2 * mm),
+                  Paragraph(f"<b>{escape(section.levels_title)}</b>", styles["small"]),
+                  _table(section.levels_header, section.levels_rows, styles)]  # fmt: skip
     parts.append(Spacer(1, 6 * mm))
     return KeepTogether(parts)
 

@@ -56,11 +56,12 @@ from portfolio.services.norm_rules import HOURS, RuleSet, category_of, rule_set
 # applies): bounds the rows a statement returns.
 REGISTRATION_CHUNK = 5_000
 
-# Built once: an entry that a correction (by the same owner) replaces. NOT IN over the few
-# corrections: PostgreSQL hashes them once, where norm_progress's NOT EXISTS probes the
-# supersedes_id index for every entry. Neither column of the list is ever NULL.
+# Built once (evaluation_facts uses it too): not an entry that a correction (by the same owner)
+# replaces. NOT IN over the few corrections: PostgreSQL hashes them once, where
+# norm_progress's NOT EXISTS probes the supersedes_id index for every entry. Neither column of
+# the list is ever NULL.
 _CORRECTED = aliased(Entry)
-_NOT_SUPERSEDED = tuple_(Entry.id, Entry.owner_id).not_in(
+NOT_SUPERSEDED = tuple_(Entry.id, Entry.owner_id).not_in(
     select(_CORRECTED.supersedes_id, _CORRECTED.owner_id).where(
         _CORRECTED.supersedes_id.is_not(None)
     )
@@ -124,7 +125,7 @@ def _statement(rules: tuple[RuleSet, ...]):
                cast(func.round(HOURS * 100), Integer).label("cents"))
         .where(Entry.owner_id == Registration.owner_id, Entry.kind.in_(kinds),
                Entry.occurred_on >= Registration.registered_on, Entry.occurred_on <= as_of,
-               in_period, _NOT_SUPERSEDED)
+               in_period, NOT_SUPERSEDED)
         .correlate(Registration)
         .subquery()
     )  # fmt: skip
@@ -150,7 +151,7 @@ def _statement(rules: tuple[RuleSet, ...]):
         .join(Entry, and_(Entry.owner_id == Registration.owner_id,
                           Entry.kind == EntryKind.WORK.value, Entry.occurred_on <= as_of,
                           or_(Entry.end_on.is_(None), Entry.end_on >= Registration.registered_on),
-                          in_period, _NOT_SUPERSEDED))
+                          in_period, NOT_SUPERSEDED))
         # The owners again, for the planner: their work periods come from the owner index.
         .where(Registration.id.in_(_ids("registration_ids")),
                Entry.owner_id.in_(_ids("owner_ids")))
