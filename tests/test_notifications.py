@@ -179,6 +179,46 @@ def test_confirming_on_the_session_page_marks_the_notification_read(app, client,
     assert note.read_at is not None
 
 
+# --- one notification marked read -------------------------------------------------------------
+
+READ_FORM = re.compile(r'<form method="post" action="(/notifications/(\d+)/read)">')
+
+
+def _note(db, user, title: str) -> Notification:
+    note = Notification(organisation_id=user.organisation_id, user_id=user.id, kind="goal_due",
+                        title=title, body="Tekst", created_at=datetime.now(UTC))  # fmt: skip
+    db.add(note)
+    db.commit()
+    return note
+
+
+def test_one_notification_is_marked_read_and_the_others_stay_unread(app, client, db):
+    org = make_organisation(db)
+    me, other = make_user(db, org, locale="en"), make_user(db, org)
+    first, second = _note(db, me, "Eerste"), _note(db, me, "Tweede")
+    theirs = _note(db, other, "Van een ander")
+    login(client, me.email, PASSWORD)
+    html = client.get("/notifications").get_data(as_text=True)
+    assert {int(i) for _action, i in READ_FORM.findall(html)} == {first.id, second.id}
+    form_html = html.split(f"/notifications/{first.id}/read")[1].split("</form>")[0]
+    assert 'name="csrf_token"' in form_html and "Mark as read" in form_html
+
+    token = csrf_token(client, "/notifications")
+    response = client.post(f"/notifications/{first.id}/read", data={"csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"] == "/notifications"
+    stranger = client.post(f"/notifications/{theirs.id}/read", data={"csrf_token": token})
+    assert stranger.status_code == 404
+    assert client.post(f"/notifications/{theirs.id + 1}/read",
+                       data={"csrf_token": token}).status_code == 404  # fmt: skip
+    assert client.post(f"/notifications/{second.id}/read").status_code == 400  # no CSRF token
+    db.expire_all()
+    assert db.get(Notification, first.id).read_at is not None
+    assert db.get(Notification, second.id).read_at is None
+    assert db.get(Notification, theirs.id).read_at is None
+    html = client.get("/notifications").get_data(as_text=True)
+    assert {int(i) for _action, i in READ_FORM.findall(html)} == {second.id}
+
+
 # --- the sign-off, attendance and feedback notifications by mail, over real SMTP -------------
 
 MAILED_AT = datetime(2026, 11, 23, 10, tzinfo=UTC)
@@ -289,3 +329,59 @@ def test_notification_mail_waits_while_smtp_is_down_and_goes_out_on_retry(
     assert run_outbox_delivery(mail_app, retry_at + timedelta(days=1)) == 0
     db.expire_all()
     assert {m.status for m in db.scalars(select(OutboxMessage))} == {"sent"}
+
+
+# Which kind each notification of `_every_kind` is, in its order.
+EVERY_KIND = ("submitted", "submitted", "signed", "returned", "attendance",
+              "feedback_requested", "feedback_received")  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", sorted(set(EVERY_KIND)))
+def test_each_kind_can_be_kept_out_of_the_mailbox_and_stays_in_the_app(
+    mail_app, smtp_server, db, kind
+):
+    people = _team_speaking(db, "en")
+    for user in people.values():  # each chooses on their settings page
+        with mail_app.test_client() as client:
+            login(client, user.email, PASSWORD)
+            page = client.get("/account/notifications").get_data(as_text=True)
+            assert all(f'name="email_{k}"' in page for k in EVERY_KIND)
+            others = (*EVERY_KIND, "vog", "goal_due", "registration_deadline")
+            ticked = {f"email_{k}": "y" for k in others if k != kind}
+            assert post_form(client, "/account/notifications", ticked).status_code == 302
+    expected = _every_kind(mail_app, db, people)
+    run_outbox_delivery(mail_app, MAILED_AT)
+    received = {(m["To"], m["Subject"]) for m in smtp_server.messages}
+    wanted = [e for e, k in zip(expected, EVERY_KIND, strict=True) if k != kind]
+    kept_out = [e for e, k in zip(expected, EVERY_KIND, strict=True) if k == kind]
+    assert received == _subjects(mail_app, wanted, "en")
+    assert not received & _subjects(mail_app, kept_out, "en")
+    in_app = db.scalar(
+        select(func.count()).select_from(Notification).where(Notification.kind == kind)
+    )
+    assert in_app == len(kept_out)
+
+
+def test_reminding_a_colleague_in_the_app_notifies_and_mails_them_again(mail_app, smtp_server, db):
+    people = _team_speaking(db, "en")
+    worker, colleague = people["worker"], people["colleague"]
+    with mail_app.test_request_context():
+        request = feedback.request_feedback(
+            db, requester=worker, respondent_id=colleague.id, name="", email=None,
+            competency_codes=["WMO2"], message=None, now=MAILED_AT, base_url=BASE_URL,
+        )  # fmt: skip
+    with mail_app.test_client() as client:
+        login(client, worker.email, PASSWORD)
+        listing = client.get("/feedback/").get_data(as_text=True)
+        remind = re.search(r'action="([^"]*/remind)"', listing).group(1)
+        assert post_form(client, remind, {}, token_from="/feedback/").status_code == 302
+    asks = db.scalars(
+        select(Notification).where(Notification.user_id == colleague.id,
+                                   Notification.kind == "feedback_requested")
+    ).all()  # fmt: skip
+    assert len(asks) == 2
+    db.expire_all()
+    assert db.get(type(request), request.id).reminded_at is not None
+    run_outbox_delivery(mail_app, datetime.now(UTC) + timedelta(minutes=1))  # the app's clock
+    to_colleague = [m for m in smtp_server.messages if m["To"] == colleague.email]
+    assert len(to_colleague) == 2

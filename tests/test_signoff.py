@@ -178,6 +178,46 @@ def test_the_hash_changes_when_the_content_changes(db, team_world):
     assert signoff.content_hash(db, entry) != before
 
 
+def test_the_hash_covers_the_colleagues_and_the_files(db, team_world):
+    org, worker, _lead = team_world
+    entry = submitted(db, worker)
+    colleague = make_user(db, org)
+    before = signoff.content_hash(db, entry)
+    db.add(EntryParticipant(entry_id=entry.id, user_id=colleague.id))
+    db.commit()
+    with_colleague = signoff.content_hash(db, entry)
+    assert with_colleague != before
+    db.add(EvidenceFile(organisation_id=org.id, owner_id=worker.id, entry_id=entry.id,
+                        filename="lijst.pdf", content_type="application/pdf", size=9,
+                        sha256="c" * 64, data=b"%PDF-1.4\n"))  # fmt: skip
+    db.commit()
+    assert signoff.content_hash(db, entry) not in (before, with_colleague)
+
+
+def test_the_worker_sees_whether_the_entry_is_still_what_was_signed(client, db, team_world):
+    _org, worker, lead = team_world
+    entry = submitted(db, worker)
+    entry.status, entry.signed_by_id, entry.signed_at = "signed", lead.id, NOW
+    entry.signed_hash = signoff.content_hash(db, entry)
+    worker.locale = "en"
+    db.commit()
+    login(client, worker.email, PASSWORD)
+    check = re.compile(r'<dd id="signature-check">(.*?)</dd>', re.S)
+    page = client.get(f"/portfolio/entries/{entry.id}").get_data(as_text=True)
+    assert "exactly what was signed" in check.search(page).group(1)
+    # A signature from before colleagues and files were hashed still checks out.
+    db.expire_all()  # that form hashes the hours as stored (1.50)
+    entry = db.get(Entry, entry.id)
+    entry.signed_hash = signoff._digest(signoff._signed_content(db, entry))
+    db.commit()
+    assert signoff.signature_intact(db, entry) is True
+    # Changed behind the application's back (the database itself).
+    entry.learning_points = "Achteraf veranderd."
+    db.commit()
+    page = client.get(f"/portfolio/entries/{entry.id}").get_data(as_text=True)
+    assert "Changed since it was signed" in check.search(page).group(1)
+
+
 def test_returning_needs_a_comment_and_keeps_it_in_the_history(client, db, team_world):
     _org, worker, lead = team_world
     entry = submitted(db, worker)

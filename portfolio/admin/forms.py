@@ -14,13 +14,19 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import TextInput
 
 from portfolio.forms import MultiCheckboxField
-from portfolio.services.org_settings import parse_offsets
+from portfolio.services.org_settings import REQUIRED_SIGNOFF_KINDS, parse_offsets
 from portfolio.services.threshold_admin import TOTAL, WORK_HOURS, NormThresholds, Threshold
 from portfolio.templating import ENTRY_KINDS, number
 
 
 class SettingsForm(FlaskForm):
-    """Reminder offsets, the digest threshold and the entry kinds that need sign-off."""
+    """Reminder offsets, the digest threshold and the entry kinds that need sign-off.
+
+    The kinds in `required_kinds` are shown ticked and cannot be unticked; the service adds
+    them whatever is posted.
+    """
+
+    required_kinds = REQUIRED_SIGNOFF_KINDS
 
     reminder_offsets = StringField(
         _l("Reminders before the submission deadline"),
@@ -37,8 +43,8 @@ class SettingsForm(FlaskForm):
         _l("Entries that need sign-off by the supervisor"),
         choices=[SelectChoice(code, label) for code, label in ENTRY_KINDS.items()],
         description=_l(
-            "Workers submit entries of these kinds to their supervisor. Beroepscode art. 24 "
-            "asks it of peer review sessions."
+            "Workers submit entries of these kinds to their supervisor. Peer review sessions "
+            "are always signed off (Beroepscode art. 24); you may add other kinds."
         ),
     )
 

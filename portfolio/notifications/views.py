@@ -59,6 +59,21 @@ def mark_read():
     return redirect(url_for("notifications.notification_list"))
 
 
+@bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
+@access.authenticated
+def mark_one_read(notification_id: int):
+    """Mark one of my notifications as read; someone else's does not exist (404)."""
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        notifications.mark_read(db.session(), user=current_user._get_current_object(),
+                                notification_id=notification_id, now=clock.now())  # fmt: skip
+    except notifications.NotificationNotFound:
+        abort(404)
+    page = page_number()
+    return redirect(url_for("notifications.notification_list", page=page if page > 1 else None))
+
+
 @bp.route("/account/notifications", methods=["GET", "POST"])
 @access.authenticated
 def preferences():

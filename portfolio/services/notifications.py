@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlmodel import Session
 
+from portfolio import access
 from portfolio.models import Notification, NotificationPreference, User
 from portfolio.pagination import Page, paginate
 from portfolio.services import mail
@@ -105,6 +106,23 @@ def page_for(db: Session, *, user_id: int, page: int, per_page: int) -> Page:
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
     return paginate(db, statement, page=page, per_page=per_page)
+
+
+class NotificationNotFound(LookupError):
+    """No such notification for this user (it does not exist or is someone else's)."""
+
+
+def mark_read(db: Session, *, user: User, notification_id: int, now: datetime) -> None:
+    """Mark one of the user's notifications as read; one read before keeps its time. Commits.
+
+    Raises NotificationNotFound for someone else's notification, as for one that does not exist.
+    """
+    notification = db.get(Notification, notification_id)
+    if notification is None or not access.is_owner(user, notification.user_id):
+        raise NotificationNotFound(notification_id)
+    if notification.read_at is None:
+        notification.read_at = now
+    db.commit()
 
 
 def mark_all_read(db: Session, *, user_id: int, now: datetime) -> None:

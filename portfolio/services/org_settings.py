@@ -11,8 +11,8 @@ from portfolio.models import OrganisationSettings, User
 from portfolio.services import audit
 
 DEFAULT_DIGEST_DAYS = 7
-# Beroepscode art. 24 asks sign-off of peer review; an organisation may ask it of more kinds.
-DEFAULT_SIGNOFF_KINDS = ("peer_review",)
+# Beroepscode art. 24 asks sign-off of peer review, always; an organisation may add kinds.
+REQUIRED_SIGNOFF_KINDS = ("peer_review",)
 
 
 def parse_offsets(text: str) -> list[str]:
@@ -33,12 +33,18 @@ def current(db: Session, *, organisation_id: int) -> tuple[list[str], int]:
     return offsets, days
 
 
+def with_required_kinds(kinds: list[str] | None) -> list[str]:
+    """The kinds chosen, with peer review first whatever was chosen or stored."""
+    return list(dict.fromkeys([*REQUIRED_SIGNOFF_KINDS, *(kinds or [])]))
+
+
 def signoff_kinds(db: Session, *, organisation_id: int) -> list[str]:
-    """The entry kinds this organisation's workers submit for sign-off."""
+    """The entry kinds this organisation's workers submit for sign-off; peer review always.
+
+    Settings stored before peer review became fixed may lack it; it is added here, not trusted.
+    """
     settings = db.get(OrganisationSettings, organisation_id)
-    if settings is None or settings.signoff_kinds is None:
-        return list(DEFAULT_SIGNOFF_KINDS)
-    return list(settings.signoff_kinds)
+    return with_required_kinds(settings and settings.signoff_kinds)
 
 
 def save(
@@ -52,7 +58,8 @@ def save(
 ) -> None:
     """Store the settings with who changed them and when. Commits.
 
-    `kinds_to_sign` None leaves the entry kinds that need sign-off as they are.
+    `kinds_to_sign` None leaves the entry kinds that need sign-off as they are; peer review is
+    added to those given.
     """
     settings = db.get(OrganisationSettings, admin.organisation_id) or OrganisationSettings(
         organisation_id=admin.organisation_id
@@ -60,8 +67,8 @@ def save(
     settings.reminder_offsets = offsets
     settings.signoff_digest_days = digest_days
     if kinds_to_sign is not None:
-        settings.signoff_kinds = list(dict.fromkeys(kinds_to_sign))
-    kinds = DEFAULT_SIGNOFF_KINDS if settings.signoff_kinds is None else settings.signoff_kinds
+        settings.signoff_kinds = with_required_kinds(kinds_to_sign)
+    kinds = with_required_kinds(settings.signoff_kinds)
     settings.updated_at = now
     settings.updated_by_id = admin.id
     db.add(settings)

@@ -14,13 +14,23 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import exists, func, select, update
 from sqlmodel import Session
 
 from portfolio import access
-from portfolio.models import Entry, EntryEvent, EntryStatus, EntryTag, User
+from portfolio.models import (
+    Entry,
+    EntryEvent,
+    EntryParticipant,
+    EntryStatus,
+    EntryTag,
+    EvidenceFile,
+    TeamLead,
+    User,
+)
 from portfolio.services import audit, notifications
 from portfolio.services.people import led_team_ids
 
@@ -30,6 +40,9 @@ CONTENT_FIELDS = (
     "facilitator_registration", "method", "external_participants", "case_description",
     "learning_points", "activity_type", "employer", "role_title", "hours_per_week",
 )  # fmt: skip
+
+
+CENT = Decimal("0.01")
 
 
 class NotReviewable(LookupError):
@@ -58,7 +71,30 @@ class QueueItem:
 
 
 def content_hash(db: Session, entry: Entry) -> str:
-    """sha256 over the entry's content and tags, in a canonical form."""
+    """sha256 over what a supervisor signs, in a canonical form: the entry's content and tags,
+    the colleagues (accounts) who took part, and the sha256 of each evidence file."""
+    payload = _signed_content(db, entry)
+    for name in ("hours", "hours_per_week"):  # 1.5 as typed and 1.50 as stored hash alike
+        if payload[name] is not None:
+            payload[name] = Decimal(payload[name]).quantize(CENT)
+    payload["participants"] = sorted(
+        db.scalars(select(EntryParticipant.user_id).where(EntryParticipant.entry_id == entry.id))
+    )
+    payload["files"] = sorted(
+        db.scalars(select(EvidenceFile.sha256).where(EvidenceFile.entry_id == entry.id))
+    )
+    return _digest(payload)
+
+
+def signature_intact(db: Session, entry: Entry) -> bool | None:
+    """Whether the entry is still what was signed (None: not signed). A signature made before
+    participants and files were part of the hash is checked against content and tags."""
+    if not entry.signed_hash:
+        return None
+    return entry.signed_hash in (content_hash(db, entry), _digest(_signed_content(db, entry)))
+
+
+def _signed_content(db: Session, entry: Entry) -> dict:
     tags = sorted(
         db.execute(
             select(EntryTag.vocabulary, EntryTag.code).where(EntryTag.entry_id == entry.id)
@@ -66,16 +102,21 @@ def content_hash(db: Session, entry: Entry) -> str:
     )
     payload = {name: getattr(entry, name) for name in CONTENT_FIELDS}
     payload["tags"] = [list(tag) for tag in tags]
+    return payload
+
+
+def _digest(payload: dict) -> str:
     canonical = json.dumps(payload, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def queue(db: Session, *, supervisor: User, now: datetime) -> list[QueueItem]:
-    """Entries of the supervisor's teams waiting for sign-off, longest waiting first.
+def _waiting(supervisor: User):
+    """(statement, its submitted-at column): entries waiting for this supervisor's sign-off.
 
-    Two statements whatever the size. Waiting counts from the latest submission; an entry
-    without a "submitted" event (made before events were kept) counts from its creation. The
-    supervisor's own entries are never here: nobody signs their own.
+    The statement selects (entry, owner's name, submitted at), unordered. Waiting counts from
+    the latest submission; an entry without a "submitted" event (made before events were kept)
+    counts from its creation. The supervisor's own entries are never here: nobody signs their
+    own.
     """
     latest_submission = (
         select(func.max(EntryEvent.at))
@@ -84,18 +125,41 @@ def queue(db: Session, *, supervisor: User, now: datetime) -> list[QueueItem]:
         .scalar_subquery()
     )
     submitted_at = func.coalesce(latest_submission, Entry.created_at).label("submitted_at")
-    rows = db.execute(
+    led_teams = select(TeamLead.team_id).where(TeamLead.user_id == supervisor.id)
+    statement = (
         select(Entry, User.name, submitted_at)
         .join(User, User.id == Entry.owner_id)
         .where(
-            User.team_id.in_(led_team_ids(db, user=supervisor)),
+            User.team_id.in_(led_teams),
             User.organisation_id == supervisor.organisation_id,
             User.id != supervisor.id,
             Entry.status == EntryStatus.SUBMITTED.value,
         )
-        .order_by(submitted_at, Entry.id)
-    ).all()
+    )
+    return statement, submitted_at
+
+
+def queue(db: Session, *, supervisor: User, now: datetime) -> list[QueueItem]:
+    """Entries of the supervisor's teams waiting for sign-off, longest waiting first.
+
+    One statement whatever the size; see `_waiting` for what waits and since when.
+    """
+    statement, submitted_at = _waiting(supervisor)
+    rows = db.execute(statement.order_by(submitted_at, Entry.id)).all()
     return [QueueItem(entry, name, at, (now - at).days) for entry, name, at in rows]
+
+
+def longest_waiting(
+    db: Session, *, supervisor: User, now: datetime, limit: int
+) -> tuple[list[QueueItem], int]:
+    """The first `limit` entries of the queue (longest waiting first) and how many wait in
+    all. One statement: the total is a window count, taken before the limit."""
+    statement, submitted_at = _waiting(supervisor)
+    rows = db.execute(
+        statement.add_columns(func.count().over()).order_by(submitted_at, Entry.id).limit(limit)
+    ).all()
+    items = [QueueItem(entry, name, at, (now - at).days) for entry, name, at, _total in rows]
+    return items, rows[0][3] if rows else 0
 
 
 def reviewable_entry(db: Session, *, supervisor: User, entry_id: int) -> tuple[Entry, User]:

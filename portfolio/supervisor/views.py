@@ -13,15 +13,22 @@ from portfolio.supervisor import bp
 from portfolio.supervisor.forms import DecisionForm
 from portfolio.worker.entries import entry_context
 
+# How many entries of the sign-off queue (longest waiting first) the team page shows.
+QUEUE_PREVIEW_SIZE = 5
+
 
 @bp.route("/")
 @access.roles(Role.SUPERVISOR)
 def team():
-    """The teams this supervisor leads, with their members."""
-    teams = team_overview.overview(
-        db.session(), supervisor=current_user._get_current_object(), today=clock.today()
+    """The teams this supervisor leads, with their members, and the head of the queue."""
+    session, supervisor = db.session(), current_user._get_current_object()
+    teams = team_overview.overview(session, supervisor=supervisor, today=clock.today())
+    waiting, waiting_total = signoff.longest_waiting(
+        session, supervisor=supervisor, now=clock.now(), limit=QUEUE_PREVIEW_SIZE
     )
-    return render_template("supervisor/team.html", teams=teams)
+    return render_template(
+        "supervisor/team.html", teams=teams, waiting=waiting, waiting_total=waiting_total
+    )
 
 
 @bp.route("/sign-off")

@@ -13,6 +13,7 @@ GET = {
     "notifications.renew_calendar": everyone(405, anonymous=405),
     "notifications.revoke_calendar": everyone(405, anonymous=405),
     "notifications.confirm_attendance": everyone(405, anonymous=405),
+    "notifications.mark_one_read": everyone(405, anonymous=405),
     # The token is the credential: a wrong one is 404 for everybody.
     "notifications.calendar": everyone(404, anonymous=404),
 }
@@ -24,6 +25,7 @@ POST = {
     "notifications.revoke_calendar": everyone(302),
     # other_worker's notification: everybody else's attempt finds no such notification.
     "notifications.confirm_attendance": {**everyone(404), ANON: 302, OTHER_WORKER: 302},
+    "notifications.mark_one_read": {**everyone(404), ANON: 302, OTHER_WORKER: 302},
     "notifications.calendar": everyone(405, anonymous=405),
 }
 
