@@ -10,6 +10,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 from sqlalchemy import select
+from sqlmodel import Session
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
@@ -23,6 +24,7 @@ from portfolio.models import (
     EvidenceFile,
     Notification,
     Organisation,
+    OrganisationSettings,
     Role,
     Team,
 )
@@ -82,9 +84,14 @@ def test_each_kind_is_recorded_with_its_tags(client, db, worker, kind, extra):
         ({"hours": "-2"}, "hours"),
         ({"hours": "30"}, "hours"),
         ({"competency_codes": ["WMO99"]}, "competency_codes"),
+        ({"hours": "NaN"}, "hours"),
+        ({"hours": "Infinity"}, "hours"),
+        ({"end_on": "2026-12-31", "hours": "2000"}, "hours"),
+        ({"end_on": "2031-01-01"}, "end_on"),
     ],
-    ids=["end-before-start", "negative-hours", "more-than-24-a-day", "unknown-competency"],
-)
+    ids=["end-before-start", "negative-hours", "more-than-24-a-day", "unknown-competency",
+         "hours-nan", "hours-infinite", "more-than-an-entry-holds", "end-far-ahead"],
+)  # fmt: skip
 def test_bad_input_is_refused_and_what_was_typed_is_kept(client, db, worker, change, field):
     data = {**BASE, "provider": "Movisie in Utrecht", **change}
     response = post(client, "/portfolio/entries/new/training", data)
@@ -95,11 +102,26 @@ def test_bad_input_is_refused_and_what_was_typed_is_kept(client, db, worker, cha
     assert db.scalars(select(Entry)).all() == []
 
 
+@pytest.mark.parametrize("per_week", ["NaN", "-Infinity", "0", "81"])
+def test_work_experience_refuses_impossible_hours_per_week(client, db, worker, per_week):
+    data = {**BASE, "employer": "Stichting Welzijn", "role_title": "Sociaal werker",
+            "hours_per_week": per_week}  # fmt: skip
+    response = post(client, "/portfolio/entries/new/work", data)
+    assert response.status_code == 200
+    assert 'id="hours_per_week-error"' in response.get_data(as_text=True)
+    assert db.scalars(select(Entry)).all() == []
+
+
 def test_a_valid_bsn_warns_and_saving_anyway_is_recorded(client, db, worker):
     data = {**BASE, "structure": "free", "body": "Cliënt met BSN 111222333 belde."}
     response = post(client, "/portfolio/entries/new/reflection", data)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "111222333" in html and 'role="alert"' in html
+    # The note sits beside the field it is about (the body), not beside the title.
+    body_field = html.index('id="body"')
+    note = html.index("privacy-note", body_field)
+    assert note < html.index('name="dilemma_category"')
+    assert html.count("privacy-note") == 1
     assert db.scalars(select(Entry)).all() == []
     response = post(client, "/portfolio/entries/new/reflection", {**data, "privacy_confirmed": "y"})
     assert response.status_code == 302
@@ -107,6 +129,16 @@ def test_a_valid_bsn_warns_and_saving_anyway_is_recorded(client, db, worker):
     assert entry.privacy_override_at is not None
     event = db.scalars(select(AuditEvent).where(AuditEvent.action == "privacy_override")).one()
     assert "111222333" not in (event.detail or "")
+    assert event.detail == "fields: body"
+    # Rewritten without the number: the mark goes, the audit row stays.
+    clean = {**data, "body": "Cliënt belde over de afspraak."}
+    assert post(client, f"/portfolio/entries/{entry.id}/edit", clean).status_code == 302
+    db.expire_all()
+    assert db.get(Entry, entry.id).privacy_override_at is None
+    assert (
+        len(db.scalars(select(AuditEvent).where(AuditEvent.action == "privacy_override")).all())
+        == 1
+    )
 
 
 def test_a_nine_digit_number_failing_the_elfproef_is_no_warning(client, db, worker):
@@ -378,6 +410,26 @@ def test_the_service_refuses_to_change_a_submitted_or_signed_entry(app, db, work
             entries.delete_entry(db, entry=entry)
 
 
+def test_a_save_racing_a_submit_loses_and_changes_nothing(app, db, worker):
+    """The edit read the entry as a draft; a submit committed before the edit saved."""
+    entry = _entry(db, worker, title="Intervisie")
+    db.expunge(entry)  # what the edit request read, now stale
+    db.commit()
+    with Session(db.get_bind()) as other_request:
+        entries.submit(other_request, entry=other_request.get(Entry, entry.id),
+                       now=datetime.now(UTC), base_url="http://localhost")  # fmt: skip
+    stale = db.merge(entry, load=False)
+    assert stale.status == "draft"
+    data = entry_input.EntryInput(kind="peer_review", title="Anders", occurred_on=date(2026, 10, 1),
+                                  hours=Decimal(1), fields={"form": "intervisie"})  # fmt: skip
+    with pytest.raises(entries.EntryLocked) as refused:
+        entries.save(db, owner=worker, data=data, now=datetime.now(UTC), entry=stale)
+    assert refused.value.status == "submitted"
+    db.expire_all()
+    kept = db.get(Entry, entry.id)
+    assert (kept.title, kept.status, kept.version) == ("Intervisie", "submitted", 2)
+
+
 def test_every_save_raises_the_version_so_an_open_decision_form_goes_stale(app, client, db, worker):
     organisation = db.get(Organisation, worker.organisation_id)
     team = db.get(Team, worker.team_id)
@@ -429,6 +481,33 @@ def test_paging_links_keep_every_filter(app, client, db, worker):
         "from": "2026-10-01", "to": "2026-10-31",
     }  # fmt: skip
     assert _listed(client, next_link.split("?", 1)[1]) == ["Scholing 2", "Scholing 1"]
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", ["Oktober ander", "Oktober scholing", "September scholing"]),
+        ("kind=training", ["Oktober scholing", "September scholing"]),
+        ("competency=WMO3", ["Oktober scholing"]),
+        ("article=7", ["Oktober ander"]),
+        ("from=2026-10-01", ["Oktober ander", "Oktober scholing"]),
+        ("to=2026-09-30", ["September scholing"]),
+        ("q=ander", ["Oktober ander"]),
+        ("kind=training&competency=WMO3&from=2026-10-01", ["Oktober scholing"]),
+        ("kind=other&competency=WMO3", []),
+    ],
+)
+def test_each_filter_leaves_out_what_does_not_match(client, db, worker, query, expected):
+    rows = [
+        ("training", "September scholing", "2026-09-10", ["WMO1"], ["3"]),
+        ("training", "Oktober scholing", "2026-10-10", ["WMO1", "WMO3"], ["3"]),
+        ("other", "Oktober ander", "2026-10-12", ["WMO2"], ["7"]),
+    ]
+    for kind, title, day, codes, articles in rows:
+        data = {**BASE, "title": title, "occurred_on": day, "competency_codes": codes,
+                "article_numbers": articles, "activity_type": "vakliteratuur"}  # fmt: skip
+        assert post(client, f"/portfolio/entries/new/{kind}", data).status_code == 302
+    assert _listed(client, query) == expected
 
 
 def test_search_finds_reflection_phases_and_case_text_and_takes_wildcards_literally(
@@ -652,8 +731,11 @@ def test_the_organisation_chooses_which_kinds_need_signoff(app, client, db, work
     admin = make_user(db, organisation, role=Role.ADMIN, locale="en")
     login(admin_client, admin.email, PASSWORD)
     settings = admin_client.get("/admin/settings").get_data(as_text=True)
-    assert re.search(r'<input[^>]*checked[^>]*value="peer_review"|<input[^>]*value="peer_review"'
-                     r'[^>]*checked', settings)  # fmt: skip
+    # Peer review is ticked and cannot be unticked (Beroepscode art. 24).
+    (peer_review,) = re.findall(r'<input[^>]*value="peer_review"[^>]*>', settings)
+    assert "checked" in peer_review and "disabled" in peer_review
+    (training_box,) = re.findall(r'<input[^>]*value="training"[^>]*>', settings)
+    assert "checked" not in training_box and "disabled" not in training_box
     response = post_form(
         admin_client,
         "/admin/settings",
@@ -661,7 +743,7 @@ def test_the_organisation_chooses_which_kinds_need_signoff(app, client, db, work
     )
     assert response.status_code == 302
     event = db.scalars(select(AuditEvent).where(AuditEvent.action == "settings_changed")).one()
-    assert "signoff_kinds=training" in event.detail
+    assert "signoff_kinds=peer_review,training" in event.detail
     assert "Submit for sign-off" in client.get(f"/portfolio/entries/{training.id}").get_data(
         as_text=True
     )
@@ -669,8 +751,32 @@ def test_the_organisation_chooses_which_kinds_need_signoff(app, client, db, work
     post(client, f"/portfolio/entries/{session.id}/submit", {})
     db.expire_all()
     assert (db.get(Entry, training.id).status, db.get(Entry, session.id).status) == (
-        "submitted", "draft"
+        "submitted", "submitted"
     )  # fmt: skip
+
+
+def test_peer_review_needs_signoff_even_when_the_stored_settings_leave_it_out(
+    app, client, db, worker
+):
+    organisation = db.get(Organisation, worker.organisation_id)
+    make_user(db, organisation, role=Role.SUPERVISOR, leads=db.get(Team, worker.team_id))
+    db.add(OrganisationSettings(organisation_id=organisation.id, signoff_kinds=["training"]))
+    db.commit()
+    session = _entry(db, worker)
+    assert "Submit for sign-off" in client.get(f"/portfolio/entries/{session.id}").get_data(
+        as_text=True
+    )
+    post(client, f"/portfolio/entries/{session.id}/submit", {})
+    db.expire_all()
+    assert db.get(Entry, session.id).status == "submitted"
+    # Saving with nothing ticked keeps peer review.
+    admin_client = app.test_client()
+    admin = make_user(db, organisation, role=Role.ADMIN, locale="en")
+    login(admin_client, admin.email, PASSWORD)
+    post_form(admin_client, "/admin/settings", {"reminder_offsets": "3m",
+                                                "signoff_digest_days": "7"})  # fmt: skip
+    db.expire_all()
+    assert db.get(OrganisationSettings, organisation.id).signoff_kinds == ["peer_review"]
 
 
 @pytest.mark.parametrize("lead", ["none", "inactive"])

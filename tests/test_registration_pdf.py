@@ -127,3 +127,26 @@ def test_the_pdf_chart_is_rendered_once_per_content(client, db, worker):
     assert "13.75" in first and first == second
     assert after_first == min(before + 1, charts.CACHE_SIZE)  # rendered and kept
     assert charts.png_cache_info() == after_first  # the second PDF took it from the cache
+
+
+def test_a_corrected_session_is_listed_once_and_the_chart_is_drawn(client, db, worker):
+    registration = _registration(db, worker, "skj-jeugd-gezinsprofessional")
+    common = {"organisation_id": worker.organisation_id, "owner_id": worker.id,
+              "catalogue_version": "t", "kind": "peer_review", "form": "intervisie",
+              "hours": Decimal(2), "status": "signed"}  # fmt: skip
+    first = Entry(**common, title="Intervisie juni eerste versie", occurred_on=date(2024, 6, 3))
+    db.add(first)
+    db.commit()
+    db.add(Entry(**common, title="Intervisie juni verbeterd", occurred_on=date(2024, 6, 3),
+                 supersedes_id=first.id))  # fmt: skip
+    db.commit()
+    response = client.get(f"/portfolio/registrations/{registration.id}/export.pdf")
+    text = _text(response)
+    assert "Intervisie juni verbeterd" in text
+    assert "Intervisie juni eerste versie" not in text
+    images = [
+        obj for page in PdfReader(io.BytesIO(response.data)).pages
+        for obj in (page["/Resources"].get("/XObject") or {}).values()
+        if obj.get_object()["/Subtype"] == "/Image"
+    ]  # fmt: skip
+    assert images, "the progress chart is in the PDF"

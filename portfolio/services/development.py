@@ -107,15 +107,6 @@ def motivation_findings(
     return scan_texts({code: motivation for code, (_level, motivation) in ratings.items()})
 
 
-def record_privacy_override(
-    db: Session, *, actor: User, subject_id: int, subject_type: str, object_id: int, fields
-) -> None:
-    """Audit a save despite privacy findings; the detail names the fields, never the text."""
-    audit.record(db, actor=actor, action="privacy_override", subject_user_id=subject_id,
-                 subject_type=subject_type, subject_id=object_id,
-                 detail="fields: " + ", ".join(sorted(fields)))  # fmt: skip
-
-
 def may_assess(db: Session, *, assessor: User, subject: User) -> bool:
     """The worker themselves, or a supervisor of a team the subject belongs to."""
     if assessor.id == subject.id:
@@ -200,7 +191,7 @@ def save_assessment(
                      subject_type="competency_assessment", subject_id=assessment.id)  # fmt: skip
     if privacy_confirmed:
         fields = [f"motivation {code}" for code in motivation_findings(ratings)]
-        record_privacy_override(
+        audit.record_privacy_override(
             db, actor=assessor, subject_id=subject.id, subject_type="competency_assessment",
             object_id=assessment.id, fields=fields or ["motivation"],
         )  # fmt: skip

@@ -11,11 +11,13 @@ signed one stays as it was.
 from __future__ import annotations
 
 import copy
+from collections.abc import Iterable
 from datetime import datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, insert, literal, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 import competencies
@@ -83,14 +85,17 @@ def save(
     data: EntryInput,
     now: datetime,
     entry: Entry | None = None,
-    privacy_confirmed: bool = False,
+    privacy_overridden: Iterable[str] = (),
     commit: bool = True,
 ) -> Entry:
     """Create or update an entry with its tags; an update raises the version.
 
-    Raises EntryLocked unless the entry is a draft or returned. Commits unless `commit` is
-    False (the caller adds participants and files to the same transaction).
+    `privacy_overridden` names the fields the worker saved despite the privacy scan's
+    findings: recorded on the entry and audited; an entry saved without findings loses the
+    mark. Raises EntryLocked unless the entry is a draft or returned. Commits unless `commit`
+    is False (the caller adds participants and files to the same transaction).
     """
+    privacy_overridden = sorted(privacy_overridden)
     if entry is not None and not entry.is_editable:
         raise EntryLocked(entry.id, status=entry.status)
     if entry is None:
@@ -98,19 +103,36 @@ def save(
                       catalogue_version=competencies.CATALOGUE_VERSION, created_at=now,
                       title="", occurred_on=data.occurred_on)  # fmt: skip
     else:
-        entry.version += 1
+        _claim_next_version(db, entry)
     _apply(entry, data, now)
-    if privacy_confirmed:
-        entry.privacy_override_at = now
+    entry.privacy_override_at = now if privacy_overridden else None
     db.add(entry)
     db.flush()
     _set_tags(db, entry, data)
-    if privacy_confirmed:
-        audit.record(db, actor=owner, action="privacy_override", subject_user_id=owner.id,
-                     subject_type="entry", subject_id=entry.id)  # fmt: skip
+    if privacy_overridden:
+        audit.record_privacy_override(db, actor=owner, subject_id=owner.id, subject_type="entry",
+                                      object_id=entry.id, fields=privacy_overridden)  # fmt: skip
     if commit:
         db.commit()
     return entry
+
+
+def _claim_next_version(db: Session, entry: Entry) -> None:
+    """Raise the version in the database only if the entry is still the editable version this
+    request read: a submit (or another save) that committed meanwhile wins, and this save
+    raises EntryLocked instead of changing a submitted entry. Submit does the same."""
+    version = entry.version
+    won = db.execute(
+        update(Entry)
+        .where(Entry.id == entry.id, Entry.version == version,
+               Entry.status.in_(EDITABLE_STATUSES))
+        .values(version=version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount  # fmt: skip
+    if not won:
+        db.rollback()
+        raise EntryLocked(entry.id, status=db.get(Entry, entry.id).status)
+    set_committed_value(entry, "version", version + 1)
 
 
 def tags_of(db: Session, *, entry_id: int) -> dict[str, list[str]]:

@@ -17,6 +17,9 @@ TEXT_FIELDS = (
 )  # fmt: skip
 MAX_HOURS_PER_DAY = Decimal(24)
 MAX_HOURS_PER_WEEK = Decimal(80)
+# A sanity bound, not a register norm: one entry holds at most this many hours (a long course
+# is logged in parts), which also keeps the value inside the NUMERIC(7, 2) column.
+MAX_HOURS_PER_ENTRY = Decimal(1000)
 FUTURE_LIMIT = timedelta(days=366)
 # "LVSC 12345", "NRVT-4711", "Registerplein 123456": a register's name, then a number.
 REGISTRATION = re.compile(r"[^\W\d_][^\d]*?\s*[:#-]?\s*\d[\d .-]*")
@@ -51,18 +54,15 @@ def validate(data: EntryInput, *, today: date) -> dict[str, str]:
         errors["occurred_on"] = "date_far_future"
     if data.end_on and data.occurred_on and data.end_on < data.occurred_on:
         errors["end_on"] = "end_before_start"
-    if data.hours is not None:
-        days = (
-            ((data.end_on or data.occurred_on) - data.occurred_on).days + 1
-            if data.occurred_on
-            else 1
-        )
-        if data.hours < 0:
-            errors["hours"] = "negative"
-        elif data.kind != EntryKind.WORK and data.hours > MAX_HOURS_PER_DAY * max(days, 1):
-            errors["hours"] = "too_many_hours"
+    elif data.end_on and data.end_on > today + FUTURE_LIMIT:
+        errors["end_on"] = "date_far_future"
+    hours_error = _hours_error(data)
+    if hours_error:
+        errors["hours"] = hours_error
     per_week = data.fields.get("hours_per_week")
-    if per_week is not None and not Decimal(0) < per_week <= MAX_HOURS_PER_WEEK:
+    if per_week is not None and not (
+        per_week.is_finite() and Decimal(0) < per_week <= MAX_HOURS_PER_WEEK
+    ):
         errors["hours_per_week"] = "hours_per_week"
     codes = {
         "form": {t.code for t in competencies.REFLECTION_FORMS},
@@ -84,6 +84,24 @@ def validate(data: EntryInput, *, today: date) -> dict[str, str]:
     if data.kind == EntryKind.PEER_REVIEW and data.fields.get("form") == "supervisie":
         errors.update(_supervisor_errors(data.fields))
     return errors
+
+
+def _hours_error(data: EntryInput) -> str | None:
+    """What is wrong with the net hours, if anything ("NaN" and "inf" parse as decimals)."""
+    hours = data.hours
+    if hours is None:
+        return None
+    if not hours.is_finite():
+        return "not_a_number"
+    if hours < 0:
+        return "negative"
+    if hours > MAX_HOURS_PER_ENTRY:
+        return "too_many_hours_entry"
+    start = data.occurred_on
+    days = ((data.end_on or start) - start).days + 1 if start else 1
+    if data.kind != EntryKind.WORK and hours > MAX_HOURS_PER_DAY * max(days, 1):
+        return "too_many_hours"
+    return None
 
 
 def _supervisor_errors(fields: dict) -> dict[str, str]:

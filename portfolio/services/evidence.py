@@ -8,7 +8,7 @@ import re
 import zipfile
 from datetime import datetime
 
-from sqlalchemy import insert, literal, select
+from sqlalchemy import delete, insert, literal, select
 from sqlmodel import Session
 
 from portfolio import access
@@ -114,6 +114,17 @@ def copy_files(db: Session, *, source_entry_id: int, target_entry_id: int) -> No
             .order_by(EvidenceFile.id),
         )
     )
+
+
+def remove(db: Session, *, entry: Entry, file_id: int) -> bool:
+    """Delete one of the entry's files; False when the entry has no such file. The caller
+    decides whether the entry may still change. Commits."""
+    removed = db.execute(
+        delete(EvidenceFile).where(EvidenceFile.id == file_id, EvidenceFile.entry_id == entry.id,
+                                   EvidenceFile.owner_id == entry.owner_id)
+    ).rowcount  # fmt: skip
+    db.commit()
+    return removed == 1
 
 
 def files_of(db: Session, *, entry_id: int) -> list[tuple[int, str, int, str]]:

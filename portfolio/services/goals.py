@@ -17,10 +17,10 @@ import competencies
 from portfolio import access
 from portfolio.models import DevelopmentGoal, Entry, GoalEvidence, GoalStatus, User
 from portfolio.pagination import Page, paginate
+from portfolio.services import audit
 from portfolio.services.development import (
     COMPETENCY_CODES,
     LEVEL_RANKS,
-    record_privacy_override,
     scan_texts,
 )
 from portfolio.services.people import NotVisible
@@ -85,7 +85,7 @@ def save_goal(
     db.add(goal)
     if privacy_confirmed:
         db.flush()  # the new goal's id, for the audit event
-        record_privacy_override(
+        audit.record_privacy_override(
             db, actor=owner, subject_id=owner.id, subject_type="development_goal",
             object_id=goal.id, fields=goal_findings(data) or ["text"],
         )  # fmt: skip

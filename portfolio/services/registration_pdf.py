@@ -22,6 +22,7 @@ from sqlmodel import Session
 
 from competencies import NormStatus
 from portfolio.models import Entry, EntryKind
+from portfolio.services.norm_sums import NOT_SUPERSEDED
 
 
 @dataclass(frozen=True)
@@ -44,12 +45,13 @@ def counted_activities(db: Session, *, status: NormStatus) -> list[CountedActivi
 
 
 def sessions_in_period(db: Session, *, owner_id: int, status: NormStatus) -> list[Entry]:
-    """The owner's peer review sessions within the registration period, by date."""
+    """The owner's peer review sessions within the registration period, by date; a session a
+    correction replaces is left out (the correction is listed)."""
     return db.scalars(
         select(Entry)
         .where(Entry.owner_id == owner_id, Entry.kind == EntryKind.PEER_REVIEW.value,
                Entry.occurred_on >= status.period.start,
-               Entry.occurred_on <= status.period.last_day)
+               Entry.occurred_on <= status.period.last_day, NOT_SUPERSEDED)
         .order_by(Entry.occurred_on, Entry.id)
     ).all()  # fmt: skip
 

@@ -94,6 +94,7 @@ def _date(text):
 
 def _render_form(form: EntryForm, kind: str, entry, findings: dict):
     entry_saving.ask_for_the_file_again(form)
+    entry_saving.describe_the_file_field(form, kind)
     return render_template("worker/entries/entry_form.html", form=form, kind=kind, kinds=KINDS,
                            fields=KIND_FIELDS[kind], findings=findings, entry=entry,
                            structures=REFLECTION_STRUCTURES, phase_field=phase_field)  # fmt: skip
@@ -129,6 +130,8 @@ def entry_detail(entry_id: int):
     return render_template(
         "worker/entries/entry_detail.html", form=FlaskForm(), history=history,
         signer=_signer(session, entry, history), can_submit=can_submit,
+        files_removable=access.may_change_entry(current_user, entry),
+        signature_intact=signoff.signature_intact(session, entry),
         corrected_by=entries.correction_of(session, entry=entry) if entry.is_locked else None,
         **entry_context(session, entry),
     )  # fmt: skip

@@ -63,6 +63,14 @@ KIND_FIELDS = {
 }  # fmt: skip
 
 
+# The kinds that take an evidence file, and what the file is called there.
+EVIDENCE_LABELS = {
+    "training": _l("Certificate (PDF, PNG, JPEG, DOCX or ODT)"),
+    "peer_review": _l("Signed attendance list or other evidence (PDF, PNG, JPEG, DOCX or ODT)"),
+    "other": _l("Evidence, for example a publication (PDF, PNG, JPEG, DOCX or ODT)"),
+}
+
+
 class EntryForm(FlaskForm):
     """Every field an entry can have; the template shows those of its kind."""
 

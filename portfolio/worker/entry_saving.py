@@ -15,13 +15,23 @@ from wtforms.fields.choices import SelectChoice
 from portfolio import clock, db
 from portfolio.models import EntryKind
 from portfolio.services import entries, entry_input, evidence, participation
-from portfolio.worker.entry_forms import KIND_FIELDS, REFLECTION_STRUCTURES, EntryForm, phase_field
+from portfolio.worker.entry_forms import (
+    EVIDENCE_LABELS,
+    KIND_FIELDS,
+    REFLECTION_STRUCTURES,
+    EntryForm,
+    phase_field,
+)
 
 MESSAGES = {
     "date_far_future": _l("This date is more than a year ahead."),
     "end_before_start": _l("The end date is before the start date."),
     "negative": _l("Hours cannot be negative."),
     "too_many_hours": _l("More than 24 hours a day is not possible."),
+    "too_many_hours_entry": _l(
+        "One entry holds at most 1,000 hours; log a longer course in parts."
+    ),
+    "not_a_number": _l("Give the hours as a number, for example 2.5."),
     "hours_per_week": _l("Give between 0 and 80 hours a week."),
     "unknown_competency": _l("Choose competencies from the list."),
     "unknown_article": _l("Choose articles from the list."),
@@ -131,6 +141,20 @@ def ask_for_the_file_again(form: EntryForm) -> None:
         )
 
 
+def describe_the_file_field(form: EntryForm, kind: str) -> None:
+    """The file field's label for this kind, and its limit for the browser to check before a
+    large file is sent (the server checks again; a request far over it would lose the form)."""
+    if kind not in EVIDENCE_LABELS:
+        return
+    limit = current_app.config["EVIDENCE_MAX_BYTES"]
+    form.certificate.label.text = str(EVIDENCE_LABELS[kind])
+    form.certificate.render_kw = {
+        "data-max-bytes": limit,
+        "data-too-large": str(MESSAGES["too_large"]) % {"size": evidence.size_label(limit)},
+        "accept": ".pdf,.png,.jpg,.jpeg,.docx,.odt",
+    }
+
+
 def save_form(kind: str, form: EntryForm, entry=None):
     """Validate, check the file, scan, then store everything at once.
 
@@ -145,7 +169,7 @@ def save_form(kind: str, form: EntryForm, entry=None):
         form[target].errors.append(str(MESSAGES.get(code, code)))
     owner = current_user._get_current_object()
     participant_ids = _participants(form, owner) if kind == EntryKind.PEER_REVIEW else []
-    upload = _checked_upload(form)
+    upload = _checked_upload(form) if kind in EVIDENCE_LABELS else None
     if form.errors:
         return None, {}
     findings = entry_input.privacy_findings(data)
@@ -154,7 +178,7 @@ def save_form(kind: str, form: EntryForm, entry=None):
     session = db.session()
     now = clock.now()
     saved = entries.save(session, owner=owner, data=data, now=now, entry=entry,
-                         privacy_confirmed=bool(findings), commit=False)  # fmt: skip
+                         privacy_overridden=findings, commit=False)  # fmt: skip
     if kind == EntryKind.PEER_REVIEW:
         participation.set_participants(session, entry=saved, user_ids=participant_ids,
                                        owner=owner, now=now,

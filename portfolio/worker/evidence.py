@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, send_file
+from flask import abort, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf import FlaskForm
 
 from portfolio import access, db
 from portfolio.models import Role
-from portfolio.services import evidence
+from portfolio.services import entries, evidence
 from portfolio.worker import bp
 
 
@@ -26,3 +28,25 @@ def evidence_download(file_id: int):
                          as_attachment=True, download_name=found.filename)  # fmt: skip
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+@bp.route("/entries/<int:entry_id>/files/<int:file_id>/remove", methods=["GET", "POST"])
+@access.roles(Role.WORKER)
+def evidence_remove(entry_id: int, file_id: int):
+    """Ask, then remove one file of the worker's own draft or returned entry."""
+    session = db.session()
+    entry = entries.own_entry(session, owner=current_user._get_current_object(), entry_id=entry_id)
+    names = {id_: name for id_, name, _size, _type in evidence.files_of(session, entry_id=entry_id)}
+    if entry is None or file_id not in names:
+        abort(404)
+    back = redirect(url_for("worker.entry_detail", entry_id=entry.id))
+    if not access.may_change_entry(current_user, entry):
+        flash(_("This entry is submitted or signed off: its files stay as they are."), "error")
+        return back
+    form = FlaskForm()
+    if form.validate_on_submit():
+        evidence.remove(session, entry=entry, file_id=file_id)
+        flash(_("The file “%(name)s” is removed.", name=names[file_id]), "success")
+        return back
+    return render_template("worker/entries/evidence_remove.html", entry=entry, form=form,
+                           name=names[file_id])  # fmt: skip

@@ -82,3 +82,27 @@ def test_training_and_a_reflection_with_a_bsn_change_the_dashboard(page, live_se
     assert reflection.privacy_override_at is not None
     overrides = db.scalars(select(AuditEvent).where(AuditEvent.action == "privacy_override"))
     assert [event.subject_id for event in overrides] == [reflection.id]
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_sent(app, page, live_server, db, worker):
+    app.config["EVIDENCE_MAX_BYTES"] = 1024 * 1024
+    page.goto(f"{live_server}/login")
+    page.locator("#email").fill(worker.email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url(f"{live_server}/portfolio/")
+    page.goto(f"{live_server}/portfolio/entries/new/peer_review")
+    page.locator("#title").fill("Intervisie met presentielijst")
+    too_large = PDF + b"0" * (2 * 1024 * 1024)
+    page.locator("#certificate").set_input_files(
+        {"name": "scan.pdf", "mimeType": "application/pdf", "buffer": too_large}
+    )
+    message = page.locator("#certificate-size-error")
+    assert message.is_visible() and "1 MB" in message.inner_text()
+    assert page.locator("#certificate").evaluate("input => input.files.length") == 0
+    assert page.locator("#title").input_value() == "Intervisie met presentielijst"
+    page.locator("#certificate").set_input_files(
+        {"name": "lijst.pdf", "mimeType": "application/pdf", "buffer": PDF}
+    )
+    assert message.is_hidden()
+    assert db.scalars(select(EvidenceFile)).all() == []

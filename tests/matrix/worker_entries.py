@@ -27,6 +27,7 @@ GET = {
             "other_org_supervisor": 404,
         }
     ),
+    "worker.evidence_remove": OWNER_ONLY,  # the question first
 }
 POST = {
     "worker.entry_list": everyone(405, anonymous=405),
@@ -39,6 +40,7 @@ POST = {
     # A signed entry: its owner gets a correction to edit, nobody else learns it exists.
     "worker.entry_correct": only({WORKER: 302, OTHER_WORKER: 404}),
     "worker.evidence_download": everyone(405, anonymous=405),
+    "worker.evidence_remove": only({WORKER: 302, OTHER_WORKER: 404}),
 }
 
 

@@ -18,6 +18,24 @@ document.addEventListener("DOMContentLoaded", () => {
     choice.addEventListener("change", show);
     show();
   }
+  // A file over the limit is refused here, before it is sent: a request far over the limit
+  // would be cut off by the server and lose what was typed (the server checks again).
+  document.querySelectorAll("input[type=file][data-max-bytes]").forEach((input) => {
+    const limit = Number(input.dataset.maxBytes);
+    const message = document.createElement("p");
+    message.className = "error";
+    message.id = `${input.id}-size-error`;
+    message.hidden = true;
+    message.setAttribute("role", "alert");
+    input.after(message);
+    input.addEventListener("change", () => {
+      const tooLarge = [...input.files].some((file) => file.size > limit);
+      message.hidden = !tooLarge;
+      message.textContent = tooLarge ? input.dataset.tooLarge : "";
+      input.setAttribute("aria-invalid", tooLarge ? "true" : "false");
+      if (tooLarge) input.value = "";
+    });
+  });
   // Move focus to an error summary so screen readers announce it.
   const summary = document.querySelector(".error-summary");
   if (summary) summary.focus();
