@@ -109,6 +109,7 @@ def _measure(app: Flask, *, backend: str, quick: bool) -> list[Result]:
                 passed=within_ratio(page_s, floor_s, TARGET),
             )
         )
+    results.append(_dashboard_uncached(app, clients[PAGES[0][0]], anonymous, plan, backend))
     string, floor = alternate(
         partial(_get, anonymous, BARE_STRING_PATH), partial(_get, anonymous, BARE_PATH), **plan
     )
@@ -117,3 +118,20 @@ def _measure(app: Flask, *, backend: str, quick: bool) -> list[Result]:
                median(string), median(floor), target="info")
     )  # fmt: skip
     return results
+
+
+def _dashboard_uncached(app: Flask, worker, anonymous, plan: dict, backend: str) -> Result:
+    """The dashboard with its content cache switched off: what a worker's first visit of the
+    day, or the first after a change, costs (information beside the target)."""
+    size = app.config["DASHBOARD_CACHE_SIZE"]
+    app.config["DASHBOARD_CACHE_SIZE"] = 0
+    app.extensions.pop("dashboard_cache", None)
+    try:
+        page, floor = alternate(
+            partial(_get, worker, "/portfolio/"), partial(_get, anonymous, BARE_PATH), **plan
+        )
+    finally:
+        app.config["DASHBOARD_CACHE_SIZE"] = size
+        app.extensions.pop("dashboard_cache", None)
+    return Result("P1", f"GET /portfolio/ with the dashboard cache off (every request renders), "
+                        f"{backend}", median(page), median(floor), target="info")  # fmt: skip

@@ -86,6 +86,9 @@ def from_environment(instance_path: str) -> dict:
         # HR's PDF of the yearly evaluations draws a chart per worker (~40 ms each): refused above
         # this many workers (filter by team or status); CSV and XLSX have no limit.
         "EVALUATION_PDF_MAX_WORKERS": _env_int("EVALUATION_PDF_MAX_WORKERS", 500),
+        # Rendered worker dashboards kept per process (0: none), and for how long at most.
+        "DASHBOARD_CACHE_SIZE": _env_int("DASHBOARD_CACHE_SIZE", 256),
+        "DASHBOARD_CACHE_SECONDS": _env_int("DASHBOARD_CACHE_SECONDS", 600),
         # The largest evidence file; a whole request may be that plus the form's fields.
         "EVIDENCE_MAX_BYTES": evidence_max_bytes,
         "MAX_CONTENT_LENGTH": evidence_max_bytes + FORM_HEADROOM_BYTES,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, g, request, session
 from flask_babel import Babel
 from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
@@ -26,7 +26,11 @@ def select_locale() -> str:
 
 @login_manager.user_loader
 def _load_user(identity: str):
-    return load_session_user(db.session(), identity)
+    found = load_session_user(db.session(), identity)
+    if found is None:
+        return None
+    user, g.unread_notifications = found  # for the header (templating)
+    return user
 
 
 def init_app(app: Flask) -> None:

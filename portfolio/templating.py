@@ -220,7 +220,9 @@ def init_app(app: Flask) -> None:
 
 
 def _unread_notifications() -> dict:
-    """The unread count for the header (one query, logged-in pages only)."""
+    """The unread count for the header: read with the user at log-in of the request
+    (extensions._load_user), else one query; logged-in pages only."""
+    from flask import g
     from flask_login import current_user
 
     from portfolio import db
@@ -228,6 +230,8 @@ def _unread_notifications() -> dict:
 
     if not current_user or not current_user.is_authenticated:
         return {"unread_notifications": 0}
+    if "unread_notifications" in g:
+        return {"unread_notifications": g.unread_notifications}
     return {"unread_notifications": unread_count(db.session(), user_id=current_user.id)}
 
 

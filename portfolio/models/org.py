@@ -75,6 +75,9 @@ class User(SQLModel, table=True):
     deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # The employment start date (HR's record, set by hand or by the employee import).
     employment_started_on: date | None = Field(default=None)
+    # Raised with every change to what this person's dashboard shows (the dashboard's cache
+    # key; portfolio.services.portfolio_revision keeps it).
+    portfolio_revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
     # Flask-Login's user protocol (is_active is the column above).
     is_authenticated: ClassVar[bool] = True

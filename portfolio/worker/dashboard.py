@@ -5,10 +5,11 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import render_template, url_for
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
 import competencies
 from portfolio import access, clock, db
@@ -18,6 +19,7 @@ from portfolio.services import dashboard as dashboard_service
 from portfolio.services.dashboard import ProgressRow, RegistrationProgress
 from portfolio.templating import number
 from portfolio.worker import bp
+from portfolio.worker.dashboard_cache import dashboard_cache
 from portfolio.worker.development import radar
 
 TO_VERIFY = "te verifiëren"  # the register's own term, the same in both languages
@@ -145,11 +147,19 @@ def development_context(owner_id: int, as_of) -> dict:
 @access.roles(Role.WORKER)
 def dashboard():
     """Where the worker stands: each registration's norm, Art. 3 this year, recent entries."""
-    today = clock.today()
-    board = dashboard_service.dashboard_for(db.session(), owner_id=current_user.id, as_of=today)
-    return render_template(
-        "worker/dashboard.html",
-        **development_context(current_user.id, today),
+    today, worker = clock.today(), current_user._get_current_object()
+    key = (worker.id, worker.portfolio_revision, today, str(get_locale()),
+           competencies.CATALOGUE_VERSION)  # fmt: skip
+    content = dashboard_cache().get_or_render(key, lambda: _content(worker.id, today))
+    return render_template("worker/dashboard.html", content=content)
+
+
+def _content(owner_id: int, today) -> Markup:
+    """The dashboard's content: our own autoescaped template, so safe to insert as it is."""
+    board = dashboard_service.dashboard_for(db.session(), owner_id=owner_id, as_of=today)
+    html = render_template(
+        "worker/_dashboard_content.html",
+        **development_context(owner_id, today),
         board=board,
         to_verify=TO_VERIFY,
         kind_labels=KIND_LABELS,
@@ -160,3 +170,4 @@ def dashboard():
         add_entry_links=add_entry_links,
         entry_url=entry_url,
     )
+    return Markup(html)  # noqa: S704 - our own autoescaped template

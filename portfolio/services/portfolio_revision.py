@@ -1,0 +1,121 @@
+"""A counter per person that changes whenever something their dashboard shows changes.
+
+The worker dashboard is cached by (person, revision, day, language), so the revision must
+never lag behind the data. It is kept in this one place rather than by every service: each ORM
+flush, and each UPDATE or DELETE run through a session, that touches one of the tables below
+raises the revision of the people concerned, in the same transaction. What a person's
+dashboard shows: their entries and tags, registrations, goals and their evidence, assessments
+of them and their ratings, and their organisation's threshold overrides.
+
+Writes that bypass the session are the demo loader's COPY, which writes history only for
+people it has just created (who have no cached page yet). Anything else that writes these
+tables without the session must call `bump`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import Table, event, select, update
+from sqlalchemy.orm import ORMExecuteState
+from sqlmodel import Session
+
+from portfolio.models import (
+    CompetencyAssessment,
+    CompetencyRating,
+    DevelopmentGoal,
+    Entry,
+    EntryTag,
+    GoalEvidence,
+    Registration,
+    ThresholdOverride,
+    User,
+)
+
+# The person of a row, as (their column) or (the column of its parent, the parent's person).
+_PERSON = {
+    Entry: Entry.owner_id,
+    Registration: Registration.owner_id,
+    DevelopmentGoal: DevelopmentGoal.owner_id,
+    CompetencyAssessment: CompetencyAssessment.subject_id,
+}
+_VIA_PARENT = {
+    EntryTag: (EntryTag.entry_id, Entry.id, Entry.owner_id),
+    GoalEvidence: (GoalEvidence.goal_id, DevelopmentGoal.id, DevelopmentGoal.owner_id),
+    CompetencyRating: (
+        CompetencyRating.assessment_id, CompetencyAssessment.id, CompetencyAssessment.subject_id
+    ),
+}  # fmt: skip
+_MODELS = frozenset((*_PERSON, *_VIA_PARENT, ThresholdOverride))
+_BY_TABLE_NAME = {model.__tablename__: model for model in _MODELS}
+_USERS: Table = User.__table__
+
+
+def bump(db: Session, *, user_ids: Iterable[int]) -> None:
+    """Raise the revision of these people (in the caller's transaction)."""
+    ids = sorted({i for i in user_ids if i is not None})
+    if ids:
+        db.connection().execute(
+            update(_USERS)
+            .where(_USERS.c.id.in_(ids))
+            .values(portfolio_revision=_USERS.c.portfolio_revision + 1)
+        )
+
+
+def bump_organisations(db: Session, *, organisation_ids: Iterable[int]) -> None:
+    """Raise the revision of everyone in these organisations (their thresholds changed)."""
+    ids = sorted(set(organisation_ids))
+    if ids:
+        db.connection().execute(
+            update(_USERS)
+            .where(_USERS.c.organisation_id.in_(ids))
+            .values(portfolio_revision=_USERS.c.portfolio_revision + 1)
+        )
+
+
+@event.listens_for(Session, "after_flush")
+def _after_flush(session: Session, _context) -> None:
+    changed = [
+        obj for obj in (*session.new, *session.deleted, *session.dirty)
+        if type(obj) in _MODELS and (obj in session.new or obj in session.deleted
+                                     or session.is_modified(obj))
+    ]  # fmt: skip
+    if not changed:
+        return
+    people = {getattr(obj, _PERSON[type(obj)].key) for obj in changed if type(obj) in _PERSON}
+    for model, (child_column, parent_id, parent_person) in _VIA_PARENT.items():
+        parents = {getattr(obj, child_column.key) for obj in changed if type(obj) is model}
+        if parents:
+            people |= set(
+                session.connection().scalars(
+                    select(parent_person).where(parent_id.in_(sorted(parents)))
+                )
+            )
+    bump(session, user_ids=people)
+    organisations = {o.organisation_id for o in changed if type(o) is ThresholdOverride}
+    bump_organisations(session, organisation_ids=organisations)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _before_statement(state: ORMExecuteState) -> None:
+    if not (state.is_update or state.is_delete):
+        return
+    table = getattr(state.statement, "table", None)
+    model = _BY_TABLE_NAME.get(getattr(table, "name", None))
+    if model is None:
+        return
+    where = state.statement.whereclause
+    if model is ThresholdOverride:
+        found = select(ThresholdOverride.organisation_id)
+    elif model in _PERSON:
+        found = select(_PERSON[model])
+    else:
+        child_column, parent_id, parent_person = _VIA_PARENT[model]
+        found = select(parent_person).join(model, child_column == parent_id)
+    if where is not None:
+        found = found.where(where)
+    ids = set(state.session.connection().scalars(found))
+    if model is ThresholdOverride:
+        bump_organisations(state.session, organisation_ids=ids)
+    else:
+        bump(state.session, user_ids=ids)
