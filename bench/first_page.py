@@ -125,13 +125,13 @@ def _dashboard_uncached(app: Flask, worker, anonymous, plan: dict, backend: str)
     day, or the first after a change, costs (information beside the target)."""
     size = app.config["DASHBOARD_CACHE_SIZE"]
     app.config["DASHBOARD_CACHE_SIZE"] = 0
-    app.extensions.pop("dashboard_cache", None)
+    app.extensions.pop("page_caches", None)
     try:
         page, floor = alternate(
             partial(_get, worker, "/portfolio/"), partial(_get, anonymous, BARE_PATH), **plan
         )
     finally:
         app.config["DASHBOARD_CACHE_SIZE"] = size
-        app.extensions.pop("dashboard_cache", None)
+        app.extensions.pop("page_caches", None)
     return Result("P1", f"GET /portfolio/ with the dashboard cache off (every request renders), "
                         f"{backend}", median(page), median(floor), target="info")  # fmt: skip

@@ -140,6 +140,22 @@ def test_update_and_delete_statements(db, people):
     assert revisions(db, worker, colleague) == [start[0] + 2, start[1]]
 
 
+def test_insert_statements_with_their_rows(db, people):
+    worker, colleague, _lead, _elsewhere = people
+    start = revisions(db, worker, colleague)
+    row = {"organisation_id": worker.organisation_id, "owner_id": worker.id, "kind": "other",
+           "title": "Vakliteratuur", "occurred_on": date(2026, 9, 1), "hours": Decimal(1),
+           "catalogue_version": "t", "status": "draft", "is_shared": False,
+           "version": 1}  # fmt: skip
+    db.execute(Entry.__table__.insert(), [row, {**row, "title": "Nog meer"}])
+    db.commit()
+    entry_id = db.scalars(select(Entry.id).where(Entry.owner_id == worker.id)).first()
+    db.execute(EntryTag.__table__.insert(), {"entry_id": entry_id, "vocabulary": "competency",
+                                            "code": "WMO3"})  # fmt: skip
+    db.commit()
+    assert revisions(db, worker, colleague) == [start[0] + 2, start[1]]
+
+
 def test_thresholds_raise_everyone_in_the_organisation_only(db, people):
     worker, colleague, lead, elsewhere = people
     before = revisions(db, worker, colleague, lead, elsewhere)

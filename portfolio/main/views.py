@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from flask import abort, current_app, redirect, render_template, session, url_for
+from flask_babel import get_locale
 from flask_login import current_user
+from markupsafe import Markup
 
 import competencies
 from portfolio import access, db
 from portfolio.main import bp
 from portfolio.main.forms import LanguageForm
 from portfolio.models import Role
+from portfolio.page_cache import page_cache
 from portfolio.security import safe_next
 from portfolio.services import accounts
 
@@ -29,11 +32,16 @@ def home():
 @access.authenticated
 def catalogue():
     """The development model: competencies, levels, code articles and norms, with sources."""
-    return render_template(
-        "main/catalogue.html",
-        catalogue=competencies,
-        norms=competencies.all_norms(),
+    key = (str(get_locale()), competencies.CATALOGUE_VERSION)
+    content = page_cache("catalogue").get_or_render(key, _catalogue_content)
+    return render_template("main/catalogue.html", content=content)
+
+
+def _catalogue_content() -> Markup:
+    html = render_template(
+        "main/_catalogue_content.html", catalogue=competencies, norms=competencies.all_norms()
     )
+    return Markup(html)  # noqa: S704 - our own autoescaped template
 
 
 @bp.route("/language", methods=["POST"])

@@ -3,7 +3,8 @@
 The worker dashboard is cached by (person, revision, day, language), so the revision must
 never lag behind the data. It is kept in this one place rather than by every service: each ORM
 flush, and each UPDATE or DELETE run through a session, that touches one of the tables below
-raises the revision of the people concerned, in the same transaction. What a person's
+raises the revision of the people concerned, in the same transaction (an INSERT statement
+too, when its rows are given as parameters). What a person's
 dashboard shows: their entries and tags, registrations, goals and their evidence, assessments
 of them and their ratings, and their organisation's threshold overrides.
 
@@ -98,11 +99,14 @@ def _after_flush(session: Session, _context) -> None:
 
 @event.listens_for(Session, "do_orm_execute")
 def _before_statement(state: ORMExecuteState) -> None:
-    if not (state.is_update or state.is_delete):
+    if not (state.is_insert or state.is_update or state.is_delete):
         return
     table = getattr(state.statement, "table", None)
     model = _BY_TABLE_NAME.get(getattr(table, "name", None))
     if model is None:
+        return
+    if state.is_insert:
+        _inserted(state, model)
         return
     where = state.statement.whereclause
     if model is ThresholdOverride:
@@ -119,3 +123,23 @@ def _before_statement(state: ORMExecuteState) -> None:
         bump_organisations(state.session, organisation_ids=ids)
     else:
         bump(state.session, user_ids=ids)
+
+
+def _inserted(state: ORMExecuteState, model) -> None:
+    """An INSERT statement with its rows as parameters (one dict or a list of them). An
+    INSERT … SELECT names no rows: its caller bumps (entries' corrections are new entries,
+    flushed first, which bumps their owner)."""
+    rows = state.parameters
+    rows = [rows] if isinstance(rows, dict) else list(rows or [])
+    if model is ThresholdOverride:
+        bump_organisations(state.session, organisation_ids={r["organisation_id"] for r in rows})
+    elif model in _PERSON:
+        bump(state.session, user_ids={r.get(_PERSON[model].key) for r in rows})
+    else:
+        child_column, parent_id, parent_person = _VIA_PARENT[model]
+        parents = sorted({r[child_column.key] for r in rows if child_column.key in r})
+        if parents:
+            owners = state.session.connection().scalars(
+                select(parent_person).where(parent_id.in_(parents))
+            )
+            bump(state.session, user_ids=set(owners))

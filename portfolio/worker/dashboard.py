@@ -15,11 +15,11 @@ import competencies
 from portfolio import access, clock, db
 from portfolio.charts.progress import progress_svg, svg_data_uri
 from portfolio.models import Role
+from portfolio.page_cache import page_cache
 from portfolio.services import dashboard as dashboard_service
 from portfolio.services.dashboard import ProgressRow, RegistrationProgress
 from portfolio.templating import number
 from portfolio.worker import bp
-from portfolio.worker.dashboard_cache import dashboard_cache
 from portfolio.worker.development import radar
 
 TO_VERIFY = "te verifiëren"  # the register's own term, the same in both languages
@@ -150,7 +150,7 @@ def dashboard():
     today, worker = clock.today(), current_user._get_current_object()
     key = (worker.id, worker.portfolio_revision, today, str(get_locale()),
            competencies.CATALOGUE_VERSION)  # fmt: skip
-    content = dashboard_cache().get_or_render(key, lambda: _content(worker.id, today))
+    content = page_cache("dashboard").get_or_render(key, lambda: _content(worker.id, today))
     return render_template("worker/dashboard.html", content=content)
 
 

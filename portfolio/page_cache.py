@@ -1,9 +1,10 @@
-"""The worker dashboard's rendered content, cached per process.
+"""Rendered page content, cached per process, for pages whose content a key fully decides.
 
-Keyed by (person, portfolio revision, day, language, catalogue version): the revision changes
-in the same transaction as anything the dashboard shows (services.portfolio_revision), so a
-cached page is never older than its data; the age limit only bounds what a write that bypassed
-the session could leave behind. DASHBOARD_CACHE_SIZE = 0 switches it off.
+The worker dashboard is keyed by (person, portfolio revision, day, language, catalogue
+version): the revision changes in the same transaction as anything the dashboard shows
+(services.portfolio_revision), so a cached page is never older than its data; the age limit
+only bounds what a write that bypassed the session could leave behind. The catalogue page is
+keyed by (language, catalogue version). DASHBOARD_CACHE_SIZE = 0 switches caching off.
 """
 
 from __future__ import annotations
@@ -48,12 +49,14 @@ class PageCache:
             self._pages.clear()
 
 
-def dashboard_cache() -> PageCache:
-    """This app's cache (made on first use from DASHBOARD_CACHE_SIZE / _SECONDS)."""
-    cache = current_app.extensions.get("dashboard_cache")
+def page_cache(name: str) -> PageCache:
+    """This app's cache of the pages called `name` (made on first use from
+    DASHBOARD_CACHE_SIZE / DASHBOARD_CACHE_SECONDS)."""
+    caches = current_app.extensions.setdefault("page_caches", {})
+    cache = caches.get(name)
     if cache is None:
-        cache = current_app.extensions.setdefault(
-            "dashboard_cache",
+        cache = caches.setdefault(
+            name,
             PageCache(size=current_app.config["DASHBOARD_CACHE_SIZE"],
                       seconds=current_app.config["DASHBOARD_CACHE_SECONDS"]),
         )  # fmt: skip
