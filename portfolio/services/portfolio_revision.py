@@ -56,22 +56,29 @@ def bump(db: Session, *, user_ids: Iterable[int]) -> None:
     """Raise the revision of these people (in the caller's transaction)."""
     ids = sorted({i for i in user_ids if i is not None})
     if ids:
-        db.connection().execute(
-            update(_USERS)
-            .where(_USERS.c.id.in_(ids))
-            .values(portfolio_revision=_USERS.c.portfolio_revision + 1)
-        )
+        _raise_where(db, _USERS.c.id.in_(ids))
 
 
 def bump_organisations(db: Session, *, organisation_ids: Iterable[int]) -> None:
     """Raise the revision of everyone in these organisations (their thresholds changed)."""
     ids = sorted(set(organisation_ids))
     if ids:
-        db.connection().execute(
-            update(_USERS)
-            .where(_USERS.c.organisation_id.in_(ids))
-            .values(portfolio_revision=_USERS.c.portfolio_revision + 1)
-        )
+        _raise_where(db, _USERS.c.organisation_id.in_(ids))
+
+
+def _raise_where(db: Session, where) -> None:
+    db.connection().execute(
+        update(_USERS).where(where).values(portfolio_revision=_USERS.c.portfolio_revision + 1)
+    )
+
+
+def _owners_of_parents(db: Session, model, parent_ids: Iterable[int]) -> set[int]:
+    """The people of the parent rows (entries, goals, assessments) of a child model's rows."""
+    _child_column, parent_id, parent_person = _VIA_PARENT[model]
+    ids = sorted(set(parent_ids))
+    if not ids:
+        return set()
+    return set(db.connection().scalars(select(parent_person).where(parent_id.in_(ids))))
 
 
 @event.listens_for(Session, "after_flush")
@@ -84,14 +91,9 @@ def _after_flush(session: Session, _context) -> None:
     if not changed:
         return
     people = {getattr(obj, _PERSON[type(obj)].key) for obj in changed if type(obj) in _PERSON}
-    for model, (child_column, parent_id, parent_person) in _VIA_PARENT.items():
+    for model, (child_column, _parent_id, _person) in _VIA_PARENT.items():
         parents = {getattr(obj, child_column.key) for obj in changed if type(obj) is model}
-        if parents:
-            people |= set(
-                session.connection().scalars(
-                    select(parent_person).where(parent_id.in_(sorted(parents)))
-                )
-            )
+        people |= _owners_of_parents(session, model, parents)
     bump(session, user_ids=people)
     organisations = {o.organisation_id for o in changed if type(o) is ThresholdOverride}
     bump_organisations(session, organisation_ids=organisations)
@@ -136,10 +138,6 @@ def _inserted(state: ORMExecuteState, model) -> None:
     elif model in _PERSON:
         bump(state.session, user_ids={r.get(_PERSON[model].key) for r in rows})
     else:
-        child_column, parent_id, parent_person = _VIA_PARENT[model]
-        parents = sorted({r[child_column.key] for r in rows if child_column.key in r})
-        if parents:
-            owners = state.session.connection().scalars(
-                select(parent_person).where(parent_id.in_(parents))
-            )
-            bump(state.session, user_ids=set(owners))
+        child = _VIA_PARENT[model][0].key
+        parents = {r[child] for r in rows if child in r}
+        bump(state.session, user_ids=_owners_of_parents(state.session, model, parents))
