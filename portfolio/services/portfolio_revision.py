@@ -100,17 +100,25 @@ def _after_flush(session: Session, _context) -> None:
 
 
 @event.listens_for(Session, "do_orm_execute")
-def _before_statement(state: ORMExecuteState) -> None:
+def _around_statement(state: ORMExecuteState):
+    """Find the people a write statement concerns (before it runs: a DELETE leaves no rows to
+    ask), run it, then raise their revision: the data rows are locked before the person's row,
+    in the same order as a flush, so two writers never wait on each other in a circle."""
     if not (state.is_insert or state.is_update or state.is_delete):
-        return
+        return None
     table = getattr(state.statement, "table", None)
     model = _BY_TABLE_NAME.get(getattr(table, "name", None))
     if model is None:
-        return
-    if state.is_insert:
-        _inserted(state, model)
-        return
-    where = state.statement.whereclause
+        return None
+    people, organisations = _inserted(state, model) if state.is_insert else _affected(state, model)
+    result = state.invoke_statement()
+    bump(state.session, user_ids=people)
+    bump_organisations(state.session, organisation_ids=organisations)
+    return result
+
+
+def _affected(state: ORMExecuteState, model) -> tuple[set[int], set[int]]:
+    """(people, organisations) of the rows an UPDATE or DELETE statement will touch."""
     if model is ThresholdOverride:
         found = select(ThresholdOverride.organisation_id)
     elif model in _PERSON:
@@ -118,26 +126,23 @@ def _before_statement(state: ORMExecuteState) -> None:
     else:
         child_column, parent_id, parent_person = _VIA_PARENT[model]
         found = select(parent_person).join(model, child_column == parent_id)
+    where = state.statement.whereclause
     if where is not None:
         found = found.where(where)
     ids = set(state.session.connection().scalars(found))
-    if model is ThresholdOverride:
-        bump_organisations(state.session, organisation_ids=ids)
-    else:
-        bump(state.session, user_ids=ids)
+    return (set(), ids) if model is ThresholdOverride else (ids, set())
 
 
-def _inserted(state: ORMExecuteState, model) -> None:
-    """An INSERT statement with its rows as parameters (one dict or a list of them). An
-    INSERT … SELECT names no rows: its caller bumps (entries' corrections are new entries,
-    flushed first, which bumps their owner)."""
+def _inserted(state: ORMExecuteState, model) -> tuple[set[int], set[int]]:
+    """(people, organisations) of an INSERT statement's rows, given as parameters (one dict
+    or a list of them). An INSERT … SELECT names no rows: its caller bumps (entries'
+    corrections are new entries, flushed first, which bumps their owner)."""
     rows = state.parameters
     rows = [rows] if isinstance(rows, dict) else list(rows or [])
     if model is ThresholdOverride:
-        bump_organisations(state.session, organisation_ids={r["organisation_id"] for r in rows})
-    elif model in _PERSON:
-        bump(state.session, user_ids={r.get(_PERSON[model].key) for r in rows})
-    else:
-        child = _VIA_PARENT[model][0].key
-        parents = {r[child] for r in rows if child in r}
-        bump(state.session, user_ids=_owners_of_parents(state.session, model, parents))
+        return set(), {r["organisation_id"] for r in rows}
+    if model in _PERSON:
+        return {r.get(_PERSON[model].key) for r in rows}, set()
+    child = _VIA_PARENT[model][0].key
+    parents = {r[child] for r in rows if child in r}
+    return _owners_of_parents(state.session, model, parents), set()
