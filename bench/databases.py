@@ -66,7 +66,7 @@ def fresh_database(backend: str) -> Iterator[str]:
 @contextmanager
 def demo_database(backend: str, *, workers: int, years: int) -> Iterator[str]:
     """A fresh database filled by the demo-data service (the demo log-ins plus `workers`)."""
-    from portfolio.services import demo
+    from portfolio import demo
 
     with fresh_database(backend) as url:
         engine = make_engine(url)

@@ -16,8 +16,8 @@ from sqlmodel import SQLModel
 import portfolio.models  # noqa: F401  (registers the tables)
 from bench.databases import POSTGRES, SQLITE, backends, fresh_database
 from bench.timing import Result, timed, within_ratio
+from portfolio import demo
 from portfolio.db import make_engine, standalone_session
-from portfolio.services import demo
 
 TARGET = 5.0
 

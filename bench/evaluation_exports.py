@@ -1,6 +1,6 @@
 """P4 and P5: HR's yearly-evaluation export (CSV; XLSX) beside one `COPY (SELECT …) TO STDOUT`.
 
-The app side is `portfolio.services.evaluation_export`: `csv_chunks` (P4; the chunks are
+The app side is `portfolio.services.evaluations.evaluation_export`: `csv_chunks` (P4; the chunks are
 encoded to UTF-8 as the download view does, and dropped) and `write_xlsx` into a temporary
 file (P5). Both export the demo organisation's active workers for `evaluation_seed.YEAR`, as
 of `evaluation_seed.TODAY`, without filters, in a session connected before the timing starts.
@@ -71,9 +71,9 @@ from bench import evaluation_seed
 from bench.databases import POSTGRES, fresh_database
 from bench.timing import Result, alternate, format_table, median, timed, within_ratio
 from portfolio.db import make_engine
-from portfolio.services import evaluation_export
-from portfolio.services.evaluation_export import Selection
-from portfolio.services.evaluation_facts import as_of_for
+from portfolio.services.evaluations import evaluation_export
+from portfolio.services.evaluations.evaluation_export import Selection
+from portfolio.services.evaluations.evaluation_facts import as_of_for
 
 CSV_TARGET = 3.0
 XLSX_TARGET = 10.0

@@ -1,6 +1,6 @@
 """Data for the evaluation exports (P4, P5): the demo data plus a year of HR's workflow.
 
-`portfolio.services.demo.create` writes workers in teams of 15 (each team with a supervisor),
+`portfolio.create` writes workers in teams of 15 (each team with a supervisor),
 one registration each and `years` of entries, all drafts with competency tags only; it writes
 no yearly evaluations, assessments or goals (apart from the one demo worker). On top of that,
 set-based in SQL (PostgreSQL), this adds what an organisation in its evaluation month has:
@@ -31,10 +31,10 @@ from sqlalchemy import create_engine, select, text
 from sqlmodel import Session
 
 import competencies
+from portfolio import demo
 from portfolio.db import make_engine, standalone_session
 from portfolio.models import Organisation, YearlyEvaluation
-from portfolio.services import demo
-from portfolio.services.evaluation_facts import facts_for
+from portfolio.services.evaluations.evaluation_facts import facts_for
 
 TODAY = date(2026, 12, 14)  # fixed, so runs compare; the export is of the year in progress
 YEAR = TODAY.year

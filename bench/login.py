@@ -13,8 +13,8 @@ from flask.testing import FlaskClient
 
 from bench.databases import bench_app
 from bench.timing import Result, median, p95, timed
-from portfolio.services import passwords
-from portfolio.services.demo import DEMO_LOGINS, DEMO_PASSWORD
+from portfolio import DEMO_LOGINS, DEMO_PASSWORD
+from portfolio.services.accounts import passwords
 
 TARGET_P95_S = 0.300
 # OWASP Password Storage Cheat Sheet: equivalent argon2id minimums as (memory KiB, iterations).

@@ -19,9 +19,9 @@ from sqlalchemy import event, select
 from bench.databases import bench_app, fresh_database
 from bench.login import log_in
 from bench.timing import Result
+from portfolio import demo
 from portfolio.db import standalone_session
 from portfolio.models import Entry, EntryTag, Registration, User
-from portfolio.services import demo
 
 MAX_STATEMENTS = 10
 SIZES = (10, 1000)

@@ -18,9 +18,12 @@ from bench.databases import POSTGRES, fresh_database
 from bench.timing import Result, median, timed, within_ratio
 from competencies.reminders import DEFAULT_OFFSETS, parse_offset
 from portfolio.db import make_engine
+from portfolio.infra.bulk import insert_rows
 from portfolio.models import Organisation, Registration, User
-from portfolio.services.bulk import insert_rows
-from portfolio.services.reminder_planning import LOOKBACK_DAYS, due_registration_reminders
+from portfolio.services.notifications.reminder_planning import (
+    LOOKBACK_DAYS,
+    due_registration_reminders,
+)
 
 WORKERS = 70_000
 TODAY = date(2026, 11, 23)

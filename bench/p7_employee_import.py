@@ -39,7 +39,7 @@ from bench.databases import POSTGRES, bench_app, fresh_database
 from bench.timing import Result, format_table, median, timed, within_ratio
 from portfolio.db import make_engine, standalone_session
 from portfolio.hr.import_views import MAX_BYTES
-from portfolio.services.employee_csv import COLUMNS, MAX_ROWS
+from portfolio.services.people.employee_csv import COLUMNS, MAX_ROWS
 
 TARGET = 5.0
 SIZES = (5_000, 70_000)

@@ -25,7 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
     from portfolio import cli, db, extensions, security, templating
-    from portfolio.services import portfolio_revision  # noqa: F401 - its session events
+    from portfolio.infra import portfolio_revision  # noqa: F401 - its session events
 
     db.init_app(app)
     extensions.init_app(app)

@@ -40,7 +40,7 @@ def db_upgrade() -> None:
 @with_appcontext
 def demo_data(workers: int, years: int, if_empty: bool) -> None:
     """Create a demo organisation with one log-in per role and synthetic history."""
-    from portfolio.services import demo
+    from portfolio import demo
 
     with db.standalone_session() as session:
         if if_empty and demo.has_accounts(session):
@@ -119,7 +119,7 @@ def create_user(
     email: str, name: str, role: str, organisation_slug: str, team_name: str | None, password: str
 ) -> None:
     """Create an account."""
-    from portfolio.services import admin_cli
+    from portfolio.services.accounts import admin_cli
 
     with db.standalone_session() as session:
         try:
@@ -191,7 +191,7 @@ def import_employees(file: Path, organisation_id: int, dry_run: bool) -> None:
 
     from portfolio import clock
     from portfolio.models import Organisation
-    from portfolio.services import employee_import as importer
+    from portfolio.services.people import employee_import as importer
 
     with db.standalone_session() as session, force_locale("en"):
         organisation = session.get(Organisation, organisation_id)

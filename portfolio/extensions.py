@@ -8,7 +8,7 @@ from flask_login import LoginManager, current_user
 from flask_wtf import CSRFProtect
 
 from portfolio import db
-from portfolio.services.accounts import load_session_user
+from portfolio.services.accounts.accounts import load_session_user
 
 login_manager = LoginManager()
 csrf = CSRFProtect()

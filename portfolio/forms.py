@@ -7,7 +7,7 @@ from wtforms import PasswordField, SelectMultipleField
 from wtforms.validators import EqualTo, InputRequired, Length
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portfolio.services.passwords import MAX_LENGTH, MIN_LENGTH
+from portfolio.services.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 
 
 def new_password_fields() -> tuple[PasswordField, PasswordField]:

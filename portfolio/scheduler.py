@@ -17,8 +17,8 @@ from flask import Flask
 from portfolio import clock
 from portfolio.clock import AMSTERDAM
 from portfolio.db import standalone_session
-from portfolio.services import locks, mail
-from portfolio.services.reminder_sweep import SweepResult, sweep
+from portfolio.infra import locks, mail
+from portfolio.services.notifications.reminder_sweep import SweepResult, sweep
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600}
 REMINDER_TRIGGER = CronTrigger(hour=7, minute=0, timezone=AMSTERDAM)

@@ -226,7 +226,7 @@ def _unread_notifications() -> dict:
     from flask_login import current_user
 
     from portfolio import db
-    from portfolio.services.notifications import unread_count
+    from portfolio.services.notifications.notifications import unread_count
 
     if not current_user or not current_user.is_authenticated:
         return {"unread_notifications": 0}
@@ -246,7 +246,7 @@ def _error_page(error):
 
 def _too_large_message() -> str:
     """The request was larger than the app accepts: say what the limit for a file is."""
-    from portfolio.services.evidence import size_label
+    from portfolio.services.entries.evidence import size_label
 
     return gettext(
         "The file is larger than allowed: a file may be at most %(size)s. Go back, choose a "

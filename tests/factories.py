@@ -8,7 +8,7 @@ import secrets
 from sqlmodel import Session
 
 from portfolio.models import Organisation, Role, Team, TeamLead, User
-from portfolio.services.passwords import hash_password
+from portfolio.services.accounts.passwords import hash_password
 
 PASSWORD = "correct horse battery staple"
 _PASSWORD_HASH = hash_password(PASSWORD)

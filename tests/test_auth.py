@@ -9,8 +9,8 @@ from argon2 import PasswordHasher, Type, extract_parameters
 
 from portfolio import create_app
 from portfolio.models import LoginThrottle, User
-from portfolio.services import throttle
-from portfolio.services.passwords import verify_password
+from portfolio.services.accounts import throttle
+from portfolio.services.accounts.passwords import verify_password
 from tests.conftest import app_config, csrf_token, flashes, login, post_form
 from tests.factories import PASSWORD, make_organisation, make_user
 

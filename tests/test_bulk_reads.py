@@ -10,9 +10,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 import competencies
+from portfolio.infra.bulk_reads import cyclic_gc_paused, ids_in, joined_pairs, split_pairs
 from portfolio.models import Entry, EntryTag, User
-from portfolio.services.bulk_reads import cyclic_gc_paused, ids_in, joined_pairs, split_pairs
-from portfolio.services.dashboard import art3_evidence_by_kind, art3_evidence_by_owner
+from portfolio.services.overviews.dashboard import art3_evidence_by_kind, art3_evidence_by_owner
 from tests.factories import make_organisation, make_user
 
 YEAR = 2025

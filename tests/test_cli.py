@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from portfolio import demo
 from portfolio.models import Entry, EntryTag, Registration, Role, TeamLead, User
-from portfolio.services import demo
 from tests.factories import make_organisation, make_team
 
 

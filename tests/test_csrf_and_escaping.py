@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
 from portfolio.models import OutboxMessage, PasswordResetToken, Role, User, utcnow
-from portfolio.services import accounts
-from portfolio.services.passwords import verify_password
+from portfolio.services.accounts import accounts
+from portfolio.services.accounts.passwords import verify_password
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 

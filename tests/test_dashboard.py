@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from portfolio.models import DevelopmentGoal, Entry, EntryTag, ThresholdOverride
-from portfolio.services import development
+from portfolio.services.development import development
 from tests.conftest import login
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 from tests.test_norm_progress import REGISTERPLEIN, SKJ, add_entry, register

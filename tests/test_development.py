@@ -17,7 +17,8 @@ from portfolio.models import (
     Role,
     Team,
 )
-from portfolio.services import dashboard, development, goals
+from portfolio.services.development import development, goals
+from portfolio.services.overviews import dashboard
 from tests.conftest import csrf_token, login
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 from tests.test_norm_progress import SKJ, register

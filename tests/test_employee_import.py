@@ -22,8 +22,9 @@ from portfolio.models import (
     TeamLead,
     User,
 )
-from portfolio.services import accounts, employee_import
-from portfolio.services.people_admin import INVITATION_TTL
+from portfolio.services.accounts import accounts
+from portfolio.services.people import employee_import
+from portfolio.services.people.people_admin import INVITATION_TTL
 from tests.conftest import CLOCK_START, csrf_token, flashes, login, post_form
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 

@@ -28,7 +28,8 @@ from portfolio.models import (
     Role,
     Team,
 )
-from portfolio.services import entries, entry_input, norm_progress, signoff
+from portfolio.services.entries import entries, entry_input, signoff
+from portfolio.services.norms import norm_progress
 from tests.conftest import app_config, csrf_token, flashes, login, post_form
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 

@@ -24,11 +24,11 @@ from portfolio.models import (
     Team,
     YearlyEvaluation,
 )
-from portfolio.services import evaluations
-from portfolio.services.evaluation_agreements import Agreement, suggested_competency
-from portfolio.services.evaluation_facts import FACT_COLUMNS, fact_row, facts_for
-from portfolio.services.evaluation_listings import organisation_statuses, status_counts
-from portfolio.services.people import NotVisible
+from portfolio.services.evaluations import evaluations
+from portfolio.services.evaluations.evaluation_agreements import Agreement, suggested_competency
+from portfolio.services.evaluations.evaluation_facts import FACT_COLUMNS, fact_row, facts_for
+from portfolio.services.evaluations.evaluation_listings import organisation_statuses, status_counts
+from portfolio.services.people.people import NotVisible
 from tests.conftest import csrf_token, flashes, login
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 

@@ -13,7 +13,7 @@ from portfolio import create_app
 from portfolio.db import standalone_session
 from portfolio.models import FeedbackRequest, Notification, OutboxMessage, User
 from portfolio.scheduler import run_outbox_delivery
-from portfolio.services import feedback
+from portfolio.services.development import feedback
 from tests.conftest import app_config, csrf_token, is_postgres, login, post_form
 from tests.factories import PASSWORD, make_organisation, make_user
 

@@ -19,7 +19,7 @@ from tests.conftest import login
 from tests.factories import PASSWORD, make_organisation, make_user
 
 PORTFOLIO = Path(__file__).resolve().parents[1] / "portfolio"
-AUDIT_MODULE = PORTFOLIO / "services" / "audit.py"  # defines `record` itself
+AUDIT_MODULE = PORTFOLIO / "services" / "privacy" / "audit.py"  # defines `record` itself
 
 
 class Unresolved(Exception):
@@ -137,7 +137,7 @@ def test_the_reader_finds_literal_named_formatted_and_bulk_inserted_actions():
     assert "copy_session" in actions  # a constant of the module
     assert actions["person_updated"] and actions["people_imported"]
     bulk = {a for a, places in actions.items()
-            if "portfolio/services/employee_import.py:_audit" in places}  # fmt: skip
+            if "portfolio/services/people/employee_import.py:_audit" in places}  # fmt: skip
     assert {"person_created", "person_updated"} <= bulk  # rows inserted set-based
 
 

@@ -24,11 +24,11 @@ from portfolio.models import (
     Registration,
     Role,
 )
-from portfolio.services import evaluation_export, evaluations
-from portfolio.services.evaluation_agreements import Agreement
-from portfolio.services.evaluation_export import BASE_COLUMNS, COLUMNS
-from portfolio.services.evaluation_facts import FACT_COLUMNS, fact_row
-from portfolio.services.evaluation_listings import organisation_statuses
+from portfolio.services.evaluations import evaluation_export, evaluations
+from portfolio.services.evaluations.evaluation_agreements import Agreement
+from portfolio.services.evaluations.evaluation_export import BASE_COLUMNS, COLUMNS
+from portfolio.services.evaluations.evaluation_facts import FACT_COLUMNS, fact_row
+from portfolio.services.evaluations.evaluation_listings import organisation_statuses
 from tests.conftest import CLOCK_START, flashes, login
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 

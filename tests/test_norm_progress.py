@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from portfolio.models import Entry, Registration, ThresholdOverride
-from portfolio.services import norm_progress
+from portfolio.services.norms import norm_progress
 from tests.factories import make_organisation, make_team, make_user
 
 SKJ = "skj-jeugd-gezinsprofessional"

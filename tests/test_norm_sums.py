@@ -22,8 +22,8 @@ from competencies import Rule, load_norm
 from competencies.catalogue import OTHER_ACTIVITY_TYPE_CODES, REFLECTION_FORM_CODES
 from competencies.period import add_years
 from portfolio.models import Entry, Registration, ThresholdOverride
-from portfolio.services import norm_progress, norm_sums
-from portfolio.services.norm_rules import WHITESPACE, category_of, rule_set
+from portfolio.services.norms import norm_progress, norm_sums
+from portfolio.services.norms.norm_rules import WHITESPACE, category_of, rule_set
 from tests.factories import make_organisation, make_user
 
 SEED = 20200229

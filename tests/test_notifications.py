@@ -21,7 +21,9 @@ from portfolio.models import (
     Role,
 )
 from portfolio.scheduler import run_outbox_delivery, run_reminder_sweep
-from portfolio.services import entries, feedback, participation, signoff
+from portfolio.services.development import feedback
+from portfolio.services.entries import entries, signoff
+from portfolio.services.sessions import participation
 from tests.conftest import csrf_token, flashes, login, post_form
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 

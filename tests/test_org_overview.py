@@ -10,8 +10,8 @@ import pytest
 
 from portfolio.charts.evaluation import standings_figure
 from portfolio.models import Entry, Registration, Role
-from portfolio.services import evaluations
-from portfolio.services.org_overview import organisation_overview
+from portfolio.services.evaluations import evaluations
+from portfolio.services.overviews.org_overview import organisation_overview
 from tests.conftest import login
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 

@@ -10,9 +10,10 @@ import pytest
 from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
+from portfolio.infra import mail
 from portfolio.models import MailStatus, OutboxMessage, PasswordResetToken
-from portfolio.services import accounts, mail
-from portfolio.services.passwords import verify_password
+from portfolio.services.accounts import accounts
+from portfolio.services.accounts.passwords import verify_password
 from tests.conftest import CLOCK_START as T0
 from tests.conftest import csrf_token, flashes, login, post_form
 from tests.factories import PASSWORD, make_organisation, make_user

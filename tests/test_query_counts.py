@@ -35,7 +35,7 @@ from portfolio.models import (
     Role,
     User,
 )
-from portfolio.services.development import COMPETENCY_CODES
+from portfolio.services.development.development import COMPETENCY_CODES
 from tests.conftest import login
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 

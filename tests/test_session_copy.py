@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from portfolio import create_app
 from portfolio.db import standalone_session
 from portfolio.models import Entry, EntryParticipant, EntryTag, Role, User
-from portfolio.services import session_copies
+from portfolio.services.sessions import session_copies
 from tests.conftest import app_config, is_postgres, login, post_form
 from tests.factories import PASSWORD, make_organisation, make_user
 

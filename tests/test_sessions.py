@@ -8,7 +8,7 @@ import pytest
 
 from portfolio import create_app
 from portfolio.config import DEV_SECRET_KEY, InsecureConfigError
-from portfolio.services import accounts
+from portfolio.services.accounts import accounts
 from tests.conftest import app_config, login, post_form
 from tests.factories import PASSWORD, make_organisation, make_user
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from portfolio.models import Entry, EntryParticipant, EntryTag, Notification
-from portfolio.services import participation
+from portfolio.services.sessions import participation
 from tests.conftest import login, post_form
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 

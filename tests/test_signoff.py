@@ -25,7 +25,7 @@ from portfolio.models import (
     TeamLead,
     User,
 )
-from portfolio.services import signoff
+from portfolio.services.entries import signoff
 from tests.conftest import app_config, csrf_token, flashes, is_postgres, login, post_form
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 

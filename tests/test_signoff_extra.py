@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from portfolio.models import Entry, FeedbackRequest, Role, Team
-from portfolio.services import signoff
+from portfolio.services.entries import signoff
 from portfolio.supervisor.views import QUEUE_PREVIEW_SIZE
 from tests.conftest import login, post_form
 from tests.factories import PASSWORD, make_organisation, make_team, make_user

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from portfolio.models import Entry, Registration, Role
-from portfolio.services import team_overview
+from portfolio.services.overviews import team_overview
 from tests.conftest import login
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 

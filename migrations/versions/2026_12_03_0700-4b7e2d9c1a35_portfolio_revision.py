@@ -1,6 +1,6 @@
 """a revision counter per person, for the cached worker dashboard
 
-`portfolio.services.portfolio_revision` raises it in the same transaction as every change to
+`portfolio.infra.portfolio_revision` raises it in the same transaction as every change to
 what the person's dashboard shows; the dashboard is cached by it.
 
 Revision ID: 4b7e2d9c1a35

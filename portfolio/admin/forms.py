@@ -14,8 +14,13 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional, Val
 from wtforms.widgets import TextInput
 
 from portfolio.forms import MultiCheckboxField
-from portfolio.services.org_settings import REQUIRED_SIGNOFF_KINDS, parse_offsets
-from portfolio.services.threshold_admin import TOTAL, WORK_HOURS, NormThresholds, Threshold
+from portfolio.services.organisation.org_settings import REQUIRED_SIGNOFF_KINDS, parse_offsets
+from portfolio.services.organisation.threshold_admin import (
+    TOTAL,
+    WORK_HOURS,
+    NormThresholds,
+    Threshold,
+)
 from portfolio.templating import ENTRY_KINDS, number
 
 

@@ -11,7 +11,7 @@ from portfolio import access, clock, db
 from portfolio.admin import bp
 from portfolio.admin.forms import threshold_field_name, threshold_form, threshold_label
 from portfolio.models import Role
-from portfolio.services import threshold_admin
+from portfolio.services.organisation import threshold_admin
 
 TO_VERIFY = "te verifiëren"  # the register's own term, the same in both languages
 

@@ -10,10 +10,12 @@ from flask_wtf import FlaskForm
 from portfolio import access, clock, db
 from portfolio.admin import bp
 from portfolio.admin.forms import SettingsForm
+from portfolio.infra import mail
 from portfolio.models import MailStatus, Role
 from portfolio.requests import page_number
-from portfolio.services import audit as audit_service
-from portfolio.services import audit_log, mail, org_settings
+from portfolio.services.organisation import org_settings
+from portfolio.services.privacy import audit as audit_service
+from portfolio.services.privacy import audit_log
 
 
 @bp.route("/audit")

@@ -10,10 +10,11 @@ from flask_login import current_user, login_user, logout_user
 from portfolio import access, clock, db
 from portfolio.auth import bp
 from portfolio.auth.forms import ChangePasswordForm, LoginForm, ResetPasswordForm, ResetRequestForm
+from portfolio.infra import mail
 from portfolio.security import safe_next, start_session
-from portfolio.services import accounts, mail
-from portfolio.services.accounts import LoginOutcome
-from portfolio.services.passwords import verify_password
+from portfolio.services.accounts import accounts
+from portfolio.services.accounts.accounts import LoginOutcome
+from portfolio.services.accounts.passwords import verify_password
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -13,7 +13,7 @@ from portfolio import access, clock, db
 from portfolio.feedback import bp
 from portfolio.feedback.forms import AnswerForm, RequestForm
 from portfolio.models import Role
-from portfolio.services import feedback
+from portfolio.services.development import feedback
 
 ASKERS = (Role.WORKER, Role.SUPERVISOR)
 

@@ -16,10 +16,10 @@ from flask_babel import gettext as _
 
 import competencies
 from portfolio.charts.evaluation import requirements_png
-from portfolio.services.evaluation_agreements import agreements_from_text
-from portfolio.services.evaluation_export import AMSTERDAM, WorkerRow
-from portfolio.services.evaluation_facts import UNCONFIRMED
-from portfolio.services.evaluation_pdf import Section
+from portfolio.services.evaluations.evaluation_agreements import agreements_from_text
+from portfolio.services.evaluations.evaluation_export import AMSTERDAM, WorkerRow
+from portfolio.services.evaluations.evaluation_facts import UNCONFIRMED
+from portfolio.services.evaluations.evaluation_pdf import Section
 from portfolio.templating import EVALUATION_STATUSES, GOAL_STATUSES, STANDINGS, number
 
 LABEL_LIMIT = 34  # characters of a requirement's name beside its bar

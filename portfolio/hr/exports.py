@@ -37,10 +37,11 @@ from portfolio.hr.evaluation_sections import section_for
 from portfolio.hr.export_forms import EvaluationFilterForm, YearForm, year_form
 from portfolio.models import Role
 from portfolio.requests import page_number
-from portfolio.services import evaluation_export, evaluation_pdf, org_overview
-from portfolio.services.evaluation_export import Selection
-from portfolio.services.evaluation_facts import as_of_for
-from portfolio.services.evaluation_listings import unled_workers
+from portfolio.services.evaluations import evaluation_export, evaluation_pdf
+from portfolio.services.evaluations.evaluation_export import Selection
+from portfolio.services.evaluations.evaluation_facts import as_of_for
+from portfolio.services.evaluations.evaluation_listings import unled_workers
+from portfolio.services.overviews import org_overview
 from portfolio.templating import EVALUATION_STATUSES, STANDINGS
 
 CHUNK_BYTES = 64 * 1024

@@ -23,7 +23,7 @@ from portfolio import access, clock, db
 from portfolio.hr import bp
 from portfolio.hr.forms import ImportConfirmForm, ImportForm
 from portfolio.models import Organisation, Role
-from portfolio.services import employee_import
+from portfolio.services.people import employee_import
 
 MAX_BYTES = 2 * 1024 * 1024  # about 20,000 people; the command line takes larger files
 PAYLOAD_MAX_AGE = 3600  # seconds between preview and confirmation

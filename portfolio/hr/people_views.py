@@ -17,9 +17,10 @@ from portfolio.hr.forms import (
     TeamEditForm,
     TeamForm,
 )
+from portfolio.infra import mail
 from portfolio.models import Role, Team, User
 from portfolio.requests import page_number
-from portfolio.services import mail, people_admin, team_admin
+from portfolio.services.people import people_admin, team_admin
 from portfolio.templating import ROLE_LABELS
 
 

@@ -9,7 +9,7 @@ from portfolio import access, db
 from portfolio.hr import bp
 from portfolio.models import Role
 from portfolio.requests import page_number, search_text
-from portfolio.services import people
+from portfolio.services.people import people
 
 
 @bp.route("/people")

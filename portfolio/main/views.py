@@ -14,7 +14,7 @@ from portfolio.main.forms import LanguageForm
 from portfolio.models import Role
 from portfolio.page_cache import page_cache
 from portfolio.security import safe_next
-from portfolio.services import accounts
+from portfolio.services.accounts import accounts
 
 
 @bp.route("/")

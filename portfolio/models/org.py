@@ -76,7 +76,7 @@ class User(SQLModel, table=True):
     # The employment start date (HR's record, set by hand or by the employee import).
     employment_started_on: date | None = Field(default=None)
     # Raised with every change to what this person's dashboard shows (the dashboard's cache
-    # key; portfolio.services.portfolio_revision keeps it).
+    # key; portfolio.infra.portfolio_revision keeps it).
     portfolio_revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
 
     # Flask-Login's user protocol (is_active is the column above).

@@ -6,7 +6,7 @@ from flask_wtf import FlaskForm
 from sqlmodel import Session
 from wtforms import BooleanField
 
-from portfolio.services.notifications import KIND_LABELS, email_preferences
+from portfolio.services.notifications.notifications import KIND_LABELS, email_preferences
 
 
 class PreferencesForm(FlaskForm):

@@ -11,7 +11,8 @@ from portfolio import access, clock, db
 from portfolio.notifications import bp
 from portfolio.notifications.forms import preferences_form
 from portfolio.requests import page_number
-from portfolio.services import attendance, calendar_feed, notifications, participation
+from portfolio.services.notifications import calendar_feed, notifications
+from portfolio.services.sessions import attendance, participation
 
 
 @bp.route("/notifications")

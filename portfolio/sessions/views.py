@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 
 from portfolio import access, clock, db
 from portfolio.models import Role
-from portfolio.services import attendance, participation, session_copies
+from portfolio.services.sessions import attendance, participation, session_copies
 from portfolio.sessions import bp
 
 

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from portfolio import access, clock, db
 from portfolio.models import Role
-from portfolio.services import development
+from portfolio.services.development import development
 from portfolio.supervisor import bp
 from portfolio.supervisor.members import member_or_404
 from portfolio.worker.development import (

@@ -9,14 +9,14 @@ from flask_login import current_user
 from portfolio import access, clock, db
 from portfolio.evaluation_forms import AGREEMENT_ROWS, CompleteForm, SignForm
 from portfolio.models import EvaluationStatus, Role
-from portfolio.services import evaluations
-from portfolio.services.evaluation_agreements import (
+from portfolio.services.evaluations import evaluations
+from portfolio.services.evaluations.evaluation_agreements import (
     agreements_from_text,
     parse_agreements,
     suggested_competency,
 )
-from portfolio.services.evaluation_listings import team_statuses
-from portfolio.services.people import NotVisible
+from portfolio.services.evaluations.evaluation_listings import team_statuses
+from portfolio.services.people.people import NotVisible
 from portfolio.supervisor import bp
 from portfolio.worker.evaluation import STALE, STALE_SIGN, page_context, stamp, valid_year
 

@@ -8,8 +8,9 @@ from flask_login import current_user
 from portfolio import access, clock, db
 from portfolio.models import Role
 from portfolio.requests import page_number
-from portfolio.services import member_portfolio, signoff
-from portfolio.services.people import NotVisible
+from portfolio.services.entries import signoff
+from portfolio.services.overviews import member_portfolio
+from portfolio.services.people.people import NotVisible
 from portfolio.supervisor import bp
 from portfolio.worker.entries import KINDS, entry_context
 

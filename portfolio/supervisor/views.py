@@ -8,7 +8,8 @@ from flask_login import current_user
 
 from portfolio import access, clock, db
 from portfolio.models import EntryStatus, Role
-from portfolio.services import signoff, team_overview
+from portfolio.services.entries import signoff
+from portfolio.services.overviews import team_overview
 from portfolio.supervisor import bp
 from portfolio.supervisor.forms import DecisionForm
 from portfolio.worker.entries import entry_context

@@ -16,8 +16,8 @@ from portfolio import access, clock, db
 from portfolio.charts.progress import progress_svg, svg_data_uri
 from portfolio.models import Role
 from portfolio.page_cache import page_cache
-from portfolio.services import dashboard as dashboard_service
-from portfolio.services.dashboard import ProgressRow, RegistrationProgress
+from portfolio.services.overviews import dashboard as dashboard_service
+from portfolio.services.overviews.dashboard import ProgressRow, RegistrationProgress
 from portfolio.templating import number
 from portfolio.worker import bp
 from portfolio.worker.development import radar

@@ -15,7 +15,7 @@ from portfolio.charts.progress import svg_data_uri
 from portfolio.charts.radar import radar_rows, radar_svg
 from portfolio.models import Role
 from portfolio.requests import page_number, search_text
-from portfolio.services import development, goals
+from portfolio.services.development import development, goals
 from portfolio.worker import bp
 from portfolio.worker.development_forms import (
     GOAL_STATUSES,

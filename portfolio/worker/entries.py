@@ -14,7 +14,9 @@ import competencies
 from portfolio import access, clock, db
 from portfolio.models import EntryStatus, Role, User
 from portfolio.requests import page_number, search_text
-from portfolio.services import entries, entry_search, evidence, org_settings, participation, signoff
+from portfolio.services.entries import entries, entry_search, evidence, signoff
+from portfolio.services.organisation import org_settings
+from portfolio.services.sessions import participation
 from portfolio.templating import ENTRY_KINDS as KINDS
 from portfolio.worker import bp, entry_saving
 from portfolio.worker.entry_forms import KIND_FIELDS, REFLECTION_STRUCTURES, EntryForm, phase_field

@@ -14,7 +14,8 @@ from wtforms.fields.choices import SelectChoice
 
 from portfolio import clock, db
 from portfolio.models import EntryKind
-from portfolio.services import entries, entry_input, evidence, participation
+from portfolio.services.entries import entries, entry_input, evidence
+from portfolio.services.sessions import participation
 from portfolio.worker.entry_forms import (
     EVIDENCE_LABELS,
     KIND_FIELDS,

@@ -11,8 +11,8 @@ import competencies
 from portfolio import access, clock, db
 from portfolio.evaluation_forms import PrepareForm, SignForm
 from portfolio.models import Role, YearlyEvaluation
-from portfolio.services import evaluations
-from portfolio.services.evaluation_agreements import agreements_from_text
+from portfolio.services.evaluations import evaluations
+from portfolio.services.evaluations.evaluation_agreements import agreements_from_text
 from portfolio.worker import bp
 
 STALE = _l(

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 
 from portfolio import access, db
 from portfolio.models import Role
-from portfolio.services import entries, evidence
+from portfolio.services.entries import entries, evidence
 from portfolio.worker import bp
 
 

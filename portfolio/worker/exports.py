@@ -12,9 +12,9 @@ from flask_login import current_user
 from portfolio import access, clock, db
 from portfolio.charts.progress import progress_png
 from portfolio.models import Role
-from portfolio.services import audit, my_data
-from portfolio.services import dashboard as dashboard_service
-from portfolio.services import registration_pdf as registration_pdf_service
+from portfolio.services.norms import registration_pdf as registration_pdf_service
+from portfolio.services.overviews import dashboard as dashboard_service
+from portfolio.services.privacy import audit, my_data
 from portfolio.templating import ENTRY_STATUSES, number
 from portfolio.worker import bp
 from portfolio.worker.dashboard import TO_VERIFY, chart_data, forecast_sentences, row_title

@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 import competencies
 from portfolio import clock
-from portfolio.services import registrations
+from portfolio.services.norms import registrations
 
 DATE_MESSAGE = _l("Enter a date as day, month and year.")
 

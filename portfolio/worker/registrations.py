@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 import competencies
 from portfolio import access, clock, db
 from portfolio.models import Registration, Role
-from portfolio.services import registrations
+from portfolio.services.norms import registrations
 from portfolio.worker import bp
 from portfolio.worker.registration_forms import RegistrationForm
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from portfolio.models import Role
-from portfolio.services import evaluations
-from portfolio.services.evaluation_export import COLUMNS
+from portfolio.services.evaluations import evaluations
+from portfolio.services.evaluations.evaluation_export import COLUMNS
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
 pytestmark = pytest.mark.browser

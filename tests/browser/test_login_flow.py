@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from portfolio.services import demo
+from portfolio import demo
 from tests.browser.conftest import BROWSER_TODAY
 
 pytestmark = pytest.mark.browser

@@ -1,0 +1,213 @@
+"""Accounts: log-in with throttling, sessions that can be ended, password change and reset."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import func, select, update
+from sqlmodel import Session
+
+from portfolio.models import Notification, PasswordResetToken, Role, User
+from portfolio.services.accounts import throttle
+from portfolio.services.accounts.passwords import (
+    DUMMY_HASH,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from portfolio.services.privacy import audit
+
+
+class LoginOutcome(StrEnum):
+    """Why a log-in attempt ended as it did."""
+
+    OK = "ok"
+    INVALID = "invalid"
+    THROTTLED = "throttled"
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    """The outcome of `authenticate`, with the user when it succeeded."""
+
+    outcome: LoginOutcome
+    user: User | None = None
+
+
+def normalise_email(email: str) -> str:
+    """E-mail addresses are compared case-insensitively."""
+    return email.strip().lower()
+
+
+def new_session_token() -> str:
+    """A fresh random session token."""
+    return secrets.token_hex(16)
+
+
+def find_by_email(db: Session, email: str) -> User | None:
+    """The account with this e-mail address, if any."""
+    return db.scalars(select(User).where(User.email == normalise_email(email))).first()
+
+
+def authenticate(
+    db: Session, *, email: str, password: str, address: str | None, now: datetime, limits: Mapping
+) -> LoginResult:
+    """Check a log-in, counting failures per account and per address (QUALITY.md)."""
+    window = limits["LOGIN_THROTTLE_WINDOW"]
+    keys = (throttle.account_key(email), throttle.address_key(address))
+    maxima = (limits["LOGIN_MAX_FAILURES_PER_ACCOUNT"], limits["LOGIN_MAX_FAILURES_PER_ADDRESS"])
+    if any(
+        throttle.failures(db, key, now=now, window=window) >= limit
+        for key, limit in zip(keys, maxima, strict=True)
+    ):
+        return LoginResult(LoginOutcome.THROTTLED)
+    user = find_by_email(db, email)
+    valid = verify_password(user.password_hash if user else DUMMY_HASH, password)
+    if not (user and valid and user.is_active):
+        for key in keys:
+            throttle.record_failure(db, key, now=now, window=window)
+        return LoginResult(LoginOutcome.INVALID)
+    throttle.clear(db, keys[0])
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    audit.record(db, actor=user, action="login", subject_user_id=user.id)
+    db.commit()
+    return LoginResult(LoginOutcome.OK, user)
+
+
+def load_session_user(db: Session, identity: str) -> tuple[User, int] | None:
+    """Flask-Login's user loader: the id must match and the session token must be current.
+
+    Returns the user with their unread notification count (the header shows it on every
+    page; read in the same statement, so a page costs one statement less).
+    """
+    user_id, _, token = identity.partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    row = db.execute(select(User, _UNREAD).where(User.id == int(user_id))).first()
+    if row is None:
+        return None
+    user, unread = row
+    if not user.is_active or not secrets.compare_digest(user.session_token, token):
+        return None
+    return user, unread
+
+
+_UNREAD = (
+    select(func.count())
+    .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+    .correlate(User)
+    .scalar_subquery()
+)
+
+
+def end_all_sessions(db: Session, *, user: User) -> None:
+    """Invalidate every session of `user` (a replayed cookie is refused). Commits."""
+    user.session_token = new_session_token()
+    db.add(user)
+    db.commit()
+
+
+def change_password(db: Session, *, user: User, new_password: str, now: datetime) -> None:
+    """Set a new password, end every other session and void open reset links. Commits."""
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = now
+    user.session_token = new_session_token()
+    # A reset link mailed before the change must not set the password again afterwards.
+    db.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+    )
+    audit.record(db, actor=user, action="password_changed", subject_user_id=user.id)
+    db.add(user)
+    db.commit()
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def reset_token_hash(token: str) -> str:
+    """How a reset token is stored (for set-based inserts of many tokens, e.g. invitations)."""
+    return _token_hash(token)
+
+
+def create_reset_token(db: Session, *, user: User, now: datetime, ttl) -> str:
+    """A single-use reset token for `user`; only its hash is kept. Caller commits."""
+    token = secrets.token_urlsafe(32)
+    db.add(PasswordResetToken(user_id=user.id, token_hash=_token_hash(token), expires_at=now + ttl))
+    return token
+
+
+def user_for_reset_token(db: Session, *, token: str, now: datetime) -> User | None:
+    """The user a valid (unused, unexpired) token belongs to."""
+    row = db.scalars(
+        select(PasswordResetToken).where(PasswordResetToken.token_hash == _token_hash(token))
+    ).first()
+    if row is None or row.used_at is not None or row.expires_at <= now:
+        return None
+    user = db.get(User, row.user_id)
+    return user if user and user.is_active else None
+
+
+def reset_password(db: Session, *, token: str, new_password: str, now: datetime) -> User | None:
+    """Use a reset token once: set the password, end all sessions. None when invalid."""
+    user = user_for_reset_token(db, token=token, now=now)
+    if user is None:
+        return None
+    claimed = db.execute(
+        update(PasswordResetToken)
+        .where(PasswordResetToken.token_hash == _token_hash(token))
+        .where(PasswordResetToken.used_at.is_(None))
+        .values(used_at=now)
+    ).rowcount
+    if not claimed:  # used by a concurrent request
+        db.rollback()
+        return None
+    change_password(db, user=user, new_password=new_password, now=now)
+    return user
+
+
+def create_user(
+    db: Session,
+    *,
+    organisation_id: int,
+    email: str,
+    name: str,
+    role: Role,
+    password: str,
+    team_id: int | None = None,
+    locale: str = "nl",
+) -> User:
+    """Create an account. Raises ValueError when the e-mail address is taken. Caller commits."""
+    email = normalise_email(email)
+    taken = db.scalar(select(func.count()).select_from(User).where(User.email == email))
+    if taken:
+        raise ValueError(f"an account with e-mail address {email} already exists")
+    user = User(
+        organisation_id=organisation_id,
+        team_id=team_id,
+        email=email,
+        name=name.strip(),
+        role=str(role),
+        password_hash=hash_password(password),
+        session_token=new_session_token(),
+        locale=locale,
+    )
+    db.add(user)
+    db.flush()
+    return user
+
+
+def set_locale(db: Session, *, user: User, locale: str) -> None:
+    """Remember the user's interface language. Commits when it changed."""
+    if user.locale != locale:
+        user.locale = locale
+        db.add(user)
+        db.commit()

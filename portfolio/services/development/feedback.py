@@ -1,0 +1,222 @@
+"""Feedback requests (Kwaliteitslabel Vakmanschap 15): ask, remind, answer.
+
+The person giving feedback sees the request only — never the rest of the portfolio. A request
+is answered once: the answer is an update that only takes an unanswered request, so a double
+click, a second tab or a reused link is refused and the requester is told only once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+import competencies
+from portfolio.infra import mail
+from portfolio.models import FeedbackRequest, User
+from portfolio.services.notifications import notifications
+
+LINK_TTL = timedelta(days=30)
+
+
+class NotAvailable(LookupError):
+    """No such request for this person, or its link expired or was replaced by a reminder."""
+
+
+class AlreadyAnswered(LookupError):
+    """The request has its answer: a second one is refused."""
+
+
+def _hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def colleagues(db: Session, *, user: User) -> list[User]:
+    """Active people of the user's organisation who can be asked, by name."""
+    return list(
+        db.scalars(
+            select(User)
+            .where(User.organisation_id == user.organisation_id, User.is_active.is_(True))
+            .where(User.id != user.id)
+            .order_by(User.name)
+        )
+    )
+
+
+def _external_link(db: Session, request: FeedbackRequest, *, now: datetime, base_url: str) -> str:
+    token = secrets.token_urlsafe(32)
+    request.token_hash = _hash(token)
+    request.expires_at = now + LINK_TTL
+    db.add(request)
+    return f"{base_url}/feedback/answer/{token}"
+
+
+def _ask(db: Session, request: FeedbackRequest, requester: User, *, now, base_url) -> None:
+    """Tell the respondent: a notification for colleagues, a mail with a link for outsiders."""
+    if request.respondent_id is not None:
+        respondent = db.get(User, request.respondent_id)
+        notifications.notify(
+            db,
+            user=respondent,
+            kind="feedback_requested",
+            title_and_body=lambda: (
+                _("%(name)s asks for your feedback", name=requester.name),
+                _("Open the request to see what it is about and to answer."),
+            ),
+            link=f"/feedback/{request.id}/answer",
+            base_url=base_url,
+            now=now,
+        )
+        return
+    link = _external_link(db, request, now=now, base_url=base_url)
+    with force_locale(requester.locale):
+        mail.queue_mail(
+            db,
+            to=request.respondent_email,
+            subject=_("%(name)s asks for your feedback", name=requester.name),
+            text=render_template(
+                "mail/feedback_request.txt", request=request, requester=requester, link=link,
+                competencies=[competencies.competency(c) for c in request.competency_codes],
+            ),
+            organisation_id=requester.organisation_id, now=now,
+        )  # fmt: skip
+
+
+def request_feedback(
+    db: Session,
+    *,
+    requester: User,
+    respondent_id: int | None,
+    name: str,
+    email: str | None,
+    competency_codes: list[str],
+    message: str | None,
+    now: datetime,
+    base_url: str,
+) -> FeedbackRequest:
+    """Ask a colleague (respondent_id) or an outside person (name + email). Commits."""
+    unknown = [code for code in competency_codes if not competencies.is_known_competency(code)]
+    if unknown or not competency_codes:
+        raise ValueError(f"unknown competency codes: {unknown}")
+    if respondent_id is not None:
+        respondent = db.get(User, respondent_id)
+        if (
+            respondent is None
+            or respondent.id == requester.id
+            or respondent.organisation_id != requester.organisation_id
+            or not respondent.is_active
+        ):
+            raise ValueError("not a colleague in your organisation")
+        name, email = respondent.name, None
+    elif not email:
+        raise ValueError("an outside person needs an e-mail address")
+    request = FeedbackRequest(
+        organisation_id=requester.organisation_id, requester_id=requester.id,
+        respondent_id=respondent_id, respondent_name=name.strip(), respondent_email=email,
+        competency_codes=list(dict.fromkeys(competency_codes)), message=message or None,
+        created_at=now,
+    )  # fmt: skip
+    db.add(request)
+    db.flush()
+    _ask(db, request, requester, now=now, base_url=base_url)
+    db.commit()
+    return request
+
+
+def overview(db: Session, *, user: User) -> tuple[list[FeedbackRequest], list]:
+    """(requests the user made, newest first; open requests addressed to the user)."""
+    mine = db.scalars(
+        select(FeedbackRequest)
+        .where(FeedbackRequest.requester_id == user.id)
+        .order_by(FeedbackRequest.created_at.desc())
+    ).all()
+    to_me = db.execute(
+        select(FeedbackRequest, User.name)
+        .join(User, User.id == FeedbackRequest.requester_id)
+        .where(FeedbackRequest.respondent_id == user.id, FeedbackRequest.answered_at.is_(None))
+        .order_by(FeedbackRequest.created_at)
+    ).all()
+    return list(mine), list(to_me)
+
+
+def remind(db: Session, *, requester: User, request_id: int, now: datetime, base_url: str):
+    """Ask again (an outside person gets a fresh link; the old one stops working). Commits."""
+    request = db.get(FeedbackRequest, request_id)
+    if request is None or request.requester_id != requester.id or request.answered_at:
+        raise NotAvailable(request_id)
+    request.reminded_at = now
+    _ask(db, request, requester, now=now, base_url=base_url)
+    db.commit()
+
+
+def for_respondent(db: Session, *, user: User, request_id: int) -> tuple[FeedbackRequest, User]:
+    """An open request addressed to this colleague, with its requester.
+
+    Raises NotAvailable (not theirs) or AlreadyAnswered.
+    """
+    request = db.get(FeedbackRequest, request_id)
+    if request is None or request.respondent_id != user.id:
+        raise NotAvailable(request_id)
+    if request.answered_at:
+        raise AlreadyAnswered(request_id)
+    return request, db.get(User, request.requester_id)
+
+
+def for_token(db: Session, *, token: str, now: datetime) -> tuple[FeedbackRequest, User]:
+    """The open request an outside person's link opens (single use, not expired).
+
+    An answered request keeps its link's hash, so a reused link is told it is answered.
+    Raises NotAvailable (unknown, replaced or expired link) or AlreadyAnswered.
+    """
+    request = db.scalars(
+        select(FeedbackRequest).where(FeedbackRequest.token_hash == _hash(token))
+    ).first()
+    if request is None:
+        raise NotAvailable(token)
+    if request.answered_at:
+        raise AlreadyAnswered(request.id)
+    if not request.expires_at or request.expires_at <= now:
+        raise NotAvailable(token)
+    return request, db.get(User, request.requester_id)
+
+
+def answer(db: Session, *, request: FeedbackRequest, text: str, now: datetime, base_url: str):
+    """Store the answer once and tell the requester. Commits.
+
+    Raises AlreadyAnswered when another answer came first (nothing is written, nobody is
+    notified), or NotAvailable when an outside person's link expired or was replaced meanwhile.
+    """
+    conditions = [FeedbackRequest.id == request.id, FeedbackRequest.answered_at.is_(None)]
+    if request.respondent_id is None:  # only through the link that opened it, while valid
+        conditions += [
+            FeedbackRequest.token_hash == request.token_hash,
+            FeedbackRequest.expires_at > now,
+        ]
+    won = db.execute(
+        update(FeedbackRequest).where(*conditions).values(answer=text.strip(), answered_at=now)
+    ).rowcount
+    if not won:
+        db.rollback()  # expires `request`: read again below
+        if request.answered_at is not None:
+            raise AlreadyAnswered(request.id)
+        raise NotAvailable(request.id)
+    requester = db.get(User, request.requester_id)
+    notifications.notify(
+        db,
+        user=requester,
+        kind="feedback_received",
+        title_and_body=lambda: (
+            _("Feedback from %(name)s", name=request.respondent_name),
+            _("%(name)s answered your request for feedback.", name=request.respondent_name),
+        ),
+        link="/feedback/",
+        base_url=base_url,
+        now=now,
+    )
+    db.commit()

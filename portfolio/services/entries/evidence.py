@@ -1,0 +1,157 @@
+"""Evidence files (certificates, signed forms): checked on content, stored in the database."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import zipfile
+from datetime import datetime
+
+from sqlalchemy import delete, insert, literal, select
+from sqlmodel import Session
+
+from portfolio import access
+from portfolio.models import Entry, EvidenceFile, User
+from portfolio.services.people.people import led_team_ids
+from portfolio.services.privacy import audit
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ODT = "application/vnd.oasis.opendocument.text"
+
+
+class RejectedFile(ValueError):
+    """The upload is not an accepted type, or too large; `reason` says which."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def _zip_type(data: bytes) -> str | None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "word/document.xml" in names:
+                return DOCX
+            if "mimetype" in names and archive.read("mimetype").strip() == ODT.encode():
+                return ODT
+    except (zipfile.BadZipFile, KeyError, OSError):
+        return None
+    return None
+
+
+def detect_type(data: bytes) -> str | None:
+    """The content type from the file's first bytes (PDF, PNG, JPEG, DOCX, ODT), else None."""
+    if data.startswith(b"%PDF-"):
+        return "application/pdf"
+    if data.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if data.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if data.startswith(b"PK\x03\x04"):
+        return _zip_type(data)
+    return None
+
+
+def safe_name(name: str) -> str:
+    """A file name without directories or control characters, at most 200 characters."""
+    base = re.split(r"[\\/]", name or "")[-1]
+    cleaned = re.sub(r"[\x00-\x1f\x7f\"]", "", base).strip() or "bestand"
+    return cleaned[:200]
+
+
+def size_label(size: int) -> str:
+    """A byte count as people say it: '10 MB', '500 kB'."""
+    if size >= 1024 * 1024:
+        return f"{round(size / (1024 * 1024), 1):g} MB"
+    return f"{max(size // 1024, 1)} kB"
+
+
+def check(data: bytes, *, max_bytes: int) -> str:
+    """The content type of an acceptable upload; raises RejectedFile (too large, wrong type).
+
+    Called before anything is saved, so that a refused file leaves nothing behind.
+    """
+    if len(data) > max_bytes:
+        raise RejectedFile("too_large")
+    content_type = detect_type(data)
+    if content_type is None:
+        raise RejectedFile("wrong_type")
+    return content_type
+
+
+def store(
+    db: Session,
+    *,
+    owner: User,
+    entry: Entry,
+    filename: str,
+    data: bytes,
+    max_bytes: int,
+    now: datetime,
+) -> EvidenceFile:
+    """Check and attach a file to the owner's entry. Raises RejectedFile. Caller commits."""
+    content_type = check(data, max_bytes=max_bytes)
+    evidence = EvidenceFile(
+        organisation_id=owner.organisation_id, owner_id=owner.id, entry_id=entry.id,
+        filename=safe_name(filename), content_type=content_type, size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_at=now,
+    )  # fmt: skip
+    db.add(evidence)
+    return evidence
+
+
+def copy_files(db: Session, *, source_entry_id: int, target_entry_id: int) -> None:
+    """Attach copies of one entry's files to another, inside the database. Caller commits."""
+    columns = ("organisation_id", "owner_id", "filename", "content_type", "size", "sha256",
+               "data", "uploaded_at")  # fmt: skip
+    db.execute(
+        insert(EvidenceFile).from_select(
+            [*columns, "entry_id"],
+            select(*(getattr(EvidenceFile, c) for c in columns), literal(target_entry_id))
+            .where(EvidenceFile.entry_id == source_entry_id)
+            .order_by(EvidenceFile.id),
+        )
+    )
+
+
+def remove(db: Session, *, entry: Entry, file_id: int) -> bool:
+    """Delete one of the entry's files; False when the entry has no such file. The caller
+    decides whether the entry may still change. Commits."""
+    removed = db.execute(
+        delete(EvidenceFile).where(EvidenceFile.id == file_id, EvidenceFile.entry_id == entry.id,
+                                   EvidenceFile.owner_id == entry.owner_id)
+    ).rowcount  # fmt: skip
+    db.commit()
+    return removed == 1
+
+
+def files_of(db: Session, *, entry_id: int) -> list[tuple[int, str, int, str]]:
+    """(id, name, size, type) of an entry's files, without their content."""
+    return list(
+        db.execute(
+            select(EvidenceFile.id, EvidenceFile.filename, EvidenceFile.size,
+                   EvidenceFile.content_type)
+            .where(EvidenceFile.entry_id == entry_id)
+            .order_by(EvidenceFile.id)
+        ).all()
+    )  # fmt: skip
+
+
+def for_download(db: Session, *, viewer: User, file_id: int) -> EvidenceFile | None:
+    """The file when the policy allows this viewer; audited for anyone but the owner."""
+    evidence = db.get(EvidenceFile, file_id)
+    if evidence is None:
+        return None
+    entry = db.get(Entry, evidence.entry_id) if evidence.entry_id else None
+    owner = db.get(User, evidence.owner_id)
+    if not access.may_download_evidence(
+        viewer, evidence, entry=entry, owner=owner, led_team_ids=led_team_ids(db, user=viewer)
+    ):
+        return None
+    if viewer.id != evidence.owner_id:
+        audit.record(db, actor=viewer, action="download_evidence", subject_user_id=owner.id,
+                     subject_type="evidence", subject_id=evidence.id)  # fmt: skip
+        db.commit()
+    return evidence

@@ -1,0 +1,363 @@
+"""HR's export of the yearly evaluations of one year: CSV and XLSX (the PDF: evaluation_pdf).
+
+One row per **active worker** (role worker, account active) of the organisation, optionally of
+one team and with one evaluation status; a worker without an evaluation of the year reads
+``not_started``. Workers are read in batches of `BATCH_SIZE` (keyset on name and id), each batch
+with its facts from `evaluation_facts.facts_for`, so memory stays flat whatever the size of the
+organisation and the number of SQL statements grows by one batch's worth per `BATCH_SIZE`
+workers only. What HR may see (portfolio.access, yearly-evaluation section): status, dates, who
+signed, the agreements and the facts — never the self-evaluation, the supervisor's evaluation,
+reflections, case descriptions or assessment motivations; none of those is ever selected.
+
+Columns, in this order (README, "Yearly evaluation export columns"):
+
+- ``name``, ``email``, ``team``: the worker (``team`` empty without a team);
+- ``status``: not_started / prepared / completed / signed (the current version of the year);
+- ``prepared_on``, ``completed_on``, ``worker_signed_on``, ``supervisor_signed_on``: ISO dates
+  (Europe/Amsterdam) of those steps, empty when not taken;
+- ``supervisor``: the name of the supervisor who completed or signed the evaluation;
+- ``agreements``: the agreements the supervisor recorded for HR (Kwaliteitslabel Organisatie
+  3.10), one line each as ``WMO3: text`` — only once both signed: until then they are a draft
+  between the worker and the supervisor, and the cell is empty;
+- then every column of `evaluation_facts.FACT_COLUMNS` (year, as_of, signed_sessions,
+  art3_covered, art3_missing, last_activity, goals.<status>, <norm>.number / .standing /
+  .period_end / .forecast_met_on / .on_track / .shortfall, <norm>.<requirement>[_required],
+  <norm>.<category>_hours, self.<competency>, supervisor.<competency>). A signed evaluation
+  gives the figures stored with it when the supervisor completed it — the numbers both signed
+  (``as_of`` says their date); every other worker's are computed as of 31 December of the year
+  (or today within the year), alike for all, so those rows compare.
+
+The audit entry of an export is written before the first byte is sent (format, filters and
+``rows=unfinished``) and gets the number of rows sent at the end, also when the download is
+broken off; a process killed mid-download leaves ``rows=unfinished``.
+
+Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+tab or carriage return) get a leading ``'`` in the CSV and are stored as plain text in the
+XLSX (OWASP, CSV injection).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import IO
+from zoneinfo import ZoneInfo
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from sqlalchemy import Select, and_, case, func, literal, null, or_, select, update
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+from portfolio.infra.bulk_reads import cyclic_gc_paused
+from portfolio.models import AuditEvent, EvaluationStatus, Role, Team, User, YearlyEvaluation
+from portfolio.pagination import Page, paginate
+from portfolio.services.evaluations.evaluation_columns import FACT_COLUMNS, Cell, fact_row
+from portfolio.services.evaluations.evaluation_facts import facts_for
+from portfolio.services.privacy import audit
+
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+# Large enough that the facts' statements see thousands of workers at once (their fixed cost
+# per statement and PostgreSQL's per-statement plans pay off: a tenth of the export's time
+# against batches of 500), small enough that a batch's facts stay a few tens of MB.
+BATCH_SIZE = 5_000
+NOT_STARTED = EvaluationStatus.NOT_STARTED.value
+SIGNED = EvaluationStatus.SIGNED.value
+UNFINISHED = "unfinished"  # the row count of an export's audit entry until it is known
+STATUSES = tuple(status.value for status in EvaluationStatus)
+
+# The columns before the facts: name -> what it holds (the module docstring says more).
+BASE_COLUMNS: dict[str, str] = {
+    "name": "the worker's name",
+    "email": "the worker's e-mail address",
+    "team": "the worker's team, empty without one",
+    "status": "not_started / prepared / completed / signed",
+    "prepared_on": "date the worker prepared (ISO), empty if not",
+    "completed_on": "date the supervisor completed the evaluation (ISO), empty if not",
+    "worker_signed_on": "date the worker signed (ISO), empty if not",
+    "supervisor_signed_on": "date the supervisor signed (ISO), empty if not",
+    "supervisor": "the supervisor who completed or signed, empty if none",
+    "agreements": (
+        "the agreements for HR once both signed, one line each: `competency code: text`; "
+        "empty before"
+    ),
+}
+COLUMNS: tuple[str, ...] = (*BASE_COLUMNS, *FACT_COLUMNS)
+assert len(set(COLUMNS)) == len(COLUMNS), "an export column name is used twice"
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which workers an export or list covers: one organisation's year, maybe a team, a status."""
+
+    organisation_id: int
+    year: int
+    team_id: int | None = None
+    status: str | None = None
+
+    def describe(self) -> str:
+        """The filters in words for the audit log (ids only)."""
+        return (f"year={self.year} team={self.team_id or 'all'} "
+                f"status={self.status or 'all'}")  # fmt: skip
+
+
+@dataclass(frozen=True)
+class WorkerRow:
+    """One worker with the current evaluation of the year as HR may see it."""
+
+    worker_id: int
+    name: str
+    email: str
+    team: str | None
+    status: str
+    prepared_at: datetime | None
+    completed_at: datetime | None
+    worker_signed_at: datetime | None
+    supervisor_signed_at: datetime | None
+    supervisor: str | None
+    agreements: str | None
+
+
+def _status():
+    # Inlined, not bound: PostgreSQL only matches GROUP BY to the SELECT list when the two
+    # expressions are the same text, and two bound parameters never are.
+    return func.coalesce(YearlyEvaluation.status, literal(NOT_STARTED, literal_execute=True))
+
+
+def _signed_only(column):
+    """`column` of a signed evaluation, NULL otherwise: HR never reads a draft."""
+    return case((YearlyEvaluation.status == SIGNED, column), else_=null())
+
+
+def workers_statement(selection: Selection) -> Select:
+    """Active workers of the selection, each with their current evaluation (if any)."""
+    lead = aliased(User)
+    status = _status()
+    statement = (
+        select(User.id, User.name, User.email, Team.name, status.label("status"),
+               YearlyEvaluation.prepared_at, YearlyEvaluation.completed_at,
+               YearlyEvaluation.worker_signed_at, YearlyEvaluation.supervisor_signed_at,
+               lead.name, _signed_only(YearlyEvaluation.agreements))
+        .select_from(User)
+        .outerjoin(Team, Team.id == User.team_id)
+        .outerjoin(YearlyEvaluation, and_(
+            YearlyEvaluation.worker_id == User.id, YearlyEvaluation.year == selection.year,
+            YearlyEvaluation.is_current.is_(True),
+            YearlyEvaluation.organisation_id == selection.organisation_id))
+        .outerjoin(lead, lead.id == YearlyEvaluation.supervisor_id)
+        .where(User.organisation_id == selection.organisation_id,
+               User.role == Role.WORKER.value, User.is_active.is_(True))
+    )  # fmt: skip
+    if selection.team_id is not None:
+        statement = statement.where(User.team_id == selection.team_id)
+    if selection.status is not None:
+        statement = statement.where(status == selection.status)
+    return statement
+
+
+def worker_page(db: Session, *, selection: Selection, page: int, per_page: int) -> Page:
+    """One page of the selection's workers (WorkerRow items), by name: two statements."""
+    found = paginate(db, workers_statement(selection).order_by(User.name, User.id), page=page,
+                     per_page=per_page, scalars=False)  # fmt: skip
+    return Page([WorkerRow(*row) for row in found.items], found.number, found.per_page,
+                found.total)  # fmt: skip
+
+
+def status_counts(db: Session, *, selection: Selection) -> dict[str, int]:
+    """{status: active workers} of the year (and team), whatever the status filter: one
+    statement."""
+    unfiltered = Selection(selection.organisation_id, selection.year, selection.team_id)
+    everyone = workers_statement(unfiltered)
+    counted = everyone.with_only_columns(_status(), func.count()).group_by(_status())
+    counts = dict(db.execute(counted).all())
+    return {status: counts.get(status, 0) for status in STATUSES}
+
+
+def worker_count(db: Session, *, selection: Selection) -> int:
+    """How many workers the selection holds: one statement."""
+    return db.scalar(select(func.count()).select_from(workers_statement(selection).subquery()))
+
+
+def worker_batches(
+    db: Session, *, selection: Selection, today: date, batch_size: int = BATCH_SIZE
+) -> Iterator[list[tuple[WorkerRow, dict]]]:
+    """Batches of (worker, facts of the year), by name; one statement plus the facts' per batch.
+
+    A signed evaluation's facts are the ones stored with it (what both signed); the others'
+    are computed as of the end of the year (or today within it).
+    """
+    stored = _signed_only(YearlyEvaluation.facts).label("stored_facts")
+    statement = (
+        workers_statement(selection).add_columns(stored).order_by(User.name, User.id)
+        .limit(batch_size)
+    )  # fmt: skip
+    after: tuple[str, int] | None = None
+    while True:
+        query = statement
+        if after is not None:  # keyset: the index on (organisation, name, id) finds the next
+            name, worker_id = after
+            query = query.where(or_(User.name > name,
+                                    and_(User.name == name, User.id > worker_id)))  # fmt: skip
+        found = db.execute(query).all()
+        if not found:
+            return
+        batch = [WorkerRow(*row[:-1]) for row in found]
+        facts = {row[0]: row[-1] for row in found if row[-1]}
+        missing = [worker.worker_id for worker in batch if worker.worker_id not in facts]
+        if missing:
+            facts |= facts_for(db, organisation_id=selection.organisation_id, worker_ids=missing,
+                               year=selection.year, today=today)  # fmt: skip
+        yield [(worker, facts[worker.worker_id]) for worker in batch]
+        if len(batch) < batch_size:
+            return
+        after = (batch[-1].name, batch[-1].worker_id)
+
+
+def local_date(moment: datetime | None) -> str | None:
+    """The date in the Netherlands of a UTC timestamp, as ISO text."""
+    return moment.astimezone(AMSTERDAM).date().isoformat() if moment else None
+
+
+def base_cells(worker: WorkerRow) -> list[Cell]:
+    """The cells of BASE_COLUMNS for one worker."""
+    return [worker.name, worker.email, worker.team, worker.status,
+            local_date(worker.prepared_at), local_date(worker.completed_at),
+            local_date(worker.worker_signed_at), local_date(worker.supervisor_signed_at),
+            worker.supervisor, worker.agreements]  # fmt: skip
+
+
+def rows(
+    db: Session, *, selection: Selection, today: date, batch_size: int = BATCH_SIZE
+) -> Iterator[list[Cell]]:
+    """Every row of the export (without the header), batch by batch."""
+    for batch in worker_batches(db, selection=selection, today=today, batch_size=batch_size):
+        for worker, facts in batch:
+            yield base_cells(worker) + fact_row(facts)
+
+
+def _write_batches(db: Session, selection: Selection, today: date, batch_size: int,
+                   write: Callable[[list[Cell]], None]) -> Iterator[int]:  # fmt: skip
+    """`write` every row, batch by batch; yields the number of rows of each batch written."""
+    batches = worker_batches(db, selection=selection, today=today, batch_size=batch_size)
+    while True:
+        # Paused while a batch is computed and written, not while it is sent.
+        with cyclic_gc_paused():
+            batch = next(batches, None)
+            if batch is None:
+                return
+            for worker, facts in batch:
+                write(base_cells(worker) + fact_row(facts))
+        yield len(batch)
+
+
+def _csv_cells(cells: list[Cell]) -> list[Cell]:
+    """Formula-like text with a leading ' (OWASP, CSV injection)."""
+    # One comprehension, no call per cell: an export writes 90 cells per worker.
+    return ["'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for v in cells]
+
+
+def csv_chunks(
+    db: Session,
+    *,
+    selection: Selection,
+    today: date,
+    on_done: Callable[[int], None],
+    batch_size: int = BATCH_SIZE,
+) -> Iterator[str]:
+    """The CSV (header first), one chunk of text per batch. `on_done(rows written)` runs at the
+    end, also when the download is broken off (then with the rows sent so far)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    written = 0
+
+    def write(cells: list[Cell]) -> None:
+        writer.writerow(_csv_cells(cells))
+
+    try:
+        writer.writerow(COLUMNS)
+        for count in _write_batches(db, selection, today, batch_size, write):
+            chunk = buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            written += count  # handed over for sending
+            yield chunk
+        if buffer.tell():
+            yield buffer.getvalue()  # only the header: nobody selected
+    finally:
+        on_done(written)
+
+
+def _xlsx_value(sheet, value: Cell):
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    if value.startswith("="):  # openpyxl would store it as a formula
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
+
+
+def write_xlsx(db: Session, *, selection: Selection, today: date, target: IO[bytes],
+               batch_size: int = BATCH_SIZE) -> int:  # fmt: skip
+    """Write the XLSX to `target` (write-only workbook: rows go to disk as they come).
+
+    Sheet one holds the same header and rows as the CSV; sheet two each column's description.
+    Returns the number of worker rows.
+    """
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(f"evaluations {selection.year}")
+    sheet.append(COLUMNS)
+
+    def write(cells: list[Cell]) -> None:
+        sheet.append([_xlsx_value(sheet, v) for v in cells])
+
+    written = sum(_write_batches(db, selection, today, batch_size, write))
+    legend = workbook.create_sheet("columns")
+    legend.append(("column", "meaning"))
+    for name, meaning in BASE_COLUMNS.items():
+        legend.append((name, meaning))
+    for name, column in FACT_COLUMNS.items():
+        legend.append((name, column.description))
+    workbook.save(target)
+    return written
+
+
+def _export_detail(file_format: str, selection: Selection, rows: int | str) -> str:
+    return f"format={file_format} {selection.describe()} rows={rows}"
+
+
+def start_export(db: Session, *, actor: User, file_format: str, selection: Selection,
+                 now: datetime) -> int:  # fmt: skip
+    """Write the export to the audit log before anything is sent (format and filters; the row
+    count reads `unfinished` until `finish_export`). Commits; returns the entry's id."""
+    event = audit.record(db, actor=actor, action="export_evaluations",
+                         subject_type="yearly_evaluation",
+                         detail=_export_detail(file_format, selection, UNFINISHED),
+                         organisation_id=selection.organisation_id)  # fmt: skip
+    event.at = now
+    db.commit()
+    return event.id
+
+
+def finish_export(db: Session, *, event_id: int, file_format: str, selection: Selection,
+                  rows_written: int) -> None:  # fmt: skip
+    """Put the number of rows sent on the export's audit entry. Commits."""
+    db.execute(
+        update(AuditEvent).where(AuditEvent.id == event_id)
+        .values(detail=_export_detail(file_format, selection, rows_written))
+    )  # fmt: skip
+    db.commit()
+
+
+def teams(db: Session, *, organisation_id: int) -> list[tuple[int, str]]:
+    """(id, name) of the organisation's teams, by name: the choices of the team filter."""
+    return db.execute(
+        select(Team.id, Team.name).where(Team.organisation_id == organisation_id)
+        .order_by(Team.name, Team.id)
+    ).all()  # fmt: skip

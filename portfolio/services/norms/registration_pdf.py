@@ -1,0 +1,121 @@
+"""The PDF for re-registration: one registration's period, totals, activities and sessions.
+
+The caller passes already-translated texts (labels, requirement rows, the forecast in words)
+and the chart as PNG; this module only gathers the counted entries and lays out the pages
+with reportlab. No free text of entries goes in — titles, dates, hours and course ids only.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass
+from xml.sax.saxutils import escape
+
+from reportlab.lib import colors
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
+from reportlab.lib.units import mm
+from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+from sqlalchemy import select
+from sqlmodel import Session
+
+from competencies import NormStatus
+from portfolio.models import Entry, EntryKind
+from portfolio.services.norms.norm_sums import NOT_SUPERSEDED
+
+
+@dataclass(frozen=True)
+class CountedActivity:
+    """An entry that counts toward a requirement of the norm."""
+
+    entry: Entry
+    requirement: str
+
+
+def counted_activities(db: Session, *, status: NormStatus) -> list[CountedActivity]:
+    """Every entry the status counted, with the requirement it counted for, by date."""
+    refs = [(ref, c.title) for c in status.categories for ref in c.refs]
+    if status.work_hours is not None:
+        refs += [(ref, "work_hours") for ref in status.work_hours.refs]
+    ids = {ref for ref, _title in refs}
+    entries = {e.id: e for e in db.scalars(select(Entry).where(Entry.id.in_(ids)))} if ids else {}
+    rows = [CountedActivity(entries[ref], title) for ref, title in refs if ref in entries]
+    return sorted(rows, key=lambda row: (row.entry.occurred_on, row.entry.id))
+
+
+def sessions_in_period(db: Session, *, owner_id: int, status: NormStatus) -> list[Entry]:
+    """The owner's peer review sessions within the registration period, by date; a session a
+    correction replaces is left out (the correction is listed)."""
+    return db.scalars(
+        select(Entry)
+        .where(Entry.owner_id == owner_id, Entry.kind == EntryKind.PEER_REVIEW.value,
+               Entry.occurred_on >= status.period.start,
+               Entry.occurred_on <= status.period.last_day, NOT_SUPERSEDED)
+        .order_by(Entry.occurred_on, Entry.id)
+    ).all()  # fmt: skip
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], widths) -> Table:
+    """A table whose cells wrap (long titles stay inside their column)."""
+    styles = getSampleStyleSheet()
+    cell = ParagraphStyle("cell", parent=styles["Normal"], fontSize=8.5, leading=10.5)
+    head = ParagraphStyle("head", parent=cell, fontName="Helvetica-Bold")
+    data = [[Paragraph(escape(text), head) for text in header]]
+    data += [[Paragraph(escape(text), cell) for text in row] for row in rows]
+    table = Table(data, colWidths=widths, repeatRows=1)
+    table.setStyle(TableStyle([
+        ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f1f4f8")]),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ]))  # fmt: skip
+    return table
+
+
+def build_pdf(
+    *,
+    heading: str,
+    facts: Sequence[tuple[str, str]],
+    requirement_header: Sequence[str],
+    requirements: Sequence[Sequence[str]],
+    forecast: Sequence[str],
+    chart_png: bytes | None,
+    chart_caption: str,
+    activity_title: str,
+    activity_header: Sequence[str],
+    activities: Sequence[Sequence[str]],
+    session_title: str,
+    session_header: Sequence[str],
+    sessions: Sequence[Sequence[str]],
+    empty: str,
+) -> bytes:
+    """The PDF document as bytes (all texts already in the reader's language)."""
+    styles = getSampleStyleSheet()
+    buffer = io.BytesIO()
+    margin = 18 * mm
+    margins = {"leftMargin": margin, "rightMargin": margin, "topMargin": margin,
+               "bottomMargin": margin}  # fmt: skip
+    document = SimpleDocTemplate(buffer, pagesize=A4, title=heading, **margins)
+    width = A4[0] - 36 * mm
+    story = [Paragraph(escape(heading), styles["Title"])]
+    story += [Paragraph(f"<b>{escape(label)}</b>: {escape(value)}", styles["Normal"])
+              for label, value in facts]  # fmt: skip
+    story += [Spacer(1, 4 * mm), _table(requirement_header, requirements,
+                                        [width * 0.4] + [width * 0.2] * 3)]  # fmt: skip
+    story += [Spacer(1, 3 * mm)] + [Paragraph(escape(s), styles["Normal"]) for s in forecast]
+    if chart_png:
+        image = Image(io.BytesIO(chart_png))
+        scale = min(1.0, width / image.drawWidth)
+        image.drawWidth, image.drawHeight = image.drawWidth * scale, image.drawHeight * scale
+        story += [Spacer(1, 3 * mm), image, Paragraph(escape(chart_caption), styles["Italic"])]
+    for title, header, rows, widths in (
+        (activity_title, activity_header, activities,
+         [width * 0.13, width * 0.27, width * 0.26, width * 0.1, width * 0.08, width * 0.16]),
+        (session_title, session_header, sessions, [width * 0.14, width * 0.5, width * 0.36]),
+    ):  # fmt: skip
+        story += [Spacer(1, 5 * mm), Paragraph(escape(title), styles["Heading2"])]
+        story.append(
+            _table(header, rows, widths) if rows else Paragraph(escape(empty), styles["Normal"])
+        )
+    document.build(story)
+    return buffer.getvalue()

@@ -1,0 +1,101 @@
+"""The reminder sweep: select due and unsent rows, notify, stamp, commit — each exactly once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+
+from sqlalchemy import select, update
+from sqlmodel import Session
+
+from portfolio.clock import AMSTERDAM
+from portfolio.infra import locks
+from portfolio.models import Reminder, User
+from portfolio.services.notifications import notifications, reminder_messages, reminder_planning
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """What one sweep did."""
+
+    ran: bool
+    sent: int = 0
+    superseded: int = 0
+    obsolete: int = 0
+
+
+def _group_key(reminder: Reminder):
+    return (reminder.user_id, reminder.subject_type, reminder.subject_id, reminder.kind)
+
+
+def _mark(db: Session, ids: list[int], *, outcome: str, now: datetime) -> int:
+    if not ids:
+        return 0
+    done = db.execute(
+        update(Reminder)
+        .where(Reminder.id.in_(ids), Reminder.sent_at.is_(None))
+        .values(sent_at=now, outcome=outcome)
+    ).rowcount
+    db.commit()
+    return done
+
+
+def _claim(db: Session, reminder_id: int, now: datetime) -> bool:
+    """Stamp the row in the current transaction; False when another process already did."""
+    return bool(
+        db.execute(
+            update(Reminder)
+            .where(Reminder.id == reminder_id, Reminder.sent_at.is_(None))
+            .values(sent_at=now, outcome="sent")
+        ).rowcount
+    )
+
+
+def sweep(db: Session, *, now: datetime, settings: Mapping) -> SweepResult:
+    """Plan what is due, then send each due reminder once (only the newest per subject)."""
+    with locks.try_lock(db.get_bind(), "reminder-sweep") as acquired:
+        if not acquired:
+            return SweepResult(ran=False)
+        today = now.astimezone(AMSTERDAM).date()
+        reminder_planning.plan(db, today=today)
+        due = db.scalars(
+            select(Reminder)
+            .where(Reminder.sent_at.is_(None), Reminder.due_on <= today)
+            .order_by(
+                Reminder.user_id, Reminder.subject_type, Reminder.subject_id, Reminder.kind,
+                Reminder.due_on.desc(),
+            )
+        ).all()  # fmt: skip
+        newest, older = [], []
+        for _key, group in groupby(due, key=_group_key):
+            first, *rest = group
+            newest.append(first)
+            older.extend(r.id for r in rest)
+        superseded = _mark(db, older, outcome="superseded", now=now)
+        users = {
+            u.id: u
+            for u in db.scalars(select(User).where(User.id.in_({r.user_id for r in newest})))
+        }
+        sent = obsolete = 0
+        for reminder in newest:
+            message = reminder_messages.build(db, reminder=reminder, today=today)
+            if message is None:
+                obsolete += _mark(db, [reminder.id], outcome="obsolete", now=now)
+                continue
+            if not _claim(db, reminder.id, now):
+                db.rollback()
+                continue
+            notifications.notify(
+                db,
+                user=users[reminder.user_id],
+                kind=reminder.kind,
+                title_and_body=message.texts,
+                link=message.link,
+                base_url=settings["PUBLIC_BASE_URL"],
+                now=now,
+            )
+            db.commit()  # the stamp, the notification and the mail: all or nothing
+            sent += 1
+        return SweepResult(ran=True, sent=sent, superseded=superseded, obsolete=obsolete)

@@ -1,0 +1,282 @@
+"""The worker's dashboard: progress per registration, Art. 3 coverage, recent entries.
+
+A fixed number of statements whatever the size of the portfolio (QUALITY.md P2): the
+registrations, the overrides, the entries that can count, this year's evidence with its
+article tags, and the latest entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import and_, case, func, select
+from sqlmodel import Session
+
+import competencies
+from competencies import Art3Coverage, Evidence, Norm, NormStatus
+from competencies.art3 import ARTICLE_3
+from competencies.forecast import days_elapsed
+from portfolio.infra.bulk_reads import ids_in
+from portfolio.models import Entry, EntryTag, Registration, TagVocabulary
+from portfolio.services.development import development, goals
+from portfolio.services.norms import norm_progress
+from portfolio.services.norms.registrations import current_registrations, registrations_of
+
+RECENT_ENTRIES = 5
+CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class ProgressRow:
+    """One requirement of a norm: a category, the total or the work hours."""
+
+    id: str
+    title: str
+    counted: Decimal
+    earned: Decimal
+    required: Decimal | None
+    cap: Decimal | None
+    met: bool | None
+    required_unconfirmed: bool  # a minimum exists but its number is "te verifiëren"
+    cap_unconfirmed: bool  # a maximum exists but its number is "te verifiëren"
+    projected: Decimal  # at the deadline, at the pace since the period started
+    is_hours: bool  # work hours, not points
+
+    @property
+    def unconfirmed(self) -> bool:
+        """True when a threshold of this requirement is still "te verifiëren"."""
+        return self.required_unconfirmed or self.cap_unconfirmed
+
+    @property
+    def has_requirement(self) -> bool:
+        """True when there is a minimum, known or not."""
+        return self.required is not None or self.required_unconfirmed
+
+
+@dataclass(frozen=True)
+class RegistrationProgress:
+    """Where one registration stands, with its effective norm."""
+
+    registration: Registration
+    norm: Norm
+    status: NormStatus
+    rows: tuple[ProgressRow, ...]
+
+    @property
+    def days_left(self) -> int:
+        """Days until the submission deadline (0 once it has passed)."""
+        return max((self.status.period.deadline - self.status.as_of).days, 0)
+
+    @property
+    def can_chart(self) -> bool:
+        """True when at least one requirement has a number to measure progress against."""
+        return any(row.required for row in self.rows)
+
+    @property
+    def has_unconfirmed(self) -> bool:
+        """True when a threshold is still "te verifiëren"."""
+        return any(row.unconfirmed for row in self.rows)
+
+
+@dataclass(frozen=True)
+class RecentEntry:
+    """An entry's title only: the dashboard never shows entry text."""
+
+    id: int
+    kind: str
+    title: str
+    occurred_on: date
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    """Everything the worker's dashboard shows."""
+
+    as_of: date
+    progress: tuple[RegistrationProgress, ...]
+    unknown_norms: tuple[Registration, ...]
+    art3_year: int
+    art3: tuple[Art3Coverage, ...]
+    recent: tuple[RecentEntry, ...]
+
+    @property
+    def is_empty(self) -> bool:
+        """No registration and no entry yet: the first-use page instead of empty charts."""
+        return not self.progress and not self.unknown_norms and not self.recent
+
+
+def projected(counted: Decimal, status: NormStatus, cap: Decimal | None = None) -> Decimal:
+    """`counted` carried on to the deadline at its average daily pace (as competencies does)."""
+    period, as_of = status.period, status.as_of
+    elapsed = days_elapsed(period, as_of)
+    days_left = max((period.deadline - as_of).days, 0)
+    value = counted + (counted * days_left / elapsed if elapsed else Decimal(0))
+    if cap is not None:
+        value = min(value, cap)
+    return value.quantize(CENT, ROUND_HALF_UP)
+
+
+def progress_rows(norm: Norm, status: NormStatus) -> tuple[ProgressRow, ...]:
+    """The requirements of a status in display order: categories, total, work hours."""
+    rows = [
+        ProgressRow(
+            id=c.id, title=c.title, counted=c.counted, earned=c.earned, required=c.required,
+            cap=c.cap, met=c.met, required_unconfirmed=norm.category(c.id).min_unconfirmed,
+            cap_unconfirmed=norm.category(c.id).max_unconfirmed,
+            projected=projected(c.counted, status, c.cap), is_hours=False,
+        )
+        for c in status.categories
+    ]  # fmt: skip
+    if status.total is not None:
+        total = status.total
+        rows.append(
+            ProgressRow(
+                id="total", title="", counted=total.counted, earned=total.earned,
+                required=total.required, cap=None, met=total.met,
+                required_unconfirmed=total.unconfirmed, cap_unconfirmed=False,
+                projected=projected(total.counted, status), is_hours=False,
+            )
+        )  # fmt: skip
+    if status.work_hours is not None:
+        work = status.work_hours
+        rows.append(
+            ProgressRow(
+                id="work_hours", title="", counted=work.earned, earned=work.earned,
+                required=work.required, cap=None, met=work.met,
+                required_unconfirmed=work.unconfirmed, cap_unconfirmed=False,
+                projected=projected(work.earned, status), is_hours=True,
+            )
+        )  # fmt: skip
+    return tuple(rows)
+
+
+def art3_evidence(db: Session, *, owner_id: int, year: int) -> list[Evidence]:
+    """The owner's entries dated in `year` with the code articles they are tagged with."""
+    return art3_evidence_by_owner(db, owner_ids=[owner_id], year=year).get(owner_id, [])
+
+
+def art3_evidence_by_owner(
+    db: Session, *, owner_ids: Sequence[int], year: int
+) -> dict[int, list[Evidence]]:
+    """{owner id: entries dated in `year` with their code articles}, in one statement."""
+    rows = db.execute(
+        select(Entry.owner_id, Entry.id, Entry.kind, Entry.occurred_on, EntryTag.code)
+        .outerjoin(
+            EntryTag,
+            and_(
+                EntryTag.entry_id == Entry.id,
+                EntryTag.vocabulary == TagVocabulary.ARTICLE.value,
+            ),
+        )
+        .where(
+            Entry.owner_id.in_(owner_ids),
+            Entry.occurred_on >= date(year, 1, 1),
+            Entry.occurred_on <= date(year, 12, 31),
+        )
+        .order_by(Entry.occurred_on, Entry.id)
+    )
+    entries: dict[int, tuple[int, str, date, list[int]]] = {}
+    for owner_id, entry_id, kind, occurred_on, code in rows:
+        _owner, _kind, _on, articles = entries.setdefault(
+            entry_id, (owner_id, kind, occurred_on, [])
+        )
+        if code and code.isdigit():
+            articles.append(int(code))
+    by_owner: dict[int, list[Evidence]] = {}
+    for entry_id, (owner_id, kind, on, articles) in entries.items():
+        by_owner.setdefault(owner_id, []).append(
+            Evidence(ref=entry_id, kind=kind, date=on, articles=tuple(articles))
+        )
+    return by_owner
+
+
+def art3_evidence_by_kind(
+    db: Session, *, owner_ids: Sequence[int], first: date, last: date
+) -> dict[int, list[Evidence]]:
+    """{owner id: one Evidence per kind of entry dated first…last} for art3_coverage, no refs."""
+    # Coverage reads only the kinds and the article-3 tag: one row per owner and kind, tagged
+    # when any of its entries is, instead of every entry with its tags. Each Evidence stands
+    # for entries of the range (ref: the kind; dated `last`), so owners share the instances.
+    tagged = func.max(case((EntryTag.entry_id.is_not(None), 1), else_=0))
+    rows = db.execute(
+        select(Entry.owner_id, Entry.kind, tagged)
+        .outerjoin(EntryTag, and_(EntryTag.entry_id == Entry.id,
+                                  EntryTag.vocabulary == TagVocabulary.ARTICLE.value,
+                                  EntryTag.code == str(ARTICLE_3)))
+        .where(ids_in(Entry.owner_id, owner_ids), Entry.occurred_on >= first,
+               Entry.occurred_on <= last)
+        .group_by(Entry.owner_id, Entry.kind)
+    )  # fmt: skip
+    shared: dict[tuple, Evidence] = {}
+    by_owner: dict[int, list[Evidence]] = {}
+    for owner_id, kind, is_tagged in rows:
+        key = (kind, (ARTICLE_3,) if is_tagged else ())
+        if key not in shared:
+            shared[key] = Evidence(kind, kind, last, key[1])
+        by_owner.setdefault(owner_id, []).append(shared[key])
+    return by_owner
+
+
+def recent_entries(db: Session, *, owner_id: int, limit: int = RECENT_ENTRIES) -> list[RecentEntry]:
+    """The owner's latest entries by date, titles only."""
+    rows = db.execute(
+        select(Entry.id, Entry.kind, Entry.title, Entry.occurred_on)
+        .where(Entry.owner_id == owner_id)
+        .order_by(Entry.occurred_on.desc(), Entry.id.desc())
+        .limit(limit)
+    )
+    return [RecentEntry(*row) for row in rows]
+
+
+def progress_for(
+    db: Session, *, registration: Registration, as_of: date
+) -> RegistrationProgress | None:
+    """Where exactly this registration stands (also an older one of its norm); None when its
+    norm file no longer exists."""
+    statuses = norm_progress.statuses_for(db, registrations=[registration], as_of=as_of)
+    if registration.id not in statuses:
+        return None
+    norm, status = statuses[registration.id]
+    return RegistrationProgress(registration, norm, status, progress_rows(norm, status))
+
+
+def dashboard_for(db: Session, *, owner_id: int, as_of: date) -> Dashboard:
+    """The dashboard of one worker as of a date."""
+    registrations = current_registrations(registrations_of(db, owner_id=owner_id))
+    statuses = norm_progress.statuses_for(db, registrations=registrations, as_of=as_of)
+    progress = tuple(
+        RegistrationProgress(r, norm, status, progress_rows(norm, status))
+        for r in registrations
+        if r.id in statuses
+        for norm, status in [statuses[r.id]]
+    )
+    unknown = tuple(r for r in registrations if r.id not in statuses)
+    evidence = art3_evidence(db, owner_id=owner_id, year=as_of.year)
+    return Dashboard(
+        as_of=as_of,
+        progress=progress,
+        unknown_norms=unknown,
+        art3_year=as_of.year,
+        art3=competencies.art3_coverage(evidence, as_of.year),
+        recent=tuple(recent_entries(db, owner_id=owner_id)),
+    )
+
+
+DASHBOARD_GOALS = 5
+
+
+def development_summary(db: Session, *, owner_id: int, as_of: date) -> dict:
+    """Values for the dashboard's goals and radar partials (three statements)."""
+    open_goals = goals.goals_of(db, owner_id=owner_id, open_only=True, limit=DASHBOARD_GOALS)
+    assessments = development.recent_assessments(db, subject_id=owner_id)
+    mine = [a for a in assessments if a.is_self]
+    return {
+        "open_goals": open_goals,
+        "goals_overdue": {g.id for g in open_goals if g.due_on and g.due_on < as_of},
+        "self_now": mine[0] if mine else None,
+        "self_before": mine[1] if len(mine) > 1 else None,
+        "supervisor_now": development.latest(assessments, self_assessed=False),
+    }

@@ -1,0 +1,66 @@
+"""A supervisor's view into a team member's portfolio: only what the member submitted or shared.
+
+Every look is written to the audit log (who looked at whose portfolio, or which entry), never
+the content itself (PRODUCT.md, privacy).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlmodel import Session
+
+from competencies.standing import standing
+from portfolio import access
+from portfolio.models import Entry, Registration, User
+from portfolio.pagination import Page, paginate
+from portfolio.services.norms.norm_progress import statuses_for
+from portfolio.services.people.people import NotVisible, led_team_ids
+from portfolio.services.privacy import audit
+
+
+def member_for(db: Session, *, supervisor: User, member_id: int) -> User:
+    """A member of a team this supervisor leads; audited. Raises NotVisible otherwise."""
+    member = db.get(User, member_id)
+    if (
+        member is None
+        or member.id == supervisor.id
+        or not access.may_view_member_portfolio(
+            supervisor, member, led_team_ids=led_team_ids(db, user=supervisor)
+        )
+    ):
+        raise NotVisible(member_id)
+    audit.record(db, actor=supervisor, action="view_member_portfolio",
+                 subject_user_id=member.id, subject_type="user", subject_id=member.id)  # fmt: skip
+    db.commit()
+    return member
+
+
+def visible_entries(db: Session, *, member: User, page: int, per_page: int) -> Page:
+    """Entries a supervisor may read (shared, or in the sign-off flow), newest first."""
+    statement = (
+        select(Entry)
+        .where(
+            Entry.owner_id == member.id,
+            or_(
+                Entry.is_shared.is_(True),
+                Entry.status.in_(access.VISIBLE_TO_SUPERVISOR_STATUSES),
+            ),
+        )
+        .order_by(Entry.occurred_on.desc(), Entry.id.desc())
+    )
+    return paginate(db, statement, page=page, per_page=per_page)
+
+
+def standings(db: Session, *, member: User, today: date) -> list[tuple[Registration, str, str]]:
+    """(registration, norm title, standing) of each of the member's registrations."""
+    registrations = db.scalars(select(Registration).where(Registration.owner_id == member.id)).all()
+    statuses = statuses_for(db, registrations=registrations, as_of=today)
+    rows = []
+    for registration in registrations:
+        found = statuses.get(registration.id)
+        if found:
+            norm, status = found
+            rows.append((registration, norm.title, standing(status, today)))
+    return rows

@@ -1,0 +1,66 @@
+"""People and teams as others see them, always through the access policy."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select
+from sqlmodel import Session
+
+from portfolio import access
+from portfolio.models import Team, TeamLead, User
+from portfolio.pagination import Page, paginate
+from portfolio.services.privacy import audit
+
+
+class NotVisible(LookupError):
+    """The subject does not exist for this viewer (answered as 404)."""
+
+
+def led_team_ids(db: Session, *, user: User) -> set[int]:
+    """The teams this user leads as supervisor."""
+    return set(db.scalars(select(TeamLead.team_id).where(TeamLead.user_id == user.id)))
+
+
+def list_people(db: Session, *, viewer: User, query: str, page: int, per_page: int) -> Page:
+    """Everyone in the viewer's organisation, optionally filtered by name or e-mail (HR)."""
+    statement = select(User).where(User.organisation_id == viewer.organisation_id)
+    if query:
+        pattern = f"%{query.strip().lower()}%"
+        statement = statement.where(or_(User.email.like(pattern), User.name.ilike(pattern)))
+    return paginate(db, statement.order_by(User.name, User.id), page=page, per_page=per_page)
+
+
+def teams_by_id(db: Session, *, organisation_id: int) -> dict[int, Team]:
+    """The organisation's teams, by id."""
+    teams = db.scalars(select(Team).where(Team.organisation_id == organisation_id))
+    return {team.id: team for team in teams}
+
+
+def get_person(db: Session, *, viewer: User, person_id: int) -> User:
+    """A person's record if the policy allows it; audited when it is someone else's."""
+    person = db.get(User, person_id)
+    if person is None or not access.may_view_person_record(
+        viewer, person, led_team_ids=led_team_ids(db, user=viewer)
+    ):
+        raise NotVisible(person_id)
+    if person.id != viewer.id:
+        audit.record(
+            db, actor=viewer, action="view_person", subject_user_id=person.id, subject_type="user"
+        )
+        db.commit()
+    return person
+
+
+def team_members(db: Session, *, supervisor: User) -> list[tuple[Team, list[User]]]:
+    """The teams a supervisor leads, each with its members (two queries)."""
+    teams = db.scalars(
+        select(Team)
+        .join(TeamLead, TeamLead.team_id == Team.id)
+        .where(
+            TeamLead.user_id == supervisor.id, Team.organisation_id == supervisor.organisation_id
+        )
+        .order_by(Team.name)
+    ).all()
+    members = db.scalars(
+        select(User).where(User.team_id.in_([t.id for t in teams])).order_by(User.name)
+    ).all()
+    return [(team, [m for m in members if m.team_id == team.id]) for team in teams]
