@@ -77,9 +77,11 @@ def main(argv: list[str] | None = None) -> int:
         if POSTGRES in backends():
             _say("P4/P5 yearly-evaluation exports on PostgreSQL")
             results += evaluation_exports.run(
-                quick=arguments.quick, csv="P4" in arguments.only, xlsx="P5" in arguments.only,
+                quick=arguments.quick,
+                csv="P4" in arguments.only,
+                xlsx="P5" in arguments.only,
                 say=_say,
-            )  # fmt: skip
+            )
         else:
             _say("P4/P5 skipped: they compare with COPY TO STDOUT (set VAKBEKWAAM_BENCH_POSTGRES)")
     if "P6" in arguments.only:

@@ -97,8 +97,15 @@ def _q(name: str) -> str:
 def _norm_columns() -> tuple[str, str]:
     """(pivot per owner, outer select list) of the per-norm columns."""
     pivots, outer = [], []
-    fields = ("number", "period_end", "training_accredited", "training_other", "peer_review",
-              "other", "work_hours")  # fmt: skip
+    fields = (
+        "number",
+        "period_end",
+        "training_accredited",
+        "training_other",
+        "peer_review",
+        "other",
+        "work_hours",
+    )
     for norm in competencies.all_norms():
         norm_id = norm.id.replace("'", "''")
         for field in fields:
@@ -114,8 +121,10 @@ def _level_columns() -> tuple[str, str]:
     for kind, condition in (("self", "r.is_self"), ("supervisor", "NOT r.is_self")):
         for competency in competencies.COMPETENCIES:
             name = f"{kind}.{competency.code}"
-            pivots.append(f"max(c.level_code) FILTER (WHERE {condition} AND "
-                          f"c.competency_code = '{competency.code}') AS {_q(name)}")  # fmt: skip
+            pivots.append(
+                f"max(c.level_code) FILTER (WHERE {condition} AND "
+                f"c.competency_code = '{competency.code}') AS {_q(name)}"
+            )
             outer.append(f"levels.{_q(name)}")
     return ",\n       ".join(pivots), ", ".join(outer)
 
@@ -134,16 +143,19 @@ def floor_query(organisation_id: int, year: int, today: date) -> str:
     goal_counts = ",\n       ".join(
         f"count(*) FILTER (WHERE g.status = '{s}') AS {_q('goals.' + s)}" for s in GOAL_STATUSES
     )
-    goal_outer = ", ".join(f"coalesce(g.{_q('goals.' + s)}, 0) AS {_q('goals.' + s)}"
-                           for s in GOAL_STATUSES)  # fmt: skip
+    goal_outer = ", ".join(
+        f"coalesce(g.{_q('goals.' + s)}, 0) AS {_q('goals.' + s)}" for s in GOAL_STATUSES
+    )
     accredited = "btrim(coalesce(e.accreditation_id, '')) <> ''"
     kind_outer = ", ".join(f"a.{k}_hours" for k in KINDS)
     norm_pivots, norm_outer = _norm_columns()
     level_pivots, level_outer = _level_columns()
     local = "::timestamptz AT TIME ZONE '" + AMSTERDAM + "')::date"
     # As the app's norm_sums.NOT_SUPERSEDED: a hashed NOT IN over the few corrections.
-    not_superseded = ("(e.id, e.owner_id) NOT IN (SELECT c.supersedes_id, c.owner_id FROM entry c"
-                      " WHERE c.supersedes_id IS NOT NULL)")  # fmt: skip
+    not_superseded = (
+        "(e.id, e.owner_id) NOT IN (SELECT c.supersedes_id, c.owner_id FROM entry c"
+        " WHERE c.supersedes_id IS NOT NULL)"
+    )
     # Only our own ints, dates and catalogue codes are inlined (COPY takes no parameters).
     return f"""
 WITH w AS (
@@ -265,9 +277,11 @@ def _selection(organisation_id: int) -> Selection:
 def _export_csv(session: Session, organisation_id: int) -> bytes:
     """What the CSV download sends, joined (the view streams the same chunks)."""
     chunks = evaluation_export.csv_chunks(
-        session, selection=_selection(organisation_id), today=evaluation_seed.TODAY,
+        session,
+        selection=_selection(organisation_id),
+        today=evaluation_seed.TODAY,
         on_done=lambda rows: None,
-    )  # fmt: skip
+    )
     data = b"".join(chunk.encode() for chunk in chunks)
     session.rollback()
     return data
@@ -326,24 +340,33 @@ def _measure_csv(url: str, organisation_id: int, *, quick: bool, say) -> Result:
     try:
         with _floor_connection(url) as connection, Session(engine) as session:
             session.connection()  # connected outside the timing, as the floor is
-            rows, problems = disagreements(_export_csv(session, organisation_id),
-                                           _copy_out(connection, query))  # fmt: skip
+            rows, problems = disagreements(
+                _export_csv(session, organisation_id), _copy_out(connection, query)
+            )
             if problems:
-                say(f"  WARNING: app and floor disagree on {len(problems)} value(s), e.g. "
-                    + "; ".join(problems[:3]))  # fmt: skip
+                say(
+                    f"  WARNING: app and floor disagree on {len(problems)} value(s), e.g. "
+                    + "; ".join(problems[:3])
+                )
             count = 2 if quick or rows > 10_000 else 3  # 70,000 workers: minutes per export
             app, floor = alternate(
                 lambda: _export_csv(session, organisation_id),
                 lambda: _copy_out(connection, query),
-                warmup=0, count=count, budget_s=0,
-            )  # fmt: skip
+                warmup=0,
+                count=count,
+                budget_s=0,
+            )
     finally:
         engine.dispose()
     app_s, floor_s = median(app), median(floor)
     return Result(
-        "P4", f"evaluation export CSV, {rows:,} workers × {_years(quick)} y vs COPY TO STDOUT",
-        app_s, floor_s, f"≤ {CSV_TARGET:g}×", within_ratio(app_s, floor_s, CSV_TARGET),
-    )  # fmt: skip
+        "P4",
+        f"evaluation export CSV, {rows:,} workers × {_years(quick)} y vs COPY TO STDOUT",
+        app_s,
+        floor_s,
+        f"≤ {CSV_TARGET:g}×",
+        within_ratio(app_s, floor_s, CSV_TARGET),
+    )
 
 
 def _years(quick: bool) -> int:
@@ -376,36 +399,61 @@ def xlsx_child(url: str, organisation_id: int) -> dict:
             rows = []
 
             def export() -> None:
-                rows.append(evaluation_export.write_xlsx(
-                    session, selection=_selection(organisation_id),
-                    today=evaluation_seed.TODAY, target=target))  # fmt: skip
+                rows.append(
+                    evaluation_export.write_xlsx(
+                        session,
+                        selection=_selection(organisation_id),
+                        today=evaluation_seed.TODAY,
+                        target=target,
+                    )
+                )
 
             seconds = timed(export)
             size = target.tell()
     finally:
         engine.dispose()
-    return {"seconds": seconds, "rows": rows[0], "before_mb": before,
-            "peak_before_mb": peak_before, "peak_mb": _status_mb("VmHWM"),
-            "ru_maxrss_mb": _ru_maxrss_mb(), "bytes": size}  # fmt: skip
+    return {
+        "seconds": seconds,
+        "rows": rows[0],
+        "before_mb": before,
+        "peak_before_mb": peak_before,
+        "peak_mb": _status_mb("VmHWM"),
+        "ru_maxrss_mb": _ru_maxrss_mb(),
+        "bytes": size,
+    }
 
 
-def _measure_xlsx(url: str, organisation_id: int, floor_s: float, *, quick: bool,
-                  say) -> list[Result]:  # fmt: skip
+def _measure_xlsx(
+    url: str, organisation_id: int, floor_s: float, *, quick: bool, say
+) -> list[Result]:
     with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
         found = pool.submit(xlsx_child, url, organisation_id).result()
     app_s, peak = found["seconds"], found["peak_mb"]
-    say(f"  XLSX child: VmHWM {peak:.0f} MB (before the export {found['peak_before_mb']:.0f} MB),"
+    say(
+        f"  XLSX child: VmHWM {peak:.0f} MB (before the export {found['peak_before_mb']:.0f} MB),"
         f" VmRSS before {found['before_mb']:.0f} MB, ru_maxrss {found['ru_maxrss_mb']:.0f} MB "
-        "(inherited from this process)")  # fmt: skip
+        "(inherited from this process)"
+    )
     what = f"evaluation export XLSX, {found['rows']:,} workers × {_years(quick)} y"
     return [
-        Result("P5", f"{what} vs COPY TO STDOUT (CSV)", app_s, floor_s,
-               f"≤ {XLSX_TARGET:g}×", within_ratio(app_s, floor_s, XLSX_TARGET)),
-        Result("P5", f"{what}: peak RSS of the exporting process {peak:.0f} MB "
-                     f"(resident before the export {found['before_mb']:.0f} MB, "
-                     f"file {found['bytes'] / 1e6:.1f} MB)", None,
-               target=f"≤ {XLSX_MEMORY_MB:.0f} MB", passed=peak <= XLSX_MEMORY_MB),
-    ]  # fmt: skip
+        Result(
+            "P5",
+            f"{what} vs COPY TO STDOUT (CSV)",
+            app_s,
+            floor_s,
+            f"≤ {XLSX_TARGET:g}×",
+            within_ratio(app_s, floor_s, XLSX_TARGET),
+        ),
+        Result(
+            "P5",
+            f"{what}: peak RSS of the exporting process {peak:.0f} MB "
+            f"(resident before the export {found['before_mb']:.0f} MB, "
+            f"file {found['bytes'] / 1e6:.1f} MB)",
+            None,
+            target=f"≤ {XLSX_MEMORY_MB:.0f} MB",
+            passed=peak <= XLSX_MEMORY_MB,
+        ),
+    ]
 
 
 def _floor_seconds(url: str, organisation_id: int, repeats: int) -> float:
@@ -422,8 +470,10 @@ def run(*, quick: bool, csv: bool = True, xlsx: bool = True, say=print) -> list[
     results: list[Result] = []
     for workers in sizes if csv else sizes[-1:]:
         with fresh_database(POSTGRES) as url:
-            say(f"  seeding {workers:,} workers × {years} y of history and evaluations of "
-                f"{evaluation_seed.YEAR}")  # fmt: skip
+            say(
+                f"  seeding {workers:,} workers × {years} y of history and evaluations of "
+                f"{evaluation_seed.YEAR}"
+            )
             started = time.perf_counter()
             organisation_id = evaluation_seed.seed(url, workers=workers, years=years)
             say(f"  seeded in {time.perf_counter() - started:.0f} s")

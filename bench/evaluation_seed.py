@@ -129,10 +129,13 @@ def seed(url: str, *, workers: int, years: int) -> int:
         with standalone_session(engine) as session:
             demo.create(session, workers=workers, years=years, today=TODAY)
             params = {
-                "signed_before": date.fromordinal(TODAY.toordinal() - 21), "year": YEAR,
-                "today": TODAY, "catalogue": competencies.CATALOGUE_VERSION, "levels": LEVELS,
+                "signed_before": date.fromordinal(TODAY.toordinal() - 21),
+                "year": YEAR,
+                "today": TODAY,
+                "catalogue": competencies.CATALOGUE_VERSION,
+                "levels": LEVELS,
                 "codes": COMPETENCY_CODES,
-            }  # fmt: skip
+            }
             for statement in _statements():
                 session.execute(text(statement), params)
             session.commit()
@@ -167,21 +170,32 @@ def _store_facts(session: Session, organisation_id: int) -> None:
     """The facts snapshot of every evaluation of YEAR past not_started (and last year's)."""
     worker_ids = session.scalars(
         select(YearlyEvaluation.worker_id)
-        .where(YearlyEvaluation.organisation_id == organisation_id,
-               YearlyEvaluation.year == YEAR, YearlyEvaluation.status != "not_started")
+        .where(
+            YearlyEvaluation.organisation_id == organisation_id,
+            YearlyEvaluation.year == YEAR,
+            YearlyEvaluation.status != "not_started",
+        )
         .order_by(YearlyEvaluation.worker_id)
-    ).all()  # fmt: skip
-    session.execute(text("CREATE TEMP TABLE bench_facts (worker_id int, facts json) "
-                         "ON COMMIT DROP"))  # fmt: skip
+    ).all()
+    session.execute(
+        text("CREATE TEMP TABLE bench_facts (worker_id int, facts json) ON COMMIT DROP")
+    )
     raw = session.connection().connection.driver_connection
     for start in range(0, len(worker_ids), FACTS_CHUNK):
-        facts = facts_for(session, organisation_id=organisation_id,
-                          worker_ids=worker_ids[start : start + FACTS_CHUNK], year=YEAR,
-                          today=TODAY)  # fmt: skip
+        facts = facts_for(
+            session,
+            organisation_id=organisation_id,
+            worker_ids=worker_ids[start : start + FACTS_CHUNK],
+            year=YEAR,
+            today=TODAY,
+        )
         with raw.cursor() as cursor, cursor.copy("COPY bench_facts FROM STDIN") as copy:
             for worker_id, worker_facts in facts.items():
                 copy.write_row((worker_id, json.dumps(worker_facts)))
-    session.execute(text(
-        "UPDATE yearly_evaluation ev SET facts = f.facts FROM bench_facts f "
-        "WHERE ev.worker_id = f.worker_id AND ev.year IN (:year, :year - 1)"
-    ), {"year": YEAR})  # fmt: skip
+    session.execute(
+        text(
+            "UPDATE yearly_evaluation ev SET facts = f.facts FROM bench_facts f "
+            "WHERE ev.worker_id = f.worker_id AND ev.year IN (:year, :year - 1)"
+        ),
+        {"year": YEAR},
+    )

@@ -27,10 +27,15 @@ BARE_SOURCE = """<!doctype html>
 <td>{{ row.email }}</td><td>{{ row.team }}</td><td>{{ row.status }}</td></tr>
 {% endfor %}</table></body></html>"""
 BARE_ROWS = [
-    {"id": i, "name": f"Werker {i:06d}", "email": f"werker{i:06d}@voorbeeld.nl",
-     "team": "Wijkteam Noord", "status": "actief"}
+    {
+        "id": i,
+        "name": f"Werker {i:06d}",
+        "email": f"werker{i:06d}@voorbeeld.nl",
+        "team": "Wijkteam Noord",
+        "status": "actief",
+    }
     for i in range(50)
-]  # fmt: skip
+]
 # (role's log-in, path): the first page each role sees, and the pages HR lands on next.
 PAGES = (
     ("werker@demo.vakbekwaam.nl", "/"),
@@ -83,8 +88,11 @@ def run(url: str, *, backend: str, quick: bool) -> list[Result]:
 
 
 def _measure(app: Flask, *, backend: str, quick: bool) -> list[Result]:
-    plan = {"warmup": 5, "count": 50, "budget_s": 10} if quick else {
-        "warmup": 30, "count": 300, "budget_s": 60}  # fmt: skip
+    plan = (
+        {"warmup": 5, "count": 50, "budget_s": 10}
+        if quick
+        else {"warmup": 30, "count": 300, "budget_s": 60}
+    )
     anonymous = app.test_client()
     clients = {}
     results = []
@@ -114,9 +122,14 @@ def _measure(app: Flask, *, backend: str, quick: bool) -> list[Result]:
         partial(_get, anonymous, BARE_STRING_PATH), partial(_get, anonymous, BARE_PATH), **plan
     )
     results.append(
-        Result("P1", f"floor via render_template_string (compiles per call), {backend}",
-               median(string), median(floor), target="info")
-    )  # fmt: skip
+        Result(
+            "P1",
+            f"floor via render_template_string (compiles per call), {backend}",
+            median(string),
+            median(floor),
+            target="info",
+        )
+    )
     return results
 
 
@@ -133,5 +146,10 @@ def _dashboard_uncached(app: Flask, worker, anonymous, plan: dict, backend: str)
     finally:
         app.config["DASHBOARD_CACHE_SIZE"] = size
         app.extensions.pop("page_caches", None)
-    return Result("P1", f"GET /portfolio/ with the dashboard cache off (every request renders), "
-                        f"{backend}", median(page), median(floor), target="info")  # fmt: skip
+    return Result(
+        "P1",
+        f"GET /portfolio/ with the dashboard cache off (every request renders), {backend}",
+        median(page),
+        median(floor),
+        target="info",
+    )

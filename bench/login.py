@@ -51,10 +51,14 @@ def _timed_login(app: Flask, email: str) -> float:
 def hash_parameters() -> tuple[str, bool]:
     """The parameters of a fresh hash as text, and whether they meet the OWASP minimum."""
     params = extract_parameters(passwords.hash_password("benchmark-password-123"))
-    meets = params.type is Type.ID and params.parallelism >= 1 and any(
-        params.memory_cost >= memory and params.time_cost >= iterations
-        for memory, iterations in OWASP_ARGON2ID
-    )  # fmt: skip
+    meets = (
+        params.type is Type.ID
+        and params.parallelism >= 1
+        and any(
+            params.memory_cost >= memory and params.time_cost >= iterations
+            for memory, iterations in OWASP_ARGON2ID
+        )
+    )
     text = f"argon2id m={params.memory_cost} KiB t={params.time_cost} p={params.parallelism}"
     return (text if params.type is Type.ID else f"{params.type.name} (not argon2id)"), meets
 
@@ -67,8 +71,9 @@ def run(url: str, *, backend: str, quick: bool) -> list[Result]:
         _timed_login(app, emails[0])  # warm-up
         samples = [_timed_login(app, emails[i % len(emails)]) for i in range(count)]
     stored = passwords.hash_password(DEMO_PASSWORD)
-    verify = median(timed(lambda: passwords.verify_password(stored, DEMO_PASSWORD))
-                    for _ in range(count))  # fmt: skip
+    verify = median(
+        timed(lambda: passwords.verify_password(stored, DEMO_PASSWORD)) for _ in range(count)
+    )
     params, meets = hash_parameters()
     app_p95 = p95(samples)
     return [

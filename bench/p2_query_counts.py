@@ -39,23 +39,34 @@ BLANK = dict.fromkeys(("form", "provider", "accreditation_id", "body", "activity
 
 def _entry(worker: User, n: int) -> dict:
     return {
-        "organisation_id": worker.organisation_id, "owner_id": worker.id, **BLANK,
-        **KINDS[n % len(KINDS)], "occurred_on": date.today() - timedelta(days=n % 1500),
-        "hours": Decimal("1.5"), "status": "draft", "is_shared": False,
-        "catalogue_version": "bench", "version": 1, "created_at": NOW, "updated_at": NOW,
-    }  # fmt: skip
+        "organisation_id": worker.organisation_id,
+        "owner_id": worker.id,
+        **BLANK,
+        **KINDS[n % len(KINDS)],
+        "occurred_on": date.today() - timedelta(days=n % 1500),
+        "hours": Decimal("1.5"),
+        "status": "draft",
+        "is_shared": False,
+        "catalogue_version": "bench",
+        "version": 1,
+        "created_at": NOW,
+        "updated_at": NOW,
+    }
 
 
 def _add_entries(db, worker: User, numbers: range) -> None:
     """Entries numbered `numbers`, each tagged with a competency (Core inserts, set-based)."""
     db.execute(Entry.__table__.insert(), [_entry(worker, n) for n in numbers])
     new = db.scalars(
-        select(Entry.id).where(Entry.owner_id == worker.id).order_by(Entry.id.desc())
+        select(Entry.id)
+        .where(Entry.owner_id == worker.id)
+        .order_by(Entry.id.desc())
         .limit(len(numbers))
-    ).all()  # fmt: skip
-    db.execute(EntryTag.__table__.insert(), [
-        {"entry_id": i, "vocabulary": "competency", "code": f"WMO{i % 10 + 1}"} for i in new
-    ])  # fmt: skip
+    ).all()
+    db.execute(
+        EntryTag.__table__.insert(),
+        [{"entry_id": i, "vocabulary": "competency", "code": f"WMO{i % 10 + 1}"} for i in new],
+    )
     db.commit()
 
 
@@ -91,9 +102,15 @@ def _measure(backend: str) -> list[Result]:
         with standalone_session(engine) as db:
             demo.create(db, workers=0, years=0, today=date.today())
             worker = db.scalars(select(User).where(User.email == WORKER)).one()
-            db.add(Registration(organisation_id=worker.organisation_id, owner_id=worker.id,
-                                norm_id="skj-jeugd-gezinsprofessional", registration_number="B1",
-                                registered_on=date.today() - timedelta(days=1400)))  # fmt: skip
+            db.add(
+                Registration(
+                    organisation_id=worker.organisation_id,
+                    owner_id=worker.id,
+                    norm_id="skj-jeugd-gezinsprofessional",
+                    registration_number="B1",
+                    registered_on=date.today() - timedelta(days=1400),
+                )
+            )
             db.commit()
             client = app.test_client()
             log_in(client, WORKER)
@@ -105,11 +122,16 @@ def _measure(backend: str) -> list[Result]:
     results = []
     for path in PAGES:
         small, large = (counts[size][path] for size in SIZES)
-        results.append(Result(
-            "P2", f"GET {path}: {small} statements with {SIZES[0]} entries, {large} with "
-                  f"{SIZES[1]}, {backend}", None,
-            target=f"equal, ≤ {MAX_STATEMENTS}", passed=small == large <= MAX_STATEMENTS,
-        ))  # fmt: skip
+        results.append(
+            Result(
+                "P2",
+                f"GET {path}: {small} statements with {SIZES[0]} entries, {large} with "
+                f"{SIZES[1]}, {backend}",
+                None,
+                target=f"equal, ≤ {MAX_STATEMENTS}",
+                passed=small == large <= MAX_STATEMENTS,
+            )
+        )
     return results
 
 

@@ -26,13 +26,31 @@ TARGET_GROWTH_MB = 10.0
 def _data(n: int) -> dict:
     """Registration progress like the dashboard's, different for every n."""
     rows = [
-        {"label": "Geaccrediteerde scholing", "counted": float(n % 60), "required": 60.0,
-         "projected": float(n % 90), "met": n % 60 >= 60, "text": f"{n % 60} / 60"},
-        {"label": "Reflectie", "counted": float(n % 45), "required": 60.0,
-         "projected": float(n % 70), "met": False, "text": f"{n % 45} / 60"},
-        {"label": "Werkervaring", "counted": float(n * 7 % 3368), "required": 3368.0,
-         "projected": 3000.0, "met": False, "text": f"{n * 7 % 3368} / 3368"},
-    ]  # fmt: skip
+        {
+            "label": "Geaccrediteerde scholing",
+            "counted": float(n % 60),
+            "required": 60.0,
+            "projected": float(n % 90),
+            "met": n % 60 >= 60,
+            "text": f"{n % 60} / 60",
+        },
+        {
+            "label": "Reflectie",
+            "counted": float(n % 45),
+            "required": 60.0,
+            "projected": float(n % 70),
+            "met": False,
+            "text": f"{n % 45} / 60",
+        },
+        {
+            "label": "Werkervaring",
+            "counted": float(n * 7 % 3368),
+            "required": 3368.0,
+            "projected": 3000.0,
+            "met": False,
+            "text": f"{n * 7 % 3368} / 3368",
+        },
+    ]
     return {"rows": rows, "axis": "Percentage van de eis"}
 
 
@@ -43,15 +61,19 @@ def _radar_data(n: int) -> dict:
     def values(shift: int) -> list[int | None]:
         return [(n + shift + i) % 4 + 1 if (n + i) % 7 else None for i in range(10)]
 
-    series = [{"key": "now", "label": "Nu", "values": values(0)},
-              {"key": "before", "label": "Eerder", "values": values(1)},
-              {"key": "supervisor", "label": "Leidinggevende", "values": values(2)}]  # fmt: skip
+    series = [
+        {"key": "now", "label": "Nu", "values": values(0)},
+        {"key": "before", "label": "Eerder", "values": values(1)},
+        {"key": "supervisor", "label": "Leidinggevende", "values": values(2)},
+    ]
     levels = ["beginner", "gevorderd beginner", "vakbekwaam", "vakvolwassen"]
     return {"axes": axes, "names": axes, "levels": levels, "series": series, "n": n}
 
 
-CHARTS = (("progress chart", progress.progress_svg, _data),
-          ("competency radar", radar.radar_svg, _radar_data))  # fmt: skip
+CHARTS = (
+    ("progress chart", progress.progress_svg, _data),
+    ("competency radar", radar.radar_svg, _radar_data),
+)
 
 
 def _resident_mb() -> float:
@@ -70,11 +92,21 @@ def _measure(name: str, render, data, renders: int) -> list[Result]:
     growth = _resident_mb() - before
     miss_ms = median(times) * 1000
     return [
-        Result("P3", f"{name}, cache miss (median)", miss_ms / 1000,
-               target=f"≤ {TARGET_MS:.0f} ms", passed=miss_ms <= TARGET_MS),
-        Result("P3", f"{name}: resident memory growth after {renders} renders: {growth:.1f} MB",
-               None, target=f"≤ {TARGET_GROWTH_MB:.0f} MB", passed=growth <= TARGET_GROWTH_MB),
-    ]  # fmt: skip
+        Result(
+            "P3",
+            f"{name}, cache miss (median)",
+            miss_ms / 1000,
+            target=f"≤ {TARGET_MS:.0f} ms",
+            passed=miss_ms <= TARGET_MS,
+        ),
+        Result(
+            "P3",
+            f"{name}: resident memory growth after {renders} renders: {growth:.1f} MB",
+            None,
+            target=f"≤ {TARGET_GROWTH_MB:.0f} MB",
+            passed=growth <= TARGET_GROWTH_MB,
+        ),
+    ]
 
 
 def run(*, quick: bool) -> list[Result]:

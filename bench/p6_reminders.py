@@ -37,15 +37,31 @@ def _seed(session: Session, workers: int) -> None:
         (i, 1, f"w{i}@bench.example", f"W {i}", "worker", "!", f"t{i}", True, "nl", TODAY)
         for i in range(1, workers + 1)
     )
-    user_columns = ("id", "organisation_id", "email", "name", "role", "password_hash",
-                    "session_token", "is_active", "locale", "created_at")  # fmt: skip
+    user_columns = (
+        "id",
+        "organisation_id",
+        "email",
+        "name",
+        "role",
+        "password_hash",
+        "session_token",
+        "is_active",
+        "locale",
+        "created_at",
+    )
     insert_rows(session, User.__table__, user_columns, users)
     registrations = (
         (i, 1, i, NORM, TODAY - timedelta(days=rng.randint(0, 5 * 365)), TODAY)
         for i in range(1, workers + 1)
     )
-    registration_columns = ("id", "organisation_id", "owner_id", "norm_id", "registered_on",
-                            "created_at")  # fmt: skip
+    registration_columns = (
+        "id",
+        "organisation_id",
+        "owner_id",
+        "norm_id",
+        "registered_on",
+        "created_at",
+    )
     insert_rows(session, Registration.__table__, registration_columns, registrations)
     session.commit()
     session.execute(text("ANALYZE"))
@@ -79,10 +95,11 @@ def run(*, quick: bool) -> list[Result]:
         with Session(engine) as session:
             _seed(session, workers)
             params = {
-                "low": TODAY - timedelta(days=LOOKBACK_DAYS - 1), "today": TODAY,
+                "low": TODAY - timedelta(days=LOOKBACK_DAYS - 1),
+                "today": TODAY,
                 "first": TODAY - timedelta(days=5 * 366 + 31 * 12),
                 "last": TODAY - timedelta(days=5 * 365 - 400),
-            }  # fmt: skip
+            }
             statement = text(floor_query())
 
             def app():
@@ -100,6 +117,12 @@ def run(*, quick: bool) -> list[Result]:
             due = len(floor())
         engine.dispose()
     return [
-        Result("P6", f"reminder selection, {workers:,} registrations ({due} due)", app_s, floor_s,
-               "≤ 2×", within_ratio(app_s, floor_s, 2.0)),
-    ]  # fmt: skip
+        Result(
+            "P6",
+            f"reminder selection, {workers:,} registrations ({due} due)",
+            app_s,
+            floor_s,
+            "≤ 2×",
+            within_ratio(app_s, floor_s, 2.0),
+        ),
+    ]

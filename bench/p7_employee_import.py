@@ -58,8 +58,13 @@ def employee_file(count: int, *, renamed: bool = False) -> bytes:
     suffix = " (gewijzigd)" if renamed else ""
     for i in range(count):
         role = "supervisor" if i % 15 == 0 else "worker"
-        cells = [f"medewerker{i:06d}@{DOMAIN}", f"Medewerker {i:06d}{suffix}", role,
-                 f"Team {i % TEAMS:02d}", "ja"]  # fmt: skip
+        cells = [
+            f"medewerker{i:06d}@{DOMAIN}",
+            f"Medewerker {i:06d}{suffix}",
+            role,
+            f"Team {i % TEAMS:02d}",
+            "ja",
+        ]
         if "start_date" in COLUMNS:
             cells.append(f"{1 + i % 28:02d}-{1 + i % 12:02d}-{2000 + i % 25}")
         lines.append(";".join(cells))
@@ -75,16 +80,20 @@ def _organisation(url: str) -> int:
     engine = make_engine(url)
     try:
         with standalone_session(engine) as session:
-            organisation_id = session.execute(text(
-                "INSERT INTO organisation (name, slug, created_at) "
-                "VALUES ('Stichting Import', 'import', now()) RETURNING id"
-            )).scalar_one()  # fmt: skip
+            organisation_id = session.execute(
+                text(
+                    "INSERT INTO organisation (name, slug, created_at) "
+                    "VALUES ('Stichting Import', 'import', now()) RETURNING id"
+                )
+            ).scalar_one()
             session.execute(
-                text("INSERT INTO team (organisation_id, name, created_at) "
-                     "SELECT :o, 'Team ' || lpad(n::text, 2, '0'), now() "
-                     "FROM generate_series(0, :last) AS n"),
+                text(
+                    "INSERT INTO team (organisation_id, name, created_at) "
+                    "SELECT :o, 'Team ' || lpad(n::text, 2, '0'), now() "
+                    "FROM generate_series(0, :last) AS n"
+                ),
                 {"o": organisation_id, "last": TEAMS - 1},
-            )  # fmt: skip
+            )
             session.commit()
     finally:
         engine.dispose()
@@ -124,8 +133,10 @@ def _floor_insert(connection: psycopg.Connection, dumped: list[tuple[str, bytes]
 
 def _dump_audit_after(connection: psycopg.Connection, last_id: int) -> list[tuple[str, bytes]]:
     """The audit events after `last_id` as COPY text (what one import wrote)."""
-    sql = (f"COPY (SELECT {_columns('audit_event')} FROM audit_event "  # noqa: S608 - our columns
-           f"WHERE id > {int(last_id)} ORDER BY id) TO STDOUT")  # fmt: skip
+    sql = (
+        f"COPY (SELECT {_columns('audit_event')} FROM audit_event "  # noqa: S608 - our columns
+        f"WHERE id > {int(last_id)} ORDER BY id) TO STDOUT"
+    )
     with connection.cursor() as cursor, cursor.copy(sql) as copy:  # type: ignore[arg-type]
         return [("audit_event", b"".join(bytes(chunk) for chunk in copy))]
 
@@ -135,17 +146,19 @@ def _last_audit_id(connection: psycopg.Connection) -> int:
 
 
 def _floor_update(
-    connection: psycopg.Connection, names: list[tuple[str, str]],
+    connection: psycopg.Connection,
+    names: list[tuple[str, str]],
     audit: Sequence[tuple[str, bytes]] = (),
-) -> None:  # fmt: skip
+) -> None:
     """Every name via a temporary table and one UPDATE … FROM; then COPY of `audit`."""
     with connection.transaction(), connection.cursor() as cursor:
         cursor.execute("CREATE TEMP TABLE bench_names (email text, name text) ON COMMIT DROP")
         with cursor.copy("COPY bench_names FROM STDIN") as copy:
             for row in names:
                 copy.write_row(row)
-        cursor.execute("UPDATE user_account u SET name = n.name FROM bench_names n "
-                       "WHERE u.email = n.email")  # fmt: skip
+        cursor.execute(
+            "UPDATE user_account u SET name = n.name FROM bench_names n WHERE u.email = n.email"
+        )
         for table, data in audit:
             sql = f'COPY "{table}" ({_columns(table)}) FROM STDIN'
             with cursor.copy(sql) as copy:  # type: ignore[arg-type]
@@ -158,8 +171,9 @@ def _names(count: int, *, renamed: bool) -> list[tuple[str, str]]:
 
 
 def _command(runner, path: Path, organisation_id: int, expect: str) -> None:
-    result = runner.invoke(args=["import-employees", str(path), "--organisation",
-                                 str(organisation_id)])  # fmt: skip
+    result = runner.invoke(
+        args=["import-employees", str(path), "--organisation", str(organisation_id)]
+    )
     if result.exit_code != 0 or expect not in result.output:
         raise RuntimeError(f"import-employees failed ({result.exit_code}): {result.output}")
 
@@ -180,15 +194,17 @@ def _measure(count: int, *, repeats: int, say) -> list[Result]:
             runner = app.test_cli_runner()
             for _ in range(repeats):
                 _reset(connection)
-                app_create.append(timed(lambda: _command(
-                    runner, first, organisation_id, f"{count} added")))  # fmt: skip
+                app_create.append(
+                    timed(lambda: _command(runner, first, organisation_id, f"{count} added"))
+                )
                 if not users:  # what the import wrote, for the floors
                     users = _dump(connection, ("user_account",))
                     everything = _dump(connection, RESET_TABLES)
                 created_until = _last_audit_id(connection)
                 connection.execute("VACUUM user_account")
-                app_update.append(timed(lambda: _command(
-                    runner, second, organisation_id, f"{count} changed")))  # fmt: skip
+                app_update.append(
+                    timed(lambda: _command(runner, second, organisation_id, f"{count} changed"))
+                )
                 if not audit:
                     audit = _dump_audit_after(connection, created_until)
                 # The floors change every name back, then again: the same work as the import.
@@ -207,23 +223,48 @@ def _measure(count: int, *, repeats: int, say) -> list[Result]:
     say(f"  {count:,} people: file {size / 1e6:.1f} MB ({where}); parser limit {MAX_ROWS:,}")
     written, events = _row_count(everything), _row_count(audit)
     rows = [
-        (f"employee import, {count:,} new people ({size / 1e6:.1f} MB, {where}) vs COPY FROM "
-         f"STDIN of all {written:,} rows it wrote (people, invitation tokens and mails, audit "
-         "events)", app_create, floor_create, True),
-        (f"  (same import vs COPY of the {count:,} user rows only)", app_create, floor_users,
-         False),
-        (f"employee import again, {count:,} people, every name changed, vs COPY + UPDATE … FROM "
-         f"of the names and COPY of the {events:,} audit events it wrote", app_update,
-         floor_update, True),
-        ("  (same re-import vs COPY + UPDATE … FROM of the names only)", app_update, floor_names,
-         False),
-    ]  # fmt: skip
+        (
+            f"employee import, {count:,} new people ({size / 1e6:.1f} MB, {where}) vs COPY FROM "
+            f"STDIN of all {written:,} rows it wrote (people, invitation tokens and mails, audit "
+            "events)",
+            app_create,
+            floor_create,
+            True,
+        ),
+        (
+            f"  (same import vs COPY of the {count:,} user rows only)",
+            app_create,
+            floor_users,
+            False,
+        ),
+        (
+            f"employee import again, {count:,} people, every name changed, vs COPY + UPDATE … FROM "
+            f"of the names and COPY of the {events:,} audit events it wrote",
+            app_update,
+            floor_update,
+            True,
+        ),
+        (
+            "  (same re-import vs COPY + UPDATE … FROM of the names only)",
+            app_update,
+            floor_names,
+            False,
+        ),
+    ]
     results = []
     for what, app_times, floor_times, is_target in rows:
         app_s, floor_s = median(app_times), median(floor_times)
         if is_target:
-            results.append(Result("P7", what, app_s, floor_s, f"≤ {TARGET:g}×",
-                                  within_ratio(app_s, floor_s, TARGET)))  # fmt: skip
+            results.append(
+                Result(
+                    "P7",
+                    what,
+                    app_s,
+                    floor_s,
+                    f"≤ {TARGET:g}×",
+                    within_ratio(app_s, floor_s, TARGET),
+                )
+            )
         else:
             results.append(Result("P7", what, app_s, floor_s, "info"))
     return results

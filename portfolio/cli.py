@@ -20,8 +20,14 @@ from portfolio.models import Role
 def init_app(app: Flask) -> None:
     """Register the commands."""
     for command in (
-        db_upgrade, demo_data, norm_status, create_user, scheduler, sweep, import_employees,
-    ):  # fmt: skip
+        db_upgrade,
+        demo_data,
+        norm_status,
+        create_user,
+        scheduler,
+        sweep,
+        import_employees,
+    ):
         app.cli.add_command(command)
 
 
@@ -221,9 +227,13 @@ def import_employees(file: Path, organisation_id: int, dry_run: bool) -> None:
             return
         try:
             outcome = importer.apply(  # the preview above, made in this transaction
-                session, organisation=organisation, checked=checked, actor=None,
-                now=clock.now(), base_url=current_app.config["PUBLIC_BASE_URL"],
-            )  # fmt: skip
+                session,
+                organisation=organisation,
+                checked=checked,
+                actor=None,
+                now=clock.now(),
+                base_url=current_app.config["PUBLIC_BASE_URL"],
+            )
         except importer.ImportRejected as rejected:  # the data changed since the check above
             for error in rejected.errors:
                 click.echo(f"{file.name}, line {error.line}: {error.message}", err=True)

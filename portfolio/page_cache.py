@@ -57,7 +57,9 @@ def page_cache(name: str) -> PageCache:
     if cache is None:
         cache = caches.setdefault(
             name,
-            PageCache(size=current_app.config["DASHBOARD_CACHE_SIZE"],
-                      seconds=current_app.config["DASHBOARD_CACHE_SECONDS"]),
-        )  # fmt: skip
+            PageCache(
+                size=current_app.config["DASHBOARD_CACHE_SIZE"],
+                seconds=current_app.config["DASHBOARD_CACHE_SECONDS"],
+            ),
+        )
     return cache

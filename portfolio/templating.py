@@ -17,24 +17,40 @@ import competencies
 MAIN_MENU = (
     ("main.home", _l("Start"), None, ("main.home", "worker.dashboard")),
     ("worker.entry_list", _l("Entries"), ("worker",), ("worker.entry",)),
-    ("worker.development_overview", _l("My development"), ("worker",),
-     ("worker.development", "worker.assessment", "worker.goal")),
+    (
+        "worker.development_overview",
+        _l("My development"),
+        ("worker",),
+        ("worker.development", "worker.assessment", "worker.goal"),
+    ),
     ("worker.evaluation_current", _l("Yearly evaluation"), ("worker",), ("worker.evaluation",)),
-    ("supervisor.signoff_queue", _l("Sign-off"), ("supervisor",),
-     ("supervisor.signoff", "supervisor.review")),
+    (
+        "supervisor.signoff_queue",
+        _l("Sign-off"),
+        ("supervisor",),
+        ("supervisor.signoff", "supervisor.review"),
+    ),
     ("supervisor.team", _l("My team"), ("supervisor",), ("supervisor.team", "supervisor.member")),
-    ("supervisor.evaluation_list", _l("Yearly evaluations"), ("supervisor",),
-     ("supervisor.evaluation",)),
+    (
+        "supervisor.evaluation_list",
+        _l("Yearly evaluations"),
+        ("supervisor",),
+        ("supervisor.evaluation",),
+    ),
     ("feedback.feedback_list", _l("Feedback"), ("worker", "supervisor"), ("feedback.",)),
     ("hr.overview", _l("Organisation overview"), ("hr", "admin"), ("hr.overview",)),
     ("hr.evaluations", _l("Yearly evaluations"), ("hr", "admin"), ("hr.evaluations",)),
-    ("hr.people_list", _l("People"), ("hr", "admin"),
-     ("hr.people", "hr.person", "hr.team", "hr.employee_import")),
+    (
+        "hr.people_list",
+        _l("People"),
+        ("hr", "admin"),
+        ("hr.people", "hr.person", "hr.team", "hr.employee_import"),
+    ),
     ("admin.audit", _l("Audit log"), ("admin",), ("admin.audit",)),
     ("admin.outbox", _l("Outgoing mail"), ("admin",), ("admin.outbox",)),
     ("admin.settings", _l("Settings"), ("admin",), ("admin.settings",)),
     ("main.catalogue", _l("Development model"), None, ("main.catalogue",)),
-)  # fmt: skip
+)
 
 ROLE_LABELS = {
     "worker": _l("Social worker"),

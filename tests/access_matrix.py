@@ -21,8 +21,15 @@ ADMIN = "admin"
 OTHER_ORG = "other_org"
 OTHER_ORG_SUPERVISOR = "other_org_supervisor"
 LOGGED_IN = (
-    WORKER, OTHER_WORKER, SUPERVISOR, OTHER_SUPERVISOR, HR, ADMIN, OTHER_ORG, OTHER_ORG_SUPERVISOR,
-)  # fmt: skip
+    WORKER,
+    OTHER_WORKER,
+    SUPERVISOR,
+    OTHER_SUPERVISOR,
+    HR,
+    ADMIN,
+    OTHER_ORG,
+    OTHER_ORG_SUPERVISOR,
+)
 PRINCIPALS = (ANON, *LOGGED_IN)
 TO_LOGIN = 302  # anonymous visitors of a protected page are sent to the log-in page
 

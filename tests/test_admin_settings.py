@@ -45,11 +45,22 @@ def test_saved_offsets_are_used_and_audited(client, db):
 def test_the_outbox_shows_status_and_reason_of_this_organisation_only(client, db):
     org, _admin = _admin_client(client, db)
     other = make_organisation(db)
-    db.add(OutboxMessage(organisation_id=org.id, to_address="a@example.org", subject="Ours",
-                         body_text="x", status="failed", attempts=8,
-                         last_error="ConnectionRefusedError: nobody home"))  # fmt: skip
-    db.add(OutboxMessage(organisation_id=other.id, to_address="b@example.org", subject="Theirs",
-                         body_text="y"))  # fmt: skip
+    db.add(
+        OutboxMessage(
+            organisation_id=org.id,
+            to_address="a@example.org",
+            subject="Ours",
+            body_text="x",
+            status="failed",
+            attempts=8,
+            last_error="ConnectionRefusedError: nobody home",
+        )
+    )
+    db.add(
+        OutboxMessage(
+            organisation_id=other.id, to_address="b@example.org", subject="Theirs", body_text="y"
+        )
+    )
     db.commit()
     html = client.get("/admin/outbox").get_data(as_text=True)
     assert "Ours" in html and "nobody home" in html

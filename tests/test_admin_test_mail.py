@@ -24,8 +24,9 @@ def admin(client, db):
 
 
 def _send(client):
-    return post_form(client, "/admin/test-mail", {}, token_from="/admin/settings",
-                     follow_redirects=True)  # fmt: skip
+    return post_form(
+        client, "/admin/test-mail", {}, token_from="/admin/settings", follow_redirects=True
+    )
 
 
 def test_the_settings_page_has_the_button(client, admin):

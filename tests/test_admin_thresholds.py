@@ -18,8 +18,13 @@ NOW = datetime(2026, 7, 1, 10, tzinfo=UTC)
 EDIT_RP = f"/admin/thresholds/{REGISTERPLEIN}"
 EDIT_SKJ = f"/admin/thresholds/{SKJ}"
 # Every Registerplein threshold, set so that 8 accredited hours meet the norm.
-RP_NUMBERS = {"geaccrediteerd-min": "8", "reflectie-min": "0", "overig-max": "20",
-              "total-min": "8", "work_hours-min": "0"}  # fmt: skip
+RP_NUMBERS = {
+    "geaccrediteerd-min": "8",
+    "reflectie-min": "0",
+    "overig-max": "20",
+    "total-min": "8",
+    "work_hours-min": "0",
+}
 
 
 def _person(app, db, org, role: Role, name: str):
@@ -39,8 +44,13 @@ def world(app, db):
     org = make_organisation(db)
     admin, admin_client = _person(app, db, org, Role.ADMIN, "Ada Admin")
     worker, worker_client = _person(app, db, org, Role.WORKER, "Wim Werker")
-    return {"org": org, "admin": admin, "admin_client": admin_client, "worker": worker,
-            "worker_client": worker_client}  # fmt: skip
+    return {
+        "org": org,
+        "admin": admin,
+        "admin_client": admin_client,
+        "worker": worker,
+        "worker_client": worker_client,
+    }
 
 
 def _dashboard(world) -> str:
@@ -93,8 +103,11 @@ def test_every_change_is_kept_with_who_when_what_and_why(db, world):
     post_form(admin_client, EDIT_SKJ, {"scholing-min": "", "note": "Terug naar het normbestand"})
 
     rows = _overrides(db, world["org"])
-    assert [row.thresholds for row in rows] == [{"scholing": {"min": 40}},
-                                               {"scholing": {"min": 50}}, {}]  # fmt: skip
+    assert [row.thresholds for row in rows] == [
+        {"scholing": {"min": 40}},
+        {"scholing": {"min": 50}},
+        {},
+    ]
     assert {row.changed_by_id for row in rows} == {world["admin"].id}
     page = _text(admin_client.get("/admin/thresholds").get_data(as_text=True))
     skj = page[page.index("SKJ — Jeugd- en gezinsprofessional") :]
@@ -109,8 +122,9 @@ def test_every_change_is_kept_with_who_when_what_and_why(db, world):
 
 def test_saving_the_numbers_in_force_adds_no_row(db, world):
     post_form(world["admin_client"], EDIT_SKJ, {"scholing-min": "40"})
-    response = post_form(world["admin_client"], EDIT_SKJ, {"scholing-min": "40,0"},
-                         follow_redirects=True)  # fmt: skip
+    response = post_form(
+        world["admin_client"], EDIT_SKJ, {"scholing-min": "40,0"}, follow_redirects=True
+    )
     assert "Nothing changed" in response.get_data(as_text=True)
     assert len(_overrides(db, world["org"])) == 1
 
@@ -140,8 +154,9 @@ def test_the_overview_shows_the_file_the_override_and_te_verifieren(db, world):
     ],
 )
 def test_invalid_numbers_are_refused_with_a_clear_message_and_kept(db, world, typed, message):
-    response = post_form(world["admin_client"], EDIT_RP,
-                         {"reflectie-min": typed, "total-min": "100", "note": "typo"})  # fmt: skip
+    response = post_form(
+        world["admin_client"], EDIT_RP, {"reflectie-min": typed, "total-min": "100", "note": "typo"}
+    )
 
     html = response.get_data(as_text=True)
     assert response.status_code == 200

@@ -25,9 +25,14 @@ def test_the_audit_viewer_never_shows_the_content_of_a_reflection(app, db, clock
     admin = make_user(db, org, role=Role.ADMIN, locale="en")
     worker_client = _client(app, worker)
     new = "/portfolio/entries/new/reflection"
-    reflection = {"title": f"Huisbezoek {MARKER}", "occurred_on": "2025-03-01", "hours": "1",
-                  "structure": "free", "privacy_confirmed": "y",
-                  "body": f"Cliënt met BSN 111222333 vertelde {MARKER}."}  # fmt: skip
+    reflection = {
+        "title": f"Huisbezoek {MARKER}",
+        "occurred_on": "2025-03-01",
+        "hours": "1",
+        "structure": "free",
+        "privacy_confirmed": "y",
+        "body": f"Cliënt met BSN 111222333 vertelde {MARKER}.",
+    }
     assert post_form(worker_client, new, reflection).status_code == 302  # a privacy override
     entry = db.scalars(select(Entry).where(Entry.owner_id == worker.id)).one()
     detail = f"/portfolio/entries/{entry.id}"
@@ -41,8 +46,9 @@ def test_the_audit_viewer_never_shows_the_content_of_a_reflection(app, db, clock
     assert MARKER in page.get_data(as_text=True)  # the supervisor reads it: that is audited
 
     db.rollback()
-    actions = set(db.scalars(select(AuditEvent.action).where(
-        AuditEvent.subject_user_id == worker.id)))  # fmt: skip
+    actions = set(
+        db.scalars(select(AuditEvent.action).where(AuditEvent.subject_user_id == worker.id))
+    )
     assert {"privacy_override", "export_my_data", "view_member_portfolio", "view_entry"} <= actions
     html = _client(app, admin).get("/admin/audit").get_data(as_text=True)
     assert "Wanda Werker" in html and "Lars Lead" in html

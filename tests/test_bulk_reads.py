@@ -52,9 +52,14 @@ def _entries(db, rng: random.Random, owner, count: int) -> None:
     """Entries of every kind around the year, some tagged with article 3 or 24."""
     for _ in range(count):
         on = date(YEAR, 1, 1) + timedelta(days=rng.randint(-60, 420))
-        entry = Entry(organisation_id=owner.organisation_id, owner_id=owner.id,
-                      kind=rng.choice(competencies.ENTRY_KINDS), title="e", occurred_on=on,
-                      catalogue_version="test")  # fmt: skip
+        entry = Entry(
+            organisation_id=owner.organisation_id,
+            owner_id=owner.id,
+            kind=rng.choice(competencies.ENTRY_KINDS),
+            title="e",
+            occurred_on=on,
+            catalogue_version="test",
+        )
         db.add(entry)
         db.flush()
         for code in ("3", "24", "7"):

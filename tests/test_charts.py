@@ -16,16 +16,40 @@ def chart_data(counted: float = 24.0) -> dict:
     return {
         "axis": "% of the requirement",
         "rows": [
-            {"label": "Geaccrediteerde scholing", "counted": counted, "required": 60.0,
-             "projected": 48.0, "met": False, "text": f"{counted:g} / 60"},
-            {"label": "Reflectie", "counted": 70.0, "required": 60.0, "projected": 140.0,
-             "met": True, "text": "70 / 60"},
-            {"label": "Overige deskundigheidsbevordering", "counted": 12.0, "required": None,
-             "projected": 20.0, "met": True, "text": "12 · te verifiëren"},
-            {"label": "Work hours", "counted": 6000.0, "required": 3368.0, "projected": 9000.0,
-             "met": True, "text": "6.000 / 3.368"},
+            {
+                "label": "Geaccrediteerde scholing",
+                "counted": counted,
+                "required": 60.0,
+                "projected": 48.0,
+                "met": False,
+                "text": f"{counted:g} / 60",
+            },
+            {
+                "label": "Reflectie",
+                "counted": 70.0,
+                "required": 60.0,
+                "projected": 140.0,
+                "met": True,
+                "text": "70 / 60",
+            },
+            {
+                "label": "Overige deskundigheidsbevordering",
+                "counted": 12.0,
+                "required": None,
+                "projected": 20.0,
+                "met": True,
+                "text": "12 · te verifiëren",
+            },
+            {
+                "label": "Work hours",
+                "counted": 6000.0,
+                "required": 3368.0,
+                "projected": 9000.0,
+                "met": True,
+                "text": "6.000 / 3.368",
+            },
         ],
-    }  # fmt: skip
+    }
 
 
 def test_the_chart_is_a_figure_with_a_bar_per_measurable_requirement():

@@ -58,11 +58,21 @@ def test_create_user_adds_a_supervisor_as_team_lead(app, db):
     team = make_team(db, org, name="Wijkteam Oost")
     result = app.test_cli_runner().invoke(
         args=[
-            "create-user", "--email", "Lead@Example.org", "--name", "Lea Lead", "--role",
-            "supervisor", "--organisation", org.slug, "--team", "Wijkteam Oost",
-            "--password", "a long enough password",
+            "create-user",
+            "--email",
+            "Lead@Example.org",
+            "--name",
+            "Lea Lead",
+            "--role",
+            "supervisor",
+            "--organisation",
+            org.slug,
+            "--team",
+            "Wijkteam Oost",
+            "--password",
+            "a long enough password",
         ]
-    )  # fmt: skip
+    )
     assert result.exit_code == 0, result.output
     user = db.scalars(select(User).where(User.email == "lead@example.org")).one()
     assert user.role == "supervisor"

@@ -60,13 +60,23 @@ def test_an_empty_portfolio_gets_first_steps_not_empty_charts(client, worker):
 
 
 def test_the_first_use_page_shows_goals_and_radar_once_they_have_content(client, db, worker):
-    db.add(DevelopmentGoal(organisation_id=worker.organisation_id, owner_id=worker.id,
-                           competency_code="WMO4", current_level="beginner",
-                           target_level="vakbekwaam", title="Beter samenwerken"))  # fmt: skip
+    db.add(
+        DevelopmentGoal(
+            organisation_id=worker.organisation_id,
+            owner_id=worker.id,
+            competency_code="WMO4",
+            current_level="beginner",
+            target_level="vakbekwaam",
+            title="Beter samenwerken",
+        )
+    )
     db.commit()
-    development.save_self_assessment(db, owner=worker, assessed_on=date(2026, 6, 1),
-                                     ratings=dict.fromkeys(development.COMPETENCY_CODES,
-                                                           ("vakbekwaam", "")))  # fmt: skip
+    development.save_self_assessment(
+        db,
+        owner=worker,
+        assessed_on=date(2026, 6, 1),
+        ratings=dict.fromkeys(development.COMPETENCY_CODES, ("vakbekwaam", "")),
+    )
 
     html = page(client, worker)
 
@@ -156,11 +166,19 @@ def test_unconfirmed_thresholds_say_te_verifieren_until_the_organisation_sets_th
     assert "no date can be forecast" in html
     assert "At this pace" not in html
 
-    db.add(ThresholdOverride(
-        organisation_id=worker.organisation_id, norm_id=REGISTERPLEIN,
-        thresholds={"geaccrediteerd": {"min": 8}, "reflectie": {"min": 0}, "overig": {"max": 20},
-                    "total": {"min": 8}, "work_hours": {"min": 0}},
-    ))  # fmt: skip
+    db.add(
+        ThresholdOverride(
+            organisation_id=worker.organisation_id,
+            norm_id=REGISTERPLEIN,
+            thresholds={
+                "geaccrediteerd": {"min": 8},
+                "reflectie": {"min": 0},
+                "overig": {"max": 20},
+                "total": {"min": 8},
+                "work_hours": {"min": 0},
+            },
+        )
+    )
     db.commit()
 
     html = client.get("/portfolio/").get_data(as_text=True)
@@ -185,8 +203,7 @@ def test_art3_coverage_names_what_is_missing_with_a_way_to_add_it(app, client, d
 
 def test_recent_entries_show_the_latest_five_titles_only(client, db, worker):
     for day in range(1, 8):
-        add_entry(db, worker, "reflection", date(2026, 6, day), "1",
-                  body="Private reflection text")  # fmt: skip
+        add_entry(db, worker, "reflection", date(2026, 6, day), "1", body="Private reflection text")
 
     html = page(client, worker)
 
@@ -196,14 +213,27 @@ def test_recent_entries_show_the_latest_five_titles_only(client, db, worker):
 
 
 def _fill(db, worker, count: int) -> None:
-    kinds = [("training", {"accreditation_id": "X"}), ("peer_review", {"form": "intervisie"}),
-             ("other", {"activity_type": "vakliteratuur"}), ("reflection", {})]  # fmt: skip
+    kinds = [
+        ("training", {"accreditation_id": "X"}),
+        ("peer_review", {"form": "intervisie"}),
+        ("other", {"activity_type": "vakliteratuur"}),
+        ("reflection", {}),
+    ]
     rows = []
     for n in range(count):
         kind, fields = kinds[n % len(kinds)]
-        rows.append(Entry(organisation_id=worker.organisation_id, owner_id=worker.id, kind=kind,
-                          title=f"Entry {n}", occurred_on=date(2024 + n % 3, 1 + n % 12, 1),
-                          hours=Decimal(1), catalogue_version="test", **fields))  # fmt: skip
+        rows.append(
+            Entry(
+                organisation_id=worker.organisation_id,
+                owner_id=worker.id,
+                kind=kind,
+                title=f"Entry {n}",
+                occurred_on=date(2024 + n % 3, 1 + n % 12, 1),
+                hours=Decimal(1),
+                catalogue_version="test",
+                **fields,
+            )
+        )
     db.add_all(rows)
     db.commit()
     db.add_all(EntryTag(entry_id=e.id, vocabulary="article", code="3") for e in rows)

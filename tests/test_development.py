@@ -56,12 +56,18 @@ def ratings_form(levels: dict[str, str], day: str = "2026-03-01") -> dict:
 
 def test_every_assessment_is_kept_and_two_dates_can_be_compared(client, db, worker):
     new = "/portfolio/development/assessment/new"
-    for level, day in (("beginner", "2026-01-10"), ("vakvolwassen", "2026-06-10"),
-                       ("gevorderd-beginner", "2026-09-10")):  # fmt: skip
+    for level, day in (
+        ("beginner", "2026-01-10"),
+        ("vakvolwassen", "2026-06-10"),
+        ("gevorderd-beginner", "2026-09-10"),
+    ):
         assert post(client, new, ratings_form({"WMO1": level}, day)).status_code == 302
     kept = development.assessments_of(db, subject_id=worker.id)
-    assert [a.assessed_on for a in kept] == [date(2026, 9, 10), date(2026, 6, 10),
-                                             date(2026, 1, 10)]  # fmt: skip
+    assert [a.assessed_on for a in kept] == [
+        date(2026, 9, 10),
+        date(2026, 6, 10),
+        date(2026, 1, 10),
+    ]
     assert kept[1].motivations["WMO2"] == "waarom WMO2"
     changes = {d.code: d.steps for d in development.compare(kept[2], kept[1])}
     assert changes["WMO1"] == 3 and changes["WMO2"] == 0
@@ -97,18 +103,22 @@ def test_a_missing_or_unknown_level_is_refused_and_the_input_kept(client, db, wo
 def test_unknown_codes_are_refused_with_a_clear_message(db, worker):
     ratings = {**dict.fromkeys(CODES, ("vakbekwaam", "")), "WMO99": ("beginner", "")}
     with pytest.raises(ValueError, match="WMO99: unknown competency code"):
-        development.save_self_assessment(db, owner=worker, ratings=ratings,
-                                         assessed_on=date(2026, 1, 1))  # fmt: skip
+        development.save_self_assessment(
+            db, owner=worker, ratings=ratings, assessed_on=date(2026, 1, 1)
+        )
     ratings = {**dict.fromkeys(CODES, ("vakbekwaam", "")), "WMO2": ("expert", "")}
     with pytest.raises(development.InvalidRatings, match="WMO2: unknown level") as refused:
-        development.save_self_assessment(db, owner=worker, ratings=ratings,
-                                         assessed_on=date(2026, 1, 1))  # fmt: skip
+        development.save_self_assessment(
+            db, owner=worker, ratings=ratings, assessed_on=date(2026, 1, 1)
+        )
     assert refused.value.errors == {"WMO2": "unknown_level"}
     assert db.scalars(select(CompetencyAssessment)).all() == []
     saved = development.save_self_assessment(
-        db, owner=worker, ratings=dict.fromkeys(CODES, ("beginner", "")),
+        db,
+        owner=worker,
+        ratings=dict.fromkeys(CODES, ("beginner", "")),
         assessed_on=date(2026, 1, 1),
-    )  # fmt: skip
+    )
     assert saved.is_self_assessment and saved.catalogue_version
 
 
@@ -122,14 +132,26 @@ def test_goals_are_kept_with_own_entries_as_evidence_only(client, db, worker):
         catalogue_version="t",
     )
     stranger = make_user(db, make_organisation(db))
-    theirs = Entry(organisation_id=stranger.organisation_id, owner_id=stranger.id,
-                   kind="reflection", title="Niet van mij", occurred_on=date(2026, 2, 1),
-                   catalogue_version="t")  # fmt: skip
+    theirs = Entry(
+        organisation_id=stranger.organisation_id,
+        owner_id=stranger.id,
+        kind="reflection",
+        title="Niet van mij",
+        occurred_on=date(2026, 2, 1),
+        catalogue_version="t",
+    )
     db.add_all([mine, theirs])
     db.commit()
-    form = {"title": "Beter doorvragen", "competency_code": "WMO3", "current_level": "beginner",
-            "target_level": "vakbekwaam", "actions": "Intervisie", "due_on": "2027-01-01",
-            "status": "open", "evidence": [str(mine.id), str(theirs.id)]}  # fmt: skip
+    form = {
+        "title": "Beter doorvragen",
+        "competency_code": "WMO3",
+        "current_level": "beginner",
+        "target_level": "vakbekwaam",
+        "actions": "Intervisie",
+        "due_on": "2027-01-01",
+        "status": "open",
+        "evidence": [str(mine.id), str(theirs.id)],
+    }
     assert post(client, "/portfolio/development/goals/new", form).status_code == 302
     goal = db.scalars(select(DevelopmentGoal)).one()
     assert set(db.scalars(select(GoalEvidence.entry_id))) == {mine.id}
@@ -147,7 +169,8 @@ def test_goals_are_kept_with_own_entries_as_evidence_only(client, db, worker):
     dashboard = client.get("/portfolio/").get_data(as_text=True)
     assert "Doorvragen in gesprekken" not in dashboard and "No open goals." in dashboard
     assert "Remove “Doorvragen in gesprekken”?" in client.get(
-        f"/portfolio/development/goals/{goal.id}/delete").get_data(as_text=True)  # fmt: skip
+        f"/portfolio/development/goals/{goal.id}/delete"
+    ).get_data(as_text=True)
     post(client, f"/portfolio/development/goals/{goal.id}/delete", {})
     assert db.scalars(select(DevelopmentGoal)).all() == []
     assert db.get(Entry, mine.id) is not None  # the evidence stays
@@ -155,17 +178,30 @@ def test_goals_are_kept_with_own_entries_as_evidence_only(client, db, worker):
 
 def test_another_workers_goal_does_not_exist_for_me(client, db, worker):
     other = make_user(db, db.get(Organisation, worker.organisation_id))
-    goal = DevelopmentGoal(organisation_id=other.organisation_id, owner_id=other.id,
-                           competency_code="WMO1", current_level="beginner",
-                           target_level="vakbekwaam", title="Van een ander")  # fmt: skip
+    goal = DevelopmentGoal(
+        organisation_id=other.organisation_id,
+        owner_id=other.id,
+        competency_code="WMO1",
+        current_level="beginner",
+        target_level="vakbekwaam",
+        title="Van een ander",
+    )
     db.add(goal)
     db.commit()
-    for path in (f"/portfolio/development/goals/{goal.id}/edit",
-                 f"/portfolio/development/goals/{goal.id}/delete",
-                 f"/portfolio/development/goals/{goal.id}/evidence"):  # fmt: skip
+    for path in (
+        f"/portfolio/development/goals/{goal.id}/edit",
+        f"/portfolio/development/goals/{goal.id}/delete",
+        f"/portfolio/development/goals/{goal.id}/evidence",
+    ):
         assert client.get(path).status_code == 404
-    assert post(client, f"/portfolio/development/goals/{goal.id}/delete", {},
-                ).status_code == 404  # fmt: skip
+    assert (
+        post(
+            client,
+            f"/portfolio/development/goals/{goal.id}/delete",
+            {},
+        ).status_code
+        == 404
+    )
     assert db.get(DevelopmentGoal, goal.id) is not None
 
 
@@ -180,8 +216,9 @@ def test_the_supervisor_assesses_and_both_see_the_differences(app, client, db, w
     login(other, lead.email, PASSWORD)
     page = other.get(f"/team/members/{worker.id}/assessment").get_data(as_text=True)
     assert "<img" in page  # the member's self-assessment as a radar
-    response = post(other, f"/team/members/{worker.id}/assessment",
-                    ratings_form({"WMO7": "gevorderd-beginner"}))  # fmt: skip
+    response = post(
+        other, f"/team/members/{worker.id}/assessment", ratings_form({"WMO7": "gevorderd-beginner"})
+    )
     assert response.status_code == 302
     page = other.get(f"/team/members/{worker.id}/assessment").get_data(as_text=True)
     assert "<td>-2</td>" in page  # vakvolwassen (4) → gevorderd beginner (2)
@@ -200,19 +237,34 @@ def test_a_supervisor_of_another_team_cannot_assess(app, db, worker):
     data["csrf_token"] = csrf_token(other, "/team/")
     assert other.post(f"/team/members/{worker.id}/assessment", data=data).status_code == 404
     with pytest.raises(development.NotVisible):
-        development.save_supervisor_assessment(db, supervisor=stranger, subject=worker,
-                                               ratings=dict.fromkeys(CODES, ("beginner", "")),
-                                               assessed_on=date(2026, 1, 1))  # fmt: skip
+        development.save_supervisor_assessment(
+            db,
+            supervisor=stranger,
+            subject=worker,
+            ratings=dict.fromkeys(CODES, ("beginner", "")),
+            assessed_on=date(2026, 1, 1),
+        )
     assert db.scalars(select(CompetencyAssessment)).all() == []
 
 
 def add_assessments_and_goals(client, months: range) -> None:
     for month in months:
-        post(client, "/portfolio/development/assessment/new",
-             ratings_form({}, f"2026-{month:02d}-01"))  # fmt: skip
-        post(client, "/portfolio/development/goals/new",
-             {"title": f"Doel {month}", "competency_code": "WMO1", "current_level": "beginner",
-              "target_level": "vakbekwaam", "status": "open"})  # fmt: skip
+        post(
+            client,
+            "/portfolio/development/assessment/new",
+            ratings_form({}, f"2026-{month:02d}-01"),
+        )
+        post(
+            client,
+            "/portfolio/development/goals/new",
+            {
+                "title": f"Doel {month}",
+                "competency_code": "WMO1",
+                "current_level": "beginner",
+                "target_level": "vakbekwaam",
+                "status": "open",
+            },
+        )
 
 
 def test_the_dashboard_uses_as_many_statements_with_one_or_many_assessments(
@@ -255,12 +307,22 @@ def test_evidence_is_linked_and_unlinked_only_for_own_entries(client, db, worker
         catalogue_version="t",
     )
     colleague = make_user(db, db.get(Organisation, worker.organisation_id))
-    theirs = Entry(organisation_id=colleague.organisation_id, owner_id=colleague.id,
-                   kind="reflection", title="Van een collega", occurred_on=date(2026, 2, 1),
-                   catalogue_version="t")  # fmt: skip
-    goal = DevelopmentGoal(organisation_id=worker.organisation_id, owner_id=worker.id,
-                           competency_code="WMO2", current_level="beginner",
-                           target_level="vakbekwaam", title="Verantwoordelijkheid")  # fmt: skip
+    theirs = Entry(
+        organisation_id=colleague.organisation_id,
+        owner_id=colleague.id,
+        kind="reflection",
+        title="Van een collega",
+        occurred_on=date(2026, 2, 1),
+        catalogue_version="t",
+    )
+    goal = DevelopmentGoal(
+        organisation_id=worker.organisation_id,
+        owner_id=worker.id,
+        competency_code="WMO2",
+        current_level="beginner",
+        target_level="vakbekwaam",
+        title="Verantwoordelijkheid",
+    )
     db.add_all([mine, theirs, goal])
     db.commit()
     path = f"/portfolio/development/goals/{goal.id}/evidence"
@@ -288,9 +350,13 @@ def test_the_supervisor_starts_from_their_last_assessment_and_the_worker_sees_it
     db.add(lead)
     db.commit()
     ratings = dict.fromkeys(CODES, ("vakbekwaam", "Goed bezig"))
-    development.save_supervisor_assessment(db, supervisor=lead, subject=worker,
-                                           ratings={**ratings, "WMO5": ("vakvolwassen", "")},
-                                           assessed_on=date(2026, 4, 1))  # fmt: skip
+    development.save_supervisor_assessment(
+        db,
+        supervisor=lead,
+        subject=worker,
+        ratings={**ratings, "WMO5": ("vakvolwassen", "")},
+        assessed_on=date(2026, 4, 1),
+    )
     other = app.test_client()
     login(other, lead.email, PASSWORD)
     page = other.get(f"/team/members/{worker.id}/assessment").get_data(as_text=True)
@@ -330,7 +396,10 @@ def test_a_motivation_that_may_identify_a_client_is_saved_only_after_confirmatio
     saved = db.scalars(select(CompetencyAssessment)).one()
     [event] = audit_events(db, "privacy_override")
     assert (event.actor_id, event.subject_type, event.subject_id) == (
-        worker.id, "competency_assessment", saved.id)  # fmt: skip
+        worker.id,
+        "competency_assessment",
+        saved.id,
+    )
     assert event.detail == "fields: motivation WMO3"  # which field, never the text
     kept = development.assessments_of(db, subject_id=worker.id)[0]
     assert "06-12345678" in kept.motivations["WMO3"]
@@ -344,9 +413,14 @@ def test_clean_motivations_save_without_a_privacy_question(client, db, worker):
 
 
 def test_a_goal_that_may_identify_a_client_is_saved_only_after_confirmation(client, db, worker):
-    form = {"title": "Samenwerken met j.jansen@example.nl", "competency_code": "WMO2",
-            "current_level": "beginner", "target_level": "vakbekwaam",
-            "actions": "Huisbezoek aan 1234 AB 12 voorbereiden", "status": "open"}  # fmt: skip
+    form = {
+        "title": "Samenwerken met j.jansen@example.nl",
+        "competency_code": "WMO2",
+        "current_level": "beginner",
+        "target_level": "vakbekwaam",
+        "actions": "Huisbezoek aan 1234 AB 12 voorbereiden",
+        "status": "open",
+    }
 
     response = post(client, "/portfolio/development/goals/new", form)
 
@@ -372,8 +446,11 @@ def test_a_goal_that_may_identify_a_client_is_saved_only_after_confirmation(clie
 
 def test_the_overview_shows_my_own_motivations_of_the_compared_assessments(client, db, worker):
     new = "/portfolio/development/assessment/new"
-    for day, why in (("2026-01-10", "Januari-motivatie"), ("2026-05-10", "Mei-motivatie"),
-                     ("2026-09-10", "September-motivatie")):  # fmt: skip
+    for day, why in (
+        ("2026-01-10", "Januari-motivatie"),
+        ("2026-05-10", "Mei-motivatie"),
+        ("2026-09-10", "September-motivatie"),
+    ):
         data = ratings_form({}, day)
         data["motivation_WMO6"] = why
         assert post(client, new, data).status_code == 302
@@ -391,15 +468,26 @@ def test_the_overview_shows_my_own_motivations_of_the_compared_assessments(clien
 
 
 def test_an_older_entry_can_be_found_by_title_and_linked_to_a_goal(client, db, worker):
-    common = {"organisation_id": worker.organisation_id, "owner_id": worker.id,
-              "kind": "reflection", "catalogue_version": "t"}  # fmt: skip
+    common = {
+        "organisation_id": worker.organisation_id,
+        "owner_id": worker.id,
+        "kind": "reflection",
+        "catalogue_version": "t",
+    }
     old = Entry(**common, title="Casus over grenzen", occurred_on=date(2020, 3, 1))
     db.add(old)
-    db.add_all(Entry(**common, title=f"Reflectie {n}", occurred_on=date(2026, 1, 1 + n % 28))
-               for n in range(60))  # fmt: skip
-    goal = DevelopmentGoal(organisation_id=worker.organisation_id, owner_id=worker.id,
-                           competency_code="WMO8", current_level="beginner",
-                           target_level="vakbekwaam", title="Grenzen bewaken")  # fmt: skip
+    db.add_all(
+        Entry(**common, title=f"Reflectie {n}", occurred_on=date(2026, 1, 1 + n % 28))
+        for n in range(60)
+    )
+    goal = DevelopmentGoal(
+        organisation_id=worker.organisation_id,
+        owner_id=worker.id,
+        competency_code="WMO8",
+        current_level="beginner",
+        target_level="vakbekwaam",
+        title="Grenzen bewaken",
+    )
     db.add(goal)
     db.commit()
     path = f"/portfolio/development/goals/{goal.id}/evidence"
@@ -429,8 +517,9 @@ def test_the_dashboard_reads_only_the_two_newest_self_assessments_and_the_newest
     lead = make_user(db, organisation, role=Role.SUPERVISOR, leads=db.get(Team, worker.team_id))
     ratings = dict.fromkeys(CODES, ("beginner", ""))
     for month in (1, 5, 3):  # saved out of date order
-        development.save_self_assessment(db, owner=worker, ratings=ratings,
-                                         assessed_on=date(2026, month, 1))  # fmt: skip
+        development.save_self_assessment(
+            db, owner=worker, ratings=ratings, assessed_on=date(2026, month, 1)
+        )
     for month in (2, 4):
         development.save_supervisor_assessment(
             db, supervisor=lead, subject=worker, ratings=ratings, assessed_on=date(2026, month, 1)

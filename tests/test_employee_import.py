@@ -76,9 +76,11 @@ def errors_of(text: str) -> list[tuple[int, str]]:
 
 def upload(client, data: bytes, filename: str = "people.csv"):
     return post_form(
-        client, "/hr/import", {"file": (io.BytesIO(data), filename)},
+        client,
+        "/hr/import",
+        {"file": (io.BytesIO(data), filename)},
         content_type="multipart/form-data",
-    )  # fmt: skip
+    )
 
 
 def confirm(client, payload: str):
@@ -137,8 +139,13 @@ def test_semicolons_and_a_byte_order_mark_are_accepted():
     assert parsed.errors == []
     [row] = parsed.rows
     assert (row.line, row.email, row.name, row.role, row.team, row.is_active) == (
-        2, "anna@example.org", "Jansen, Anna", "worker", "", False,
-    )  # fmt: skip
+        2,
+        "anna@example.org",
+        "Jansen, Anna",
+        "worker",
+        "",
+        False,
+    )
 
 
 def test_text_that_is_not_utf8_is_refused():
@@ -158,9 +165,11 @@ def test_a_start_date_is_read_in_iso_and_dutch_notation():
     parsed = employee_import.parse(text)
     assert parsed.errors == []
     assert [(row.start_date, row.has_start_date) for row in parsed.rows] == [
-        (date(2024, 3, 1), True), (date(2024, 3, 1), True), (date(2024, 3, 1), True),
+        (date(2024, 3, 1), True),
+        (date(2024, 3, 1), True),
+        (date(2024, 3, 1), True),
         (None, True),  # an empty cell: no date
-    ]  # fmt: skip
+    ]
     [row] = employee_import.parse("email,name\nanna@example.org,Anna\n").rows
     assert (row.start_date, row.has_start_date) == (None, False)  # no column: keep
 
@@ -279,8 +288,11 @@ def test_preview_then_confirm_adds_people_and_invites_them(app, db, org, team, h
     people = {u.email: u for u in db.scalars(select(User).where(User.organisation_id == org.id))}
     anna, bram, cees = (people[f"{n}@example.org"] for n in ("anna", "bram", "cees"))
     assert (anna.name, anna.role, anna.team_id, anna.is_active) == (
-        "Anna Jansen", "worker", team.id, True,
-    )  # fmt: skip
+        "Anna Jansen",
+        "worker",
+        team.id,
+        True,
+    )
     assert (bram.role, bram.team_id) == ("supervisor", None)
     assert (cees.team_id, cees.is_active, cees.deactivated_at is not None) == (team.id, False, True)
     invited = db.scalars(select(OutboxMessage.to_address).order_by(OutboxMessage.to_address))
@@ -426,8 +438,11 @@ def test_start_dates_are_imported_and_a_reimport_changes_keeps_or_clears_them(
         users = db.scalars(select(User).where(User.organisation_id == org.id))
         return {user.email: user.employment_started_on for user in users}
 
-    assert dates() == {"anna@example.org": date(2024, 3, 1), "cees@example.org": date(2019, 9, 1),
-                       hr.email: None}  # fmt: skip
+    assert dates() == {
+        "anna@example.org": date(2024, 3, 1),
+        "cees@example.org": date(2019, 9, 1),
+        hr.email: None,
+    }
     [event] = db.scalars(select(AuditEvent).where(AuditEvent.action == "person_updated"))
     assert (event.subject_user_id, event.detail) == (cees.id, "fields=employment_started_on")
     # Without the column the dates stay; an empty cell clears one.
@@ -453,10 +468,19 @@ def test_an_address_taken_while_confirming_shows_the_preview_again(app, db, org,
             return
         taken.append(statement)
         with engine.connect() as other:
-            other.execute(users.insert().values(
-                organisation_id=org.id, email="anna@example.org", name="Anna", role="worker",
-                password_hash="x", session_token="colleague", is_active=True, locale="nl",
-                created_at=datetime(2025, 3, 3, tzinfo=UTC)))  # fmt: skip
+            other.execute(
+                users.insert().values(
+                    organisation_id=org.id,
+                    email="anna@example.org",
+                    name="Anna",
+                    role="worker",
+                    password_hash="x",
+                    session_token="colleague",
+                    is_active=True,
+                    locale="nl",
+                    created_at=datetime(2025, 3, 3, tzinfo=UTC),
+                )
+            )
             other.commit()
 
     event.listen(engine, "after_cursor_execute", a_colleague_imports_anna)
@@ -623,8 +647,9 @@ def test_a_reimport_deactivates_reactivates_and_keeps_what_it_does_not_change(ap
     long_ago = datetime(2024, 1, 1, tzinfo=UTC)
     people = {}
     for name, is_active in (("gone", False), ("back", False), ("leaving", True)):
-        people[name] = make_user(db, org, email=f"{name}@example.org", name=name.title(),
-                                 is_active=is_active)  # fmt: skip
+        people[name] = make_user(
+            db, org, email=f"{name}@example.org", name=name.title(), is_active=is_active
+        )
         people[name].deactivated_at = None if is_active else long_ago
         db.add(people[name])
     accounts.create_reset_token(db, user=people["leaving"], now=long_ago, ttl=INVITATION_TTL)
@@ -647,8 +672,7 @@ def test_a_reimport_deactivates_reactivates_and_keeps_what_it_does_not_change(ap
     assert (leaving.is_active, leaving.deactivated_at) == (False, CLOCK_START)
     assert (gone.session_token, back.session_token) == (tokens["gone"], tokens["back"])
     assert leaving.session_token != tokens["leaving"]  # every session of hers has ended
-    [link] = db.scalars(select(PasswordResetToken).where(
-        PasswordResetToken.user_id == leaving.id))  # fmt: skip
+    [link] = db.scalars(select(PasswordResetToken).where(PasswordResetToken.user_id == leaving.id))
     assert link.used_at == CLOCK_START  # her open reset link is void
 
 
@@ -659,8 +683,10 @@ def test_an_import_sends_as_many_statements_for_200_people_as_for_10(
     app, db, org, team, hr_client, count_queries
 ):
     def csv(renamed: range, new: range, suffix: str) -> bytes:
-        lines = [f"p{n}@example.org,Persoon {n} {suffix},worker,Wijkteam Oost,{n % 2}"
-                 for n in (*renamed, *new)]  # fmt: skip
+        lines = [
+            f"p{n}@example.org,Persoon {n} {suffix},worker,Wijkteam Oost,{n % 2}"
+            for n in (*renamed, *new)
+        ]
         return ("email,name,role,team,active\n" + "\n".join(lines)).encode()
 
     def statements(data: bytes) -> int:
@@ -687,8 +713,11 @@ def test_an_import_sends_as_many_statements_for_200_people_as_for_10(
 
 def test_cli_with_a_broken_file_prints_the_lines_exits_1_and_writes_nothing(app, db, org, tmp_path):
     path = tmp_path / "people.csv"
-    path.write_text("email,name,role\nanna@example.org,Anna,worker\nbram,Bram,worker\n"
-                    "anna@example.org,Anna,boss\n", encoding="utf-8")  # fmt: skip
+    path.write_text(
+        "email,name,role\nanna@example.org,Anna,worker\nbram,Bram,worker\n"
+        "anna@example.org,Anna,boss\n",
+        encoding="utf-8",
+    )
     before = snapshot(db)
 
     result = app.test_cli_runner().invoke(
@@ -708,8 +737,9 @@ def test_cli_dry_run_counts_and_a_real_run_imports(app, db, org, team, tmp_path)
     runner = app.test_cli_runner()
     before = snapshot(db)
 
-    dry = runner.invoke(args=["import-employees", str(path), "--organisation", str(org.id),
-                              "--dry-run"])  # fmt: skip
+    dry = runner.invoke(
+        args=["import-employees", str(path), "--organisation", str(org.id), "--dry-run"]
+    )
     assert dry.exit_code == 0, dry.output
     assert "3 to add, 0 to change, 0 unchanged" in dry.output
     assert snapshot(db) == before

@@ -51,8 +51,13 @@ def post(client, path: str, data: dict, **kwargs):
     return client.post(path, data={**data, "csrf_token": csrf_token(client, path)}, **kwargs)
 
 
-BASE = {"title": "Training motiverende gespreksvoering", "occurred_on": "2026-10-01",
-        "hours": "6", "competency_codes": ["WMO1", "WMO3"], "article_numbers": ["3"]}  # fmt: skip
+BASE = {
+    "title": "Training motiverende gespreksvoering",
+    "occurred_on": "2026-10-01",
+    "hours": "6",
+    "competency_codes": ["WMO1", "WMO3"],
+    "article_numbers": ["3"],
+}
 
 
 @pytest.mark.parametrize(
@@ -60,13 +65,25 @@ BASE = {"title": "Training motiverende gespreksvoering", "occurred_on": "2026-10
     [
         ("reflection", {"structure": "starr", "body": "Wat ging goed en wat leerde ik."}),
         ("training", {"provider": "Movisie", "accreditation_id": "SKJ12345"}),
-        ("peer_review", {"form": "intervisie", "facilitator": "J. Visser",
-                         "learning_points": "Eerst vragen stellen."}),
+        (
+            "peer_review",
+            {
+                "form": "intervisie",
+                "facilitator": "J. Visser",
+                "learning_points": "Eerst vragen stellen.",
+            },
+        ),
         ("other", {"activity_type": "vakliteratuur"}),
-        ("work", {"employer": "Stichting Welzijn", "role_title": "Sociaal werker",
-                  "hours_per_week": "32"}),
+        (
+            "work",
+            {
+                "employer": "Stichting Welzijn",
+                "role_title": "Sociaal werker",
+                "hours_per_week": "32",
+            },
+        ),
     ],
-)  # fmt: skip
+)
 def test_each_kind_is_recorded_with_its_tags(client, db, worker, kind, extra):
     response = post(client, f"/portfolio/entries/new/{kind}", {**BASE, **extra})
     assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
@@ -90,9 +107,17 @@ def test_each_kind_is_recorded_with_its_tags(client, db, worker, kind, extra):
         ({"end_on": "2026-12-31", "hours": "2000"}, "hours"),
         ({"end_on": "2031-01-01"}, "end_on"),
     ],
-    ids=["end-before-start", "negative-hours", "more-than-24-a-day", "unknown-competency",
-         "hours-nan", "hours-infinite", "more-than-an-entry-holds", "end-far-ahead"],
-)  # fmt: skip
+    ids=[
+        "end-before-start",
+        "negative-hours",
+        "more-than-24-a-day",
+        "unknown-competency",
+        "hours-nan",
+        "hours-infinite",
+        "more-than-an-entry-holds",
+        "end-far-ahead",
+    ],
+)
 def test_bad_input_is_refused_and_what_was_typed_is_kept(client, db, worker, change, field):
     data = {**BASE, "provider": "Movisie in Utrecht", **change}
     response = post(client, "/portfolio/entries/new/training", data)
@@ -105,8 +130,12 @@ def test_bad_input_is_refused_and_what_was_typed_is_kept(client, db, worker, cha
 
 @pytest.mark.parametrize("per_week", ["NaN", "-Infinity", "0", "81"])
 def test_work_experience_refuses_impossible_hours_per_week(client, db, worker, per_week):
-    data = {**BASE, "employer": "Stichting Welzijn", "role_title": "Sociaal werker",
-            "hours_per_week": per_week}  # fmt: skip
+    data = {
+        **BASE,
+        "employer": "Stichting Welzijn",
+        "role_title": "Sociaal werker",
+        "hours_per_week": per_week,
+    }
     response = post(client, "/portfolio/entries/new/work", data)
     assert response.status_code == 200
     assert 'id="hours_per_week-error"' in response.get_data(as_text=True)
@@ -149,8 +178,9 @@ def test_a_nine_digit_number_failing_the_elfproef_is_no_warning(client, db, work
 
 def test_a_certificate_is_stored_checked_and_served_as_attachment(client, db, worker):
     data = {**BASE, "certificate": (io.BytesIO(PDF), "certificaat <1>.pdf")}
-    response = post(client, "/portfolio/entries/new/training", data,
-                    content_type="multipart/form-data")  # fmt: skip
+    response = post(
+        client, "/portfolio/entries/new/training", data, content_type="multipart/form-data"
+    )
     assert response.status_code == 302
     stored = db.scalars(select(EvidenceFile)).one()
     assert (stored.content_type, stored.size) == ("application/pdf", len(PDF))
@@ -167,8 +197,13 @@ def test_a_certificate_is_stored_checked_and_served_as_attachment(client, db, wo
 )
 def test_a_disguised_file_is_refused_with_a_reason(client, db, worker, content, name):
     data = {**BASE, "certificate": (io.BytesIO(content), name)}
-    response = post(client, "/portfolio/entries/new/training", data,
-                    content_type="multipart/form-data", follow_redirects=True)  # fmt: skip
+    response = post(
+        client,
+        "/portfolio/entries/new/training",
+        data,
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "This file is not a PDF, PNG, JPEG, DOCX or ODT document." in response.get_data(
         as_text=True
     )
@@ -178,16 +213,27 @@ def test_a_disguised_file_is_refused_with_a_reason(client, db, worker, content, 
 def test_an_oversized_file_is_refused_with_a_reason(app, client, db, worker):
     app.config["EVIDENCE_MAX_BYTES"] = 10 * 1024  # small, so the test upload stays in memory
     data = {**BASE, "certificate": (io.BytesIO(b"%PDF-" + b"0" * (10 * 1024)), "big.pdf")}
-    response = post(client, "/portfolio/entries/new/training", data,
-                    content_type="multipart/form-data", follow_redirects=True)  # fmt: skip
+    response = post(
+        client,
+        "/portfolio/entries/new/training",
+        data,
+        content_type="multipart/form-data",
+        follow_redirects=True,
+    )
     assert "Choose a file of at most 10 kB." in response.get_data(as_text=True)
     assert db.scalars(select(EvidenceFile)).all() == []
 
 
 def _entry(db, owner, **fields) -> Entry:
-    values = {"kind": "peer_review", "title": "Intervisie", "occurred_on": date(2026, 10, 1),
-              "hours": Decimal(2), "form": "intervisie", "case_description": "Geheime casus",
-              "catalogue_version": "t"}  # fmt: skip
+    values = {
+        "kind": "peer_review",
+        "title": "Intervisie",
+        "occurred_on": date(2026, 10, 1),
+        "hours": Decimal(2),
+        "form": "intervisie",
+        "case_description": "Geheime casus",
+        "catalogue_version": "t",
+    }
     entry = Entry(organisation_id=owner.organisation_id, owner_id=owner.id, **{**values, **fields})
     db.add(entry)
     db.commit()
@@ -204,8 +250,7 @@ def test_another_workers_entry_does_not_exist_for_me(app, client, db, worker):
 def test_a_signed_entry_cannot_be_changed_or_deleted(client, db, worker):
     entry = _entry(db, worker, status="signed")
     assert client.get(f"/portfolio/entries/{entry.id}/edit").status_code == 302
-    response = post(client, f"/portfolio/entries/{entry.id}/delete", {},
-                    follow_redirects=True)  # fmt: skip
+    response = post(client, f"/portfolio/entries/{entry.id}/delete", {}, follow_redirects=True)
     assert response.status_code == 200
     assert db.get(Entry, entry.id) is not None
 
@@ -235,8 +280,12 @@ def test_deleting_asks_first_and_then_deletes(client, db, worker):
 
 
 def test_a_guided_reflection_keeps_each_phase_and_scans_it(client, db, worker):
-    data = {**BASE, "structure": "korthagen", "korthagen_action": "Ik stelde een open vraag.",
-            "korthagen_trial": "Volgende keer eerst luisteren."}  # fmt: skip
+    data = {
+        **BASE,
+        "structure": "korthagen",
+        "korthagen_action": "Ik stelde een open vraag.",
+        "korthagen_trial": "Volgende keer eerst luisteren.",
+    }
     assert post(client, "/portfolio/entries/new/reflection", data).status_code == 302
     entry = db.scalars(select(Entry).where(Entry.owner_id == worker.id)).one()
     assert entry.sections == {
@@ -251,8 +300,11 @@ def test_a_guided_reflection_keeps_each_phase_and_scans_it(client, db, worker):
     edit = client.get(f"/portfolio/entries/{entry.id}/edit").get_data(as_text=True)
     assert "Ik stelde een open vraag." in edit
     # A BSN in a phase is found, named by that phase's field, and stops the save.
-    warned = post(client, f"/portfolio/entries/{entry.id}/edit",
-                  {**data, "korthagen_awareness": "Client 111222333 belde."})  # fmt: skip
+    warned = post(
+        client,
+        f"/portfolio/entries/{entry.id}/edit",
+        {**data, "korthagen_awareness": "Client 111222333 belde."},
+    )
     assert warned.status_code == 200
     assert 'href="#korthagen_awareness"' in warned.get_data(as_text=True)
     db.expire_all()
@@ -266,8 +318,12 @@ def test_participants_are_picked_from_the_team_or_by_email_and_asked_to_confirm(
     elsewhere = make_user(db, organisation, email="bram@example.org")
     form = client.get("/portfolio/entries/new/peer_review").get_data(as_text=True)
     assert "Anna Teamgenoot" in form
-    data = {**BASE, "form": "intervisie", "participant_ids": [str(teammate.id)],
-            "participant_emails": "BRAM@example.org, nobody@example.org"}  # fmt: skip
+    data = {
+        **BASE,
+        "form": "intervisie",
+        "participant_ids": [str(teammate.id)],
+        "participant_emails": "BRAM@example.org, nobody@example.org",
+    }
     refused = post(client, "/portfolio/entries/new/peer_review", data)
     page = refused.get_data(as_text=True)
     assert refused.status_code == 200 and "nobody@example.org" in page
@@ -288,9 +344,13 @@ def test_participants_are_picked_from_the_team_or_by_email_and_asked_to_confirm(
 
 def post_in_memory(client, path: str, data: dict, *, filename: str, content: bytes):
     """A multipart POST built in memory (the test client spools large bodies to temp files)."""
-    fields = {**data, "csrf_token": csrf_token(client, path),
-              "certificate": FileStorage(io.BytesIO(content), filename=filename,
-                                         content_type="application/pdf")}  # fmt: skip
+    fields = {
+        **data,
+        "csrf_token": csrf_token(client, path),
+        "certificate": FileStorage(
+            io.BytesIO(content), filename=filename, content_type="application/pdf"
+        ),
+    }
     boundary, body = encode_multipart(fields)
     return client.post(path, data=body, content_type=f'multipart/form-data; boundary="{boundary}"')
 
@@ -313,9 +373,13 @@ def test_a_file_of_the_allowed_size_is_never_refused_by_the_request_limit(
         user = make_user(db, org, locale="en")
         login(client, user.email, PASSWORD)
         exactly = b"%PDF-" + b"0" * (1024 * 1024 - 5)
-        response = post_in_memory(client, "/portfolio/entries/new/training",
-                                  {**BASE, "body": "Tekst " * 3000},
-                                  filename="certificaat.pdf", content=exactly)  # fmt: skip
+        response = post_in_memory(
+            client,
+            "/portfolio/entries/new/training",
+            {**BASE, "body": "Tekst " * 3000},
+            filename="certificaat.pdf",
+            content=exactly,
+        )
         assert response.status_code == 302
         assert db.scalars(select(EvidenceFile.size)).all() == [len(exactly)]
     finally:
@@ -329,8 +393,9 @@ def test_a_request_above_the_limit_gets_a_page_that_names_the_limit(monkeypatch,
         user = make_user(db, make_organisation(db), locale="en")
         login(client, user.email, PASSWORD)
         too_large = b"%PDF-" + b"0" * (3 * 1024 * 1024)
-        response = post_in_memory(client, "/portfolio/entries/new/training", BASE,
-                                  filename="x.pdf", content=too_large)  # fmt: skip
+        response = post_in_memory(
+            client, "/portfolio/entries/new/training", BASE, filename="x.pdf", content=too_large
+        )
         assert response.status_code == 413
         assert "a file may be at most 1 MB" in response.get_data(as_text=True)
         assert db.scalars(select(Entry)).all() == []
@@ -339,10 +404,14 @@ def test_a_request_above_the_limit_gets_a_page_that_names_the_limit(monkeypatch,
 
 
 def test_a_refused_file_saves_nothing_and_keeps_what_was_typed(client, db, worker):
-    data = {**BASE, "provider": "Movisie in Utrecht",
-            "certificate": (io.BytesIO(b"MZ\x90\x00"), "certificaat.pdf")}  # fmt: skip
-    response = post(client, "/portfolio/entries/new/training", data,
-                    content_type="multipart/form-data")  # fmt: skip
+    data = {
+        **BASE,
+        "provider": "Movisie in Utrecht",
+        "certificate": (io.BytesIO(b"MZ\x90\x00"), "certificaat.pdf"),
+    }
+    response = post(
+        client, "/portfolio/entries/new/training", data, content_type="multipart/form-data"
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'id="certificate-error"' in html and "is not a PDF, PNG, JPEG, DOCX or ODT" in html
@@ -350,8 +419,9 @@ def test_a_refused_file_saves_nothing_and_keeps_what_was_typed(client, db, worke
     assert db.scalars(select(Entry)).all() == []
     # Choosing a good file and saving again makes one entry, not two.
     data["certificate"] = (io.BytesIO(PDF), "certificaat.pdf")
-    response = post(client, "/portfolio/entries/new/training", data,
-                    content_type="multipart/form-data")  # fmt: skip
+    response = post(
+        client, "/portfolio/entries/new/training", data, content_type="multipart/form-data"
+    )
     assert response.status_code == 302
     assert len(db.scalars(select(Entry)).all()) == 1
     assert db.scalars(select(EvidenceFile.filename)).all() == ["certificaat.pdf"]
@@ -364,8 +434,9 @@ def test_a_refused_file_saves_nothing_and_keeps_what_was_typed(client, db, worke
 )
 def test_a_form_shown_again_asks_for_the_chosen_file_again(client, db, worker, change):
     data = {**BASE, **change, "certificate": (io.BytesIO(PDF), "mijn certificaat.pdf")}
-    response = post(client, "/portfolio/entries/new/training", data,
-                    content_type="multipart/form-data")  # fmt: skip
+    response = post(
+        client, "/portfolio/entries/new/training", data, content_type="multipart/form-data"
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert 'id="certificate-hint"' in html
@@ -374,8 +445,12 @@ def test_a_form_shown_again_asks_for_the_chosen_file_again(client, db, worker, c
 
 
 def test_a_form_without_a_chosen_file_asks_for_nothing(client, db, worker):
-    response = post(client, "/portfolio/entries/new/training", {**BASE, "hours": "-2"},
-                    content_type="multipart/form-data")  # fmt: skip
+    response = post(
+        client,
+        "/portfolio/entries/new/training",
+        {**BASE, "hours": "-2"},
+        content_type="multipart/form-data",
+    )
     assert "choose the file again" not in response.get_data(as_text=True)
 
 
@@ -385,8 +460,11 @@ def test_a_form_without_a_chosen_file_asks_for_nothing(client, db, worker):
 def test_a_submitted_entry_cannot_be_changed_or_deleted(client, db, worker):
     entry = _entry(db, worker, status="submitted")
     response = client.get(f"/portfolio/entries/{entry.id}/edit", follow_redirects=True)
-    assert ("error", "This entry is waiting for sign-off and cannot be changed now. If something "
-            "must change, ask your supervisor to return it.") in flashes(response)  # fmt: skip
+    assert (
+        "error",
+        "This entry is waiting for sign-off and cannot be changed now. If something "
+        "must change, ask your supervisor to return it.",
+    ) in flashes(response)
     post(client, f"/portfolio/entries/{entry.id}/edit", {**BASE, "form": "intervisie"})
     response = post(client, f"/portfolio/entries/{entry.id}/delete", {}, follow_redirects=True)
     assert ("error", "This entry is waiting for sign-off and cannot be deleted now.") in flashes(
@@ -401,8 +479,13 @@ def test_a_submitted_entry_cannot_be_changed_or_deleted(client, db, worker):
 
 
 def test_the_service_refuses_to_change_a_submitted_or_signed_entry(app, db, worker):
-    data = entry_input.EntryInput(kind="peer_review", title="Anders", occurred_on=date(2026, 10, 1),
-                              hours=Decimal(1), fields={"form": "intervisie"})  # fmt: skip
+    data = entry_input.EntryInput(
+        kind="peer_review",
+        title="Anders",
+        occurred_on=date(2026, 10, 1),
+        hours=Decimal(1),
+        fields={"form": "intervisie"},
+    )
     for status in ("submitted", "signed"):
         entry = _entry(db, worker, status=status)
         with pytest.raises(entries.EntryLocked):
@@ -417,12 +500,21 @@ def test_a_save_racing_a_submit_loses_and_changes_nothing(app, db, worker):
     db.expunge(entry)  # what the edit request read, now stale
     db.commit()
     with Session(db.get_bind()) as other_request:
-        entries.submit(other_request, entry=other_request.get(Entry, entry.id),
-                       now=datetime.now(UTC), base_url="http://localhost")  # fmt: skip
+        entries.submit(
+            other_request,
+            entry=other_request.get(Entry, entry.id),
+            now=datetime.now(UTC),
+            base_url="http://localhost",
+        )
     stale = db.merge(entry, load=False)
     assert stale.status == "draft"
-    data = entry_input.EntryInput(kind="peer_review", title="Anders", occurred_on=date(2026, 10, 1),
-                                  hours=Decimal(1), fields={"form": "intervisie"})  # fmt: skip
+    data = entry_input.EntryInput(
+        kind="peer_review",
+        title="Anders",
+        occurred_on=date(2026, 10, 1),
+        hours=Decimal(1),
+        fields={"form": "intervisie"},
+    )
     with pytest.raises(entries.EntryLocked) as refused:
         entries.save(db, owner=worker, data=data, now=datetime.now(UTC), entry=stale)
     assert refused.value.status == "submitted"
@@ -444,8 +536,15 @@ def test_every_save_raises_the_version_so_an_open_decision_form_goes_stale(app, 
     page = lead_client.get(review).get_data(as_text=True)
     seen = int(re.search(r'name="version"[^>]*value="(\d+)"', page).group(1))
     # Meanwhile another supervisor returns it, and the worker changes it twice.
-    _decide(app, db, other_lead, entry.id, approve=False, comment="Aanvullen.",
-            now=datetime(2026, 10, 2, tzinfo=UTC))  # fmt: skip
+    _decide(
+        app,
+        db,
+        other_lead,
+        entry.id,
+        approve=False,
+        comment="Aanvullen.",
+        now=datetime(2026, 10, 2, tzinfo=UTC),
+    )
     before = db.get(Entry, entry.id).version
     edited = {**BASE, "title": "Intervisie, aangevuld", "form": "intervisie"}
     for saves in (1, 2):
@@ -457,8 +556,9 @@ def test_every_save_raises_the_version_so_an_open_decision_form_goes_stale(app, 
     post_form(lead_client, review, {"version": seen, "decision": "sign"}, token_from="/team/")
     db.expire_all()
     assert (db.get(Entry, entry.id).status, db.get(Entry, entry.id).signed_by_id) == (
-        "submitted", None
-    )  # fmt: skip
+        "submitted",
+        None,
+    )
 
 
 # --- the list: search and paging ----------------------------------------------------------------
@@ -478,9 +578,14 @@ def test_paging_links_keep_every_filter(app, client, db, worker):
     html = client.get(f"/portfolio/entries?{query}").get_data(as_text=True)
     next_link = re.search(r'href="([^"]+)" rel="next"', html).group(1).replace("&amp;", "&")
     assert dict(parse_qsl(urlsplit(next_link).query)) == {
-        "page": "2", "q": "Scholing", "kind": "training", "competency": "WMO1", "article": "3",
-        "from": "2026-10-01", "to": "2026-10-31",
-    }  # fmt: skip
+        "page": "2",
+        "q": "Scholing",
+        "kind": "training",
+        "competency": "WMO1",
+        "article": "3",
+        "from": "2026-10-01",
+        "to": "2026-10-31",
+    }
     assert _listed(client, next_link.split("?", 1)[1]) == ["Scholing 2", "Scholing 1"]
 
 
@@ -505,8 +610,14 @@ def test_each_filter_leaves_out_what_does_not_match(client, db, worker, query, e
         ("other", "Oktober ander", "2026-10-12", ["WMO2"], ["7"]),
     ]
     for kind, title, day, codes, articles in rows:
-        data = {**BASE, "title": title, "occurred_on": day, "competency_codes": codes,
-                "article_numbers": articles, "activity_type": "vakliteratuur"}  # fmt: skip
+        data = {
+            **BASE,
+            "title": title,
+            "occurred_on": day,
+            "competency_codes": codes,
+            "article_numbers": articles,
+            "activity_type": "vakliteratuur",
+        }
         assert post(client, f"/portfolio/entries/new/{kind}", data).status_code == 302
     assert _listed(client, query) == expected
 
@@ -514,11 +625,19 @@ def test_each_filter_leaves_out_what_does_not_match(client, db, worker, query, e
 def test_search_finds_reflection_phases_and_case_text_and_takes_wildcards_literally(
     client, db, worker
 ):
-    reflection = {**BASE, "title": "Huisbezoek", "structure": "korthagen",
-                  "korthagen_awareness": "De cliënt zei “genoeg” en ik schrok."}  # fmt: skip
+    reflection = {
+        **BASE,
+        "title": "Huisbezoek",
+        "structure": "korthagen",
+        "korthagen_awareness": "De cliënt zei “genoeg” en ik schrok.",
+    }
     assert post(client, "/portfolio/entries/new/reflection", reflection).status_code == 302
-    session = {**BASE, "title": "Intervisie", "form": "intervisie",
-               "case_description": "Een casus over schulden en schaamte."}  # fmt: skip
+    session = {
+        **BASE,
+        "title": "Intervisie",
+        "form": "intervisie",
+        "case_description": "Een casus over schulden en schaamte.",
+    }
     assert post(client, "/portfolio/entries/new/peer_review", session).status_code == 302
     for title in ("100% inzet", "1000 inzet", "stap_1", "stap 21"):
         assert (
@@ -553,12 +672,21 @@ def test_an_unknown_knowledge_area_is_refused(client, db, worker):
 
 
 def test_the_entry_page_shows_every_field_by_its_label(client, db, worker):
-    session = {**BASE, "form": "supervisie", "facilitator": "J. Visser",
-               "facilitator_registration": "LVSC 12345", "level": "meso",
-               "knowledge_areas": ["methodisch", "beroepsethisch"]}  # fmt: skip
+    session = {
+        **BASE,
+        "form": "supervisie",
+        "facilitator": "J. Visser",
+        "facilitator_registration": "LVSC 12345",
+        "level": "meso",
+        "knowledge_areas": ["methodisch", "beroepsethisch"],
+    }
     assert post(client, "/portfolio/entries/new/peer_review", session).status_code == 302
-    reflection = {**BASE, "structure": "free", "body": "Tekst.",
-                  "dilemma_category": "rechten-vs-welzijn"}  # fmt: skip
+    reflection = {
+        **BASE,
+        "structure": "free",
+        "body": "Tekst.",
+        "dilemma_category": "rechten-vs-welzijn",
+    }
     assert post(client, "/portfolio/entries/new/reflection", reflection).status_code == 302
     other = {**BASE, "activity_type": "vakliteratuur"}
     assert post(client, "/portfolio/entries/new/other", other).status_code == 302
@@ -566,8 +694,15 @@ def test_the_entry_page_shows_every_field_by_its_label(client, db, worker):
         entry.kind: client.get(f"/portfolio/entries/{entry.id}").get_data(as_text=True)
         for entry in db.scalars(select(Entry))
     }
-    for shown in ("<dd lang=\"nl\">Supervisie</dd>", "J. Visser", "LVSC 12345", "Mesoniveau",
-                  "Methodische kennis", "Beroepsethische kennis", "3. Vakbekwaamheid"):  # fmt: skip
+    for shown in (
+        '<dd lang="nl">Supervisie</dd>',
+        "J. Visser",
+        "LVSC 12345",
+        "Mesoniveau",
+        "Methodische kennis",
+        "Beroepsethische kennis",
+        "3. Vakbekwaamheid",
+    ):
         assert shown in pages["peer_review"], shown
     assert ">supervisie<" not in pages["peer_review"] and ">meso<" not in pages["peer_review"]
     assert "Individuele rechten burger versus welzijn van de burger" in pages["reflection"]
@@ -589,12 +724,17 @@ def test_the_entry_page_shows_every_field_by_its_label(client, db, worker):
 def test_supervisie_needs_the_supervisors_name_and_registration(
     client, db, worker, facilitator, registration, errors
 ):
-    data = {**BASE, "form": "supervisie", "facilitator": facilitator,
-            "facilitator_registration": registration}  # fmt: skip
+    data = {
+        **BASE,
+        "form": "supervisie",
+        "facilitator": facilitator,
+        "facilitator_registration": registration,
+    }
     response = post(client, "/portfolio/entries/new/peer_review", data)
     html = response.get_data(as_text=True)
-    shown = {name for name in ("facilitator", "facilitator_registration")
-             if f'id="{name}-error"' in html}  # fmt: skip
+    shown = {
+        name for name in ("facilitator", "facilitator_registration") if f'id="{name}-error"' in html
+    }
     assert shown == errors
     assert (response.status_code == 302) == (not errors)
     if "facilitator_registration" in errors:
@@ -609,17 +749,36 @@ def test_supervisie_needs_the_supervisors_name_and_registration(
 
 
 def _signed(db, owner, colleague) -> Entry:
-    entry = _entry(db, owner, status="signed", signed_by_id=colleague.id,
-                   signed_at=datetime(2026, 10, 20, 12, tzinfo=UTC), signed_hash="ab" * 32,
-                   learning_points="Eerst vragen.", version=3)  # fmt: skip
-    db.add_all([
-        EntryTag(entry_id=entry.id, vocabulary="competency", code="WMO2"),
-        EntryParticipant(entry_id=entry.id, user_id=colleague.id,
-                         confirmed_at=datetime(2026, 10, 2, tzinfo=UTC)),
-        EvidenceFile(organisation_id=owner.organisation_id, owner_id=owner.id, entry_id=entry.id,
-                     filename="presentielijst.pdf", content_type="application/pdf",
-                     size=len(PDF), sha256="x", data=PDF),
-    ])  # fmt: skip
+    entry = _entry(
+        db,
+        owner,
+        status="signed",
+        signed_by_id=colleague.id,
+        signed_at=datetime(2026, 10, 20, 12, tzinfo=UTC),
+        signed_hash="ab" * 32,
+        learning_points="Eerst vragen.",
+        version=3,
+    )
+    db.add_all(
+        [
+            EntryTag(entry_id=entry.id, vocabulary="competency", code="WMO2"),
+            EntryParticipant(
+                entry_id=entry.id,
+                user_id=colleague.id,
+                confirmed_at=datetime(2026, 10, 2, tzinfo=UTC),
+            ),
+            EvidenceFile(
+                organisation_id=owner.organisation_id,
+                owner_id=owner.id,
+                entry_id=entry.id,
+                filename="presentielijst.pdf",
+                content_type="application/pdf",
+                size=len(PDF),
+                sha256="x",
+                data=PDF,
+            ),
+        ]
+    )
     db.commit()
     return entry
 
@@ -627,15 +786,21 @@ def _signed(db, owner, colleague) -> Entry:
 def test_correcting_a_signed_entry_makes_a_new_version_and_keeps_the_signed_one(client, db, worker):
     colleague = make_user(db, db.get(Organisation, worker.organisation_id), name="Cas Collega")
     signed = _signed(db, worker, colleague)
-    before = {c: getattr(signed, c) for c in ("status", "version", "signed_hash", "updated_at",
-                                              "title", "learning_points")}  # fmt: skip
+    before = {
+        c: getattr(signed, c)
+        for c in ("status", "version", "signed_hash", "updated_at", "title", "learning_points")
+    }
     response = post(client, f"/portfolio/entries/{signed.id}/correct", {})
     new = db.scalars(select(Entry).where(Entry.supersedes_id == signed.id)).one()
     assert response.headers["Location"] == f"/portfolio/entries/{new.id}/edit"
     assert (new.status, new.version, new.signed_hash, new.owner_id) == ("draft", 1, None, worker.id)
     assert (new.title, new.form, new.hours, new.case_description, new.learning_points) == (
-        "Intervisie", "intervisie", Decimal(2), "Geheime casus", "Eerst vragen."
-    )  # fmt: skip
+        "Intervisie",
+        "intervisie",
+        Decimal(2),
+        "Geheime casus",
+        "Eerst vragen.",
+    )
     assert db.scalars(select(EntryTag.code).where(EntryTag.entry_id == new.id)).all() == ["WMO2"]
     copied = db.scalars(select(EntryParticipant).where(EntryParticipant.entry_id == new.id)).one()
     assert copied.user_id == colleague.id and copied.confirmed_at is not None
@@ -661,7 +826,7 @@ def test_correcting_a_signed_entry_makes_a_new_version_and_keeps_the_signed_one(
     counted = norm_progress.activities_by_owner(
         db, owner_ids=[worker.id], since=date(2026, 1, 1), as_of=date(2026, 12, 31)
     )
-    assert [a.ref for a in counted[worker.id]] == [new.id]  # fmt: skip
+    assert [a.ref for a in counted[worker.id]] == [new.id]
 
 
 def test_only_a_signed_entry_is_corrected(client, db, worker):
@@ -677,15 +842,27 @@ def _decide(app, db, lead, entry_id: int, *, approve: bool, now, comment=None) -
     """The supervisor's decision on the entry as it is now (the review page's own service)."""
     db.expire_all()
     with app.test_request_context():
-        signoff.decide(db, supervisor=lead, entry_id=entry_id, approve=approve, comment=comment,
-                       version=db.get(Entry, entry_id).version, now=now,
-                       base_url="http://x")  # fmt: skip
+        signoff.decide(
+            db,
+            supervisor=lead,
+            entry_id=entry_id,
+            approve=approve,
+            comment=comment,
+            version=db.get(Entry, entry_id).version,
+            now=now,
+            base_url="http://x",
+        )
 
 
 def test_the_entry_page_shows_the_signoff_history_and_the_signature(app, client, db, worker, clock):
     organisation = db.get(Organisation, worker.organisation_id)
-    lead = make_user(db, organisation, role=Role.SUPERVISOR, name="Lea Leiding",
-                     leads=db.get(Team, worker.team_id))  # fmt: skip
+    lead = make_user(
+        db,
+        organisation,
+        role=Role.SUPERVISOR,
+        name="Lea Leiding",
+        leads=db.get(Team, worker.team_id),
+    )
     entry = _entry(db, worker)
     post(client, f"/portfolio/entries/{entry.id}/submit", {})
     clock.advance(minutes=5)  # within the session
@@ -700,9 +877,11 @@ def test_the_entry_page_shows_the_signoff_history_and_the_signature(app, client,
     history = html[html.index("Sign-off history") :]
     steps = re.findall(r"<li>[^<]*— ([^—<]+) — ([^<:]+)", history)
     assert [(s.strip(), n.strip()) for s, n in steps] == [
-        ("Submitted for sign-off", worker.name), ("Returned", "Lea Leiding"),
-        ("Submitted for sign-off", worker.name), ("Signed off", "Lea Leiding"),
-    ]  # fmt: skip
+        ("Submitted for sign-off", worker.name),
+        ("Returned", "Lea Leiding"),
+        ("Submitted for sign-off", worker.name),
+        ("Signed off", "Lea Leiding"),
+    ]
     assert "“Beschrijf de methode.”" in history
     assert "Signed off by</dt><dd>Lea Leiding" in html
     assert f'title="{signed.signed_hash}">{signed.signed_hash[:12]}…' in html
@@ -752,8 +931,9 @@ def test_the_organisation_chooses_which_kinds_need_signoff(app, client, db, work
     post(client, f"/portfolio/entries/{session.id}/submit", {})
     db.expire_all()
     assert (db.get(Entry, training.id).status, db.get(Entry, session.id).status) == (
-        "submitted", "submitted"
-    )  # fmt: skip
+        "submitted",
+        "submitted",
+    )
 
 
 def test_peer_review_needs_signoff_even_when_the_stored_settings_leave_it_out(
@@ -774,8 +954,9 @@ def test_peer_review_needs_signoff_even_when_the_stored_settings_leave_it_out(
     admin_client = app.test_client()
     admin = make_user(db, organisation, role=Role.ADMIN, locale="en")
     login(admin_client, admin.email, PASSWORD)
-    post_form(admin_client, "/admin/settings", {"reminder_offsets": "3m",
-                                                "signoff_digest_days": "7"})  # fmt: skip
+    post_form(
+        admin_client, "/admin/settings", {"reminder_offsets": "3m", "signoff_digest_days": "7"}
+    )
     db.expire_all()
     assert db.get(OrganisationSettings, organisation.id).signoff_kinds == ["peer_review"]
 
@@ -785,8 +966,13 @@ def test_submitting_without_an_active_supervisor_warns_that_nobody_can_sign(
     client, db, worker, lead
 ):
     if lead == "inactive":
-        make_user(db, db.get(Organisation, worker.organisation_id), role=Role.SUPERVISOR,
-                  leads=db.get(Team, worker.team_id), is_active=False)  # fmt: skip
+        make_user(
+            db,
+            db.get(Organisation, worker.organisation_id),
+            role=Role.SUPERVISOR,
+            leads=db.get(Team, worker.team_id),
+            is_active=False,
+        )
     entry = _entry(db, worker)
     response = post(client, f"/portfolio/entries/{entry.id}/submit", {}, follow_redirects=True)
     assert ("success", "Submitted for sign-off.") in flashes(response)
@@ -800,8 +986,12 @@ def test_submitting_without_an_active_supervisor_warns_that_nobody_can_sign(
 
 
 def test_with_an_active_supervisor_there_is_no_warning(client, db, worker):
-    make_user(db, db.get(Organisation, worker.organisation_id), role=Role.SUPERVISOR,
-              leads=db.get(Team, worker.team_id))  # fmt: skip
+    make_user(
+        db,
+        db.get(Organisation, worker.organisation_id),
+        role=Role.SUPERVISOR,
+        leads=db.get(Team, worker.team_id),
+    )
     entry = _entry(db, worker)
     response = post(client, f"/portfolio/entries/{entry.id}/submit", {}, follow_redirects=True)
     assert [category for category, _text in flashes(response)] == ["success"]

@@ -13,9 +13,14 @@ from tests.conftest import login, post_form
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-BASE = {"title": "Intervisie november", "occurred_on": "2026-11-02", "hours": "2",
-        "competency_codes": ["WMO1"], "form": "intervisie",
-        "activity_type": "vakliteratuur"}  # fmt: skip
+BASE = {
+    "title": "Intervisie november",
+    "occurred_on": "2026-11-02",
+    "hours": "2",
+    "competency_codes": ["WMO1"],
+    "form": "intervisie",
+    "activity_type": "vakliteratuur",
+}
 
 
 @pytest.fixture
@@ -28,8 +33,9 @@ def worker(client, db):
 
 def _new_with_file(client, kind: str) -> Entry:
     data = {**BASE, "certificate": (io.BytesIO(PDF), "presentielijst.pdf")}
-    response = post_form(client, f"/portfolio/entries/new/{kind}", data,
-                     content_type="multipart/form-data")  # fmt: skip
+    response = post_form(
+        client, f"/portfolio/entries/new/{kind}", data, content_type="multipart/form-data"
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[-1500:]
     return int(re.search(r"/entries/(\d+)", response.headers["Location"]).group(1))
 
@@ -54,10 +60,16 @@ def test_the_form_tells_the_browser_the_limit_and_the_message(app, client, db, w
 
 
 def test_work_experience_ignores_a_posted_file(client, db, worker):
-    data = {**BASE, "employer": "Stichting Welzijn", "role_title": "Sociaal werker",
-            "hours_per_week": "32", "certificate": (io.BytesIO(PDF), "x.pdf")}  # fmt: skip
-    response = post_form(client, "/portfolio/entries/new/work", data,
-                     content_type="multipart/form-data")  # fmt: skip
+    data = {
+        **BASE,
+        "employer": "Stichting Welzijn",
+        "role_title": "Sociaal werker",
+        "hours_per_week": "32",
+        "certificate": (io.BytesIO(PDF), "x.pdf"),
+    }
+    response = post_form(
+        client, "/portfolio/entries/new/work", data, content_type="multipart/form-data"
+    )
     assert response.status_code == 302
     assert db.scalars(select(EvidenceFile)).all() == []
 

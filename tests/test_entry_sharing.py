@@ -25,15 +25,27 @@ def people(db):
 
 
 def _entry_with_file(db, owner, **fields) -> tuple[Entry, EvidenceFile]:
-    entry = Entry(organisation_id=owner.organisation_id, owner_id=owner.id, title="Casus",
-                  occurred_on=date(2026, 9, 1), hours=Decimal(2), catalogue_version="t",
-                  **{"kind": "reflection", "body": "Mijn reflectie", **fields})  # fmt: skip
+    entry = Entry(
+        organisation_id=owner.organisation_id,
+        owner_id=owner.id,
+        title="Casus",
+        occurred_on=date(2026, 9, 1),
+        hours=Decimal(2),
+        catalogue_version="t",
+        **{"kind": "reflection", "body": "Mijn reflectie", **fields},
+    )
     db.add(entry)
     db.commit()
-    evidence = EvidenceFile(organisation_id=owner.organisation_id, owner_id=owner.id,
-                            entry_id=entry.id, filename="certificaat.pdf",
-                            content_type="application/pdf", size=len(PDF), sha256="x",
-                            data=PDF)  # fmt: skip
+    evidence = EvidenceFile(
+        organisation_id=owner.organisation_id,
+        owner_id=owner.id,
+        entry_id=entry.id,
+        filename="certificaat.pdf",
+        content_type="application/pdf",
+        size=len(PDF),
+        sha256="x",
+        data=PDF,
+    )
     db.add(evidence)
     db.commit()
     return entry, evidence
@@ -80,8 +92,9 @@ def test_sharing_and_withdrawing_through_the_buttons(app, db, people):
 
 def test_the_supervisor_downloads_the_file_of_a_submitted_session(app, client, db, people):
     worker, lead = people
-    _entry, evidence = _entry_with_file(db, worker, kind="peer_review", form="intervisie",
-                                        status="submitted", body=None)  # fmt: skip
+    _entry, evidence = _entry_with_file(
+        db, worker, kind="peer_review", form="intervisie", status="submitted", body=None
+    )
     login(client, lead.email, PASSWORD)
     download = client.get(f"/portfolio/evidence/{evidence.id}")
     assert download.status_code == 200 and download.data == PDF

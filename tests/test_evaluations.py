@@ -34,8 +34,11 @@ from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
 YEAR = 2025  # the clock fixture's year (CLOCK_START)
 EXPECTED_RE = re.compile(r'name="expected" type="hidden" value="([^"]*)"')
-PREPARATION = {"year_in_short": "Druk jaar", "went_well": "Huisbezoeken",
-               "to_develop": "Groepswerk"}  # fmt: skip
+PREPARATION = {
+    "year_in_short": "Druk jaar",
+    "went_well": "Huisbezoeken",
+    "to_develop": "Groepswerk",
+}
 
 
 @pytest.fixture
@@ -93,8 +96,16 @@ def test_prepare_complete_sign_and_the_evaluation_is_locked(app, db, clock, peop
     assert "Druk jaar" in boss.get(detail).get_data(as_text=True)
 
     clock.advance(minutes=10)
-    response = submit(boss, detail, {"evaluation": "Goed jaar.", **agreement_rows(
-        ("WMO3", "Meer groepswerk"), ("WMO5", "Een training mediation volgen"))})  # fmt: skip
+    response = submit(
+        boss,
+        detail,
+        {
+            "evaluation": "Goed jaar.",
+            **agreement_rows(
+                ("WMO3", "Meer groepswerk"), ("WMO5", "Een training mediation volgen")
+            ),
+        },
+    )
     assert response.status_code == 302
     evaluation = current(db, worker)
     assert evaluation.status == "completed" and evaluation.supervisor_id == lead.id
@@ -111,8 +122,9 @@ def test_prepare_complete_sign_and_the_evaluation_is_locked(app, db, clock, peop
     # Locked: neither side can change it; the pages show who signed, and no edit form.
     changed = submit(me, page, {"year_in_short": "Toch anders"}, follow_redirects=True)
     assert "can no longer be changed" in flashes(changed)[0][1]
-    changed = submit(boss, detail, {"evaluation": "Anders", **agreement_rows()},
-                     follow_redirects=True)  # fmt: skip
+    changed = submit(
+        boss, detail, {"evaluation": "Anders", **agreement_rows()}, follow_redirects=True
+    )
     assert "Correct it to change it" in flashes(changed)[0][1]
     assert current(db, worker).self_evaluation["year_in_short"] == "Druk jaar"
     assert current(db, worker).supervisor_evaluation == "Goed jaar."
@@ -127,24 +139,45 @@ def test_the_agreements_become_goals_once(db, clock, people):
     worker, lead = people
     now = clock()
     agreements = [Agreement("WMO3", "Meer groepswerk"), Agreement("WMO5", "Mediation leren")]
-    item = evaluations.complete(db, supervisor=lead, worker=worker, year=YEAR, text="",
-                                agreements=agreements, expected=None, now=now,
-                                today=now.date())  # fmt: skip
+    item = evaluations.complete(
+        db,
+        supervisor=lead,
+        worker=worker,
+        year=YEAR,
+        text="",
+        agreements=agreements,
+        expected=None,
+        now=now,
+        today=now.date(),
+    )
     goals = db.scalars(select(DevelopmentGoal).order_by(DevelopmentGoal.id)).all()
     due = date(YEAR + 1, 12, 31)
-    assert [(g.owner_id, g.competency_code, g.title, g.due_on, g.current_level, g.target_level)
-            for g in goals] == [
+    assert [
+        (g.owner_id, g.competency_code, g.title, g.due_on, g.current_level, g.target_level)
+        for g in goals
+    ] == [
         (worker.id, "WMO3", "Meer groepswerk", due, "beginner", "gevorderd-beginner"),
         (worker.id, "WMO5", "Mediation leren", due, "beginner", "gevorderd-beginner"),
-    ]  # fmt: skip
+    ]
     # The worker starts on one goal; saving again replaces only the untouched one.
     goals[0].status = GoalStatus.IN_PROGRESS.value
     db.commit()
-    evaluations.complete(db, supervisor=lead, worker=worker, year=YEAR, text="",
-                         agreements=[*agreements, Agreement("WMO1", "Nieuw")],
-                         expected=item.updated_at, now=now, today=now.date())  # fmt: skip
+    evaluations.complete(
+        db,
+        supervisor=lead,
+        worker=worker,
+        year=YEAR,
+        text="",
+        agreements=[*agreements, Agreement("WMO1", "Nieuw")],
+        expected=item.updated_at,
+        now=now,
+        today=now.date(),
+    )
     assert sorted((g.competency_code, g.status) for g in db.scalars(select(DevelopmentGoal))) == [
-        ("WMO1", "open"), ("WMO3", "in_progress"), ("WMO5", "open")]  # fmt: skip
+        ("WMO1", "open"),
+        ("WMO3", "in_progress"),
+        ("WMO5", "open"),
+    ]
 
 
 def test_the_suggested_competency_is_the_lowest_rated():
@@ -158,9 +191,17 @@ def test_the_suggested_competency_is_the_lowest_rated():
 
 def _signed(db, clock, worker, lead) -> YearlyEvaluation:
     now = clock()
-    item = evaluations.complete(db, supervisor=lead, worker=worker, year=YEAR, text="Prima",
-                                agreements=[Agreement("WMO2", "Netwerk")], expected=None,
-                                now=now, today=now.date())  # fmt: skip
+    item = evaluations.complete(
+        db,
+        supervisor=lead,
+        worker=worker,
+        year=YEAR,
+        text="Prima",
+        agreements=[Agreement("WMO2", "Netwerk")],
+        expected=None,
+        now=now,
+        today=now.date(),
+    )
     evaluations.sign(db, user=worker, evaluation=item, expected=item.updated_at, now=now)
     evaluations.sign(db, user=lead, evaluation=item, expected=item.updated_at, now=now)
     assert item.status == "signed"
@@ -177,7 +218,9 @@ def test_a_correction_is_version_two_and_version_one_stays(app, db, clock, peopl
     db.rollback()
     versions = evaluations.versions(db, worker_id=worker.id, year=YEAR)
     assert [(v.version, v.status, v.is_current) for v in versions] == [
-        (2, "completed", True), (1, "signed", False)]  # fmt: skip
+        (2, "completed", True),
+        (1, "signed", False),
+    ]
     second = versions[0]
     assert second.supervisor_evaluation == "Prima" and second.worker_signed_at is None
     assert versions[1].id == first.id and versions[1].worker_signed_at is not None
@@ -198,18 +241,35 @@ def test_a_correction_is_version_two_and_version_one_stays(app, db, clock, peopl
 def test_a_stale_edit_is_refused_even_within_the_same_microsecond(db, clock, people):
     worker, lead = people
     now = clock()  # the clock does not move between the two edits
-    item = evaluations.prepare(db, worker=worker, year=YEAR, parts=PREPARATION, expected=None,
-                               now=now, today=now.date())  # fmt: skip
+    item = evaluations.prepare(
+        db, worker=worker, year=YEAR, parts=PREPARATION, expected=None, now=now, today=now.date()
+    )
     opened_at = item.updated_at
-    evaluations.prepare(db, worker=worker, year=YEAR, parts={"went_well": "eerst"},
-                        expected=opened_at, now=now, today=now.date())  # fmt: skip
+    evaluations.prepare(
+        db,
+        worker=worker,
+        year=YEAR,
+        parts={"went_well": "eerst"},
+        expected=opened_at,
+        now=now,
+        today=now.date(),
+    )
     with pytest.raises(evaluations.Stale):
-        evaluations.complete(db, supervisor=lead, worker=worker, year=YEAR, text="te laat",
-                             agreements=[], expected=opened_at, now=now,
-                             today=now.date())  # fmt: skip
+        evaluations.complete(
+            db,
+            supervisor=lead,
+            worker=worker,
+            year=YEAR,
+            text="te laat",
+            agreements=[],
+            expected=opened_at,
+            now=now,
+            today=now.date(),
+        )
     with pytest.raises(evaluations.Stale):  # a page opened before the first save
-        evaluations.prepare(db, worker=worker, year=YEAR, parts={}, expected=None, now=now,
-                            today=now.date())  # fmt: skip
+        evaluations.prepare(
+            db, worker=worker, year=YEAR, parts={}, expected=None, now=now, today=now.date()
+        )
     item = current(db, worker)
     assert item.supervisor_evaluation is None and item.self_evaluation["went_well"] == "eerst"
 
@@ -221,8 +281,15 @@ def test_a_stale_page_keeps_what_was_typed(app, db, clock, people):
     html = boss.get(detail).get_data(as_text=True)
     old_stamp, token = EXPECTED_RE.search(html).group(1), csrf_token(boss, detail)
     submit(client_for(app, worker), f"/portfolio/evaluation/{YEAR}", PREPARATION)
-    response = boss.post(detail, data={"csrf_token": token, "expected": old_stamp,
-                                       "evaluation": "Mijn tekst", **agreement_rows()})  # fmt: skip
+    response = boss.post(
+        detail,
+        data={
+            "csrf_token": token,
+            "expected": old_stamp,
+            "evaluation": "Mijn tekst",
+            **agreement_rows(),
+        },
+    )
     assert response.status_code == 409
     assert "Mijn tekst" in response.get_data(as_text=True)
     assert current(db, worker).supervisor_evaluation is None
@@ -231,13 +298,29 @@ def test_a_stale_page_keeps_what_was_typed(app, db, clock, people):
 def test_changing_a_completed_evaluation_withdraws_the_signatures(db, clock, people):
     worker, lead = people
     now = clock()
-    item = evaluations.complete(db, supervisor=lead, worker=worker, year=YEAR, text="Goed",
-                                agreements=[], expected=None, now=now,
-                                today=now.date())  # fmt: skip
+    item = evaluations.complete(
+        db,
+        supervisor=lead,
+        worker=worker,
+        year=YEAR,
+        text="Goed",
+        agreements=[],
+        expected=None,
+        now=now,
+        today=now.date(),
+    )
     evaluations.sign(db, user=worker, evaluation=item, expected=item.updated_at, now=now)
-    evaluations.complete(db, supervisor=lead, worker=worker, year=YEAR, text="Toch anders",
-                         agreements=[], expected=item.updated_at, now=now,
-                         today=now.date())  # fmt: skip
+    evaluations.complete(
+        db,
+        supervisor=lead,
+        worker=worker,
+        year=YEAR,
+        text="Toch anders",
+        agreements=[],
+        expected=item.updated_at,
+        now=now,
+        today=now.date(),
+    )
     item = current(db, worker)
     assert item.status == "completed" and item.worker_signed_at is None
 
@@ -256,12 +339,21 @@ def test_only_the_worker_and_their_supervisor_take_part(app, db, clock, people):
     assert worker.name not in other.get("/team/evaluations").get_data(as_text=True)
     for outsider in (stranger, colleague):
         with pytest.raises(NotVisible):
-            evaluations.sign(db, user=outsider, evaluation=item, expected=item.updated_at,
-                             now=clock())  # fmt: skip
+            evaluations.sign(
+                db, user=outsider, evaluation=item, expected=item.updated_at, now=clock()
+            )
     with pytest.raises(NotVisible):
-        evaluations.complete(db, supervisor=stranger, worker=worker, year=YEAR, text="",
-                             agreements=[], expected=None, now=clock(),
-                             today=clock().date())  # fmt: skip
+        evaluations.complete(
+            db,
+            supervisor=stranger,
+            worker=worker,
+            year=YEAR,
+            text="",
+            agreements=[],
+            expected=None,
+            now=clock(),
+            today=clock().date(),
+        )
 
 
 def test_a_supervisor_look_is_audited_without_content(app, db, people):
@@ -276,16 +368,19 @@ def test_the_organisation_list_shows_status_and_agreements_but_no_texts(db, cloc
     _signed(db, clock, worker, lead)
     later = clock() + timedelta(days=1)
     other = make_user(db, db.get(Organisation, worker.organisation_id))
-    evaluations.prepare(db, worker=other, year=YEAR, parts=PREPARATION, expected=None,
-                        now=later, today=later.date())  # fmt: skip
+    evaluations.prepare(
+        db, worker=other, year=YEAR, parts=PREPARATION, expected=None, now=later, today=later.date()
+    )
     records = organisation_statuses(db, organisation_id=worker.organisation_id, year=YEAR)
     assert {k: v.status for k, v in records.items()} == {worker.id: "signed", other.id: "prepared"}
     record = records[worker.id]
     assert record.supervisor_name == "Lea Lead" and record.agreements == (
-        Agreement("WMO2", "Netwerk"),)  # fmt: skip
+        Agreement("WMO2", "Netwerk"),
+    )
     assert "Prima" not in repr(records) and "Druk jaar" not in repr(records)
-    assert organisation_statuses(db, organisation_id=worker.organisation_id, year=YEAR,
-                                 worker_ids=[other.id]).keys() == {other.id}  # fmt: skip
+    assert organisation_statuses(
+        db, organisation_id=worker.organisation_id, year=YEAR, worker_ids=[other.id]
+    ).keys() == {other.id}
     counts = status_counts(db, organisation_id=worker.organisation_id, year=YEAR, worker_count=5)
     assert counts == {"not_started": 3, "prepared": 1, "completed": 0, "signed": 1}
 
@@ -294,48 +389,91 @@ def test_the_organisation_list_shows_status_and_agreements_but_no_texts(db, cloc
 
 
 def _entry(db, owner, kind: str, on: date, hours=0, **fields) -> Entry:
-    entry = Entry(organisation_id=owner.organisation_id, owner_id=owner.id, kind=kind,
-                  title=fields.pop("title", kind), occurred_on=on, hours=Decimal(str(hours)),
-                  catalogue_version="t", **fields)  # fmt: skip
+    entry = Entry(
+        organisation_id=owner.organisation_id,
+        owner_id=owner.id,
+        kind=kind,
+        title=fields.pop("title", kind),
+        occurred_on=on,
+        hours=Decimal(str(hours)),
+        catalogue_version="t",
+        **fields,
+    )
     db.add(entry)
     return entry
 
 
 def _assessment(db, subject, assessor, on: date, levels: dict, motivation: str = "") -> None:
-    assessment = CompetencyAssessment(organisation_id=subject.organisation_id,
-                                      subject_id=subject.id, assessor_id=assessor.id,
-                                      assessed_on=on, catalogue_version="t")  # fmt: skip
+    assessment = CompetencyAssessment(
+        organisation_id=subject.organisation_id,
+        subject_id=subject.id,
+        assessor_id=assessor.id,
+        assessed_on=on,
+        catalogue_version="t",
+    )
     db.add(assessment)
     db.flush()
     for code, level in levels.items():
-        db.add(CompetencyRating(assessment_id=assessment.id, competency_code=code,
-                                level_code=level, motivation=motivation or None))  # fmt: skip
+        db.add(
+            CompetencyRating(
+                assessment_id=assessment.id,
+                competency_code=code,
+                level_code=level,
+                motivation=motivation or None,
+            )
+        )
 
 
 def _goal(db, owner, status: str, created: datetime, actions: str = "") -> None:
-    db.add(DevelopmentGoal(organisation_id=owner.organisation_id, owner_id=owner.id,
-                           competency_code="WMO1", current_level="beginner",
-                           target_level="vakbekwaam", title="Doel", actions=actions or None,
-                           status=status, created_at=created, updated_at=created))  # fmt: skip
+    db.add(
+        DevelopmentGoal(
+            organisation_id=owner.organisation_id,
+            owner_id=owner.id,
+            competency_code="WMO1",
+            current_level="beginner",
+            target_level="vakbekwaam",
+            title="Doel",
+            actions=actions or None,
+            status=status,
+            created_at=created,
+            updated_at=created,
+        )
+    )
 
 
 def _portfolio(db, worker, lead) -> None:
     """A small year by hand: SKJ registration from 1 January 2024, 2025 evaluated."""
-    db.add(Registration(organisation_id=worker.organisation_id, owner_id=worker.id,
-                        norm_id="skj-jeugd-gezinsprofessional", registration_number="SKJ-123",
-                        registered_on=date(2024, 1, 1)))  # fmt: skip
+    db.add(
+        Registration(
+            organisation_id=worker.organisation_id,
+            owner_id=worker.id,
+            norm_id="skj-jeugd-gezinsprofessional",
+            registration_number="SKJ-123",
+            registered_on=date(2024, 1, 1),
+        )
+    )
     secret = {"body": "GEHEIME-TEKST"}
     _entry(db, worker, "training", date(2024, 6, 1), 4, accreditation_id="A1")
     _entry(db, worker, "training", date(2025, 3, 1), 6, accreditation_id="A2", **secret)
     _entry(db, worker, "training", date(2026, 1, 10), 3, accreditation_id="A3")  # after as_of
-    review = {"form": "intervisie", "case_description": "GEHEIME-CASUS",
-              "learning_points": "GEHEIM-LEERPUNT"}  # fmt: skip
+    review = {
+        "form": "intervisie",
+        "case_description": "GEHEIME-CASUS",
+        "learning_points": "GEHEIM-LEERPUNT",
+    }
     _entry(db, worker, "peer_review", date(2024, 11, 1), 2, status="signed", **review)
     _entry(db, worker, "peer_review", date(2025, 4, 1), 2, status="signed", **review)
     _entry(db, worker, "peer_review", date(2025, 5, 1), 0.5, status="signed", **review)
     _entry(db, worker, "peer_review", date(2025, 6, 1), 1.5, status="submitted", **review)
-    _entry(db, worker, "reflection", date(2025, 11, 20), 1, title="GEHEIME-TITEL",
-           sections={"template": "free", "text": "GEHEIME-REFLECTIE"})  # fmt: skip
+    _entry(
+        db,
+        worker,
+        "reflection",
+        date(2025, 11, 20),
+        1,
+        title="GEHEIME-TITEL",
+        sections={"template": "free", "text": "GEHEIME-REFLECTIE"},
+    )
     _entry(db, worker, "work", date(2025, 1, 1), hours_per_week=Decimal(36), employer="Wijkteam")
     _assessment(db, worker, worker, date(2025, 2, 1), {"WMO1": "beginner"})
     rated = {"WMO1": "vakbekwaam", "WMO2": "gevorderd-beginner"}
@@ -351,11 +489,17 @@ def _portfolio(db, worker, lead) -> None:
 def test_the_facts_match_a_case_computed_by_hand(db, people):
     worker, lead = people
     _portfolio(db, worker, lead)
-    facts = facts_for(db, organisation_id=worker.organisation_id, worker_ids=[worker.id],
-                      year=YEAR, today=date(YEAR + 1, 2, 1))[worker.id]  # fmt: skip
+    facts = facts_for(
+        db,
+        organisation_id=worker.organisation_id,
+        worker_ids=[worker.id],
+        year=YEAR,
+        today=date(YEAR + 1, 2, 1),
+    )[worker.id]
     (registration,) = facts.pop("registrations")
     assert facts == {
-        "year": YEAR, "as_of": "2025-12-31",
+        "year": YEAR,
+        "as_of": "2025-12-31",
         "signed_sessions": 2,  # 1 April and 1 May 2025; not 2024's, not the submitted one
         "art3_covered": ["actuele-kennis", "aantoonbaar-onderhoud", "eigen-grenzen", "reflectie"],
         "art3_missing": ["vakliteratuur", "bijdrage-beroep"],  # only "other" entries show them
@@ -363,47 +507,83 @@ def test_the_facts_match_a_case_computed_by_hand(db, people):
         "levels_self": {"WMO1": "vakbekwaam", "WMO2": "gevorderd-beginner"},
         "levels_supervisor": {"WMO1": "gevorderd-beginner"},
         "last_activity": "2025-11-20",
-    }  # fmt: skip
+    }
     assert registration == {
-        "norm": "skj-jeugd-gezinsprofessional", "register": "SKJ",
-        "title": "Jeugd- en gezinsprofessional", "number": "SKJ-123",
+        "norm": "skj-jeugd-gezinsprofessional",
+        "register": "SKJ",
+        "title": "Jeugd- en gezinsprofessional",
+        "number": "SKJ-123",
         "period_end": "2028-12-31",
         # 10 of 60 points in 2 of 5 years: 25 by the deadline, more than 6 months away.
-        "standing": "behind", "met": False, "total": None,
+        "standing": "behind",
+        "met": False,
+        "total": None,
         # 36 hours a week × 365 days ÷ 7
         "work_hours": {"counted": 1877.14, "required": 3368, "unconfirmed": False},
         "categories": [
             # 4 (2024) + 6 (2025) accredited hours; the 2026 training is after as_of
-            {"id": "scholing", "title": "Geaccrediteerde scholing", "hours": 10, "counted": 10,
-             "required": 60, "unconfirmed": False},
+            {
+                "id": "scholing",
+                "title": "Geaccrediteerde scholing",
+                "hours": 10,
+                "counted": 10,
+                "required": 60,
+                "unconfirmed": False,
+            },
             # 2 (2024) + 2 + 1.5 (2025); the half hour is below the 1-hour minimum per session
-            {"id": "reflectie", "title": "Reflectie", "hours": 5.5, "counted": 5.5,
-             "required": 60, "unconfirmed": False},
+            {
+                "id": "reflectie",
+                "title": "Reflectie",
+                "hours": 5.5,
+                "counted": 5.5,
+                "required": 60,
+                "unconfirmed": False,
+            },
         ],
         # The pace of 731 days (2024-01-01 up to 2025-12-31), 1,096 days before the deadline:
         # reflectie needs ceil(54.5 × 731 ÷ 5.5) = 7,244 more days, the slowest requirement.
-        "forecast_met_on": "2045-10-31", "on_track": False,
+        "forecast_met_on": "2045-10-31",
+        "on_track": False,
         "shortfalls": [
             # 10 + 10 × 1096 ÷ 731 = 24.99 points at the deadline
             {"requirement": "scholing", "projected": 24.99, "required": 60, "short_by": 35.01},
             # 5.5 + 5.5 × 1096 ÷ 731 = 13.75; work hours reach 4,691.57 of 3,368: no shortfall
             {"requirement": "reflectie", "projected": 13.75, "required": 60, "short_by": 46.25},
         ],
-    }  # fmt: skip
+    }
 
 
 def test_the_facts_and_their_row_hold_no_free_text(db, clock, people):
     worker, lead = people
     _portfolio(db, worker, lead)
     now = clock()
-    item = evaluations.prepare(db, worker=worker, year=YEAR, expected=None, now=now,
-                               parts={"went_well": "GEHEIME-VOORBEREIDING"},
-                               today=now.date())  # fmt: skip
-    evaluations.complete(db, supervisor=lead, worker=worker, year=YEAR, text="GEHEIM-OORDEEL",
-                         agreements=[Agreement("WMO4", "GEHEIME-AFSPRAAK")],
-                         expected=item.updated_at, now=now, today=now.date())  # fmt: skip
-    facts = facts_for(db, organisation_id=worker.organisation_id, worker_ids=[worker.id],
-                      year=YEAR, today=date(YEAR + 1, 2, 1))[worker.id]  # fmt: skip
+    item = evaluations.prepare(
+        db,
+        worker=worker,
+        year=YEAR,
+        expected=None,
+        now=now,
+        parts={"went_well": "GEHEIME-VOORBEREIDING"},
+        today=now.date(),
+    )
+    evaluations.complete(
+        db,
+        supervisor=lead,
+        worker=worker,
+        year=YEAR,
+        text="GEHEIM-OORDEEL",
+        agreements=[Agreement("WMO4", "GEHEIME-AFSPRAAK")],
+        expected=item.updated_at,
+        now=now,
+        today=now.date(),
+    )
+    facts = facts_for(
+        db,
+        organisation_id=worker.organisation_id,
+        worker_ids=[worker.id],
+        year=YEAR,
+        today=date(YEAR + 1, 2, 1),
+    )[worker.id]
     text = json.dumps(facts) + repr(fact_row(facts))
     assert "GEHEIM" not in text and "Wijkteam" not in text
     assert "GEHEIM" not in json.dumps(current(db, worker).facts)
@@ -420,9 +600,14 @@ def test_the_fact_columns_give_one_flat_row(db, people):
             registered_on=date(2023, 5, 1),
         )
     )
-    db.commit()  # fmt: skip
-    facts = facts_for(db, organisation_id=worker.organisation_id, worker_ids=[worker.id],
-                      year=YEAR, today=date(YEAR + 1, 2, 1))[worker.id]  # fmt: skip
+    db.commit()
+    facts = facts_for(
+        db,
+        organisation_id=worker.organisation_id,
+        worker_ids=[worker.id],
+        year=YEAR,
+        today=date(YEAR + 1, 2, 1),
+    )[worker.id]
     row = dict(zip(FACT_COLUMNS, fact_row(facts), strict=True))
     assert all(column.description for column in FACT_COLUMNS.values())
     assert row["year"] == YEAR and row["signed_sessions"] == 2 and row["art3_covered"] == 4
@@ -448,14 +633,22 @@ def test_the_fact_columns_give_one_flat_row(db, people):
     assert row["registerplein-sociaal-werker.forecast_met_on"] is None
     assert row["skj-jeugdzorgwerker.standing"] is None  # no such registration
     assert (row["self.WMO1"], row["supervisor.WMO1"], row["self.WMO3"]) == (
-        "vakbekwaam", "gevorderd-beginner", None)  # fmt: skip
+        "vakbekwaam",
+        "gevorderd-beginner",
+        None,
+    )
 
 
 def test_the_facts_stop_at_today_within_the_year(db, people):
     worker, lead = people
     _portfolio(db, worker, lead)
-    facts = facts_for(db, organisation_id=worker.organisation_id, worker_ids=[worker.id],
-                      year=YEAR, today=date(YEAR, 4, 15))[worker.id]  # fmt: skip
+    facts = facts_for(
+        db,
+        organisation_id=worker.organisation_id,
+        worker_ids=[worker.id],
+        year=YEAR,
+        today=date(YEAR, 4, 15),
+    )[worker.id]
     assert facts["as_of"] == "2025-04-15" and facts["signed_sessions"] == 1
     assert facts["levels_self"] == {"WMO1": "beginner"} and facts["levels_supervisor"] == {}
     assert facts["last_activity"] == "2025-04-01"
@@ -464,8 +657,9 @@ def test_the_facts_stop_at_today_within_the_year(db, people):
 def test_the_facts_leave_out_workers_of_another_organisation(db, people):
     worker, _lead = people
     outsider = make_user(db, make_organisation(db))
-    facts = facts_for(db, organisation_id=worker.organisation_id,
-                      worker_ids=[worker.id, outsider.id], year=YEAR)  # fmt: skip
+    facts = facts_for(
+        db, organisation_id=worker.organisation_id, worker_ids=[worker.id, outsider.id], year=YEAR
+    )
     assert list(facts) == [worker.id] and facts[worker.id]["registrations"] == []
 
 
@@ -479,8 +673,13 @@ def test_the_facts_take_as_many_statements_for_twenty_workers_as_for_one(db, cou
 
     def statements(ids) -> int:
         with count_queries() as counter:
-            facts = facts_for(db, organisation_id=organisation.id, worker_ids=ids, year=YEAR,
-                              today=date(YEAR, 12, 1))  # fmt: skip
+            facts = facts_for(
+                db,
+                organisation_id=organisation.id,
+                worker_ids=ids,
+                year=YEAR,
+                today=date(YEAR, 12, 1),
+            )
         assert all(facts[i]["registrations"] and facts[i]["levels_self"] for i in ids)
         return counter.count
 
@@ -508,8 +707,15 @@ def test_the_pages_need_at_most_ten_statements_whatever_the_team_size(
     team = db.get(Team, worker.team_id)
     for _ in range(19):
         member = make_user(db, db.get(Organisation, worker.organisation_id), team=team)
-        evaluations.prepare(db, worker=member, year=YEAR, parts=PREPARATION, expected=None,
-                            now=clock(), today=clock().date())  # fmt: skip
+        evaluations.prepare(
+            db,
+            worker=member,
+            year=YEAR,
+            parts=PREPARATION,
+            expected=None,
+            now=clock(),
+            today=clock().date(),
+        )
     assert statements(boss, "/team/evaluations") == small
     _signed(db, clock, worker, lead)
     assert statements(me, page) <= 10 and statements(boss, detail) <= 10
@@ -557,8 +763,11 @@ def test_the_figures_show_hours_and_the_forecast_and_older_snapshots_still_read(
     assert '<th scope="col">Hours</th>' in html and "At the current pace" in html
     # As of 3 March 2025 (signed then): every requirement grows, too slowly for the deadline.
     assert re.search(r"met on 20\d\d-\d\d-\d\d \(after the deadline\)", html)
-    assert re.search(r"short at the deadline: <span lang=\"nl\">Geaccrediteerde scholing</span>"
-                     r" [\d.]+", html)  # fmt: skip
+    assert re.search(
+        r"short at the deadline: <span lang=\"nl\">Geaccrediteerde scholing</span>"
+        r" [\d.]+",
+        html,
+    )
     # Facts stored before hours and the forecast were recorded lack those keys.
     old = json.loads(json.dumps(item.facts))
     for registration in old["registrations"]:
@@ -566,12 +775,16 @@ def test_the_figures_show_hours_and_the_forecast_and_older_snapshots_still_read(
             del registration[key]
         for category in registration["categories"]:
             del category["hours"]
-    db.execute(YearlyEvaluation.__table__.update().where(
-        YearlyEvaluation.__table__.c.id == item.id).values(facts=old))  # fmt: skip
+    db.execute(
+        YearlyEvaluation.__table__.update()
+        .where(YearlyEvaluation.__table__.c.id == item.id)
+        .values(facts=old)
+    )
     db.commit()
     response = me.get(f"/portfolio/evaluation/{YEAR}")
     assert response.status_code == 200 and "At the current pace" not in response.get_data(
-        as_text=True)  # fmt: skip
+        as_text=True
+    )
     row = dict(zip(FACT_COLUMNS, fact_row(old), strict=True))
     skj = "skj-jeugd-gezinsprofessional"
     assert row[f"{skj}.reflectie"] == 2 and row[f"{skj}.reflectie_hours"] is None
@@ -585,6 +798,11 @@ def test_a_corrected_session_counts_once(db, people):
     db.flush()
     _entry(db, worker, "peer_review", date(2025, 4, 1), 2, supersedes_id=first.id, **signed)
     db.commit()
-    facts = facts_for(db, organisation_id=worker.organisation_id, worker_ids=[worker.id],
-                      year=YEAR, today=date(YEAR + 1, 2, 1))[worker.id]  # fmt: skip
+    facts = facts_for(
+        db,
+        organisation_id=worker.organisation_id,
+        worker_ids=[worker.id],
+        year=YEAR,
+        today=date(YEAR + 1, 2, 1),
+    )[worker.id]
     assert facts["signed_sessions"] == 1

@@ -36,10 +36,16 @@ def test_a_colleague_answers_in_the_app_and_only_the_asker_reads_it(mail_app, db
     asker, colleague = make_user(db, org), make_user(db, org)
     client = mail_app.test_client()
     login(client, asker.email, PASSWORD)
-    response = post_form(client, "/feedback/new", {
-        "who": "colleague", "colleague": colleague.id, "competency_codes": ["WMO1", "WMO3"],
-        "message": "Hoe zie jij mijn gespreksvoering?",
-    })  # fmt: skip
+    response = post_form(
+        client,
+        "/feedback/new",
+        {
+            "who": "colleague",
+            "colleague": colleague.id,
+            "competency_codes": ["WMO1", "WMO3"],
+            "message": "Hoe zie jij mijn gespreksvoering?",
+        },
+    )
     assert response.status_code == 302
     request = db.scalars(select(FeedbackRequest)).one()
     note = db.scalars(select(Notification).where(Notification.user_id == colleague.id)).one()
@@ -64,10 +70,16 @@ def _ask_outside(mail_app, smtp_server, db):
     asker = make_user(db, make_organisation(db), name="Sanne de Vries")
     client = mail_app.test_client()
     login(client, asker.email, PASSWORD)
-    post_form(client, "/feedback/new", {
-        "who": "outside", "name": "Pieter Ketenpartner", "email": "pieter@partner.example",
-        "competency_codes": ["WMO5"],
-    })  # fmt: skip
+    post_form(
+        client,
+        "/feedback/new",
+        {
+            "who": "outside",
+            "name": "Pieter Ketenpartner",
+            "email": "pieter@partner.example",
+            "competency_codes": ["WMO5"],
+        },
+    )
     run_outbox_delivery(mail_app, NOW)
     body = smtp_server.messages[-1].get_body(("plain",)).get_content()
     link = re.search(r"http\S+/feedback/answer/\S+", body).group(0)
@@ -112,11 +124,17 @@ def test_bad_requests_are_refused_and_keep_what_was_typed(app, client, db):
     response = post_form(client, "/feedback/new", form)
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "Mijn vraag" in html and 'value="Ans"' in html
-    response = post_form(client, "/feedback/new", {"who": "colleague", "colleague": stranger.id,
-                                                    "competency_codes": ["WMO1"]})  # fmt: skip
+    response = post_form(
+        client,
+        "/feedback/new",
+        {"who": "colleague", "colleague": stranger.id, "competency_codes": ["WMO1"]},
+    )
     assert response.status_code == 200
-    response = post_form(client, "/feedback/new", {"who": "colleague", "colleague": stranger.id,
-                                                    "competency_codes": ["WMO99"]})  # fmt: skip
+    response = post_form(
+        client,
+        "/feedback/new",
+        {"who": "colleague", "colleague": stranger.id, "competency_codes": ["WMO99"]},
+    )
     assert response.status_code == 200
     assert db.scalars(select(FeedbackRequest)).all() == []
 
@@ -125,9 +143,14 @@ def _colleague_request(db, *, respondent_locale="en"):
     org = make_organisation(db)
     asker = make_user(db, org, name="Sanne de Vries")
     colleague = make_user(db, org, locale=respondent_locale)
-    request = FeedbackRequest(organisation_id=org.id, requester_id=asker.id,
-                              respondent_id=colleague.id, respondent_name=colleague.name,
-                              competency_codes=["WMO1"], created_at=NOW)  # fmt: skip
+    request = FeedbackRequest(
+        organisation_id=org.id,
+        requester_id=asker.id,
+        respondent_id=colleague.id,
+        respondent_name=colleague.name,
+        competency_codes=["WMO1"],
+        created_at=NOW,
+    )
     db.add(request)
     db.commit()
     return asker, colleague, request
@@ -166,13 +189,18 @@ def test_a_reused_link_is_refused_as_already_answered(mail_app, smtp_server, db)
     asker = db.get(User, db.scalars(select(FeedbackRequest.requester_id)).one())
     outsider = mail_app.test_client()
     token = csrf_token(outsider, path)
-    assert outsider.post(path, data={"csrf_token": token, "answer": "Eerste antwoord hier."}
-                         ).status_code == 200  # fmt: skip
+    assert (
+        outsider.post(
+            path, data={"csrf_token": token, "answer": "Eerste antwoord hier."}
+        ).status_code
+        == 200
+    )
     later = mail_app.test_client()  # the link opened again, another day, another browser
     with later.session_transaction() as session:
         session["lang"] = "en"
-    response = post_form(later, path, {"answer": "Nog een antwoord erachteraan."},
-                         token_from="/login")  # fmt: skip
+    response = post_form(
+        later, path, {"answer": "Nog een antwoord erachteraan."}, token_from="/login"
+    )
     assert response.status_code == 409
     assert "already been answered" in response.get_data(as_text=True)
     db.expire_all()
@@ -182,8 +210,11 @@ def test_a_reused_link_is_refused_as_already_answered(mail_app, smtp_server, db)
 
 def test_two_answers_read_before_either_was_saved_only_one_counts(app, db):
     asker, _colleague, request = _colleague_request(db)
-    with app.test_request_context(), standalone_session(app.extensions["db_engine"]) as one, \
-            standalone_session(app.extensions["db_engine"]) as two:  # fmt: skip
+    with (
+        app.test_request_context(),
+        standalone_session(app.extensions["db_engine"]) as one,
+        standalone_session(app.extensions["db_engine"]) as two,
+    ):
         first, second = one.get(FeedbackRequest, request.id), two.get(FeedbackRequest, request.id)
         feedback.answer(one, request=first, text="Eerste", now=NOW, base_url="http://x")
         with pytest.raises(feedback.AlreadyAnswered):

@@ -39,8 +39,11 @@ def _bound_values(function: ast.AST, name: str) -> set[str]:
             if isinstance(node.target, ast.Name) and node.target.id == name:
                 values |= {v for item in node.iter.elts for v in _strings(function, item)}
             elif isinstance(node.target, ast.Tuple):
-                positions = [i for i, t in enumerate(node.target.elts)
-                             if isinstance(t, ast.Name) and t.id == name]  # fmt: skip
+                positions = [
+                    i
+                    for i, t in enumerate(node.target.elts)
+                    if isinstance(t, ast.Name) and t.id == name
+                ]
                 for item, i in itertools.product(node.iter.elts, positions):
                     if isinstance(item, ast.Tuple | ast.List):
                         values |= _strings(function, item.elts[i])
@@ -74,8 +77,12 @@ def _strings(function: ast.AST, node: ast.AST) -> set[str]:
 
 
 def _is_audit_table(node: ast.AST) -> bool:
-    return (isinstance(node, ast.Attribute) and node.attr == "__table__"
-            and isinstance(node.value, ast.Name) and node.value.id == "AuditEvent")  # fmt: skip
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "__table__"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "AuditEvent"
+    )
 
 
 def _bulk_actions(function: ast.AST) -> set[str]:
@@ -110,8 +117,11 @@ def recorded_actions() -> dict[str, set[str]]:
             for node in ast.walk(function):
                 if not isinstance(node, ast.Call):
                     continue
-                callee = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(
-                    node.func, "id", None)  # fmt: skip
+                callee = (
+                    node.func.attr
+                    if isinstance(node.func, ast.Attribute)
+                    else getattr(node.func, "id", None)
+                )
                 action = next((k.value for k in node.keywords if k.arg == "action"), None)
                 if callee not in {"record", "AuditEvent"} or action is None:
                     continue
@@ -131,13 +141,17 @@ def recorded_actions() -> dict[str, set[str]]:
 def test_the_reader_finds_literal_named_formatted_and_bulk_inserted_actions():
     actions = recorded_actions()
     assert {"login", "export_evaluations", "evaluation_completed", "person_deactivated"} <= set(
-        actions)  # literals  # fmt: skip
+        actions
+    )  # literals
     assert {"team_lead_added", "team_lead_removed"} <= set(actions)  # a loop variable
     assert {"entry_signed", "entry_returned"} <= set(actions)  # an f-string over a name
     assert "copy_session" in actions  # a constant of the module
     assert actions["person_updated"] and actions["people_imported"]
-    bulk = {a for a, places in actions.items()
-            if "portfolio/services/people/employee_import.py:_audit" in places}  # fmt: skip
+    bulk = {
+        a
+        for a, places in actions.items()
+        if "portfolio/services/people/employee_import.py:_audit" in places
+    }
     assert {"person_created", "person_updated"} <= bulk  # rows inserted set-based
 
 

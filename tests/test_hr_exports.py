@@ -42,33 +42,81 @@ README = Path(__file__).resolve().parents[1] / "README.md"
 
 def _private_portfolio(db, worker, assessor) -> None:
     """Entries, an assessment and a goal whose free text carries PRIVATE_MARKER."""
-    common = {"organisation_id": worker.organisation_id, "owner_id": worker.id,
-              "catalogue_version": "t"}  # fmt: skip
-    db.add(Registration(organisation_id=worker.organisation_id, owner_id=worker.id,
-                        norm_id="skj-jeugd-gezinsprofessional", registration_number="SKJ-42",
-                        registered_on=date(2024, 1, 1)))  # fmt: skip
-    db.add_all([
-        Entry(**common, kind="reflection", title=f"Reflectie {PRIVATE_MARKER}",
-              occurred_on=date(YEAR, 2, 1), hours=Decimal(1), body=PRIVATE_MARKER,
-              sections={"template": "free", "text": PRIVATE_MARKER}),
-        Entry(**common, kind="peer_review", title="Intervisie", occurred_on=date(YEAR, 2, 10),
-              hours=Decimal(2), form="intervisie", status="signed",
-              case_description=PRIVATE_MARKER, learning_points=PRIVATE_MARKER),
-        Entry(**common, kind="training", title="Scholing", occurred_on=date(YEAR, 1, 20),
-              hours=Decimal(8), accreditation_id="SKJ-1", body=PRIVATE_MARKER),
-    ])  # fmt: skip
+    common = {
+        "organisation_id": worker.organisation_id,
+        "owner_id": worker.id,
+        "catalogue_version": "t",
+    }
+    db.add(
+        Registration(
+            organisation_id=worker.organisation_id,
+            owner_id=worker.id,
+            norm_id="skj-jeugd-gezinsprofessional",
+            registration_number="SKJ-42",
+            registered_on=date(2024, 1, 1),
+        )
+    )
+    db.add_all(
+        [
+            Entry(
+                **common,
+                kind="reflection",
+                title=f"Reflectie {PRIVATE_MARKER}",
+                occurred_on=date(YEAR, 2, 1),
+                hours=Decimal(1),
+                body=PRIVATE_MARKER,
+                sections={"template": "free", "text": PRIVATE_MARKER},
+            ),
+            Entry(
+                **common,
+                kind="peer_review",
+                title="Intervisie",
+                occurred_on=date(YEAR, 2, 10),
+                hours=Decimal(2),
+                form="intervisie",
+                status="signed",
+                case_description=PRIVATE_MARKER,
+                learning_points=PRIVATE_MARKER,
+            ),
+            Entry(
+                **common,
+                kind="training",
+                title="Scholing",
+                occurred_on=date(YEAR, 1, 20),
+                hours=Decimal(8),
+                accreditation_id="SKJ-1",
+                body=PRIVATE_MARKER,
+            ),
+        ]
+    )
     assessment = CompetencyAssessment(
-        organisation_id=worker.organisation_id, subject_id=worker.id, assessor_id=assessor.id,
-        assessed_on=date(YEAR, 2, 15), catalogue_version="t",
-    )  # fmt: skip
+        organisation_id=worker.organisation_id,
+        subject_id=worker.id,
+        assessor_id=assessor.id,
+        assessed_on=date(YEAR, 2, 15),
+        catalogue_version="t",
+    )
     db.add(assessment)
     db.flush()
-    db.add(CompetencyRating(assessment_id=assessment.id, competency_code="WMO1",
-                            level_code="vakbekwaam", motivation=PRIVATE_MARKER))  # fmt: skip
-    db.add(DevelopmentGoal(
-        organisation_id=worker.organisation_id, owner_id=worker.id, competency_code="WMO3",
-        current_level="beginner", target_level="vakbekwaam", title="Doel", actions=PRIVATE_MARKER,
-    ))  # fmt: skip
+    db.add(
+        CompetencyRating(
+            assessment_id=assessment.id,
+            competency_code="WMO1",
+            level_code="vakbekwaam",
+            motivation=PRIVATE_MARKER,
+        )
+    )
+    db.add(
+        DevelopmentGoal(
+            organisation_id=worker.organisation_id,
+            owner_id=worker.id,
+            competency_code="WMO3",
+            current_level="beginner",
+            target_level="vakbekwaam",
+            title="Doel",
+            actions=PRIVATE_MARKER,
+        )
+    )
     db.commit()
 
 
@@ -91,26 +139,62 @@ def world(app, db, clock):
     db.commit()
     outsider = make_user(db, make_organisation(db), name="Olaf Other")
     now, today = clock(), clock().date()
-    evaluations.prepare(db, worker=anna, year=YEAR, expected=None, now=now, today=today,
-                        parts={"year_in_short": SELF_MARKER, "went_well": SELF_MARKER})  # fmt: skip
+    evaluations.prepare(
+        db,
+        worker=anna,
+        year=YEAR,
+        expected=None,
+        now=now,
+        today=today,
+        parts={"year_in_short": SELF_MARKER, "went_well": SELF_MARKER},
+    )
     signed = evaluations.complete(
-        db, supervisor=lead, worker=bram, year=YEAR, text=SUPERVISOR_MARKER,
+        db,
+        supervisor=lead,
+        worker=bram,
+        year=YEAR,
+        text=SUPERVISOR_MARKER,
         agreements=[Agreement("WMO2", "Netwerk opbouwen"), Agreement("WMO5", "Groepswerk")],
-        expected=None, now=now, today=today,
-    )  # fmt: skip
+        expected=None,
+        now=now,
+        today=today,
+    )
     evaluations.sign(db, user=bram, evaluation=signed, expected=signed.updated_at, now=now)
     evaluations.sign(db, user=lead, evaluation=signed, expected=signed.updated_at, now=now)
-    evaluations.complete(db, supervisor=lead_beta, worker=carla, year=YEAR, text="Goed",
-                         agreements=[], expected=None, now=now, today=today)  # fmt: skip
-    evaluations.prepare(db, worker=outsider, year=YEAR, expected=None, now=now, today=today,
-                        parts={"went_well": SELF_MARKER})  # fmt: skip
+    evaluations.complete(
+        db,
+        supervisor=lead_beta,
+        worker=carla,
+        year=YEAR,
+        text="Goed",
+        agreements=[],
+        expected=None,
+        now=now,
+        today=today,
+    )
+    evaluations.prepare(
+        db,
+        worker=outsider,
+        year=YEAR,
+        expected=None,
+        now=now,
+        today=today,
+        parts={"went_well": SELF_MARKER},
+    )
     _private_portfolio(db, anna, anna)
     _private_portfolio(db, bram, lead)
     client = app.test_client()
     login(client, hr.email, PASSWORD)
-    return {"org": org, "alpha": alpha, "beta": beta, "hr": hr, "admin": admin, "client": client,
-            "lead": lead,
-            "workers": {"anna": anna, "bram": bram, "carla": carla, "dirk": dirk}}  # fmt: skip
+    return {
+        "org": org,
+        "alpha": alpha,
+        "beta": beta,
+        "hr": hr,
+        "admin": admin,
+        "client": client,
+        "lead": lead,
+        "workers": {"anna": anna, "bram": bram, "carla": carla, "dirk": dirk},
+    }
 
 
 def _csv(response) -> list[list[str]]:
@@ -135,9 +219,16 @@ def test_the_csv_header_is_the_documented_columns(world):
     for name in BASE_COLUMNS:
         assert f"`{name}`" in readme, name
         assert f"``{name}``" in evaluation_export.__doc__, name
-    for pattern in ("goals.<status>", "<norm>.standing", "self.<competency>", "art3_missing",
-                    "<norm>.forecast_met_on", "<norm>.on_track", "<norm>.shortfall",
-                    "<norm>.<category>_hours"):  # fmt: skip
+    for pattern in (
+        "goals.<status>",
+        "<norm>.standing",
+        "self.<competency>",
+        "art3_missing",
+        "<norm>.forecast_met_on",
+        "<norm>.on_track",
+        "<norm>.shortfall",
+        "<norm>.<category>_hours",
+    ):
         assert pattern in readme, pattern
     for pattern in (".forecast_met_on", ".on_track", ".shortfall", "<category>_hours"):
         assert pattern in evaluation_export.__doc__, pattern
@@ -149,8 +240,11 @@ def test_one_row_per_active_worker_of_the_organisation(world):
     assert _names(rows) == ["Anna Aalders", "Bram Bos", "Carla Claes", "Dirk Dekker"]
     found = _by_name(rows)
     assert {name: row["status"] for name, row in found.items()} == {
-        "Anna Aalders": "prepared", "Bram Bos": "signed", "Carla Claes": "completed",
-        "Dirk Dekker": "not_started"}  # fmt: skip
+        "Anna Aalders": "prepared",
+        "Bram Bos": "signed",
+        "Carla Claes": "completed",
+        "Dirk Dekker": "not_started",
+    }
     bram = found["Bram Bos"]
     assert bram["team"] == "Team Alpha" and bram["supervisor"] == "Lea Leiding"
     assert bram["agreements"] == "WMO2: Netwerk opbouwen\nWMO5: Groepswerk"
@@ -166,8 +260,11 @@ def test_one_row_per_active_worker_of_the_organisation(world):
     assert anna[f"{skj}.scholing_hours"] == "8" and anna[f"{skj}.reflectie_hours"] == "2"
     # No work hours at all: the pace never reaches them, so no date and not on track.
     assert anna[f"{skj}.forecast_met_on"] == "" and anna[f"{skj}.on_track"] == "no"
-    assert re.fullmatch(r"scholing short by [\d.]+; reflectie short by [\d.]+; "
-                        r"work_hours short by 3368", anna[f"{skj}.shortfall"])  # fmt: skip
+    assert re.fullmatch(
+        r"scholing short by [\d.]+; reflectie short by [\d.]+; "
+        r"work_hours short by 3368",
+        anna[f"{skj}.shortfall"],
+    )
     # Bram signed before these entries existed: his row holds the figures both signed.
     assert bram["signed_sessions"] == "0" and bram[f"{skj}.number"] == ""
 
@@ -236,8 +333,12 @@ def _pdf_text(response) -> str:
 def test_the_pdf_has_one_section_per_worker(world):
     text = _pdf_text(world["client"].get(f"/hr/evaluations/export.pdf?year={YEAR}"))
     assert "Yearly evaluations 2025" in text
-    for heading in ("Anna Aalders (Team Alpha)", "Bram Bos (Team Alpha)",
-                    "Carla Claes (Team Beta)", "Dirk Dekker"):  # fmt: skip
+    for heading in (
+        "Anna Aalders (Team Alpha)",
+        "Bram Bos (Team Alpha)",
+        "Carla Claes (Team Beta)",
+        "Dirk Dekker",
+    ):
         assert text.count(heading) == 1, heading
     assert text.count("E-mail address") == 4 and "Eva Ex" not in text and "Olaf" not in text
     assert "WMO2: Netwerk opbouwen" in text and "Lea Leiding" in text
@@ -256,13 +357,18 @@ def _images(page) -> list:
 def test_the_pdf_shows_the_chart_and_the_latest_competency_levels(world, db):
     anna, lead = world["workers"]["anna"], world["lead"]
     for on, level in ((date(YEAR, 1, 5), "vakvolwassen"), (date(YEAR, 3, 1), "beginner")):
-        assessment = CompetencyAssessment(organisation_id=anna.organisation_id,
-                                          subject_id=anna.id, assessor_id=lead.id,
-                                          assessed_on=on, catalogue_version="t")  # fmt: skip
+        assessment = CompetencyAssessment(
+            organisation_id=anna.organisation_id,
+            subject_id=anna.id,
+            assessor_id=lead.id,
+            assessed_on=on,
+            catalogue_version="t",
+        )
         db.add(assessment)
         db.flush()
-        db.add(CompetencyRating(assessment_id=assessment.id, competency_code="WMO2",
-                                level_code=level))  # fmt: skip
+        db.add(
+            CompetencyRating(assessment_id=assessment.id, competency_code="WMO2", level_code=level)
+        )
     db.commit()
 
     response = world["client"].get(f"/hr/evaluations/export.pdf?year={YEAR}&status=prepared")
@@ -271,8 +377,9 @@ def test_the_pdf_shows_the_chart_and_the_latest_competency_levels(world, db):
     assert text.count("E-mail address") == 1 and "Anna Aalders" in text
     pages = PdfReader(io.BytesIO(response.data)).pages
     assert sum(len(_images(page)) for page in pages) == 1  # her registration's chart
-    assert "Competency levels" in text and re.search(r"Competency\s+Self-assessment\s+Supervisor",
-                                                     text)  # fmt: skip
+    assert "Competency levels" in text and re.search(
+        r"Competency\s+Self-assessment\s+Supervisor", text
+    )
     # Her own assessment of WMO1; the supervisor's latest of WMO2 (not the earlier one).
     assert re.search(r"1\. Versterkt eigen kracht en zelfregie\s+Vakbekwaam\s+—", text), text
     assert re.search(r"2\. [^\n]+\s+—\s+Beginner\b", text), text
@@ -283,9 +390,14 @@ def test_hr_never_receives_self_evaluation_reflection_or_case_text(world):
     client = world["client"]
     markers = (SELF_MARKER, PRIVATE_MARKER, SUPERVISOR_MARKER)
     anna = world["workers"]["anna"]
-    pages = {f"/hr/overview?year={YEAR}": None, f"/hr/evaluations?year={YEAR}": "Anna Aalders",
-             "/hr/people": "Anna Aalders", f"/hr/people/{anna.id}": anna.email,
-             "/hr/teams": "Team Alpha", f"/hr/people/{anna.id}/edit": anna.email}  # fmt: skip
+    pages = {
+        f"/hr/overview?year={YEAR}": None,
+        f"/hr/evaluations?year={YEAR}": "Anna Aalders",
+        "/hr/people": "Anna Aalders",
+        f"/hr/people/{anna.id}": anna.email,
+        "/hr/teams": "Team Alpha",
+        f"/hr/people/{anna.id}/edit": anna.email,
+    }
     for page, expected in pages.items():
         response = client.get(page)
         html = response.get_data(as_text=True)
@@ -295,8 +407,13 @@ def test_hr_never_receives_self_evaluation_reflection_or_case_text(world):
     assert "Anna Aalders" in exported and not [m for m in markers if m in exported]
     response = client.get(f"/hr/evaluations/export.xlsx?year={YEAR}")
     book = load_workbook(io.BytesIO(response.data), read_only=True)
-    cells = " ".join(str(v) for sheet in book for row in sheet.iter_rows(values_only=True)
-                     for v in row if v is not None)  # fmt: skip
+    cells = " ".join(
+        str(v)
+        for sheet in book
+        for row in sheet.iter_rows(values_only=True)
+        for v in row
+        if v is not None
+    )
     book.close()
     assert "Anna Aalders" in cells and not [m for m in markers if m in cells]
     text = _pdf_text(client.get(f"/hr/evaluations/export.pdf?year={YEAR}"))
@@ -306,8 +423,11 @@ def test_hr_never_receives_self_evaluation_reflection_or_case_text(world):
 def test_each_export_writes_one_audit_row_with_the_row_count(world, db):
     client, hr = world["client"], world["hr"]
     alpha = world["alpha"].id
-    for url in (CSV_URL, f"/hr/evaluations/export.xlsx?year={YEAR}&team={alpha}",
-                f"/hr/evaluations/export.pdf?year={YEAR}&status=signed"):  # fmt: skip
+    for url in (
+        CSV_URL,
+        f"/hr/evaluations/export.xlsx?year={YEAR}&team={alpha}",
+        f"/hr/evaluations/export.pdf?year={YEAR}&status=signed",
+    ):
         response = client.get(url)
         assert response.status_code == 200 and response.data  # the download is read
     db.rollback()
@@ -318,7 +438,7 @@ def test_each_export_writes_one_audit_row_with_the_row_count(world, db):
         (hr.id, hr.organisation_id, "format=csv year=2025 team=all status=all rows=4"),
         (hr.id, hr.organisation_id, f"format=xlsx year=2025 team={alpha} status=all rows=2"),
         (hr.id, hr.organisation_id, "format=pdf year=2025 team=all status=signed rows=1"),
-    ]  # fmt: skip
+    ]
     assert all(event.at is not None for event in events)
 
 
@@ -393,9 +513,13 @@ def test_a_broken_off_csv_download_is_audited_with_the_rows_sent(app, db, clock)
     for _ in range(5):
         make_user(db, org)
     done = []
-    chunks = evaluation_export.csv_chunks(db, selection=evaluation_export.Selection(org.id, YEAR),
-                                          today=date(YEAR, 6, 1), on_done=done.append,
-                                          batch_size=2)  # fmt: skip
+    chunks = evaluation_export.csv_chunks(
+        db,
+        selection=evaluation_export.Selection(org.id, YEAR),
+        today=date(YEAR, 6, 1),
+        on_done=done.append,
+        batch_size=2,
+    )
     first = next(chunks)
     assert first.startswith("name,email,team,status") and first.count("\r\n") == 3
     chunks.close()  # the browser went away after the first batch
@@ -422,8 +546,10 @@ def test_batches_cover_every_worker_once(app, db, clock):
 def test_the_worker_chart_is_rendered_once_per_content():
     from portfolio.charts.evaluation import requirements_png
 
-    data = {"rows": [{"label": "Scholing", "percent": 40.0, "met": False, "text": "24 / 60"}],
-            "axis": "%"}  # fmt: skip
+    data = {
+        "rows": [{"label": "Scholing", "percent": 40.0, "met": False, "text": "24 / 60"}],
+        "axis": "%",
+    }
     first = requirements_png(data)
     assert first.startswith(b"\x89PNG") and requirements_png(dict(data)) is first
     assert requirements_png({**data, "axis": "% "}) is not first
@@ -482,9 +608,19 @@ def test_a_signed_evaluation_exports_the_figures_both_signed(world, app, db, clo
     stored = evaluations.current(db, worker_id=bram.id, year=YEAR).facts
     # Signed on 3 March, before the fixture gave Bram a registration and entries; one more
     # signed session after signing changes the portfolio, not what was signed.
-    db.add(Entry(organisation_id=bram.organisation_id, owner_id=bram.id, kind="peer_review",
-                 title="Later", occurred_on=date(YEAR, 3, 2), hours=Decimal(2),
-                 form="intervisie", status="signed", catalogue_version="t"))  # fmt: skip
+    db.add(
+        Entry(
+            organisation_id=bram.organisation_id,
+            owner_id=bram.id,
+            kind="peer_review",
+            title="Later",
+            occurred_on=date(YEAR, 3, 2),
+            hours=Decimal(2),
+            form="intervisie",
+            status="signed",
+            catalogue_version="t",
+        )
+    )
     db.commit()
     assert stored["as_of"] == "2025-03-03" and stored["registrations"] == []
     clock.advance(days=365)  # exported in March 2026
@@ -509,9 +645,17 @@ def test_agreements_reach_hr_only_once_both_signed(world, db, clock):
     now = clock()
     prepared = evaluations.current(db, worker_id=anna.id, year=YEAR)
     agreed = [Agreement("WMO4", "Casusoverleg voorzitten")]
-    item = evaluations.complete(db, supervisor=lead, worker=anna, year=YEAR, text="Goed",
-                                agreements=agreed, expected=prepared.updated_at, now=now,
-                                today=now.date())  # fmt: skip
+    item = evaluations.complete(
+        db,
+        supervisor=lead,
+        worker=anna,
+        year=YEAR,
+        text="Goed",
+        agreements=agreed,
+        expected=prepared.updated_at,
+        now=now,
+        today=now.date(),
+    )
 
     def agreements() -> tuple[str, tuple]:
         row = _by_name(_csv(client.get(f"{CSV_URL}&team={world['alpha'].id}")))["Anna Aalders"]
@@ -524,8 +668,10 @@ def test_agreements_reach_hr_only_once_both_signed(world, db, clock):
     pdf = _pdf_text(client.get(f"/hr/evaluations/export.pdf?year={YEAR}&status=completed"))
     assert "Anna Aalders" in pdf and "Casusoverleg" not in pdf
     evaluations.sign(db, user=lead, evaluation=item, expected=item.updated_at, now=now)
-    assert agreements() == ("WMO4: Casusoverleg voorzitten",
-                            (Agreement("WMO4", "Casusoverleg voorzitten"),))  # fmt: skip
+    assert agreements() == (
+        "WMO4: Casusoverleg voorzitten",
+        (Agreement("WMO4", "Casusoverleg voorzitten"),),
+    )
 
 
 def test_the_pdf_is_refused_above_the_configured_number_of_workers(world, app, db):
@@ -535,9 +681,11 @@ def test_the_pdf_is_refused_above_the_configured_number_of_workers(world, app, d
     assert response.status_code == 302
     assert response.headers["Location"] == f"/hr/evaluations?year={YEAR}&team=0&status="
     page = client.get(response.headers["Location"])
-    assert ("error", "A PDF holds at most 3 workers, and these filters select 4. Choose a team or "
-            "a status to select fewer, or download CSV or Excel, which hold any number.") in (
-        flashes(page))  # fmt: skip
+    assert (
+        "error",
+        "A PDF holds at most 3 workers, and these filters select 4. Choose a team or "
+        "a status to select fewer, or download CSV or Excel, which hold any number.",
+    ) in (flashes(page))
     assert _export_events(db) == []  # nothing was exported
     html = client.get(f"/hr/evaluations?year={YEAR}").get_data(as_text=True)
     assert "export.pdf" not in html and "A PDF holds at most 3 workers." in html
@@ -595,8 +743,9 @@ def test_the_exports_count_their_data_rows_across_batches(world, db, batch_size)
     data_rows = list(csv.reader(io.StringIO(text)))[1:]  # without the header
     assert done == [len(data_rows)] == [4]
     spool = io.BytesIO()
-    written = evaluation_export.write_xlsx(db, selection=selection, today=date(YEAR, 6, 1),
-                                           target=spool, batch_size=batch_size)  # fmt: skip
+    written = evaluation_export.write_xlsx(
+        db, selection=selection, today=date(YEAR, 6, 1), target=spool, batch_size=batch_size
+    )
     book = load_workbook(spool, read_only=True)
     sheet_rows = list(book.worksheets[0].iter_rows(values_only=True))
     book.close()

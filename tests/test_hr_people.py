@@ -67,16 +67,24 @@ def test_hr_adds_a_person_who_is_invited_and_chooses_a_password(
 ):
     app.config.update(smtp_server.settings(), PUBLIC_BASE_URL=BASE_URL)
     response = post_form(
-        hr_client, "/hr/people/new",
-        {"name": " Anna  Jansen ", "email": "Anna.Jansen@Example.org ", "role": "worker",
-         "team_id": str(team.id)},
-    )  # fmt: skip
+        hr_client,
+        "/hr/people/new",
+        {
+            "name": " Anna  Jansen ",
+            "email": "Anna.Jansen@Example.org ",
+            "role": "worker",
+            "team_id": str(team.id),
+        },
+    )
 
     assert response.status_code == 302, response.get_data(as_text=True)
     person = db.scalars(select(User).where(User.email == "anna.jansen@example.org")).one()
     assert (person.name, person.role, person.team_id, person.organisation_id) == (
-        "Anna Jansen", "worker", team.id, org.id,
-    )  # fmt: skip
+        "Anna Jansen",
+        "worker",
+        team.id,
+        org.id,
+    )
     assert response.location == f"/hr/people/{person.id}"
     # No password anybody knows: the invitation is the way in.
     assert login(app.test_client(), person.email, PASSWORD).status_code == 200
@@ -97,9 +105,10 @@ def test_hr_adds_a_person_who_is_invited_and_chooses_a_password(
 
 def test_an_invitation_is_queued_when_the_mail_server_is_down(db, hr_client):
     response = post_form(
-        hr_client, "/hr/people/new",
+        hr_client,
+        "/hr/people/new",
         {"name": "Bram Bakker", "email": "bram@example.org", "role": "worker", "team_id": "0"},
-    )  # fmt: skip
+    )
 
     assert response.status_code == 302
     [queued] = db.scalars(select(OutboxMessage)).all()
@@ -110,9 +119,10 @@ def test_an_email_address_can_be_used_once_whatever_its_case(db, org, hr_client)
     make_user(db, make_organisation(db), email="bram@example.org")
 
     response = post_form(
-        hr_client, "/hr/people/new",
+        hr_client,
+        "/hr/people/new",
         {"name": "Bram Bakker", "email": "BRAM@example.org", "role": "worker", "team_id": "0"},
-    )  # fmt: skip
+    )
 
     assert response.status_code == 200
     assert "This e-mail address is already in use by another account." in response.get_data(
@@ -124,9 +134,10 @@ def test_an_email_address_can_be_used_once_whatever_its_case(db, org, hr_client)
 
 def test_hr_cannot_give_the_admin_role_by_posting_it(db, org, hr_client):
     response = post_form(
-        hr_client, "/hr/people/new",
+        hr_client,
+        "/hr/people/new",
         {"name": "Eve", "email": "eve@example.org", "role": "admin", "team_id": "0"},
-    )  # fmt: skip
+    )
 
     assert response.status_code == 200
     assert count(db, User, User.email == "eve@example.org") == 0
@@ -136,9 +147,10 @@ def test_a_team_of_another_organisation_cannot_be_chosen(db, hr_client):
     foreign = make_team(db, make_organisation(db))
 
     response = post_form(
-        hr_client, "/hr/people/new",
+        hr_client,
+        "/hr/people/new",
         {"name": "Eve", "email": "eve@example.org", "role": "worker", "team_id": str(foreign.id)},
-    )  # fmt: skip
+    )
 
     assert response.status_code == 200
     assert count(db, User, User.email == "eve@example.org") == 0
@@ -151,10 +163,15 @@ def test_editing_changes_the_record_and_audits_field_names_only(db, org, team, h
     person = make_user(db, org, name="Anna Jansen")
 
     response = post_form(
-        hr_client, f"/hr/people/{person.id}/edit",
-        {"name": "Anna de Vries", "email": person.email, "role": "supervisor",
-         "team_id": str(team.id)},
-    )  # fmt: skip
+        hr_client,
+        f"/hr/people/{person.id}/edit",
+        {
+            "name": "Anna de Vries",
+            "email": person.email,
+            "role": "supervisor",
+            "team_id": str(team.id),
+        },
+    )
 
     assert response.status_code == 302
     changed = fresh(db, User, person.id)
@@ -167,10 +184,16 @@ def test_editing_changes_the_record_and_audits_field_names_only(db, org, team, h
 
 def test_the_employment_start_date_is_set_shown_and_cleared(db, org, team, hr, hr_client):
     response = post_form(
-        hr_client, "/hr/people/new",
-        {"name": "Bo Bakker", "email": "bo@example.org", "role": "worker", "team_id": "0",
-         "employment_started_on": "2024-03-01"},
-    )  # fmt: skip
+        hr_client,
+        "/hr/people/new",
+        {
+            "name": "Bo Bakker",
+            "email": "bo@example.org",
+            "role": "worker",
+            "team_id": "0",
+            "employment_started_on": "2024-03-01",
+        },
+    )
     assert response.status_code == 302
     person = db.scalars(select(User).where(User.email == "bo@example.org")).one()
     assert person.employment_started_on == date(2024, 3, 1)
@@ -180,12 +203,12 @@ def test_the_employment_start_date_is_set_shown_and_cleared(db, org, team, hr, h
     assert 'value="2024-03-01"' in edit
 
     fields = {"name": "Bo Bakker", "email": "bo@example.org", "role": "worker", "team_id": "0"}
-    wrong = post_form(hr_client, f"/hr/people/{person.id}/edit",
-                      {**fields, "employment_started_on": "2024-02-30"})  # fmt: skip
+    wrong = post_form(
+        hr_client, f"/hr/people/{person.id}/edit", {**fields, "employment_started_on": "2024-02-30"}
+    )
     assert wrong.status_code == 200 and "Not a valid date value." in wrong.get_data(as_text=True)
     assert fresh(db, User, person.id).employment_started_on == date(2024, 3, 1)
-    post_form(hr_client, f"/hr/people/{person.id}/edit",
-              {**fields, "employment_started_on": ""})  # fmt: skip
+    post_form(hr_client, f"/hr/people/{person.id}/edit", {**fields, "employment_started_on": ""})
     assert fresh(db, User, person.id).employment_started_on is None
     [event] = audit_rows(db, "person_updated")
     assert event.detail == "fields=employment_started_on"
@@ -197,18 +220,20 @@ def test_a_supervisor_who_gets_another_role_stops_leading(db, org, team, hr_clie
     lead = make_user(db, org, role=Role.SUPERVISOR, leads=team)
 
     post_form(
-        hr_client, f"/hr/people/{lead.id}/edit",
+        hr_client,
+        f"/hr/people/{lead.id}/edit",
         {"name": lead.name, "email": lead.email, "role": "worker", "team_id": "0"},
-    )  # fmt: skip
+    )
 
     assert count(db, TeamLead, TeamLead.user_id == lead.id) == 0
 
 
 def test_nobody_changes_their_own_role(db, hr, hr_client):
     response = post_form(
-        hr_client, f"/hr/people/{hr.id}/edit",
+        hr_client,
+        f"/hr/people/{hr.id}/edit",
         {"name": hr.name, "email": hr.email, "role": "worker", "team_id": "0"},
-    )  # fmt: skip
+    )
 
     assert response.status_code == 200
     assert "You cannot change the role of your own account." in response.get_data(as_text=True)
@@ -235,8 +260,9 @@ def test_people_of_another_organisation_are_not_found(db, hr_client):
     paths = (f"{person}/edit", f"{person}/deactivate", f"{team}/edit", f"{team}/delete")
     for path in paths:
         assert hr_client.get(path).status_code == 404, path
-    response = post_form(hr_client, f"/hr/people/{stranger.id}/reactivate", {},
-                         token_from="/hr/people/new")  # fmt: skip
+    response = post_form(
+        hr_client, f"/hr/people/{stranger.id}/reactivate", {}, token_from="/hr/people/new"
+    )
     assert response.status_code == 404
     assert fresh(db, User, stranger.id).is_active
 
@@ -273,9 +299,10 @@ def test_deactivation_ends_the_sessions_of_that_person_at_once(app, db, org, tea
 def test_deactivation_voids_an_open_invitation(app, db, hr_client, smtp_server):
     app.config.update(smtp_server.settings(), PUBLIC_BASE_URL=BASE_URL)
     post_form(
-        hr_client, "/hr/people/new",
+        hr_client,
+        "/hr/people/new",
         {"name": "Bram Bakker", "email": "bram@example.org", "role": "worker", "team_id": "0"},
-    )  # fmt: skip
+    )
     person = db.scalars(select(User).where(User.email == "bram@example.org")).one()
     body = smtp_server.messages[0].get_body(preferencelist=("plain",)).get_content()
     link = urlsplit(LINK_RE.search(body).group(0)).path
@@ -347,8 +374,9 @@ def test_a_team_name_is_used_once_per_organisation_whatever_its_case(db, org, te
 def test_only_supervisors_can_lead_a_team(db, org, team, hr_client):
     worker = make_user(db, org)
 
-    response = post_form(hr_client, f"/hr/teams/{team.id}/edit",
-                         {"name": team.name, "leads": [str(worker.id)]})  # fmt: skip
+    response = post_form(
+        hr_client, f"/hr/teams/{team.id}/edit", {"name": team.name, "leads": [str(worker.id)]}
+    )
 
     assert response.status_code == 200
     assert count(db, TeamLead, TeamLead.team_id == team.id) == 0

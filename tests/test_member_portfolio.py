@@ -24,9 +24,15 @@ def team(db):
 
 
 def _entry(db, owner, title, **fields) -> Entry:
-    entry = Entry(organisation_id=owner.organisation_id, owner_id=owner.id, title=title,
-                  occurred_on=date(2026, 9, 1), hours=Decimal(1), catalogue_version="t",
-                  **{"kind": "reflection", "body": f"tekst van {title}", **fields})  # fmt: skip
+    entry = Entry(
+        organisation_id=owner.organisation_id,
+        owner_id=owner.id,
+        title=title,
+        occurred_on=date(2026, 9, 1),
+        hours=Decimal(1),
+        catalogue_version="t",
+        **{"kind": "reflection", "body": f"tekst van {title}", **fields},
+    )
     db.add(entry)
     db.commit()
     return entry

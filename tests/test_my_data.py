@@ -128,29 +128,56 @@ def test_the_download_needs_a_csrf_token(app, client, db):
 
 def _history_of(db, entry, lead, comment: str) -> None:
     """Submitted by its owner, returned by `lead` with `comment`."""
-    db.add(EntryEvent(entry_id=entry.id, actor_id=entry.owner_id, action="submitted",
-                      entry_version=1))  # fmt: skip
-    db.add(EntryEvent(entry_id=entry.id, actor_id=lead.id, action="returned", comment=comment,
-                      entry_version=2))  # fmt: skip
+    db.add(
+        EntryEvent(entry_id=entry.id, actor_id=entry.owner_id, action="submitted", entry_version=1)
+    )
+    db.add(
+        EntryEvent(
+            entry_id=entry.id, actor_id=lead.id, action="returned", comment=comment, entry_version=2
+        )
+    )
 
 
 def _asked(db, requester, respondent, answer: str) -> None:
-    db.add(FeedbackRequest(organisation_id=requester.organisation_id, requester_id=requester.id,
-                           respondent_id=respondent.id, respondent_name=respondent.name,
-                           competency_codes=["WMO2"], answer=answer,
-                           answered_at=datetime(2026, 4, 1, tzinfo=UTC)))  # fmt: skip
+    db.add(
+        FeedbackRequest(
+            organisation_id=requester.organisation_id,
+            requester_id=requester.id,
+            respondent_id=respondent.id,
+            respondent_name=respondent.name,
+            competency_codes=["WMO2"],
+            answer=answer,
+            answered_at=datetime(2026, 4, 1, tzinfo=UTC),
+        )
+    )
 
 
 def _evaluation(db, worker, lead, version: int, agreements: str) -> None:
-    db.add(YearlyEvaluation(organisation_id=worker.organisation_id, worker_id=worker.id,
-                            supervisor_id=lead.id, year=2025, version=version,
-                            is_current=version == 2, status="signed", agreements=agreements,
-                            supervisor_evaluation=f"Evaluatie: {agreements}"))  # fmt: skip
+    db.add(
+        YearlyEvaluation(
+            organisation_id=worker.organisation_id,
+            worker_id=worker.id,
+            supervisor_id=lead.id,
+            year=2025,
+            version=version,
+            is_current=version == 2,
+            status="signed",
+            agreements=agreements,
+            supervisor_evaluation=f"Evaluatie: {agreements}",
+        )
+    )
 
 
 def _notified(db, user, title: str) -> None:
-    db.add(Notification(organisation_id=user.organisation_id, user_id=user.id, kind="returned",
-                        title=title, body="Tekst van de melding"))  # fmt: skip
+    db.add(
+        Notification(
+            organisation_id=user.organisation_id,
+            user_id=user.id,
+            kind="returned",
+            title=title,
+            body="Tekst van de melding",
+        )
+    )
 
 
 def test_the_archive_holds_my_signoff_history_feedback_evaluations_and_notifications(
@@ -165,9 +192,16 @@ def test_the_archive_holds_my_signoff_history_feedback_evaluations_and_notificat
     _history_of(db, theirs, lead, "Geheim commentaar voor een ander.")
     _asked(db, me, other, "Je vraagt goed door.")
     _asked(db, other, me, "Mijn antwoord aan een ander.")
-    db.add(FeedbackRequest(organisation_id=org.id, requester_id=me.id, respondent_name="Piet",
-                           respondent_email="piet@partner.example", token_hash="a" * 64,
-                           competency_codes=["WMO5"]))  # fmt: skip
+    db.add(
+        FeedbackRequest(
+            organisation_id=org.id,
+            requester_id=me.id,
+            respondent_name="Piet",
+            respondent_email="piet@partner.example",
+            token_hash="a" * 64,
+            competency_codes=["WMO5"],
+        )
+    )
     for version, text in ((1, "Eerste afspraak"), (2, "Gecorrigeerde afspraak")):
         _evaluation(db, me, lead, version, text)
     _evaluation(db, other, lead, 1, "Afspraak van een ander")
@@ -186,13 +220,20 @@ def test_the_archive_holds_my_signoff_history_feedback_evaluations_and_notificat
     ]
     answers = [(f["respondent_name"], f["answer"]) for f in data["feedback_requests"]]
     assert answers == [(other.name, "Je vraagt goed door."), ("Piet", None)]
-    assert all("token_hash" not in f and "respondent_email" not in f
-               for f in data["feedback_requests"])  # fmt: skip
+    assert all(
+        "token_hash" not in f and "respondent_email" not in f for f in data["feedback_requests"]
+    )
     assert [(e["version"], e["agreements"]) for e in data["yearly_evaluations"]] == [
         (1, "Eerste afspraak"),
         (2, "Gecorrigeerde afspraak"),
     ]
     assert [n["title"] for n in data["notifications"]] == ["Teruggestuurd: Mijn sessie"]
-    for foreign in ("Geheim commentaar", "Mijn antwoord aan een ander", "Afspraak van een ander",
-                    "Melding voor een ander", "Hun sessie", "piet@partner.example"):  # fmt: skip
+    for foreign in (
+        "Geheim commentaar",
+        "Mijn antwoord aan een ander",
+        "Afspraak van een ander",
+        "Melding voor een ander",
+        "Hun sessie",
+        "piet@partner.example",
+    ):
         assert foreign not in raw, foreign

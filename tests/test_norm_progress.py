@@ -20,9 +20,16 @@ DAYS_UNTIL_AS_OF = 913  # 2024-01-01 … 2026-07-01 inclusive: 366 + 365 + 181 +
 
 def add_entry(db, owner, kind: str, on: date, hours="0", **fields) -> Entry:
     """One entry of `owner`, written as a real row."""
-    entry = Entry(organisation_id=owner.organisation_id, owner_id=owner.id, kind=kind,
-                  title=f"{kind} {on}", occurred_on=on, hours=Decimal(hours),
-                  catalogue_version="test", **fields)  # fmt: skip
+    entry = Entry(
+        organisation_id=owner.organisation_id,
+        owner_id=owner.id,
+        kind=kind,
+        title=f"{kind} {on}",
+        occurred_on=on,
+        hours=Decimal(hours),
+        catalogue_version="test",
+        **fields,
+    )
     db.add(entry)
     db.commit()
     return entry
@@ -31,9 +38,12 @@ def add_entry(db, owner, kind: str, on: date, hours="0", **fields) -> Entry:
 def register(db, owner, norm_id: str, on: date = REGISTERED) -> Registration:
     """A registration of `owner` with `norm_id`."""
     registration = Registration(
-        organisation_id=owner.organisation_id, owner_id=owner.id, norm_id=norm_id,
-        registration_number="1", registered_on=on,
-    )  # fmt: skip
+        organisation_id=owner.organisation_id,
+        owner_id=owner.id,
+        norm_id=norm_id,
+        registration_number="1",
+        registered_on=on,
+    )
     db.add(registration)
     db.commit()
     return registration
@@ -42,24 +52,30 @@ def register(db, owner, norm_id: str, on: date = REGISTERED) -> Registration:
 def every_kind(db, owner) -> dict[str, Entry]:
     """One or more entries of each of the five kinds, some of which a norm does not count."""
     return {
-        "accredited": add_entry(db, owner, "training", date(2024, 3, 1), "8",
-                                accreditation_id="SKJ-1234"),
-        "unaccredited": add_entry(db, owner, "training", date(2024, 4, 1), "6",
-                                  accreditation_id="  "),
-        "before_period": add_entry(db, owner, "training", date(2023, 12, 31), "10",
-                                   accreditation_id="SKJ-9"),
-        "intervisie": add_entry(db, owner, "peer_review", date(2025, 2, 1), "2",
-                                form="intervisie"),
-        "moreel_beraad": add_entry(db, owner, "peer_review", date(2025, 3, 1), "1.5",
-                                   form="moreel-beraad"),
-        "short_session": add_entry(db, owner, "peer_review", date(2025, 4, 1), "0.5",
-                                   form="supervisie"),
+        "accredited": add_entry(
+            db, owner, "training", date(2024, 3, 1), "8", accreditation_id="SKJ-1234"
+        ),
+        "unaccredited": add_entry(
+            db, owner, "training", date(2024, 4, 1), "6", accreditation_id="  "
+        ),
+        "before_period": add_entry(
+            db, owner, "training", date(2023, 12, 31), "10", accreditation_id="SKJ-9"
+        ),
+        "intervisie": add_entry(db, owner, "peer_review", date(2025, 2, 1), "2", form="intervisie"),
+        "moreel_beraad": add_entry(
+            db, owner, "peer_review", date(2025, 3, 1), "1.5", form="moreel-beraad"
+        ),
+        "short_session": add_entry(
+            db, owner, "peer_review", date(2025, 4, 1), "0.5", form="supervisie"
+        ),
         "reflection": add_entry(db, owner, "reflection", date(2025, 5, 1), "3"),
-        "literature": add_entry(db, owner, "other", date(2025, 6, 1), "4",
-                                activity_type="vakliteratuur"),
-        "work": add_entry(db, owner, "work", date(2023, 6, 1), end_on=None,
-                          hours_per_week=Decimal(28)),
-    }  # fmt: skip
+        "literature": add_entry(
+            db, owner, "other", date(2025, 6, 1), "4", activity_type="vakliteratuur"
+        ),
+        "work": add_entry(
+            db, owner, "work", date(2023, 6, 1), end_on=None, hours_per_week=Decimal(28)
+        ),
+    }
 
 
 @pytest.fixture
@@ -121,19 +137,34 @@ def test_registerplein_thresholds_are_unconfirmed_until_the_organisation_sets_th
     assert before.met is None and before.forecast.on_track is None
 
     other_org = make_organisation(db)
-    db.add_all([
-        ThresholdOverride(organisation_id=org.id, norm_id=REGISTERPLEIN,
-                          thresholds={"geaccrediteerd": {"min": 100}},
-                          changed_at=datetime(2026, 1, 1, tzinfo=UTC)),
-        ThresholdOverride(organisation_id=org.id, norm_id=REGISTERPLEIN,
-                          thresholds={"geaccrediteerd": {"min": 8}, "reflectie": {"min": 2},
-                                      "overig": {"max": 5}, "total": {"min": 15},
-                                      "work_hours": {"min": 100}},
-                          changed_at=datetime(2026, 2, 1, tzinfo=UTC)),
-        ThresholdOverride(organisation_id=other_org.id, norm_id=REGISTERPLEIN,
-                          thresholds={"geaccrediteerd": {"min": 500}},
-                          changed_at=datetime(2026, 3, 1, tzinfo=UTC)),
-    ])  # fmt: skip
+    db.add_all(
+        [
+            ThresholdOverride(
+                organisation_id=org.id,
+                norm_id=REGISTERPLEIN,
+                thresholds={"geaccrediteerd": {"min": 100}},
+                changed_at=datetime(2026, 1, 1, tzinfo=UTC),
+            ),
+            ThresholdOverride(
+                organisation_id=org.id,
+                norm_id=REGISTERPLEIN,
+                thresholds={
+                    "geaccrediteerd": {"min": 8},
+                    "reflectie": {"min": 2},
+                    "overig": {"max": 5},
+                    "total": {"min": 15},
+                    "work_hours": {"min": 100},
+                },
+                changed_at=datetime(2026, 2, 1, tzinfo=UTC),
+            ),
+            ThresholdOverride(
+                organisation_id=other_org.id,
+                norm_id=REGISTERPLEIN,
+                thresholds={"geaccrediteerd": {"min": 500}},
+                changed_at=datetime(2026, 3, 1, tzinfo=UTC),
+            ),
+        ]
+    )
     db.commit()
 
     after = norm_progress.status_for(db, registration=registration, as_of=AS_OF)
@@ -164,8 +195,15 @@ def test_entries_of_another_worker_are_never_counted(db, org_and_worker):
 def test_a_corrected_entry_counts_once_as_its_correction(db, org_and_worker):
     _org, worker = org_and_worker
     original = add_entry(db, worker, "training", date(2025, 1, 1), "4", accreditation_id="A1")
-    add_entry(db, worker, "training", date(2025, 1, 1), "5", accreditation_id="A1",
-              supersedes_id=original.id)  # fmt: skip
+    add_entry(
+        db,
+        worker,
+        "training",
+        date(2025, 1, 1),
+        "5",
+        accreditation_id="A1",
+        supersedes_id=original.id,
+    )
     registration = register(db, worker, SKJ)
 
     status = norm_progress.status_for(db, registration=registration, as_of=AS_OF)

@@ -37,8 +37,12 @@ def test_status_is_printed_as_json_with_the_documented_shape(app, tmp_path):
     categories = {c["id"]: c for c in status["categories"]}
     # Only accredited training counts for scholing; the half-hour session is under the minimum.
     assert categories["scholing"] == {
-        "id": "scholing", "earned": 6, "counted": 6, "required": 60, "met": False
-    }  # fmt: skip
+        "id": "scholing",
+        "earned": 6,
+        "counted": 6,
+        "required": 60,
+        "met": False,
+    }
     assert categories["reflectie"]["counted"] == 1.5
     assert status["work_hours"] == {"earned": 14, "required": 3368, "met": False}
     assert status["met"] is False
@@ -51,14 +55,25 @@ def test_thresholds_file_sets_an_unconfirmed_norm(app, tmp_path):
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["met"] is None
     thresholds = tmp_path / "thresholds.json"
-    thresholds.write_text(json.dumps({
-        "geaccrediteerd": {"min": 0}, "reflectie": {"min": 0}, "overig": {"max": 10},
-        "total": {"min": 0}, "work_hours": {"min": 0},
-    }))  # fmt: skip
+    thresholds.write_text(
+        json.dumps(
+            {
+                "geaccrediteerd": {"min": 0},
+                "reflectie": {"min": 0},
+                "overig": {"max": 10},
+                "total": {"min": 0},
+                "work_hours": {"min": 0},
+            }
+        )
+    )
     result = _run(
-        app, tmp_path, activities, "--thresholds", str(thresholds),
+        app,
+        tmp_path,
+        activities,
+        "--thresholds",
+        str(thresholds),
         norm="registerplein-sociaal-werker",
-    )  # fmt: skip
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["met"] is True
 
@@ -66,20 +81,38 @@ def test_thresholds_file_sets_an_unconfirmed_norm(app, tmp_path):
 @pytest.mark.parametrize(
     ("activities", "norm", "as_of", "message"),
     [
-        ({"registered_on": "2022-01-01", "activities": []}, "no-such-norm", "2024-01-01",
-         "no-such-norm"),
+        (
+            {"registered_on": "2022-01-01", "activities": []},
+            "no-such-norm",
+            "2024-01-01",
+            "no-such-norm",
+        ),
         ("{not json", SKJ, "2024-01-01", "not valid JSON"),
-        ({"registered_on": "2022-01-01", "activities": [
-            {"kind": "training", "date": "2023-02-30", "hours": 2}]}, SKJ, "2024-01-01",
-         "activity 1 (training)"),
-        ({"registered_on": "2022-01-01", "activities": [
-            {"kind": "other", "type": "vakliteratuur", "date": "2023-01-01", "hours": 1},
-            {"kind": "training", "date": "2023-01-02", "hours": -2}]}, SKJ, "2024-01-01",
-         "activity 2 (training)"),
+        (
+            {
+                "registered_on": "2022-01-01",
+                "activities": [{"kind": "training", "date": "2023-02-30", "hours": 2}],
+            },
+            SKJ,
+            "2024-01-01",
+            "activity 1 (training)",
+        ),
+        (
+            {
+                "registered_on": "2022-01-01",
+                "activities": [
+                    {"kind": "other", "type": "vakliteratuur", "date": "2023-01-01", "hours": 1},
+                    {"kind": "training", "date": "2023-01-02", "hours": -2},
+                ],
+            },
+            SKJ,
+            "2024-01-01",
+            "activity 2 (training)",
+        ),
         ({"registered_on": "2022-01-01", "activities": []}, SKJ, "01-01-2024", "--as-of"),
     ],
     ids=["unknown-norm", "malformed-json", "impossible-date", "negative-hours", "bad-as-of"],
-)  # fmt: skip
+)
 def test_bad_input_names_the_problem_and_exits_non_zero(
     app, tmp_path, activities, norm, as_of, message
 ):

@@ -70,10 +70,17 @@ def test_switching_email_off_keeps_the_notification_but_sends_no_mail(app, clien
 
 def test_calendar_feed_is_private_parses_and_can_be_revoked(app, client, db):
     worker = _worker_with_registration(db)
-    db.add(DevelopmentGoal(organisation_id=worker.organisation_id, owner_id=worker.id,
-                           competency_code="WMO2", current_level="beginner",
-                           target_level="vakbekwaam", title="Netwerk versterken",
-                           due_on=date(2027, 6, 1)))  # fmt: skip
+    db.add(
+        DevelopmentGoal(
+            organisation_id=worker.organisation_id,
+            owner_id=worker.id,
+            competency_code="WMO2",
+            current_level="beginner",
+            target_level="vakbekwaam",
+            title="Netwerk versterken",
+            due_on=date(2027, 6, 1),
+        )
+    )
     db.commit()
     login(client, worker.email, PASSWORD)
     post_form(client, "/account/calendar", {}, token_from="/account/notifications")
@@ -113,15 +120,28 @@ ATTENDANCE_FORM = re.compile(r'<form method="post" action="(/notifications/(\d+)
 
 
 def _invited(app, db, owner, *colleagues) -> Entry:
-    entry = Entry(organisation_id=owner.organisation_id, owner_id=owner.id, kind="peer_review",
-                  title="Intervisie wijkteam", occurred_on=date(2026, 10, 5), hours=Decimal(2),
-                  form="intervisie", catalogue_version="test")  # fmt: skip
+    entry = Entry(
+        organisation_id=owner.organisation_id,
+        owner_id=owner.id,
+        kind="peer_review",
+        title="Intervisie wijkteam",
+        occurred_on=date(2026, 10, 5),
+        hours=Decimal(2),
+        form="intervisie",
+        catalogue_version="test",
+    )
     db.add(entry)
     db.flush()
     invited_at = datetime(2026, 10, 5, 12, tzinfo=UTC)
     with app.test_request_context():
-        participation.invite(db, entry=entry, user_ids=[c.id for c in colleagues], owner=owner,
-                             base_url="http://x", now=invited_at)  # fmt: skip
+        participation.invite(
+            db,
+            entry=entry,
+            user_ids=[c.id for c in colleagues],
+            owner=owner,
+            base_url="http://x",
+            now=invited_at,
+        )
     db.commit()
     return entry
 
@@ -160,8 +180,9 @@ def test_the_button_is_only_for_my_unconfirmed_attendance(app, client, db):
     shown = {int(i) for _action, i in ATTENDANCE_FORM.findall(html)}
     assert shown == {notes[colleague.id]}  # not the one already confirmed
     token = csrf_token(client, "/notifications")
-    stranger = client.post(f"/notifications/{notes[other.id]}/attendance",
-                           data={"csrf_token": token})  # fmt: skip
+    stranger = client.post(
+        f"/notifications/{notes[other.id]}/attendance", data={"csrf_token": token}
+    )
     assert stranger.status_code == 404
     assert client.post(f"/notifications/{notes[colleague.id]}/attendance").status_code == 400
     db.expire_all()
@@ -187,8 +208,14 @@ READ_FORM = re.compile(r'<form method="post" action="(/notifications/(\d+)/read)
 
 
 def _note(db, user, title: str) -> Notification:
-    note = Notification(organisation_id=user.organisation_id, user_id=user.id, kind="goal_due",
-                        title=title, body="Tekst", created_at=datetime.now(UTC))  # fmt: skip
+    note = Notification(
+        organisation_id=user.organisation_id,
+        user_id=user.id,
+        kind="goal_due",
+        title=title,
+        body="Tekst",
+        created_at=datetime.now(UTC),
+    )
     db.add(note)
     db.commit()
     return note
@@ -210,8 +237,10 @@ def test_one_notification_is_marked_read_and_the_others_stay_unread(app, client,
     assert response.status_code == 302 and response.headers["Location"] == "/notifications"
     stranger = client.post(f"/notifications/{theirs.id}/read", data={"csrf_token": token})
     assert stranger.status_code == 404
-    assert client.post(f"/notifications/{theirs.id + 1}/read",
-                       data={"csrf_token": token}).status_code == 404  # fmt: skip
+    assert (
+        client.post(f"/notifications/{theirs.id + 1}/read", data={"csrf_token": token}).status_code
+        == 404
+    )
     assert client.post(f"/notifications/{second.id}/read").status_code == 400  # no CSRF token
     db.expire_all()
     assert db.get(Notification, first.id).read_at is not None
@@ -245,9 +274,16 @@ def _team_speaking(db, locale: str) -> dict:
 
 
 def _draft_session(db, owner, title: str) -> Entry:
-    entry = Entry(organisation_id=owner.organisation_id, owner_id=owner.id, kind="peer_review",
-                  title=title, occurred_on=date(2026, 11, 2), hours=Decimal(2), form="intervisie",
-                  catalogue_version="test")  # fmt: skip
+    entry = Entry(
+        organisation_id=owner.organisation_id,
+        owner_id=owner.id,
+        kind="peer_review",
+        title=title,
+        occurred_on=date(2026, 11, 2),
+        hours=Decimal(2),
+        form="intervisie",
+        catalogue_version="test",
+    )
     db.add(entry)
     db.commit()
     return entry
@@ -259,22 +295,43 @@ def _every_kind(app, db, people: dict) -> list[tuple[str, str, dict, str]]:
     worker, colleague, lead = people["worker"], people["colleague"], people["lead"]
     with app.test_request_context():
         signed, returned = (_draft_session(db, worker, title) for title in ("Sessie A", "Sessie B"))
-        participation.invite(db, entry=signed, user_ids=[colleague.id], owner=worker,
-                             base_url=BASE_URL, now=MAILED_AT)  # fmt: skip
+        participation.invite(
+            db,
+            entry=signed,
+            user_ids=[colleague.id],
+            owner=worker,
+            base_url=BASE_URL,
+            now=MAILED_AT,
+        )
         db.commit()
         for entry in (signed, returned):
             entries.submit(db, entry=entry, now=MAILED_AT, base_url=BASE_URL)
             db.refresh(entry)
         for entry, approve in ((signed, True), (returned, False)):
-            signoff.decide(db, supervisor=lead, entry_id=entry.id, version=entry.version,
-                           approve=approve, comment=None if approve else "Graag aanvullen.",
-                           now=MAILED_AT, base_url=BASE_URL)  # fmt: skip
+            signoff.decide(
+                db,
+                supervisor=lead,
+                entry_id=entry.id,
+                version=entry.version,
+                approve=approve,
+                comment=None if approve else "Graag aanvullen.",
+                now=MAILED_AT,
+                base_url=BASE_URL,
+            )
         request = feedback.request_feedback(
-            db, requester=worker, respondent_id=colleague.id, name="", email=None,
-            competency_codes=["WMO1"], message=None, now=MAILED_AT, base_url=BASE_URL,
-        )  # fmt: skip
-        feedback.answer(db, request=request, text="Je vraagt goed door.", now=MAILED_AT,
-                        base_url=BASE_URL)  # fmt: skip
+            db,
+            requester=worker,
+            respondent_id=colleague.id,
+            name="",
+            email=None,
+            competency_codes=["WMO1"],
+            message=None,
+            now=MAILED_AT,
+            base_url=BASE_URL,
+        )
+        feedback.answer(
+            db, request=request, text="Je vraagt goed door.", now=MAILED_AT, base_url=BASE_URL
+        )
     return [
         (lead, "For sign-off: %(title)s", {"title": "Sessie A"}),
         (lead, "For sign-off: %(title)s", {"title": "Sessie B"}),
@@ -334,8 +391,15 @@ def test_notification_mail_waits_while_smtp_is_down_and_goes_out_on_retry(
 
 
 # Which kind each notification of `_every_kind` is, in its order.
-EVERY_KIND = ("submitted", "submitted", "signed", "returned", "attendance",
-              "feedback_requested", "feedback_received")  # fmt: skip
+EVERY_KIND = (
+    "submitted",
+    "submitted",
+    "signed",
+    "returned",
+    "attendance",
+    "feedback_requested",
+    "feedback_received",
+)
 
 
 @pytest.mark.parametrize("kind", sorted(set(EVERY_KIND)))
@@ -369,18 +433,26 @@ def test_reminding_a_colleague_in_the_app_notifies_and_mails_them_again(mail_app
     worker, colleague = people["worker"], people["colleague"]
     with mail_app.test_request_context():
         request = feedback.request_feedback(
-            db, requester=worker, respondent_id=colleague.id, name="", email=None,
-            competency_codes=["WMO2"], message=None, now=MAILED_AT, base_url=BASE_URL,
-        )  # fmt: skip
+            db,
+            requester=worker,
+            respondent_id=colleague.id,
+            name="",
+            email=None,
+            competency_codes=["WMO2"],
+            message=None,
+            now=MAILED_AT,
+            base_url=BASE_URL,
+        )
     with mail_app.test_client() as client:
         login(client, worker.email, PASSWORD)
         listing = client.get("/feedback/").get_data(as_text=True)
         remind = re.search(r'action="([^"]*/remind)"', listing).group(1)
         assert post_form(client, remind, {}, token_from="/feedback/").status_code == 302
     asks = db.scalars(
-        select(Notification).where(Notification.user_id == colleague.id,
-                                   Notification.kind == "feedback_requested")
-    ).all()  # fmt: skip
+        select(Notification).where(
+            Notification.user_id == colleague.id, Notification.kind == "feedback_requested"
+        )
+    ).all()
     assert len(asks) == 2
     db.expire_all()
     assert db.get(type(request), request.id).reminded_at is not None

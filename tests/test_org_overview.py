@@ -20,23 +20,52 @@ SKJ, REGISTERPLEIN = "skj-jeugd-gezinsprofessional", "registerplein-sociaal-werk
 
 
 def _register(db, user, norm_id: str, registered_on: date) -> None:
-    db.add(Registration(organisation_id=user.organisation_id, owner_id=user.id, norm_id=norm_id,
-                        registered_on=registered_on))  # fmt: skip
+    db.add(
+        Registration(
+            organisation_id=user.organisation_id,
+            owner_id=user.id,
+            norm_id=norm_id,
+            registered_on=registered_on,
+        )
+    )
     db.commit()
 
 
 def _on_pace(db, user) -> None:
     """Enough since 1 January 2024 to meet the SKJ norm by the deadline at this pace."""
-    common = {"organisation_id": user.organisation_id, "owner_id": user.id,
-              "catalogue_version": "t"}  # fmt: skip
-    db.add_all([
-        Entry(**common, kind="training", title="Scholing", occurred_on=date(2024, 3, 1),
-              hours=Decimal(60), accreditation_id="A1"),
-        Entry(**common, kind="peer_review", title="Intervisie", occurred_on=date(2024, 4, 1),
-              hours=Decimal(60), form="intervisie", status="signed"),
-        Entry(**common, kind="work", title="Werk", occurred_on=date(2024, 1, 1),
-              hours_per_week=Decimal(36)),
-    ])  # fmt: skip
+    common = {
+        "organisation_id": user.organisation_id,
+        "owner_id": user.id,
+        "catalogue_version": "t",
+    }
+    db.add_all(
+        [
+            Entry(
+                **common,
+                kind="training",
+                title="Scholing",
+                occurred_on=date(2024, 3, 1),
+                hours=Decimal(60),
+                accreditation_id="A1",
+            ),
+            Entry(
+                **common,
+                kind="peer_review",
+                title="Intervisie",
+                occurred_on=date(2024, 4, 1),
+                hours=Decimal(60),
+                form="intervisie",
+                status="signed",
+            ),
+            Entry(
+                **common,
+                kind="work",
+                title="Werk",
+                occurred_on=date(2024, 1, 1),
+                hours_per_week=Decimal(36),
+            ),
+        ]
+    )
     db.commit()
 
 
@@ -66,10 +95,26 @@ def world(app, db, clock):
     _register(db, gone, SKJ, date(2020, 6, 1))
     _register(db, outsider, SKJ, date(2020, 6, 1))
     now, today = clock(), clock().date()
-    evaluations.prepare(db, worker=on_track, year=YEAR, parts={"went_well": "Veel"},
-                        expected=None, now=now, today=today)  # fmt: skip
-    evaluations.complete(db, supervisor=south_lead, worker=behind, year=YEAR, text="",
-                         agreements=[], expected=None, now=now, today=today)  # fmt: skip
+    evaluations.prepare(
+        db,
+        worker=on_track,
+        year=YEAR,
+        parts={"went_well": "Veel"},
+        expected=None,
+        now=now,
+        today=today,
+    )
+    evaluations.complete(
+        db,
+        supervisor=south_lead,
+        worker=behind,
+        year=YEAR,
+        text="",
+        agreements=[],
+        expected=None,
+        now=now,
+        today=today,
+    )
     hr = make_user(db, org, role=Role.HR)
     hr.locale = "en"
     db.add(hr)
@@ -78,8 +123,13 @@ def world(app, db, clock):
 
 
 def _counts(on_track=0, behind=0, at_risk=0, expired=0, unknown=0) -> dict[str, int]:
-    return {"on_track": on_track, "behind": behind, "at_risk": at_risk, "expired": expired,
-            "unknown": unknown}  # fmt: skip
+    return {
+        "on_track": on_track,
+        "behind": behind,
+        "at_risk": at_risk,
+        "expired": expired,
+        "unknown": unknown,
+    }
 
 
 def _by_norm(norms) -> dict[str, dict[str, int]]:
@@ -87,8 +137,9 @@ def _by_norm(norms) -> dict[str, dict[str, int]]:
 
 
 def test_standings_per_norm_overall_and_per_team(db, world):
-    overview = organisation_overview(db, organisation_id=world["org"].id, year=YEAR,
-                                     today=date(YEAR, 3, 3))  # fmt: skip
+    overview = organisation_overview(
+        db, organisation_id=world["org"].id, year=YEAR, today=date(YEAR, 3, 3)
+    )
     assert overview.as_of == date(YEAR, 3, 3)
     assert _by_norm(overview.norms) == {
         REGISTERPLEIN: _counts(unknown=1),
@@ -102,8 +153,9 @@ def test_standings_per_norm_overall_and_per_team(db, world):
 
 
 def test_evaluations_per_status_count_the_active_workers(db, world):
-    overview = organisation_overview(db, organisation_id=world["org"].id, year=YEAR,
-                                     today=date(YEAR, 3, 3))  # fmt: skip
+    overview = organisation_overview(
+        db, organisation_id=world["org"].id, year=YEAR, today=date(YEAR, 3, 3)
+    )
     assert overview.evaluations == {"not_started": 4, "prepared": 1, "completed": 1, "signed": 0}
     teams = {team.name: team.evaluations for team in overview.teams}
     assert teams["Noord"] == {"not_started": 1, "prepared": 1, "completed": 0, "signed": 0}
@@ -112,8 +164,9 @@ def test_evaluations_per_status_count_the_active_workers(db, world):
 
 
 def test_an_earlier_year_is_seen_as_of_its_last_day(db, world):
-    overview = organisation_overview(db, organisation_id=world["org"].id, year=2023,
-                                     today=date(YEAR, 3, 3))  # fmt: skip
+    overview = organisation_overview(
+        db, organisation_id=world["org"].id, year=2023, today=date(YEAR, 3, 3)
+    )
     assert overview.as_of == date(2023, 12, 31)
     # The 2024 registrations did not exist yet; 2020's was still months from its deadline.
     assert _by_norm(overview.norms) == {SKJ: _counts(behind=1, expired=1)}
@@ -128,8 +181,10 @@ def test_the_page_shows_the_chart_with_a_text_alternative_and_no_names(app, worl
     assert response.status_code == 200
     assert 'src="data:image/svg+xml;base64,' in html
     assert 'aria-labelledby="standings-chart-text"' in html
-    assert ("SKJ — Jeugd- en gezinsprofessional: on track 1, behind 2, "
-            "at risk of missing the deadline 1, expired 1") in html  # fmt: skip
+    assert (
+        "SKJ — Jeugd- en gezinsprofessional: on track 1, behind 2, "
+        "at risk of missing the deadline 1, expired 1"
+    ) in html
     assert "Noord" in html and "Zuid" in html and "No team" in html
     for name in ("Op Schema", "Achter Op", "Vertrokken", "Buiten Staander"):
         assert name not in html
@@ -138,16 +193,26 @@ def test_the_page_shows_the_chart_with_a_text_alternative_and_no_names(app, worl
 
 
 def test_the_chart_is_a_stacked_bar_per_norm():
-    data = {"bars": [{"label": "SKJ", "counts": [3, 1, 0, 2, 0]},
-                     {"label": "Registerplein", "counts": [0, 0, 0, 0, 4]}],
-            "series": [{"key": k, "label": k} for k in
-                       ("on_track", "behind", "at_risk", "expired", "unknown")],
-            "axis": "Registrations"}  # fmt: skip
+    data = {
+        "bars": [
+            {"label": "SKJ", "counts": [3, 1, 0, 2, 0]},
+            {"label": "Registerplein", "counts": [0, 0, 0, 0, 4]},
+        ],
+        "series": [
+            {"key": k, "label": k} for k in ("on_track", "behind", "at_risk", "expired", "unknown")
+        ],
+        "axis": "Registrations",
+    }
     axes = standings_figure(data).axes[0]
     widths = sorted(round(p.get_width()) for p in axes.patches if p.get_width())
     assert widths == [1, 2, 3, 4]  # one segment per non-zero count
     assert [t.get_text() for t in axes.get_legend().get_texts()] == [
-        "on_track", "behind", "at_risk", "expired", "unknown"]  # fmt: skip
+        "on_track",
+        "behind",
+        "at_risk",
+        "expired",
+        "unknown",
+    ]
 
 
 def test_the_page_needs_as_many_statements_for_30_workers_as_for_3(app, db, count_queries):

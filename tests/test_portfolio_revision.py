@@ -45,18 +45,29 @@ def revisions(db, *users) -> list[int]:
 
 
 def _entry(db, owner, **fields) -> Entry:
-    entry = Entry(organisation_id=owner.organisation_id, owner_id=owner.id, kind="training",
-                  occurred_on=date(2026, 10, 1), hours=Decimal(3), catalogue_version="t",
-                  **{"title": "Scholing", **fields})  # fmt: skip
+    entry = Entry(
+        organisation_id=owner.organisation_id,
+        owner_id=owner.id,
+        kind="training",
+        occurred_on=date(2026, 10, 1),
+        hours=Decimal(3),
+        catalogue_version="t",
+        **{"title": "Scholing", **fields},
+    )
     db.add(entry)
     db.commit()
     return entry
 
 
 def _goal(db, owner) -> DevelopmentGoal:
-    goal = DevelopmentGoal(organisation_id=owner.organisation_id, owner_id=owner.id,
-                           competency_code="WMO1", current_level="basis", target_level="gevorderd",
-                           title="Beter doorvragen")  # fmt: skip
+    goal = DevelopmentGoal(
+        organisation_id=owner.organisation_id,
+        owner_id=owner.id,
+        competency_code="WMO1",
+        current_level="basis",
+        target_level="gevorderd",
+        title="Beter doorvragen",
+    )
     db.add(goal)
     db.commit()
     return goal
@@ -64,18 +75,26 @@ def _goal(db, owner) -> DevelopmentGoal:
 
 def _assessment(db, subject, assessor) -> CompetencyAssessment:
     assessment = CompetencyAssessment(
-        organisation_id=subject.organisation_id, subject_id=subject.id, assessor_id=assessor.id,
-        assessed_on=date(2026, 10, 1), catalogue_version="t",
-    )  # fmt: skip
+        organisation_id=subject.organisation_id,
+        subject_id=subject.id,
+        assessor_id=assessor.id,
+        assessed_on=date(2026, 10, 1),
+        catalogue_version="t",
+    )
     db.add(assessment)
     db.commit()
     return assessment
 
 
 def _registration(db, owner) -> None:
-    db.add(Registration(organisation_id=owner.organisation_id, owner_id=owner.id,
-                        norm_id="skj-jeugd-gezinsprofessional",
-                        registered_on=date(2025, 1, 1)))  # fmt: skip
+    db.add(
+        Registration(
+            organisation_id=owner.organisation_id,
+            owner_id=owner.id,
+            norm_id="skj-jeugd-gezinsprofessional",
+            registered_on=date(2025, 1, 1),
+        )
+    )
 
 
 ROWS = {"entry": _entry, "registration": _registration, "goal": _goal}
@@ -95,8 +114,9 @@ def test_an_assessment_raises_its_subjects_revision_not_the_assessors(db, people
     before = revisions(db, worker, lead)
     assessment = _assessment(db, worker, lead)
     assert revisions(db, worker, lead) == [before[0] + 1, before[1]]
-    db.add(CompetencyRating(assessment_id=assessment.id, competency_code="WMO1",
-                            level_code="basis"))  # fmt: skip
+    db.add(
+        CompetencyRating(assessment_id=assessment.id, competency_code="WMO1", level_code="basis")
+    )
     db.commit()
     assert revisions(db, worker, lead) == [before[0] + 2, before[1]]
 
@@ -143,15 +163,25 @@ def test_update_and_delete_statements(db, people):
 def test_insert_statements_with_their_rows(db, people):
     worker, colleague, _lead, _elsewhere = people
     start = revisions(db, worker, colleague)
-    row = {"organisation_id": worker.organisation_id, "owner_id": worker.id, "kind": "other",
-           "title": "Vakliteratuur", "occurred_on": date(2026, 9, 1), "hours": Decimal(1),
-           "catalogue_version": "t", "status": "draft", "is_shared": False,
-           "version": 1}  # fmt: skip
+    row = {
+        "organisation_id": worker.organisation_id,
+        "owner_id": worker.id,
+        "kind": "other",
+        "title": "Vakliteratuur",
+        "occurred_on": date(2026, 9, 1),
+        "hours": Decimal(1),
+        "catalogue_version": "t",
+        "status": "draft",
+        "is_shared": False,
+        "version": 1,
+    }
     db.execute(Entry.__table__.insert(), [row, {**row, "title": "Nog meer"}])
     db.commit()
     entry_id = db.scalars(select(Entry.id).where(Entry.owner_id == worker.id)).first()
-    db.execute(EntryTag.__table__.insert(), {"entry_id": entry_id, "vocabulary": "competency",
-                                            "code": "WMO3"})  # fmt: skip
+    db.execute(
+        EntryTag.__table__.insert(),
+        {"entry_id": entry_id, "vocabulary": "competency", "code": "WMO3"},
+    )
     db.commit()
     assert revisions(db, worker, colleague) == [start[0] + 2, start[1]]
 
@@ -159,8 +189,13 @@ def test_insert_statements_with_their_rows(db, people):
 def test_thresholds_raise_everyone_in_the_organisation_only(db, people):
     worker, colleague, lead, elsewhere = people
     before = revisions(db, worker, colleague, lead, elsewhere)
-    db.add(ThresholdOverride(organisation_id=worker.organisation_id,
-                             norm_id="registerplein-sociaal-werker", thresholds={}))  # fmt: skip
+    db.add(
+        ThresholdOverride(
+            organisation_id=worker.organisation_id,
+            norm_id="registerplein-sociaal-werker",
+            thresholds={},
+        )
+    )
     db.commit()
     after = revisions(db, worker, colleague, lead, elsewhere)
     assert after == [before[0] + 1, before[1] + 1, before[2] + 1, before[3]]
@@ -186,8 +221,12 @@ def test_the_dashboard_is_served_from_the_cache_until_something_changes(
         assert client.get("/portfolio/").status_code == 200
     assert counter.count == 1  # the user (with the unread count); the content is cached
 
-    data = {"title": "Tweede scholing", "occurred_on": "2026-10-20", "hours": "2",
-            "competency_codes": ["WMO1"]}  # fmt: skip
+    data = {
+        "title": "Tweede scholing",
+        "occurred_on": "2026-10-20",
+        "hours": "2",
+        "competency_codes": ["WMO1"],
+    }
     assert post_form(client, "/portfolio/entries/new/training", data).status_code == 302
     assert _recent(client) == ["Tweede scholing", "Eerste scholing"]
     # A change by someone else, outside this worker's requests (here: straight in the database).

@@ -84,8 +84,13 @@ def world(app, db, clock):
     for role, user in users.items():
         clients[role] = app.test_client()
         assert login(clients[role], user.email, PASSWORD).status_code == 302
-    return {"org": org, "team": team, "users": users, "clients": clients,
-            "registration_id": registration_id}  # fmt: skip
+    return {
+        "org": org,
+        "team": team,
+        "users": users,
+        "clients": clients,
+        "registration_id": registration_id,
+    }
 
 
 # --- rows, one maker per kind: (world, n) -> a dict for a Core insert -------------------------
@@ -265,27 +270,48 @@ def _add_linked_rows(db, w, count: int) -> None:
     )
     first_goal = db.scalar(select(func.min(DevelopmentGoal.id)))
     first_submitted = db.scalar(select(func.min(Entry.id)).where(Entry.status == "submitted"))
-    db.execute(EntryTag.__table__.insert(), [
-        {"entry_id": i, "vocabulary": "competency", "code": f"WMO{i % 10 + 1}"} for i in entries
-    ])  # fmt: skip
+    db.execute(
+        EntryTag.__table__.insert(),
+        [{"entry_id": i, "vocabulary": "competency", "code": f"WMO{i % 10 + 1}"} for i in entries],
+    )
     links = {(first_goal, i) for i in entries} | set(zip(goals, entries, strict=False))
-    db.execute(GoalEvidence.__table__.insert(),
-               [{"goal_id": g, "entry_id": e} for g, e in sorted(links)])  # fmt: skip
-    db.execute(CompetencyRating.__table__.insert(), [
-        {"assessment_id": a, "competency_code": code,
-         "level_code": ("beginner", "gevorderd-beginner", "vakbekwaam", "vakvolwassen")[a % 4],
-         "motivation": f"Motivatie {a} {code}"}
-        for a in assessments for code in COMPETENCY_CODES
-    ])  # fmt: skip
+    db.execute(
+        GoalEvidence.__table__.insert(), [{"goal_id": g, "entry_id": e} for g, e in sorted(links)]
+    )
+    db.execute(
+        CompetencyRating.__table__.insert(),
+        [
+            {
+                "assessment_id": a,
+                "competency_code": code,
+                "level_code": ("beginner", "gevorderd-beginner", "vakbekwaam", "vakvolwassen")[
+                    a % 4
+                ],
+                "motivation": f"Motivatie {a} {code}",
+            }
+            for a in assessments
+            for code in COMPETENCY_CODES
+        ],
+    )
     # Half of the files belong to the first submitted entry (its page lists them), half to
     # the other new entries.
-    db.execute(EvidenceFile.__table__.insert(), [
-        {"organisation_id": w["org"].id, "owner_id": worker.id,
-         "entry_id": first_submitted if n % 2 else entry_id,
-         "filename": f"certificaat-{n}.pdf", "content_type": "application/pdf", "size": 9,
-         "sha256": f"{n:064x}", "data": b"%PDF-1.4\n", "uploaded_at": NOW}
-        for n, entry_id in enumerate(entries[:count])
-    ])  # fmt: skip
+    db.execute(
+        EvidenceFile.__table__.insert(),
+        [
+            {
+                "organisation_id": w["org"].id,
+                "owner_id": worker.id,
+                "entry_id": first_submitted if n % 2 else entry_id,
+                "filename": f"certificaat-{n}.pdf",
+                "content_type": "application/pdf",
+                "size": 9,
+                "sha256": f"{n:064x}",
+                "data": b"%PDF-1.4\n",
+                "uploaded_at": NOW,
+            }
+            for n, entry_id in enumerate(entries[:count])
+        ],
+    )
 
 
 def _add_rows(db, w, numbers: range) -> None:

@@ -22,10 +22,13 @@ def radar_data(first: int = 3, label: str = "Zelfbeoordeling 2026-06-01") -> dic
         "series": [
             {"key": "now", "label": label, "values": [first, 2, 3, 4, 1, 2, 3, 4, 1, 2]},
             {"key": "before", "label": "Zelfbeoordeling 2026-01-01", "values": [1] * 10},
-            {"key": "supervisor", "label": "Leidinggevende 2026-05-01",
-             "values": [2, None, 2, 2, 2, 2, 2, 2, 2, 2]},
+            {
+                "key": "supervisor",
+                "label": "Leidinggevende 2026-05-01",
+                "values": [2, None, 2, 2, 2, 2, 2, 2, 2, 2],
+            },
         ],
-    }  # fmt: skip
+    }
 
 
 def test_the_radar_is_a_polar_figure_with_a_line_per_series_and_four_levels():
@@ -35,8 +38,10 @@ def test_the_radar_is_a_polar_figure_with_a_line_per_series_and_four_levels():
     [axes] = figure.axes
     assert axes.name == "polar"
     assert [line.get_label() for line in axes.lines] == [
-        "Zelfbeoordeling 2026-06-01", "Zelfbeoordeling 2026-01-01", "Leidinggevende 2026-05-01",
-    ]  # fmt: skip
+        "Zelfbeoordeling 2026-06-01",
+        "Zelfbeoordeling 2026-01-01",
+        "Leidinggevende 2026-05-01",
+    ]
     assert axes.get_ylim() == (0, 4)
     assert [t.get_text() for t in axes.get_yticklabels()] == LEVELS
     assert len(axes.get_xticks()) == 10
@@ -65,8 +70,10 @@ def test_the_text_alternative_gives_the_same_levels_per_competency():
     rows = radar_rows(radar_data())
 
     assert len(rows) == 10
-    assert rows[0] == {"name": "1. Competentie 1",
-                       "levels": ["Vakbekwaam", "Beginner", "Gevorderd beginner"]}  # fmt: skip
+    assert rows[0] == {
+        "name": "1. Competentie 1",
+        "levels": ["Vakbekwaam", "Beginner", "Gevorderd beginner"],
+    }
     assert rows[1]["levels"] == ["Gevorderd beginner", "Beginner", None]  # not rated
     assert rows[3]["levels"][0] == "Vakvolwassen"
 

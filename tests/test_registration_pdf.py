@@ -30,9 +30,13 @@ def worker(client, db, clock):
 
 
 def _registration(db, worker, norm_id: str, on: date = date(2024, 1, 1)) -> Registration:
-    registration = Registration(organisation_id=worker.organisation_id, owner_id=worker.id,
-                                norm_id=norm_id, registration_number="R-778899",
-                                registered_on=on)  # fmt: skip
+    registration = Registration(
+        organisation_id=worker.organisation_id,
+        owner_id=worker.id,
+        norm_id=norm_id,
+        registration_number="R-778899",
+        registered_on=on,
+    )
     db.add(registration)
     db.commit()
     return registration
@@ -47,17 +51,42 @@ def _text(response) -> str:
 
 def test_the_pdf_lists_totals_activities_and_sessions_but_no_text(client, db, worker):
     registration = _registration(db, worker, "skj-jeugd-gezinsprofessional")
-    common = {"organisation_id": worker.organisation_id, "owner_id": worker.id,
-              "catalogue_version": "t"}  # fmt: skip
-    db.add_all([
-        Entry(**common, kind="training", title="Systemisch werken", occurred_on=date(2024, 5, 2),
-              hours=Decimal(12), accreditation_id="SKJ-31337", body="GEHEIM-1"),
-        Entry(**common, kind="peer_review", title="Intervisie mei", occurred_on=date(2024, 5, 9),
-              hours=Decimal(2), form="intervisie", status="signed",
-              case_description="GEHEIM-2"),
-        Entry(**common, kind="reflection", title="Stil", occurred_on=date(2024, 5, 10),
-              hours=Decimal(1), body="GEHEIM-3"),
-    ])  # fmt: skip
+    common = {
+        "organisation_id": worker.organisation_id,
+        "owner_id": worker.id,
+        "catalogue_version": "t",
+    }
+    db.add_all(
+        [
+            Entry(
+                **common,
+                kind="training",
+                title="Systemisch werken",
+                occurred_on=date(2024, 5, 2),
+                hours=Decimal(12),
+                accreditation_id="SKJ-31337",
+                body="GEHEIM-1",
+            ),
+            Entry(
+                **common,
+                kind="peer_review",
+                title="Intervisie mei",
+                occurred_on=date(2024, 5, 9),
+                hours=Decimal(2),
+                form="intervisie",
+                status="signed",
+                case_description="GEHEIM-2",
+            ),
+            Entry(
+                **common,
+                kind="reflection",
+                title="Stil",
+                occurred_on=date(2024, 5, 10),
+                hours=Decimal(1),
+                body="GEHEIM-3",
+            ),
+        ]
+    )
     db.commit()
     text = _text(client.get(f"/portfolio/registrations/{registration.id}/export.pdf"))
     assert "Pim Portfolio" in text and "R-778899" in text
@@ -87,9 +116,16 @@ def test_another_workers_registration_pdf_does_not_exist_for_me(client, db, work
 
 
 def _training(db, worker, title: str, on: date, hours: str) -> Entry:
-    entry = Entry(organisation_id=worker.organisation_id, owner_id=worker.id, kind="training",
-                  title=title, occurred_on=on, hours=Decimal(hours), accreditation_id="SKJ-1",
-                  catalogue_version="t")  # fmt: skip
+    entry = Entry(
+        organisation_id=worker.organisation_id,
+        owner_id=worker.id,
+        kind="training",
+        title=title,
+        occurred_on=on,
+        hours=Decimal(hours),
+        accreditation_id="SKJ-1",
+        catalogue_version="t",
+    )
     db.add(entry)
     db.commit()
     return entry
@@ -131,22 +167,35 @@ def test_the_pdf_chart_is_rendered_once_per_content(client, db, worker):
 
 def test_a_corrected_session_is_listed_once_and_the_chart_is_drawn(client, db, worker):
     registration = _registration(db, worker, "skj-jeugd-gezinsprofessional")
-    common = {"organisation_id": worker.organisation_id, "owner_id": worker.id,
-              "catalogue_version": "t", "kind": "peer_review", "form": "intervisie",
-              "hours": Decimal(2), "status": "signed"}  # fmt: skip
+    common = {
+        "organisation_id": worker.organisation_id,
+        "owner_id": worker.id,
+        "catalogue_version": "t",
+        "kind": "peer_review",
+        "form": "intervisie",
+        "hours": Decimal(2),
+        "status": "signed",
+    }
     first = Entry(**common, title="Intervisie juni eerste versie", occurred_on=date(2024, 6, 3))
     db.add(first)
     db.commit()
-    db.add(Entry(**common, title="Intervisie juni verbeterd", occurred_on=date(2024, 6, 3),
-                 supersedes_id=first.id))  # fmt: skip
+    db.add(
+        Entry(
+            **common,
+            title="Intervisie juni verbeterd",
+            occurred_on=date(2024, 6, 3),
+            supersedes_id=first.id,
+        )
+    )
     db.commit()
     response = client.get(f"/portfolio/registrations/{registration.id}/export.pdf")
     text = _text(response)
     assert "Intervisie juni verbeterd" in text
     assert "Intervisie juni eerste versie" not in text
     images = [
-        obj for page in PdfReader(io.BytesIO(response.data)).pages
+        obj
+        for page in PdfReader(io.BytesIO(response.data)).pages
         for obj in (page["/Resources"].get("/XObject") or {}).values()
         if obj.get_object()["/Subtype"] == "/Image"
-    ]  # fmt: skip
+    ]
     assert images, "the progress chart is in the PDF"

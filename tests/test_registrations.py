@@ -30,8 +30,13 @@ def worker(app, db, client):
 
 
 def form(**fields) -> dict:
-    return {"norm_id": SKJ, "registration_number": "SKJ-0042", "registered_on": "2024-01-01",
-            "vog_issued_on": "", **fields}  # fmt: skip
+    return {
+        "norm_id": SKJ,
+        "registration_number": "SKJ-0042",
+        "registered_on": "2024-01-01",
+        "vog_issued_on": "",
+        **fields,
+    }
 
 
 def rows(db, owner) -> list[Registration]:
@@ -64,16 +69,18 @@ def test_a_worker_adds_a_registration_and_sees_it_on_the_dashboard(client, db, w
     [
         ({"norm_id": "nvmw-2019"}, "norm_id", "Choose one of the registers in the list."),
         ({"norm_id": ""}, "norm_id", "Choose a register."),
-        ({"registered_on": "2026-07-02"}, "registered_on",
-         "The registration date cannot be in the future."),
-        ({"registered_on": "2026-02-31"}, "registered_on",
-         "Enter a date as day, month and year."),
+        (
+            {"registered_on": "2026-07-02"},
+            "registered_on",
+            "The registration date cannot be in the future.",
+        ),
+        ({"registered_on": "2026-02-31"}, "registered_on", "Enter a date as day, month and year."),
         ({"registered_on": ""}, "registered_on", "Enter a date as day, month and year."),
         ({"vog_issued_on": "2027-01-01"}, "vog_issued_on", "The VOG date cannot be in the future."),
         ({"registration_number": ""}, "registration_number", "Enter your registration number."),
         ({"registration_number": "9" * 61}, "registration_number", "60"),
     ],
-)  # fmt: skip
+)
 def test_bad_input_is_refused_with_a_clear_message_and_kept(
     client, db, worker, fields, field, message
 ):

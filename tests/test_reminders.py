@@ -40,9 +40,12 @@ def mail_app(database_url, smtp_server):
 
 def _registered(db, user, registered_on: date, norm: str = SKJ, **fields) -> Registration:
     registration = Registration(
-        organisation_id=user.organisation_id, owner_id=user.id, norm_id=norm,
-        registered_on=registered_on, **fields,
-    )  # fmt: skip
+        organisation_id=user.organisation_id,
+        owner_id=user.id,
+        norm_id=norm,
+        registered_on=registered_on,
+        **fields,
+    )
     db.add(registration)
     db.commit()
     return registration
@@ -164,9 +167,16 @@ def test_smtp_down_keeps_reminder_mail_in_the_outbox_until_it_is_back(mail_app, 
 def test_a_changed_registration_makes_its_planned_reminder_obsolete(mail_app, db):
     worker = make_user(db, make_organisation(db))
     registration = _registered(db, worker, date(2022, 3, 1))
-    db.add(Reminder(organisation_id=worker.organisation_id, user_id=worker.id,
-                    subject_type="registration", subject_id=registration.id,
-                    kind="registration_deadline", due_on=date(2027, 1, 20)))  # fmt: skip
+    db.add(
+        Reminder(
+            organisation_id=worker.organisation_id,
+            user_id=worker.id,
+            subject_type="registration",
+            subject_id=registration.id,
+            kind="registration_deadline",
+            due_on=date(2027, 1, 20),
+        )
+    )
     db.commit()
     result = run_reminder_sweep(mail_app, at(date(2027, 1, 21)))
     assert (result.sent, result.obsolete) == (0, 1)
@@ -175,11 +185,24 @@ def test_a_changed_registration_makes_its_planned_reminder_obsolete(mail_app, db
 def test_vog_and_goal_reminders(mail_app, db):
     org = make_organisation(db)
     worker = make_user(db, org)
-    _registered(db, worker, date(2022, 3, 1), norm="registerplein-sociaal-werker",
-                vog_issued_on=date(2025, 1, 10))  # fmt: skip
-    db.add(DevelopmentGoal(organisation_id=org.id, owner_id=worker.id, competency_code="WMO1",
-                           current_level="beginner", target_level="vakbekwaam", title="Gesprek",
-                           due_on=date(2026, 12, 1)))  # fmt: skip
+    _registered(
+        db,
+        worker,
+        date(2022, 3, 1),
+        norm="registerplein-sociaal-werker",
+        vog_issued_on=date(2025, 1, 10),
+    )
+    db.add(
+        DevelopmentGoal(
+            organisation_id=org.id,
+            owner_id=worker.id,
+            competency_code="WMO1",
+            current_level="beginner",
+            target_level="vakbekwaam",
+            title="Gesprek",
+            due_on=date(2026, 12, 1),
+        )
+    )
     db.commit()
     run_reminder_sweep(mail_app, at(date(2026, 12, 2)))
     kinds = set(db.scalars(select(Reminder.kind).where(Reminder.outcome == "sent")))
@@ -233,10 +256,19 @@ def test_supervisors_get_a_weekly_digest_of_entries_waiting_too_long(mail_app, d
     make_user(db, org, role=Role.SUPERVISOR, leads=make_team(db, org))  # nothing waiting
     monday = datetime(2026, 11, 23, 9, tzinfo=UTC)
     for days_ago in (10, 9, 2):
-        db.add(Entry(organisation_id=org.id, owner_id=worker.id, kind="peer_review",
-                     title="Intervisie", occurred_on=date(2026, 11, 1), hours=Decimal(2),
-                     status="submitted", catalogue_version="t",
-                     updated_at=monday - timedelta(days=days_ago)))  # fmt: skip
+        db.add(
+            Entry(
+                organisation_id=org.id,
+                owner_id=worker.id,
+                kind="peer_review",
+                title="Intervisie",
+                occurred_on=date(2026, 11, 1),
+                hours=Decimal(2),
+                status="submitted",
+                catalogue_version="t",
+                updated_at=monday - timedelta(days=days_ago),
+            )
+        )
     db.commit()
     result = run_reminder_sweep(mail_app, at(date(2026, 11, 23)))  # a Monday
     assert result.sent == 1
@@ -253,9 +285,18 @@ def test_behind_pace_is_reminded_once_a_month_with_the_shortfall(mail_app, db):
 
     worker = make_user(db, make_organisation(db), email="achter@example.org")
     _registered(db, worker, date(2024, 1, 1))  # SKJ: 60 scholing, 60 reflectie, 3,368 work hours
-    db.add(Entry(organisation_id=worker.organisation_id, owner_id=worker.id, kind="peer_review",
-                 title="Intervisie", occurred_on=date(2024, 6, 1), hours=Decimal(2),
-                 form="intervisie", catalogue_version="t"))  # fmt: skip
+    db.add(
+        Entry(
+            organisation_id=worker.organisation_id,
+            owner_id=worker.id,
+            kind="peer_review",
+            title="Intervisie",
+            occurred_on=date(2024, 6, 1),
+            hours=Decimal(2),
+            form="intervisie",
+            catalogue_version="t",
+        )
+    )
     db.commit()
     result = run_reminder_sweep(mail_app, at(date(2026, 3, 2)))
     assert result.sent == 1
@@ -281,13 +322,26 @@ def test_open_feedback_requests_and_unconfirmed_attendance_are_nudged_once(mail_
 
     org = make_organisation(db)
     asker, colleague = make_user(db, org), make_user(db, org)
-    db.add(FeedbackRequest(organisation_id=org.id, requester_id=asker.id,
-                           respondent_id=colleague.id, respondent_name=colleague.name,
-                           competency_codes=["WMO1"],
-                           created_at=datetime(2026, 11, 2, 9, tzinfo=UTC)))  # fmt: skip
-    session = Entry(organisation_id=org.id, owner_id=asker.id, kind="peer_review",
-                    title="Intervisie", occurred_on=date(2026, 11, 3), hours=Decimal(2),
-                    form="intervisie", catalogue_version="t")  # fmt: skip
+    db.add(
+        FeedbackRequest(
+            organisation_id=org.id,
+            requester_id=asker.id,
+            respondent_id=colleague.id,
+            respondent_name=colleague.name,
+            competency_codes=["WMO1"],
+            created_at=datetime(2026, 11, 2, 9, tzinfo=UTC),
+        )
+    )
+    session = Entry(
+        organisation_id=org.id,
+        owner_id=asker.id,
+        kind="peer_review",
+        title="Intervisie",
+        occurred_on=date(2026, 11, 3),
+        hours=Decimal(2),
+        form="intervisie",
+        catalogue_version="t",
+    )
     db.add(session)
     db.flush()
     db.add(EntryParticipant(entry_id=session.id, user_id=colleague.id))

@@ -20,10 +20,17 @@ NOW = datetime(2026, 10, 6, 9, tzinfo=UTC)
 
 
 def _session(db, owner, *participants) -> Entry:
-    entry = Entry(organisation_id=owner.organisation_id, owner_id=owner.id, kind="peer_review",
-                  title="Moreel beraad", occurred_on=date(2026, 10, 5), hours=Decimal("1.5"),
-                  form="moreel-beraad", learning_points="Eigen leerpunt van de eigenaar",
-                  catalogue_version="test")  # fmt: skip
+    entry = Entry(
+        organisation_id=owner.organisation_id,
+        owner_id=owner.id,
+        kind="peer_review",
+        title="Moreel beraad",
+        occurred_on=date(2026, 10, 5),
+        hours=Decimal("1.5"),
+        form="moreel-beraad",
+        learning_points="Eigen leerpunt van de eigenaar",
+        catalogue_version="test",
+    )
     db.add(entry)
     db.flush()
     db.add(EntryTag(entry_id=entry.id, vocabulary="competency", code="WMO7"))

@@ -15,18 +15,32 @@ from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
 
 def _session_with(db, owner, *participants, **fields) -> Entry:
-    entry = Entry(organisation_id=owner.organisation_id, owner_id=owner.id, kind="peer_review",
-                  title="Moreel beraad", occurred_on=date(2026, 10, 5), hours=Decimal("1.5"),
-                  form="moreel-beraad", facilitator="J. Visser",
-                  facilitator_registration="LVSC 123",
-                  case_description="Geheime casus van de eigenaar",
-                  learning_points="Eigen leerpunt van de eigenaar", catalogue_version="test",
-                  **fields)  # fmt: skip
+    entry = Entry(
+        organisation_id=owner.organisation_id,
+        owner_id=owner.id,
+        kind="peer_review",
+        title="Moreel beraad",
+        occurred_on=date(2026, 10, 5),
+        hours=Decimal("1.5"),
+        form="moreel-beraad",
+        facilitator="J. Visser",
+        facilitator_registration="LVSC 123",
+        case_description="Geheime casus van de eigenaar",
+        learning_points="Eigen leerpunt van de eigenaar",
+        catalogue_version="test",
+        **fields,
+    )
     db.add(entry)
     db.flush()
     db.add(EntryTag(entry_id=entry.id, vocabulary="competency", code="WMO7"))
-    participation.invite(db, entry=entry, user_ids=[p.id for p in participants], owner=owner,
-                         base_url="http://x", now=datetime.now(UTC))  # fmt: skip
+    participation.invite(
+        db,
+        entry=entry,
+        user_ids=[p.id for p in participants],
+        owner=owner,
+        base_url="http://x",
+        now=datetime.now(UTC),
+    )
     db.commit()
     return entry
 
@@ -64,8 +78,11 @@ def test_a_participant_confirms_and_copies_without_seeing_private_text(app, clie
     post_form(client, f"/sessions/{entry.id}/copy", {}, token_from=f"/sessions/{entry.id}")
     copy = db.scalars(select(Entry).where(Entry.owner_id == colleague.id)).one()
     assert (copy.title, copy.form, copy.hours, copy.status) == (
-        "Moreel beraad", "moreel-beraad", Decimal("1.5"), "draft"
-    )  # fmt: skip
+        "Moreel beraad",
+        "moreel-beraad",
+        Decimal("1.5"),
+        "draft",
+    )
     assert copy.case_description is None and copy.learning_points is None
     assert db.scalars(select(EntryTag.code).where(EntryTag.entry_id == copy.id)).all() == ["WMO7"]
 
@@ -104,8 +121,13 @@ def test_unticking_a_colleague_removes_them_unless_they_confirmed(app, client, d
     assert "A colleague who already confirmed that they took part stays." in form
     ticked = set(re.findall(r'<input checked[^>]*name="participant_ids"[^>]*value="(\d+)"', form))
     assert ticked == {str(absent.id), str(present.id), str(elsewhere.id)}
-    data = {"title": "Moreel beraad", "occurred_on": "2026-10-05", "hours": "1.5",
-            "form": "moreel-beraad", "participant_ids": [str(elsewhere.id)]}  # fmt: skip
+    data = {
+        "title": "Moreel beraad",
+        "occurred_on": "2026-10-05",
+        "hours": "1.5",
+        "form": "moreel-beraad",
+        "participant_ids": [str(elsewhere.id)],
+    }
     assert post_form(client, path, data).status_code == 302
     db.expire_all()
     remaining = set(

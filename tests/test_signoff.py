@@ -45,15 +45,34 @@ def team_world(app, db):
 def submitted(db, owner, title="Intervisie", days_ago=1, **fields) -> Entry:
     """A peer review session submitted `days_ago`, with its "submitted" event."""
     at = NOW - timedelta(days=days_ago)
-    entry = Entry(**{"organisation_id": owner.organisation_id, "owner_id": owner.id,
-                     "kind": "peer_review", "title": title, "occurred_on": date(2026, 11, 1),
-                     "hours": Decimal("1.5"), "form": "intervisie", "status": "submitted",
-                     "catalogue_version": "test", "learning_points": "Ik stel eerst vragen.",
-                     "created_at": at, "updated_at": at, **fields})  # fmt: skip
+    entry = Entry(
+        **{
+            "organisation_id": owner.organisation_id,
+            "owner_id": owner.id,
+            "kind": "peer_review",
+            "title": title,
+            "occurred_on": date(2026, 11, 1),
+            "hours": Decimal("1.5"),
+            "form": "intervisie",
+            "status": "submitted",
+            "catalogue_version": "test",
+            "learning_points": "Ik stel eerst vragen.",
+            "created_at": at,
+            "updated_at": at,
+            **fields,
+        }
+    )
     db.add(entry)
     db.flush()
-    db.add(EntryEvent(entry_id=entry.id, actor_id=owner.id, action="submitted",
-                      entry_version=entry.version, at=at))  # fmt: skip
+    db.add(
+        EntryEvent(
+            entry_id=entry.id,
+            actor_id=owner.id,
+            action="submitted",
+            entry_version=entry.version,
+            at=at,
+        )
+    )
     db.commit()
     return entry
 
@@ -92,14 +111,23 @@ def test_the_queue_counts_from_the_latest_submission_not_from_other_touches(clie
     submitted(db, worker, "Drie dagen", days_ago=3)
     again = submitted(db, worker, "Opnieuw ingediend", days_ago=20)
     for action, days_ago in (("returned", 15), ("submitted", 1)):
-        db.add(EntryEvent(entry_id=again.id, actor_id=lead.id, action=action, entry_version=1,
-                          at=NOW - timedelta(days=days_ago)))  # fmt: skip
+        db.add(
+            EntryEvent(
+                entry_id=again.id,
+                actor_id=lead.id,
+                action=action,
+                entry_version=1,
+                at=NOW - timedelta(days=days_ago),
+            )
+        )
     db.commit()
     login(client, lead.email, PASSWORD)
     assert queue_titles(client) == ["Gedeeld na indienen", "Drie dagen", "Opnieuw ingediend"]
     with client.application.test_request_context():
-        ages = {item.entry.title: item.waiting_days
-                for item in signoff.queue(db, supervisor=lead, now=NOW)}  # fmt: skip
+        ages = {
+            item.entry.title: item.waiting_days
+            for item in signoff.queue(db, supervisor=lead, now=NOW)
+        }
     assert ages == {"Gedeeld na indienen": 9, "Drie dagen": 3, "Opnieuw ingediend": 1}
 
 
@@ -123,23 +151,38 @@ def test_the_review_page_shows_everything_that_is_signed_with_labels(client, db,
     colleague = make_user(db, org, name="Cas Collega")
     absent = make_user(db, org, name="Ans Afwezig")
     entry = submitted(db, worker, "Intervisie met bewijs", facilitator="J. Visser")
-    db.add_all([
-        EntryTag(entry_id=entry.id, vocabulary="competency", code="WMO3"),
-        EntryTag(entry_id=entry.id, vocabulary="article", code="24"),
-        EntryParticipant(entry_id=entry.id, user_id=colleague.id, confirmed_at=NOW),
-        EntryParticipant(entry_id=entry.id, user_id=absent.id),
-        EvidenceFile(organisation_id=org.id, owner_id=worker.id, entry_id=entry.id,
-                     filename="presentielijst.pdf", content_type="application/pdf", size=2048,
-                     sha256="x", data=b"%PDF-1.4\n"),
-    ])  # fmt: skip
+    db.add_all(
+        [
+            EntryTag(entry_id=entry.id, vocabulary="competency", code="WMO3"),
+            EntryTag(entry_id=entry.id, vocabulary="article", code="24"),
+            EntryParticipant(entry_id=entry.id, user_id=colleague.id, confirmed_at=NOW),
+            EntryParticipant(entry_id=entry.id, user_id=absent.id),
+            EvidenceFile(
+                organisation_id=org.id,
+                owner_id=worker.id,
+                entry_id=entry.id,
+                filename="presentielijst.pdf",
+                content_type="application/pdf",
+                size=2048,
+                sha256="x",
+                data=b"%PDF-1.4\n",
+            ),
+        ]
+    )
     starr = {"template": "starr", "phases": {"situation": "Een lastig huisbezoek."}}
     reflection = submitted(db, worker, "Reflectie", kind="reflection", form=None, sections=starr)
     db.commit()
     login(client, lead.email, PASSWORD)
     html = client.get(f"/team/sign-off/{entry.id}").get_data(as_text=True)
-    for shown in ("Ik stel eerst vragen.", "J. Visser", "presentielijst.pdf",
-                  "Is zichtbaar en gaat op mensen af", "Collegiale toetsing",
-                  "Cas Collega — confirmed", "Ans Afwezig — not confirmed yet"):  # fmt: skip
+    for shown in (
+        "Ik stel eerst vragen.",
+        "J. Visser",
+        "presentielijst.pdf",
+        "Is zichtbaar en gaat op mensen af",
+        "Collegiale toetsing",
+        "Cas Collega — confirmed",
+        "Ans Afwezig — not confirmed yet",
+    ):
         assert shown in html, shown
     assert "Status</dt><dd>submitted for sign-off" in html
     assert ": Submitted for sign-off" in html  # the history's step, as a label
@@ -187,9 +230,18 @@ def test_the_hash_covers_the_colleagues_and_the_files(db, team_world):
     db.commit()
     with_colleague = signoff.content_hash(db, entry)
     assert with_colleague != before
-    db.add(EvidenceFile(organisation_id=org.id, owner_id=worker.id, entry_id=entry.id,
-                        filename="lijst.pdf", content_type="application/pdf", size=9,
-                        sha256="c" * 64, data=b"%PDF-1.4\n"))  # fmt: skip
+    db.add(
+        EvidenceFile(
+            organisation_id=org.id,
+            owner_id=worker.id,
+            entry_id=entry.id,
+            filename="lijst.pdf",
+            content_type="application/pdf",
+            size=9,
+            sha256="c" * 64,
+            data=b"%PDF-1.4\n",
+        )
+    )
     db.commit()
     assert signoff.content_hash(db, entry) not in (before, with_colleague)
 
@@ -240,8 +292,13 @@ def test_returning_needs_a_comment_and_keeps_it_in_the_history(client, db, team_
 
 def _second_lead(db, worker, name="Sam Tweede"):
     team = db.get(User, worker.id).team_id
-    second = make_user(db, db.get(Organisation, worker.organisation_id), role=Role.SUPERVISOR,
-                       name=name, locale="en")  # fmt: skip
+    second = make_user(
+        db,
+        db.get(Organisation, worker.organisation_id),
+        role=Role.SUPERVISOR,
+        name=name,
+        locale="en",
+    )
     db.add(TeamLead(team_id=team, user_id=second.id))
     db.commit()
     return second
@@ -255,7 +312,7 @@ def _decide_in_other_browser(client, lead, entry, decision, comment=""):
         f"/team/sign-off/{entry.id}",
         {"version": entry.version, "decision": decision, "comment": comment},
     )
-    assert response.status_code == 302  # fmt: skip
+    assert response.status_code == 302
 
 
 def test_a_decision_after_another_signed_shows_the_page_again_with_the_comment(
@@ -278,7 +335,7 @@ def test_a_decision_after_another_signed_shows_the_page_again_with_the_comment(
             "comment": "Beschrijf de methode.",
         },
     )
-    html = response.get_data(as_text=True)  # fmt: skip
+    html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert ("error", "Sam Tweede signed off this entry first. Nothing was changed.") in flashes(
         response
@@ -327,10 +384,12 @@ def test_a_decision_after_another_returned_keeps_the_comment_but_hides_the_entry
             "comment": "Mooi verslag.",
         },
     )
-    html = response.get_data(as_text=True)  # fmt: skip
+    html = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert ("error", "Sam Tweede returned this entry to the worker first. Nothing was changed."
-            ) in flashes(response)  # fmt: skip
+    assert (
+        "error",
+        "Sam Tweede returned this entry to the worker first. Nothing was changed.",
+    ) in flashes(response)
     assert "Mooi verslag." in html
     assert "Al teruggestuurd" not in html and "werk in uitvoering" not in html
     db.expire_all()
@@ -358,15 +417,16 @@ def test_a_decision_on_a_changed_entry_is_refused_and_can_be_made_on_the_new_ver
             "comment": "Akkoord.",
         },
     )
-    html = response.get_data(as_text=True)  # fmt: skip
+    html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert any("changed while you were reading it" in text for _c, text in flashes(response))
     assert "Nieuw leerpunt." in html and "Akkoord." in html
     assert re.search(rf'name="version"[^>]*value="{entry.version}"', html)
     db.expire_all()
     assert db.get(Entry, entry.id).status == "submitted"
-    response = client.post(page, data={"csrf_token": token, "version": entry.version,
-                                       "decision": "sign"})  # fmt: skip
+    response = client.post(
+        page, data={"csrf_token": token, "version": entry.version, "decision": "sign"}
+    )
     assert response.status_code == 302
     db.expire_all()
     assert db.get(Entry, entry.id).status == "signed"
@@ -377,8 +437,11 @@ def test_a_returned_entry_is_hidden_from_the_supervisor_unless_shared(client, db
     entry = submitted(db, worker, "Terug naar de werker")
     login(client, lead.email, PASSWORD)
     page = f"/team/sign-off/{entry.id}"
-    post_form(client, page, {"version": entry.version, "decision": "return",
-                             "comment": "Graag aanvullen."})  # fmt: skip
+    post_form(
+        client,
+        page,
+        {"version": entry.version, "decision": "return", "comment": "Graag aanvullen."},
+    )
     member_page = f"/team/members/{worker.id}/entries/{entry.id}"
     assert client.get(page).status_code == 404
     assert client.get(member_page).status_code == 404
@@ -420,9 +483,16 @@ def test_two_supervisors_deciding_at_once_one_wins(database_url, db):
             lead = session.get(User, lead_id)
             barrier.wait()
             try:
-                signoff.decide(session, supervisor=lead, entry_id=entry.id, version=entry.version,
-                               approve=approve, comment="nee" if not approve else None, now=NOW,
-                               base_url="http://x")  # fmt: skip
+                signoff.decide(
+                    session,
+                    supervisor=lead,
+                    entry_id=entry.id,
+                    version=entry.version,
+                    approve=approve,
+                    comment="nee" if not approve else None,
+                    now=NOW,
+                    base_url="http://x",
+                )
                 outcomes.append("won")
             except signoff.AlreadyDecided:
                 outcomes.append("lost")

@@ -62,8 +62,9 @@ def test_the_team_page_shows_the_head_of_the_queue_with_a_link_to_it(client, db,
 def test_a_correction_has_a_badge_on_the_team_page_and_in_the_queue(client, db, team_world):
     _org, worker, lead = team_world
     original = submitted(db, worker, "Intervisie maart", days_ago=30, status="signed")
-    correction = submitted(db, worker, "Intervisie maart (gecorrigeerd)", days_ago=2,
-                           supersedes_id=original.id)  # fmt: skip
+    correction = submitted(
+        db, worker, "Intervisie maart (gecorrigeerd)", days_ago=2, supersedes_id=original.id
+    )
     plain = submitted(db, worker, "Intervisie april", days_ago=1)
     login(client, lead.email, PASSWORD)
 
@@ -72,8 +73,13 @@ def test_a_correction_has_a_badge_on_the_team_page_and_in_the_queue(client, db, 
     assert rows.keys() == {correction.id, plain.id}
     assert badge in rows[correction.id] and badge not in rows[plain.id]
     queue = client.get("/team/sign-off").get_data(as_text=True)
-    cells = dict(re.findall(r'<a href="/team/sign-off/(\d+)">[^<]+</a>([^<]*(?:<span[^>]*>'
-                            r"[^<]*</span>)?)</td>", queue))  # fmt: skip
+    cells = dict(
+        re.findall(
+            r'<a href="/team/sign-off/(\d+)">[^<]+</a>([^<]*(?:<span[^>]*>'
+            r"[^<]*</span>)?)</td>",
+            queue,
+        )
+    )
     assert badge in cells[str(correction.id)] and badge not in cells[str(plain.id)]
 
 
@@ -106,12 +112,21 @@ def test_a_session_with_outside_participants_is_submitted_and_signed_off(
     colleague = make_user(db, org, team=db.get(Team, worker.team_id), name="Cas Collega")
     login(client, worker.email, PASSWORD)
     new = "/portfolio/entries/new/peer_review"
-    response = post_form(client, new, {
-        "title": "Casusoverleg met ketenpartners", "occurred_on": "2026-11-10", "hours": "2",
-        "competency_codes": ["WMO5"], "article_numbers": ["24"], "form": "intervisie",
-        "external_participants": OUTSIDERS, "participant_ids": [str(colleague.id)],
-        "learning_points": "Eerst samen het doel bepalen.",
-    })  # fmt: skip
+    response = post_form(
+        client,
+        new,
+        {
+            "title": "Casusoverleg met ketenpartners",
+            "occurred_on": "2026-11-10",
+            "hours": "2",
+            "competency_codes": ["WMO5"],
+            "article_numbers": ["24"],
+            "form": "intervisie",
+            "external_participants": OUTSIDERS,
+            "participant_ids": [str(colleague.id)],
+            "learning_points": "Eerst samen het doel bepalen.",
+        },
+    )
     assert response.status_code == 302, response.get_data(as_text=True)[-2000:]
     entry = db.scalars(select(Entry).where(Entry.owner_id == worker.id)).one()
     assert entry.external_participants == OUTSIDERS
@@ -153,8 +168,11 @@ def test_the_not_answered_badge_shows_until_the_feedback_is_answered(app, client
     colleague = make_user(db, org)
     login(client, asker.email, PASSWORD)
     assert NOT_ANSWERED not in client.get("/feedback/").get_data(as_text=True)  # nothing asked
-    post_form(client, "/feedback/new", {"who": "colleague", "colleague": colleague.id,
-                                        "competency_codes": ["WMO1"]})  # fmt: skip
+    post_form(
+        client,
+        "/feedback/new",
+        {"who": "colleague", "colleague": colleague.id, "competency_codes": ["WMO1"]},
+    )
     html = client.get("/feedback/").get_data(as_text=True)
     assert html.count(NOT_ANSWERED) == 1
 

@@ -19,9 +19,18 @@ def test_team_members_show_standing_and_last_activity_but_no_text(app, client, d
     behind = make_user(db, org, team=team, name="Achter Op")
     make_user(db, org, team=team, name="Zonder Registratie")
     _register(db, behind, date(2022, 3, 1))
-    db.add(Entry(organisation_id=org.id, owner_id=behind.id, kind="reflection", title="Reflectie",
-                 occurred_on=date(2026, 8, 14), hours=Decimal(1), body="privé tekst",
-                 catalogue_version="t"))  # fmt: skip
+    db.add(
+        Entry(
+            organisation_id=org.id,
+            owner_id=behind.id,
+            kind="reflection",
+            title="Reflectie",
+            occurred_on=date(2026, 8, 14),
+            hours=Decimal(1),
+            body="privé tekst",
+            catalogue_version="t",
+        )
+    )
     db.commit()
     login(client, lead.email, PASSWORD)
     html = client.get("/team/").get_data(as_text=True)
@@ -67,9 +76,18 @@ def test_last_activity_is_the_latest_entry_not_in_the_future(app, db):
     lead = make_user(db, org, role=Role.SUPERVISOR, leads=team)
     member = make_user(db, org, team=team)
     for occurred_on in (date(2026, 8, 14), date(2026, 9, 1), date(2026, 10, 20)):  # last: planned
-        db.add(Entry(organisation_id=org.id, owner_id=member.id, kind="reflection", title="R",
-                     occurred_on=occurred_on, hours=Decimal(1), catalogue_version="t",
-                     created_at=datetime(2026, 9, 2, tzinfo=UTC)))  # fmt: skip
+        db.add(
+            Entry(
+                organisation_id=org.id,
+                owner_id=member.id,
+                kind="reflection",
+                title="R",
+                occurred_on=occurred_on,
+                hours=Decimal(1),
+                catalogue_version="t",
+                created_at=datetime(2026, 9, 2, tzinfo=UTC),
+            )
+        )
     db.commit()
     with app.test_request_context():
         ((_team, (view,)),) = team_overview.overview(db, supervisor=lead, today=date(2026, 9, 1))

@@ -10,9 +10,28 @@ from flask_babel import force_locale
 
 from portfolio.templating import number
 
-VALUES = [0, 1, -1, 0.5, 1.005, 2.675, 12.345, 999.995, 1000, 1234.5, -1234.567, 60, 3368,
-          1234567.891, Decimal("0.125"), Decimal("0.135"), Decimal("-0.004"), Decimal("40.00"),
-          Decimal("99999.99"), 0.1 + 0.2]  # fmt: skip
+VALUES = [
+    0,
+    1,
+    -1,
+    0.5,
+    1.005,
+    2.675,
+    12.345,
+    999.995,
+    1000,
+    1234.5,
+    -1234.567,
+    60,
+    3368,
+    1234567.891,
+    Decimal("0.125"),
+    Decimal("0.135"),
+    Decimal("-0.004"),
+    Decimal("40.00"),
+    Decimal("99999.99"),
+    0.1 + 0.2,
+]
 
 
 @pytest.mark.parametrize("locale", ["nl", "en"])

@@ -83,8 +83,12 @@ class ThresholdNumberField(Field):
         except InvalidOperation:
             value = None
         if value is None or not value.is_finite():
-            raise ValueError(_("Enter a number, such as 40 or 12.5, or leave the field empty to "
-                               "use the norm file."))  # fmt: skip
+            raise ValueError(
+                _(
+                    "Enter a number, such as 40 or 12.5, or leave the field empty to "
+                    "use the norm file."
+                )
+            )
         self.data = value
 
 
@@ -97,10 +101,14 @@ def _plausible(threshold: Threshold, years: int) -> Callable:
         if field.data < 0:
             raise ValidationError(_("A threshold cannot be below 0."))
         if field.data > threshold.upper_bound:
-            raise ValidationError(_(
-                "Enter %(max)s or less: a higher number is not plausible for a period of "
-                "%(years)d years.", max=number(threshold.upper_bound), years=years,
-            ))  # fmt: skip
+            raise ValidationError(
+                _(
+                    "Enter %(max)s or less: a higher number is not plausible for a period of "
+                    "%(years)d years.",
+                    max=number(threshold.upper_bound),
+                    years=years,
+                )
+            )
         if field.data.as_tuple().exponent < -2:
             raise ValidationError(_("Use at most two decimals."))
 
@@ -136,9 +144,11 @@ class ThresholdFormBase(FlaskForm):
     note = TextAreaField(
         _l("Note"),
         validators=[Optional(), Length(max=500)],
-        description=_l("Why these numbers, and where they come from (for example the register's "
-                       "letter of 12 March 2026)."),
-    )  # fmt: skip
+        description=_l(
+            "Why these numbers, and where they come from (for example the register's "
+            "letter of 12 March 2026)."
+        ),
+    )
 
 
 def threshold_form(norm_thresholds: NormThresholds, to_verify: str) -> ThresholdFormBase:

@@ -55,14 +55,24 @@ def threshold_edit(norm_id: str):
     if form.validate_on_submit():
         values = {t.key: form[threshold_field_name(t)].data for t in current.thresholds}
         saved = threshold_admin.save_override(
-            session, admin=admin, norm_id=norm_id, values=values, note=form.note.data,
+            session,
+            admin=admin,
+            norm_id=norm_id,
+            values=values,
+            note=form.note.data,
             now=clock.now(),
-        )  # fmt: skip
+        )
         if saved is None:
             flash(_("Nothing changed: these numbers already apply."), "info")
         else:
-            flash(_("The thresholds for %(norm)s are saved. They apply to every worker's "
-                    "progress from now on.", norm=current.norm.title), "success")  # fmt: skip
+            flash(
+                _(
+                    "The thresholds for %(norm)s are saved. They apply to every worker's "
+                    "progress from now on.",
+                    norm=current.norm.title,
+                ),
+                "success",
+            )
         return redirect(url_for("admin.thresholds"))
     return render_template(
         "admin/threshold_edit.html",

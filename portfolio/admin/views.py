@@ -41,11 +41,14 @@ def settings():
     offsets, digest_days = org_settings.current(session, organisation_id=admin.organisation_id)
     kinds = org_settings.signoff_kinds(session, organisation_id=admin.organisation_id)
     form = SettingsForm(
-        data={"reminder_offsets": ", ".join(offsets), "signoff_digest_days": digest_days,
-              "signoff_kinds": kinds}
+        data={
+            "reminder_offsets": ", ".join(offsets),
+            "signoff_digest_days": digest_days,
+            "signoff_kinds": kinds,
+        }
         if request.method == "GET"
         else None
-    )  # fmt: skip
+    )
     if form.validate_on_submit():
         org_settings.save(
             session,
@@ -81,29 +84,50 @@ def _test_mail_outcome(check: mail.MailCheck, to: str) -> str:
     config = current_app.config
     where = {"host": config["SMTP_HOST"], "port": config["SMTP_PORT"]}
     if check.is_sent and config["MAIL_BACKEND"] == "console":
-        return _("The mail backend is “console”: the test mail was written to the server log, "
-                 "not sent. Set MAIL_BACKEND=smtp to send real mail.")  # fmt: skip
+        return _(
+            "The mail backend is “console”: the test mail was written to the server log, "
+            "not sent. Set MAIL_BACKEND=smtp to send real mail."
+        )
     if check.is_sent:
-        return _("The mail server at %(host)s:%(port)s accepted the test mail for %(address)s. "
-                 "Check that inbox to see that it arrived.", address=to, **where)  # fmt: skip
+        return _(
+            "The mail server at %(host)s:%(port)s accepted the test mail for %(address)s. "
+            "Check that inbox to see that it arrived.",
+            address=to,
+            **where,
+        )
     reasons = {
-        "refused": _("nothing answers at %(host)s:%(port)s. Check that the mail server runs and "
-                     "that SMTP_HOST and SMTP_PORT are right.", **where),
-        "timeout": _("the mail server at %(host)s:%(port)s did not answer within %(seconds)s "
-                     "seconds.", seconds=config["SMTP_TIMEOUT"], **where),
-        "unknown_host": _("the mail server's name %(host)s could not be found. Check SMTP_HOST.",
-                          **where),
-        "login": _("the mail server refused the user name or password. Check SMTP_USERNAME and "
-                   "SMTP_PASSWORD."),
+        "refused": _(
+            "nothing answers at %(host)s:%(port)s. Check that the mail server runs and "
+            "that SMTP_HOST and SMTP_PORT are right.",
+            **where,
+        ),
+        "timeout": _(
+            "the mail server at %(host)s:%(port)s did not answer within %(seconds)s seconds.",
+            seconds=config["SMTP_TIMEOUT"],
+            **where,
+        ),
+        "unknown_host": _(
+            "the mail server's name %(host)s could not be found. Check SMTP_HOST.", **where
+        ),
+        "login": _(
+            "the mail server refused the user name or password. Check SMTP_USERNAME and "
+            "SMTP_PASSWORD."
+        ),
         "recipient": _("the mail server refused your address %(address)s.", address=to),
-        "sender": _("the mail server refused the sender address %(sender)s. Check MAIL_SENDER.",
-                    sender=config["MAIL_SENDER"]),
-        "tls": _("the secure connection to the mail server failed. Check SMTP_STARTTLS and "
-                 "SMTP_SSL."),
-    }  # fmt: skip
+        "sender": _(
+            "the mail server refused the sender address %(sender)s. Check MAIL_SENDER.",
+            sender=config["MAIL_SENDER"],
+        ),
+        "tls": _(
+            "the secure connection to the mail server failed. Check SMTP_STARTTLS and SMTP_SSL."
+        ),
+    }
     reason = reasons.get(check.problem, _("the mail server gave an error."))
-    return _("The test mail could not be sent: %(reason)s The server said: %(detail)s",
-             reason=reason, detail=check.detail)  # fmt: skip
+    return _(
+        "The test mail could not be sent: %(reason)s The server said: %(detail)s",
+        reason=reason,
+        detail=check.detail,
+    )
 
 
 @bp.route("/test-mail", methods=["POST"])
@@ -117,10 +141,12 @@ def test_mail():
     check = mail.send_test_mail(
         to=admin.email,
         subject=_("Test mail from Vakbekwaam"),
-        text=_("This is a test mail, sent from the organisation settings. If you can read it, "
-               "Vakbekwaam can send mail."),
+        text=_(
+            "This is a test mail, sent from the organisation settings. If you can read it, "
+            "Vakbekwaam can send mail."
+        ),
         settings=current_app.config,
-    )  # fmt: skip
+    )
     session = db.session()
     outcome = "sent" if check.is_sent else f"failed: {check.problem}"
     audit_service.record(session, actor=admin, action="test_mail", detail=outcome)

@@ -41,10 +41,19 @@ def requirements_figure(data: dict[str, Any]) -> Figure:
     text_at = blended_transform_factory(axes.transAxes, axes.transData)
     for y, row in zip(range(len(rows) - 1, -1, -1), rows, strict=True):
         if row["percent"] is not None:
-            axes.barh(y, min(row["percent"], AXIS_LIMIT), height=0.6,
-                      color=OK if row["met"] else BRAND)  # fmt: skip
-        axes.text(-0.02, y, row["label"], transform=text_at, ha="right", va="center",
-                  fontsize=8, color=INK)  # fmt: skip
+            axes.barh(
+                y, min(row["percent"], AXIS_LIMIT), height=0.6, color=OK if row["met"] else BRAND
+            )
+        axes.text(
+            -0.02,
+            y,
+            row["label"],
+            transform=text_at,
+            ha="right",
+            va="center",
+            fontsize=8,
+            color=INK,
+        )
         axes.text(1.02, y, row["text"], transform=text_at, va="center", fontsize=8, color=INK)
     axes.axvline(100, color=INK, linewidth=1, linestyle="--")
     axes.set_xlim(0, AXIS_LIMIT + 5)
@@ -77,18 +86,41 @@ def standings_figure(data: dict[str, Any]) -> Figure:
     for index, item in enumerate(series):
         widths = [bar["counts"][index] for bar in bars]
         colour = STANDING_COLOURS.get(item["key"], MUTED)
-        axes.barh(positions, widths, left=starts, height=0.6, color=colour, label=item["label"],
-                  edgecolor="white", linewidth=0.8)  # fmt: skip
+        axes.barh(
+            positions,
+            widths,
+            left=starts,
+            height=0.6,
+            color=colour,
+            label=item["label"],
+            edgecolor="white",
+            linewidth=0.8,
+        )
         dark = item["key"] in {"on_track", "at_risk", "expired"}
         for y, start, width in zip(positions, starts, widths, strict=True):
             if width and width / largest >= 0.06:
-                axes.text(start + width / 2, y, str(width), ha="center", va="center",
-                          fontsize=9, color="white" if dark else INK)  # fmt: skip
+                axes.text(
+                    start + width / 2,
+                    y,
+                    str(width),
+                    ha="center",
+                    va="center",
+                    fontsize=9,
+                    color="white" if dark else INK,
+                )
         starts = [start + width for start, width in zip(starts, widths, strict=True)]
     text_at = blended_transform_factory(axes.transAxes, axes.transData)
     for y, bar in zip(positions, bars, strict=True):
-        axes.text(-0.02, y, bar["label"], transform=text_at, ha="right", va="center",
-                  fontsize=9, color=INK)  # fmt: skip
+        axes.text(
+            -0.02,
+            y,
+            bar["label"],
+            transform=text_at,
+            ha="right",
+            va="center",
+            fontsize=9,
+            color=INK,
+        )
     axes.set_yticks([])
     axes.set_ylim(-0.7, len(bars) - 0.3)
     axes.set_xlim(0, largest * 1.02)
@@ -99,8 +131,13 @@ def standings_figure(data: dict[str, Any]) -> Figure:
     axes.set_axisbelow(True)
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.18 - 0.1 / max(len(bars), 1)),
-                ncol=len(series), frameon=False, fontsize=8)  # fmt: skip
+    axes.legend(
+        loc="upper center",
+        bbox_to_anchor=(0.5, -0.18 - 0.1 / max(len(bars), 1)),
+        ncol=len(series),
+        frameon=False,
+        fontsize=8,
+    )
     return figure
 
 

@@ -48,14 +48,27 @@ def progress_figure(data: dict[str, Any]) -> Figure:
             colour = OK if row["met"] else BRAND
             axes.barh(y, _percent(row["counted"], required), height=0.55, color=colour)
             axes.plot(
-                _percent(row["projected"], required), y, marker="D", markersize=8,
-                markerfacecolor="white", markeredgecolor=WARN, markeredgewidth=2, linestyle="",
+                _percent(row["projected"], required),
+                y,
+                marker="D",
+                markersize=8,
+                markerfacecolor="white",
+                markeredgecolor=WARN,
+                markeredgewidth=2,
+                linestyle="",
                 clip_on=False,
-            )  # fmt: skip
-        axes.text(-0.02, y, row["label"], transform=text_at, ha="right", va="center",
-                  fontsize=10, color=INK)  # fmt: skip
-        axes.text(1.02, y, row["text"], transform=text_at, va="center",
-                  fontsize=10, color=INK)  # fmt: skip
+            )
+        axes.text(
+            -0.02,
+            y,
+            row["label"],
+            transform=text_at,
+            ha="right",
+            va="center",
+            fontsize=10,
+            color=INK,
+        )
+        axes.text(1.02, y, row["text"], transform=text_at, va="center", fontsize=10, color=INK)
     axes.axvline(100, color=INK, linewidth=1.5, linestyle="--")
     axes.set_xlim(0, AXIS_LIMIT + 5)
     axes.set_ylim(-0.7, len(rows) - 0.3)

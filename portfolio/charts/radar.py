@@ -43,12 +43,19 @@ def radar_figure(data: dict[str, Any]) -> Figure:
             continue
         xs = [a for a, _v in points] + [points[0][0]]
         ys = [v for _a, v in points] + [points[0][1]]
-        axes.plot(xs, ys, color=style["color"], linestyle=style["linestyle"], linewidth=2,
-                  marker="o", markersize=4, label=series["label"])  # fmt: skip
+        axes.plot(
+            xs,
+            ys,
+            color=style["color"],
+            linestyle=style["linestyle"],
+            linewidth=2,
+            marker="o",
+            markersize=4,
+            label=series["label"],
+        )
         if style["fill"]:
             axes.fill(xs, ys, color=style["color"], alpha=0.15)
-    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, frameon=False,
-                fontsize=9)  # fmt: skip
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.06), ncol=3, frameon=False, fontsize=9)
     return figure
 
 
@@ -64,8 +71,11 @@ def radar_rows(data: dict[str, Any]) -> list[dict[str, Any]]:
     names = data.get("names") or data["axes"]
     levels = data["levels"]
     return [
-        {"name": name,
-         "levels": [levels[s["values"][i] - 1] if s["values"][i] else None
-                    for s in data["series"]]}
+        {
+            "name": name,
+            "levels": [
+                levels[s["values"][i] - 1] if s["values"][i] else None for s in data["series"]
+            ],
+        }
         for i, name in enumerate(names)
-    ]  # fmt: skip
+    ]

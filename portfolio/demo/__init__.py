@@ -152,11 +152,17 @@ def _account_row(
     organisation: Organisation, email: str, name: str, role: Role, team_id, password_hash, now
 ) -> dict:
     return {
-        "organisation_id": organisation.id, "team_id": team_id, "email": email, "name": name,
-        "role": role.value, "password_hash": password_hash,
-        "session_token": secrets.token_hex(16), "is_active": True, "locale": "nl",
+        "organisation_id": organisation.id,
+        "team_id": team_id,
+        "email": email,
+        "name": name,
+        "role": role.value,
+        "password_hash": password_hash,
+        "session_token": secrets.token_hex(16),
+        "is_active": True,
+        "locale": "nl",
         "created_at": now,
-    }  # fmt: skip
+    }
 
 
 def _synthetic_workers(
@@ -171,10 +177,17 @@ def _synthetic_workers(
     # One hash for every synthetic account: they share a password, hashing 5,000 times is waste.
     password_hash = hash_password(DEMO_PASSWORD)
     leads = [
-        _account_row(organisation, f"leiding{start + n:06d}@synthetisch.vakbekwaam.nl",
-                     f"Leidinggevende {start + n:06d}", Role.SUPERVISOR, None, password_hash, now)
+        _account_row(
+            organisation,
+            f"leiding{start + n:06d}@synthetisch.vakbekwaam.nl",
+            f"Leidinggevende {start + n:06d}",
+            Role.SUPERVISOR,
+            None,
+            password_hash,
+            now,
+        )
         for n in range(len(team_ids))
-    ]  # fmt: skip
+    ]
     db.execute(insert(User), leads)
     lead_ids = db.scalars(
         select(User.id).where(User.email.in_([lead["email"] for lead in leads])).order_by(User.id)
@@ -186,11 +199,17 @@ def _synthetic_workers(
     emails = []
     for offset in range(0, count, CHUNK):
         rows = [
-            _account_row(organisation, f"werker{start + i:06d}@synthetisch.vakbekwaam.nl",
-                         f"Werker {start + i:06d}", Role.WORKER, team_ids[i // TEAM_SIZE],
-                         password_hash, now)
+            _account_row(
+                organisation,
+                f"werker{start + i:06d}@synthetisch.vakbekwaam.nl",
+                f"Werker {start + i:06d}",
+                Role.WORKER,
+                team_ids[i // TEAM_SIZE],
+                password_hash,
+                now,
+            )
             for i in range(offset, min(offset + CHUNK, count))
-        ]  # fmt: skip
+        ]
         emails += [row["email"] for row in rows]
         db.execute(insert(User), rows)
     return list(

@@ -15,16 +15,38 @@ from portfolio.models import Entry, EntryTag, Registration
 CATALOGUE_VERSION = "demo"
 CHUNK_WORKERS = 250
 ENTRY_COLUMNS = (
-    "id", "organisation_id", "owner_id", "kind", "title", "occurred_on", "end_on", "hours",
-    "body", "form", "accreditation_id", "provider", "activity_type", "employer", "role_title",
-    "hours_per_week", "status", "is_shared", "catalogue_version", "version", "created_at",
+    "id",
+    "organisation_id",
+    "owner_id",
+    "kind",
+    "title",
+    "occurred_on",
+    "end_on",
+    "hours",
+    "body",
+    "form",
+    "accreditation_id",
+    "provider",
+    "activity_type",
+    "employer",
+    "role_title",
+    "hours_per_week",
+    "status",
+    "is_shared",
+    "catalogue_version",
+    "version",
+    "created_at",
     "updated_at",
-)  # fmt: skip
+)
 TAG_COLUMNS = ("entry_id", "vocabulary", "code")
 REGISTRATION_COLUMNS = (
-    "organisation_id", "owner_id", "norm_id", "registration_number", "registered_on",
+    "organisation_id",
+    "owner_id",
+    "norm_id",
+    "registration_number",
+    "registered_on",
     "created_at",
-)  # fmt: skip
+)
 PEER_FORMS = ("intervisie", "supervisie", "casuistiekbespreking", "werkbegeleiding")
 OTHER_TYPES = ("vakliteratuur", "presentatie", "stagebegeleiding")
 NORMS = ("skj-jeugd-gezinsprofessional", "registerplein-sociaal-werker")
@@ -54,9 +76,15 @@ def create_history(
         for owner_id in chunk:
             start = today - timedelta(days=365 * years - rng.randint(0, 120))
             registrations.append(
-                (organisation_id, owner_id, NORMS[owner_id % len(NORMS)],
-                 f"R{owner_id:07d}", start, now)
-            )  # fmt: skip
+                (
+                    organisation_id,
+                    owner_id,
+                    NORMS[owner_id % len(NORMS)],
+                    f"R{owner_id:07d}",
+                    start,
+                    now,
+                )
+            )
             for row in _worker_entries(rng, organisation_id, owner_id, start, today, now):
                 entries.append((next_entry_id, *row))
                 for code in rng.sample(range(1, 11), rng.randint(1, 2)):
@@ -80,24 +108,98 @@ def _worker_entries(rng, organisation_id, owner_id, start: date, today: date, no
         return start + timedelta(days=rng.randint(0, max(days - 1, 0)))
 
     years = max(days // 365, 1)
-    yield (organisation_id, owner_id, "work", "Sociaal werker", start, None, Decimal(0),
-           None, None, None, None, None, "Stichting Voorbeeld", "Sociaal werker",
-           Decimal(rng.choice((24, 28, 32, 36))), *common)  # fmt: skip
+    yield (
+        organisation_id,
+        owner_id,
+        "work",
+        "Sociaal werker",
+        start,
+        None,
+        Decimal(0),
+        None,
+        None,
+        None,
+        None,
+        None,
+        "Stichting Voorbeeld",
+        "Sociaal werker",
+        Decimal(rng.choice((24, 28, 32, 36))),
+        *common,
+    )
     for _ in range(3 * years):
         accredited = rng.random() < 0.75
-        yield (organisation_id, owner_id, "training", "Scholing", day(), None,
-               Decimal(rng.choice((3, 4, 6, 8, 12))), None, None,
-               f"SKJ{rng.randint(10000, 99999)}" if accredited else None, "Opleider",
-               None, None, None, None, *common)  # fmt: skip
+        yield (
+            organisation_id,
+            owner_id,
+            "training",
+            "Scholing",
+            day(),
+            None,
+            Decimal(rng.choice((3, 4, 6, 8, 12))),
+            None,
+            None,
+            f"SKJ{rng.randint(10000, 99999)}" if accredited else None,
+            "Opleider",
+            None,
+            None,
+            None,
+            None,
+            *common,
+        )
     for _ in range(6 * years):
-        yield (organisation_id, owner_id, "peer_review", "Intervisie", day(), None,
-               Decimal(rng.choice(("1.5", "2", "2.5"))), None, rng.choice(PEER_FORMS),
-               None, None, None, None, None, None, *common)  # fmt: skip
+        yield (
+            organisation_id,
+            owner_id,
+            "peer_review",
+            "Intervisie",
+            day(),
+            None,
+            Decimal(rng.choice(("1.5", "2", "2.5"))),
+            None,
+            rng.choice(PEER_FORMS),
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            *common,
+        )
     for _ in range(2 * years):
-        yield (organisation_id, owner_id, "reflection", "Reflectie", day(), None,
-               Decimal(1), "Synthetische reflectie voor demodoeleinden.", None, None, None,
-               None, None, None, None, *common)  # fmt: skip
+        yield (
+            organisation_id,
+            owner_id,
+            "reflection",
+            "Reflectie",
+            day(),
+            None,
+            Decimal(1),
+            "Synthetische reflectie voor demodoeleinden.",
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            *common,
+        )
     for _ in range(years):
-        yield (organisation_id, owner_id, "other", "Vakliteratuur", day(), None,
-               Decimal(rng.choice((2, 3, 4))), None, None, None, None,
-               rng.choice(OTHER_TYPES), None, None, None, *common)  # fmt: skip
+        yield (
+            organisation_id,
+            owner_id,
+            "other",
+            "Vakliteratuur",
+            day(),
+            None,
+            Decimal(rng.choice((2, 3, 4))),
+            None,
+            None,
+            None,
+            None,
+            rng.choice(OTHER_TYPES),
+            None,
+            None,
+            None,
+            *common,
+        )

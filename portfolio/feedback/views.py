@@ -24,9 +24,12 @@ def feedback_list():
     """The feedback I asked for (with answers) and requests waiting for my answer."""
     mine, to_me = feedback.overview(db.session(), user=current_user._get_current_object())
     return render_template(
-        "feedback/feedback_list.html", mine=mine, to_me=to_me, form=FlaskForm(),
+        "feedback/feedback_list.html",
+        mine=mine,
+        to_me=to_me,
+        form=FlaskForm(),
         competency=competencies.competency,
-    )  # fmt: skip
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -43,12 +46,16 @@ def request_new():
         outside = form.who.data == "outside"
         try:
             feedback.request_feedback(
-                session, requester=user,
+                session,
+                requester=user,
                 respondent_id=None if outside else form.colleague.data,
-                name=form.name.data or "", email=form.email.data if outside else None,
-                competency_codes=form.competency_codes.data, message=form.message.data,
-                now=clock.now(), base_url=current_app.config["PUBLIC_BASE_URL"],
-            )  # fmt: skip
+                name=form.name.data or "",
+                email=form.email.data if outside else None,
+                competency_codes=form.competency_codes.data,
+                message=form.message.data,
+                now=clock.now(),
+                base_url=current_app.config["PUBLIC_BASE_URL"],
+            )
         except ValueError:
             form.colleague.errors.append(_("Choose a colleague from your organisation."))
         else:
@@ -65,9 +72,12 @@ def remind(request_id: int):
         abort(400)
     try:
         feedback.remind(
-            db.session(), requester=current_user._get_current_object(), request_id=request_id,
-            now=clock.now(), base_url=current_app.config["PUBLIC_BASE_URL"],
-        )  # fmt: skip
+            db.session(),
+            requester=current_user._get_current_object(),
+            request_id=request_id,
+            now=clock.now(),
+            base_url=current_app.config["PUBLIC_BASE_URL"],
+        )
     except feedback.NotAvailable:
         abort(404)
     flash(_("A reminder has been sent."), "success")
@@ -114,15 +124,21 @@ def _answer_page(session, item, requester):
     if form.validate_on_submit():
         try:
             feedback.answer(
-                session, request=item, text=form.answer.data, now=clock.now(),
+                session,
+                request=item,
+                text=form.answer.data,
+                now=clock.now(),
                 base_url=current_app.config["PUBLIC_BASE_URL"],
-            )  # fmt: skip
+            )
         except feedback.AlreadyAnswered:  # a double click or a second tab, at the same moment
             return _already_answered()
         except feedback.NotAvailable:  # the link expired or was replaced while typing
             abort(404)
         return render_template("feedback/thanks.html", requester=requester)
     return render_template(
-        "feedback/answer.html", form=form, feedback_request=item, requester=requester,
+        "feedback/answer.html",
+        form=form,
+        feedback_request=item,
+        requester=requester,
         competencies=[competencies.competency(code) for code in item.competency_codes],
-    )  # fmt: skip
+    )

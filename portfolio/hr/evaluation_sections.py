@@ -57,12 +57,14 @@ def _chart(registrations: list[dict]) -> bytes | None:
         for name, part in _requirements(registration):
             required = part["required"]
             label = prefix + name
-            rows.append({
-                "label": label if len(label) <= LABEL_LIMIT else label[: LABEL_LIMIT - 1] + "…",
-                "percent": 100.0 * part["counted"] / required if required else None,
-                "met": bool(required) and part["counted"] >= required,
-                "text": f"{number(part['counted'])} / {_required(part)}",
-            })  # fmt: skip
+            rows.append(
+                {
+                    "label": label if len(label) <= LABEL_LIMIT else label[: LABEL_LIMIT - 1] + "…",
+                    "percent": 100.0 * part["counted"] / required if required else None,
+                    "met": bool(required) and part["counted"] >= required,
+                    "text": f"{number(part['counted'])} / {_required(part)}",
+                }
+            )
     if not rows:
         return None
     return requirements_png({"rows": rows, "axis": _("Percentage of the requirement")})
@@ -94,10 +96,14 @@ def _forecast(registration: dict) -> str:
         text += " (" + (_("before the deadline") if on_track else _("after the deadline")) + ")"
     else:
         text = _("not met by the deadline")
-    short = [_("%(requirement)s short by %(number)s",
-               requirement=_requirement_name(registration, s["requirement"]),
-               number=number(s["short_by"]))
-             for s in registration.get("shortfalls") or ()]  # fmt: skip
+    short = [
+        _(
+            "%(requirement)s short by %(number)s",
+            requirement=_requirement_name(registration, s["requirement"]),
+            number=number(s["short_by"]),
+        )
+        for s in registration.get("shortfalls") or ()
+    ]
     return "; ".join([text, *short])
 
 
@@ -119,8 +125,10 @@ def _levels(facts: dict) -> list[list[str]]:
     own, others = facts.get("levels_self") or {}, facts.get("levels_supervisor") or {}
     if not own and not others:
         return []
-    return [[f"{c.number}. {c.title}", _level(own.get(c.code)), _level(others.get(c.code))]
-            for c in competencies.COMPETENCIES]  # fmt: skip
+    return [
+        [f"{c.number}. {c.title}", _level(own.get(c.code)), _level(others.get(c.code))]
+        for c in competencies.COMPETENCIES
+    ]
 
 
 def section_for(worker: WorkerRow, facts: dict) -> Section:
@@ -135,23 +143,33 @@ def section_for(worker: WorkerRow, facts: dict) -> Section:
         (_("Signed by the supervisor"), _on(worker.supervisor_signed_at)),
         (_("Supervisor"), worker.supervisor or "—"),
         (_("Signed peer review sessions (Beroepscode art. 24)"), str(facts["signed_sessions"])),
-        (_("Beroepscode art. 3 requirements with evidence"),
-         _("%(covered)d of %(total)d", covered=covered, total=covered + missing)),
+        (
+            _("Beroepscode art. 3 requirements with evidence"),
+            _("%(covered)d of %(total)d", covered=covered, total=covered + missing),
+        ),
         (_("Development goals"), _goals(facts["goals"])),
         (_("Last portfolio activity"), _iso_date(facts["last_activity"])),
-    ]  # fmt: skip
+    ]
     table = []
     for registration in facts["registrations"]:
-        lines.append((f"{registration['register']} — {registration['title']}",
-                      _("%(standing)s; period ends %(date)s",
-                        standing=STANDINGS.get(registration["standing"], registration["standing"]),
-                        date=_iso_date(registration["period_end"]))))  # fmt: skip
-        lines.append((f"{registration['register']} — {_('at the current pace')}",
-                      _forecast(registration)))  # fmt: skip
+        lines.append(
+            (
+                f"{registration['register']} — {registration['title']}",
+                _(
+                    "%(standing)s; period ends %(date)s",
+                    standing=STANDINGS.get(registration["standing"], registration["standing"]),
+                    date=_iso_date(registration["period_end"]),
+                ),
+            )
+        )
+        lines.append(
+            (f"{registration['register']} — {_('at the current pace')}", _forecast(registration))
+        )
         prefix = f"{registration['register']}: " if len(facts["registrations"]) > 1 else ""
-        table += [[prefix + name, _hours(registration, part), number(part["counted"]),
-                   _required(part)]
-                  for name, part in _requirements(registration)]  # fmt: skip
+        table += [
+            [prefix + name, _hours(registration, part), number(part["counted"]), _required(part)]
+            for name, part in _requirements(registration)
+        ]
     if not facts["registrations"]:
         lines.append((_("Registration"), _("none")))
     agreements = agreements_from_text(worker.agreements)

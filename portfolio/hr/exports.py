@@ -67,14 +67,18 @@ def _filter_form(*, all_teams: bool = True) -> EvaluationFilterForm:
 
 
 def _selection(form: EvaluationFilterForm) -> Selection:
-    return Selection(_organisation_id(), form.year.data, form.team.data or None,
-                     form.status.data or None)  # fmt: skip
+    return Selection(
+        _organisation_id(), form.year.data, form.team.data or None, form.status.data or None
+    )
 
 
 def _filters(selection: Selection) -> dict:
     """The selection as the query string of the evaluations page and its exports."""
-    return {"year": selection.year, "team": selection.team_id or 0,
-            "status": selection.status or ""}  # fmt: skip
+    return {
+        "year": selection.year,
+        "team": selection.team_id or 0,
+        "status": selection.status or "",
+    }
 
 
 def _chart(overview) -> dict | None:
@@ -88,10 +92,10 @@ def _chart(overview) -> dict | None:
     ]
     data = {"bars": bars, "series": series, "axis": _("Registrations")}
     sentences = [
-        f"{bar['label']}: " + ", ".join(f"{s['label']} {count}"
-                                        for s, count in zip(series, bar["counts"], strict=True))
+        f"{bar['label']}: "
+        + ", ".join(f"{s['label']} {count}" for s, count in zip(series, bar["counts"], strict=True))
         for bar in data["bars"]
-    ]  # fmt: skip
+    ]
     return {"image": svg_data_uri(standings_svg(data)), "text": ". ".join(sentences) + "."}
 
 
@@ -105,8 +109,14 @@ def overview():
     result = org_overview.organisation_overview(
         db.session(), organisation_id=_organisation_id(), year=form.year.data, today=clock.today()
     )
-    return render_template("hr/overview.html", form=form, overview=result, chart=_chart(result),
-                           standings=STANDINGS, statuses=EVALUATION_STATUSES)  # fmt: skip
+    return render_template(
+        "hr/overview.html",
+        form=form,
+        overview=result,
+        chart=_chart(result),
+        standings=STANDINGS,
+        statuses=EVALUATION_STATUSES,
+    )
 
 
 @bp.route("/evaluations")
@@ -119,14 +129,21 @@ def evaluations():
         return render_template("hr/evaluations.html", form=form, page=None), 400
     selection = _selection(form)
     session = db.session()
-    page = evaluation_export.worker_page(session, selection=selection, page=page_number(),
-                                         per_page=current_app.config["PAGE_SIZE"])  # fmt: skip
+    page = evaluation_export.worker_page(
+        session, selection=selection, page=page_number(), per_page=current_app.config["PAGE_SIZE"]
+    )
     counts = evaluation_export.status_counts(session, selection=selection)
     unled = unled_workers(session, organisation_id=selection.organisation_id)
-    return render_template("hr/evaluations.html", form=form, page=page, counts=counts,
-                           filters=_filters(selection), statuses=EVALUATION_STATUSES,
-                           pdf_max=current_app.config["EVALUATION_PDF_MAX_WORKERS"],
-                           unled=unled)  # fmt: skip
+    return render_template(
+        "hr/evaluations.html",
+        form=form,
+        page=page,
+        counts=counts,
+        filters=_filters(selection),
+        statuses=EVALUATION_STATUSES,
+        pdf_max=current_app.config["EVALUATION_PDF_MAX_WORKERS"],
+        unled=unled,
+    )
 
 
 def _export_selection() -> Selection:
@@ -143,21 +160,32 @@ def _attachment(body: Iterator, selection: Selection, file_format: str) -> Respo
     if selection.status:
         parts.append(selection.status)
     name = "-".join(parts) + "." + file_format
-    return Response(stream_with_context(body), mimetype=MIMETYPES[file_format],
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})  # fmt: skip
+    return Response(
+        stream_with_context(body),
+        mimetype=MIMETYPES[file_format],
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )
 
 
 def _recorder(selection: Selection, file_format: str) -> Callable[[int], None]:
     """Audit the export now, before any byte is sent; the returned callable records the rows."""
     session = db.session()
     event_id = evaluation_export.start_export(
-        session, actor=current_user._get_current_object(), file_format=file_format,
-        selection=selection, now=clock.now(),
-    )  # fmt: skip
+        session,
+        actor=current_user._get_current_object(),
+        file_format=file_format,
+        selection=selection,
+        now=clock.now(),
+    )
 
     def record(rows: int) -> None:
-        evaluation_export.finish_export(session, event_id=event_id, file_format=file_format,
-                                        selection=selection, rows_written=rows)  # fmt: skip
+        evaluation_export.finish_export(
+            session,
+            event_id=event_id,
+            file_format=file_format,
+            selection=selection,
+            rows_written=rows,
+        )
 
     return record
 
@@ -176,9 +204,9 @@ def _built_file(build: Callable[[IO[bytes]], int], record: Callable[[int], None]
 def evaluations_csv():
     """The selection as CSV (UTF-8 with byte-order mark, for Excel), streamed batch by batch."""
     selection = _export_selection()
-    chunks = evaluation_export.csv_chunks(db.session(), selection=selection,
-                                          today=clock.today(),
-                                          on_done=_recorder(selection, "csv"))  # fmt: skip
+    chunks = evaluation_export.csv_chunks(
+        db.session(), selection=selection, today=clock.today(), on_done=_recorder(selection, "csv")
+    )
 
     def body() -> Iterator[bytes]:
         yield "\ufeff".encode()
@@ -196,8 +224,9 @@ def evaluations_xlsx():
     today = clock.today()
 
     def build(spool: IO[bytes]) -> int:
-        return evaluation_export.write_xlsx(db.session(), selection=selection, today=today,
-                                            target=spool)  # fmt: skip
+        return evaluation_export.write_xlsx(
+            db.session(), selection=selection, today=today, target=spool
+        )
 
     return _attachment(_built_file(build, _recorder(selection, "xlsx")), selection, "xlsx")
 
@@ -208,9 +237,11 @@ def _pdf_introduction(selection: Selection, today) -> list[str]:
     return [
         _("Team: %(team)s", team=teams.get(selection.team_id, _("all teams"))),
         _("Status: %(status)s", status=status or _("all statuses")),
-        _("Portfolio figures as of %(date)s; a signed evaluation shows the figures both signed.",
-          date=format_date(as_of_for(selection.year, today))),
-    ]  # fmt: skip
+        _(
+            "Portfolio figures as of %(date)s; a signed evaluation shows the figures both signed.",
+            date=format_date(as_of_for(selection.year, today)),
+        ),
+    ]
 
 
 @bp.route("/evaluations/export.pdf")
@@ -222,9 +253,16 @@ def evaluations_pdf():
     limit = current_app.config["EVALUATION_PDF_MAX_WORKERS"]
     count = evaluation_export.worker_count(db.session(), selection=selection)
     if count > limit:
-        flash(_("A PDF holds at most %(max)d workers, and these filters select %(count)d. "
+        flash(
+            _(
+                "A PDF holds at most %(max)d workers, and these filters select %(count)d. "
                 "Choose a team or a status to select fewer, or download CSV or Excel, which "
-                "hold any number.", max=limit, count=count), "error")  # fmt: skip
+                "hold any number.",
+                max=limit,
+                count=count,
+            ),
+            "error",
+        )
         return redirect(url_for("hr.evaluations", **_filters(selection)))
     today = clock.today()
     introduction = _pdf_introduction(selection, today)
@@ -234,19 +272,24 @@ def evaluations_pdf():
 
         def sections():
             nonlocal written
-            for batch in evaluation_export.worker_batches(db.session(), selection=selection,
-                                                          today=today):  # fmt: skip
+            for batch in evaluation_export.worker_batches(
+                db.session(), selection=selection, today=today
+            ):
                 for worker, facts in batch:
                     written += 1
                     yield section_for(worker, facts)
 
         evaluation_pdf.write_pdf(
-            spool, title=_("Yearly evaluations %(year)d", year=selection.year),
-            introduction=introduction, sections=sections(),
-            chart_caption=_("Each chart shows a registration's requirements as a percentage of "
-                            "what is required; the dashed line is 100%."),
+            spool,
+            title=_("Yearly evaluations %(year)d", year=selection.year),
+            introduction=introduction,
+            sections=sections(),
+            chart_caption=_(
+                "Each chart shows a registration's requirements as a percentage of "
+                "what is required; the dashed line is 100%."
+            ),
             empty=_("No worker matches these filters."),
-        )  # fmt: skip
+        )
         return written
 
     return _attachment(_built_file(build, _recorder(selection, "pdf")), selection, "pdf")

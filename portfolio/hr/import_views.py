@@ -104,17 +104,32 @@ def employee_import_confirm():
     session = db.session()
     try:
         outcome = employee_import.apply(
-            session, organisation=session.get(Organisation, user.organisation_id),
-            checked=checked, actor=user, now=clock.now(),
+            session,
+            organisation=session.get(Organisation, user.organisation_id),
+            checked=checked,
+            actor=user,
+            now=clock.now(),
             base_url=current_app.config["PUBLIC_BASE_URL"],
-        )  # fmt: skip
+        )
     except employee_import.ConcurrentChange:  # e.g. an address taken since the check
-        flash(_("Someone else changed some of these people or teams at the same moment, for "
+        flash(
+            _(
+                "Someone else changed some of these people or teams at the same moment, for "
                 "example by importing the same file. Nothing has been imported. Check the "
-                "preview below and confirm again."), "error")  # fmt: skip
+                "preview below and confirm again."
+            ),
+            "error",
+        )
         return _preview_page(_check(text), text, status=409)
-    flash(_("Import done: %(created)d added (%(invited)d invited by e-mail), %(updated)d "
-            "changed, %(unchanged)d unchanged.", created=outcome.created,
-            invited=outcome.invited, updated=outcome.updated,
-            unchanged=outcome.unchanged), "success")  # fmt: skip
+    flash(
+        _(
+            "Import done: %(created)d added (%(invited)d invited by e-mail), %(updated)d "
+            "changed, %(unchanged)d unchanged.",
+            created=outcome.created,
+            invited=outcome.invited,
+            updated=outcome.updated,
+            unchanged=outcome.unchanged,
+        ),
+        "success",
+    )
     return redirect(url_for("hr.people_list"))

@@ -66,17 +66,27 @@ def person_new():
         session = db.session()
         try:
             person, invitation = people_admin.create_person(
-                session, actor=_actor(), email=form.email.data, name=form.name.data,
-                role=form.role.data, team_id=form.team_id.data or None, now=clock.now(),
+                session,
+                actor=_actor(),
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                team_id=form.team_id.data or None,
+                now=clock.now(),
                 base_url=current_app.config["PUBLIC_BASE_URL"],
                 employment_started_on=form.employment_started_on.data,
-            )  # fmt: skip
+            )
         except people_admin.PersonError as error:
             _refused(form, error, PERSON_MESSAGES)
         else:
             mail.deliver(session, invitation, settings=current_app.config, now=clock.now())
-            flash(_("%(name)s has been added and invited by e-mail to choose a password.",
-                    name=person.name), "success")  # fmt: skip
+            flash(
+                _(
+                    "%(name)s has been added and invited by e-mail to choose a password.",
+                    name=person.name,
+                ),
+                "success",
+            )
             return redirect(url_for("hr.person", person_id=person.id))
     return render_template("hr/person_new.html", form=form)
 
@@ -86,18 +96,27 @@ def person_new():
 def person_edit(person_id: int):
     """Change a person's name, e-mail address, role, team and start date."""
     person = _person_or_abort(person_id)
-    current = {"name": person.name, "email": person.email, "role": person.role,
-               "team_id": person.team_id or 0,
-               "employment_started_on": person.employment_started_on}  # fmt: skip
+    current = {
+        "name": person.name,
+        "email": person.email,
+        "role": person.role,
+        "team_id": person.team_id or 0,
+        "employment_started_on": person.employment_started_on,
+    }
     form = PersonForm(data=current if request.method == "GET" else None)
     _person_choices(form)
     if form.validate_on_submit():
         try:
             changed = people_admin.update_person(
-                db.session(), actor=_actor(), person=person, email=form.email.data,
-                name=form.name.data, role=form.role.data, team_id=form.team_id.data or None,
+                db.session(),
+                actor=_actor(),
+                person=person,
+                email=form.email.data,
+                name=form.name.data,
+                role=form.role.data,
+                team_id=form.team_id.data or None,
                 employment_started_on=form.employment_started_on.data,
-            )  # fmt: skip
+            )
         except people_admin.PersonError as error:
             _refused(form, error, PERSON_MESSAGES)
         else:
@@ -115,13 +134,16 @@ def person_deactivate(person_id: int):
     form = FlaskForm()
     if form.validate_on_submit():
         try:
-            people_admin.deactivate_person(db.session(), actor=_actor(), person=person,
-                                           now=clock.now())  # fmt: skip
+            people_admin.deactivate_person(
+                db.session(), actor=_actor(), person=person, now=clock.now()
+            )
         except people_admin.PersonError as error:
             _refused(form, error, PERSON_MESSAGES)
         else:
-            flash(_("%(name)s has been deactivated and logged out everywhere.",
-                    name=person.name), "success")  # fmt: skip
+            flash(
+                _("%(name)s has been deactivated and logged out everywhere.", name=person.name),
+                "success",
+            )
             return redirect(url_for("hr.person", person_id=person.id))
     return render_template("hr/person_deactivate.html", form=form, person=person)
 
@@ -154,9 +176,11 @@ def _team_or_404(team_id: int) -> Team:
 def team_list():
     """The organisation's teams with their size and who leads them."""
     page = team_admin.team_page(
-        db.session(), organisation_id=_actor().organisation_id, page=page_number(),
+        db.session(),
+        organisation_id=_actor().organisation_id,
+        page=page_number(),
         per_page=current_app.config["PAGE_SIZE"],
-    )  # fmt: skip
+    )
     return render_template("hr/team_list.html", page=page)
 
 
@@ -192,8 +216,9 @@ def team_edit(team_id: int):
     form.leads.choices = [SelectChoice(u.id, u.name) for u in candidates]
     if form.validate_on_submit():
         try:
-            team_admin.update_team(session, actor=_actor(), team=team, name=form.name.data,
-                                   leads=form.leads.data or [])  # fmt: skip
+            team_admin.update_team(
+                session, actor=_actor(), team=team, name=form.name.data, leads=form.leads.data or []
+            )
         except team_admin.TeamError as error:
             _refused(form, error, TEAM_MESSAGES)
         else:

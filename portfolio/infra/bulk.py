@@ -19,9 +19,13 @@ def next_id(db: Session, table: Table) -> int:
 
 
 def insert_rows(
-    db: Session, table: Table, columns: Sequence[str], rows: Iterable[tuple], *,
+    db: Session,
+    table: Table,
+    columns: Sequence[str],
+    rows: Iterable[tuple],
+    *,
     binary: bool = False,
-) -> int:  # fmt: skip
+) -> int:
     """Insert `rows` (tuples in `columns` order) set-based; returns how many were written.
 
     `binary`: COPY's binary format on PostgreSQL, a fraction of the client's work per row of the
@@ -45,9 +49,14 @@ def insert_rows(
 
 
 def insert_rows_returning_ids(
-    db: Session, table: Table, columns: Sequence[str], rows: Sequence[tuple], *, key: str,
+    db: Session,
+    table: Table,
+    columns: Sequence[str],
+    rows: Sequence[tuple],
+    *,
+    key: str,
     binary: bool = False,
-) -> dict:  # fmt: skip
+) -> dict:
     """Insert `rows` like `insert_rows`; returns the new ids by the value of their column `key`
     (a unique one)."""
     if not rows:
@@ -57,10 +66,12 @@ def insert_rows_returning_ids(
         # COPY returns nothing: take the ids from the table's sequence first, in one query
         # (and one array: a row per id would cost more to fetch than to draw).
         ids = db.scalar(
-            text("SELECT array_agg(nextval(pg_get_serial_sequence(:table, 'id'))) "
-                 "FROM generate_series(1, :count)"),
+            text(
+                "SELECT array_agg(nextval(pg_get_serial_sequence(:table, 'id'))) "
+                "FROM generate_series(1, :count)"
+            ),
             {"table": table.name, "count": len(rows)},
-        )  # fmt: skip
+        )
         with_ids = ((i, *row) for i, row in zip(ids, rows, strict=True))
         _copy(db, table, ("id", *columns), with_ids, binary=binary)
         return {row[at]: i for i, row in zip(ids, rows, strict=True)}

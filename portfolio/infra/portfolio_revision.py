@@ -44,9 +44,11 @@ _VIA_PARENT = {
     EntryTag: (EntryTag.entry_id, Entry.id, Entry.owner_id),
     GoalEvidence: (GoalEvidence.goal_id, DevelopmentGoal.id, DevelopmentGoal.owner_id),
     CompetencyRating: (
-        CompetencyRating.assessment_id, CompetencyAssessment.id, CompetencyAssessment.subject_id
+        CompetencyRating.assessment_id,
+        CompetencyAssessment.id,
+        CompetencyAssessment.subject_id,
     ),
-}  # fmt: skip
+}
 _MODELS = frozenset((*_PERSON, *_VIA_PARENT, ThresholdOverride))
 _BY_TABLE_NAME = {model.__tablename__: model for model in _MODELS}
 _USERS: Table = User.__table__
@@ -84,10 +86,11 @@ def _owners_of_parents(db: Session, model, parent_ids: Iterable[int]) -> set[int
 @event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context) -> None:
     changed = [
-        obj for obj in (*session.new, *session.deleted, *session.dirty)
-        if type(obj) in _MODELS and (obj in session.new or obj in session.deleted
-                                     or session.is_modified(obj))
-    ]  # fmt: skip
+        obj
+        for obj in (*session.new, *session.deleted, *session.dirty)
+        if type(obj) in _MODELS
+        and (obj in session.new or obj in session.deleted or session.is_modified(obj))
+    ]
     if not changed:
         return
     people = {getattr(obj, _PERSON[type(obj)].key) for obj in changed if type(obj) in _PERSON}

@@ -42,9 +42,11 @@ def confirm_attendance(notification_id: int):
         abort(400)
     try:
         attendance.confirm_from_notification(
-            db.session(), user=current_user._get_current_object(),
-            notification_id=notification_id, now=clock.now(),
-        )  # fmt: skip
+            db.session(),
+            user=current_user._get_current_object(),
+            notification_id=notification_id,
+            now=clock.now(),
+        )
     except participation.NotAParticipant:
         abort(404)
     flash(_("Your attendance is confirmed."), "success")
@@ -67,8 +69,12 @@ def mark_one_read(notification_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        notifications.mark_read(db.session(), user=current_user._get_current_object(),
-                                notification_id=notification_id, now=clock.now())  # fmt: skip
+        notifications.mark_read(
+            db.session(),
+            user=current_user._get_current_object(),
+            notification_id=notification_id,
+            now=clock.now(),
+        )
     except notifications.NotificationNotFound:
         abort(404)
     page = page_number()

@@ -30,9 +30,15 @@ def shared_session(entry_id: int):
         session_copies.existing_copy(session, user=user, entry_id=entry_id) if may_copy else None
     )
     return render_template(
-        "sessions/shared_session.html", entry=entry, mine=mine, people=people,
-        owner_name=owner_name, form=FlaskForm(), may_copy=may_copy, my_copy=my_copy,
-    )  # fmt: skip
+        "sessions/shared_session.html",
+        entry=entry,
+        mine=mine,
+        people=people,
+        owner_name=owner_name,
+        form=FlaskForm(),
+        may_copy=may_copy,
+        my_copy=my_copy,
+    )
 
 
 @bp.route("/<int:entry_id>/confirm", methods=["POST"])
@@ -43,9 +49,11 @@ def confirm(entry_id: int):
         abort(400)
     try:
         attendance.confirm(
-            db.session(), user=current_user._get_current_object(), entry_id=entry_id,
+            db.session(),
+            user=current_user._get_current_object(),
+            entry_id=entry_id,
             now=clock.now(),
-        )  # fmt: skip
+        )
     except participation.NotAParticipant:
         abort(404)
     flash(_("Your attendance is confirmed."), "success")
@@ -64,14 +72,18 @@ def copy(entry_id: int):
         abort(400)
     try:
         mine, is_new = session_copies.copy_once(
-            db.session(), user=current_user._get_current_object(), entry_id=entry_id,
+            db.session(),
+            user=current_user._get_current_object(),
+            entry_id=entry_id,
             now=clock.now(),
-        )  # fmt: skip
+        )
     except participation.NotAParticipant:
         abort(404)
     if is_new:
-        flash(_("The session is in your portfolio as a draft. Add your own learning points."),
-              "success")  # fmt: skip
+        flash(
+            _("The session is in your portfolio as a draft. Add your own learning points."),
+            "success",
+        )
     else:
         flash(_("You copied this session before. This is your copy."), "info")
     target = "worker.entry_edit" if mine.is_editable else "worker.entry_detail"

@@ -42,9 +42,13 @@ def member_assessment(member_id: int):
     if form.validate_on_submit():
         try:
             development.save_supervisor_assessment(
-                session, supervisor=supervisor, subject=subject, ratings=form.ratings(),
-                assessed_on=form.assessed_on.data, now=clock.now(),
-            )  # fmt: skip
+                session,
+                supervisor=supervisor,
+                subject=subject,
+                ratings=form.ratings(),
+                assessed_on=form.assessed_on.data,
+                now=clock.now(),
+            )
         except development.InvalidRatings as invalid:
             rating_errors(form, invalid.errors)
         else:
@@ -56,7 +60,10 @@ def member_assessment(member_id: int):
         radar=radar(own, None, latest_lead),
         has_self_assessment=own is not None,
         gaps=development.compare(own, latest_lead) if own and latest_lead else [],
-        **assessment_context(form, heading=_("Assess %(name)s", name=subject.name),
-                             cancel_url=url_for("supervisor.member", member_id=subject.id),
-                             subject=subject),
-    )  # fmt: skip
+        **assessment_context(
+            form,
+            heading=_("Assess %(name)s", name=subject.name),
+            cancel_url=url_for("supervisor.member", member_id=subject.id),
+            subject=subject,
+        ),
+    )

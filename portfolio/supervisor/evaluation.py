@@ -28,8 +28,9 @@ def evaluation_list():
     year = request.args.get("year", clock.today().year, type=int)
     valid_year(year)
     rows = team_statuses(db.session(), supervisor=current_user._get_current_object(), year=year)
-    return render_template("evaluation/team.html", rows=rows, year=year,
-                           this_year=clock.today().year)  # fmt: skip
+    return render_template(
+        "evaluation/team.html", rows=rows, year=year, this_year=clock.today().year
+    )
 
 
 def _evaluation(member_id: int, year: int):
@@ -37,9 +38,11 @@ def _evaluation(member_id: int, year: int):
     valid_year(year)
     try:
         member, history = evaluations.for_supervisor(
-            db.session(), supervisor=current_user._get_current_object(), member_id=member_id,
+            db.session(),
+            supervisor=current_user._get_current_object(),
+            member_id=member_id,
             year=year,
-        )  # fmt: skip
+        )
     except NotVisible:
         abort(404)
     item = evaluations.current_in(history) or evaluations.unsaved(worker=member, year=year)
@@ -48,12 +51,19 @@ def _evaluation(member_id: int, year: int):
 
 def _complete_form(item, facts) -> CompleteForm:
     """The supervisor's form: the saved agreements, then rows with the suggested competency."""
-    rows = [{"competency_code": a.competency_code, "text": a.text}
-            for a in agreements_from_text(item.agreements)]  # fmt: skip
+    rows = [
+        {"competency_code": a.competency_code, "text": a.text}
+        for a in agreements_from_text(item.agreements)
+    ]
     blank = {"competency_code": suggested_competency(facts), "text": ""}
     rows += [blank] * max(AGREEMENT_ROWS - len(rows), 1)
-    return CompleteForm(data={"evaluation": item.supervisor_evaluation or "", "agreements": rows,
-                              "expected": stamp(item)})  # fmt: skip
+    return CompleteForm(
+        data={
+            "evaluation": item.supervisor_evaluation or "",
+            "agreements": rows,
+            "expected": stamp(item),
+        }
+    )
 
 
 @bp.route("/evaluations/<int:member_id>/<int:year>", methods=["GET", "POST"])
@@ -75,10 +85,17 @@ def evaluation_detail(member_id: int, year: int):
             [(row["competency_code"], row["text"]) for row in form.agreements.data]
         )
         try:
-            evaluations.complete(session, supervisor=current_user._get_current_object(),
-                                 worker=member, year=year, text=form.evaluation.data or "",
-                                 agreements=agreements, expected=form.expected_at(),
-                                 now=clock.now(), today=clock.today())  # fmt: skip
+            evaluations.complete(
+                session,
+                supervisor=current_user._get_current_object(),
+                worker=member,
+                year=year,
+                text=form.evaluation.data or "",
+                agreements=agreements,
+                expected=form.expected_at(),
+                now=clock.now(),
+                today=clock.today(),
+            )
         except evaluations.Stale:
             flash(str(STALE), "error")
             history = evaluations.versions(session, worker_id=member.id, year=year)
@@ -91,8 +108,9 @@ def evaluation_detail(member_id: int, year: int):
         else:
             flash(_("The evaluation is completed. Both of you can now sign it."), "success")
             return redirect(here)
-    return render_template("evaluation/supervisor.html", member=member, form=form,
-                           **context), status  # fmt: skip
+    return render_template(
+        "evaluation/supervisor.html", member=member, form=form, **context
+    ), status
 
 
 @bp.route("/evaluations/<int:member_id>/<int:year>/sign", methods=["POST"])
@@ -106,8 +124,13 @@ def evaluation_sign(member_id: int, year: int):
     try:
         if item.id is None:
             raise evaluations.Locked(year)
-        evaluations.sign(db.session(), user=current_user._get_current_object(), evaluation=item,
-                         expected=form.expected_at(), now=clock.now())  # fmt: skip
+        evaluations.sign(
+            db.session(),
+            user=current_user._get_current_object(),
+            evaluation=item,
+            expected=form.expected_at(),
+            now=clock.now(),
+        )
     except evaluations.Stale:
         flash(str(STALE_SIGN), "error")
     except evaluations.Locked:
@@ -127,12 +150,17 @@ def evaluation_correct(member_id: int, year: int):
         try:
             if item.id is None:
                 raise evaluations.Locked(year)
-            evaluations.correct(db.session(), supervisor=current_user._get_current_object(),
-                                evaluation=item, expected=form.expected_at(),
-                                now=clock.now())  # fmt: skip
+            evaluations.correct(
+                db.session(),
+                supervisor=current_user._get_current_object(),
+                evaluation=item,
+                expected=form.expected_at(),
+                now=clock.now(),
+            )
         except evaluations.Stale:
-            flash(_("Someone corrected or changed this evaluation first; see its versions."),
-                  "error")  # fmt: skip
+            flash(
+                _("Someone corrected or changed this evaluation first; see its versions."), "error"
+            )
         except evaluations.Locked:
             flash(_("Only a signed evaluation needs a correction."), "error")
         else:

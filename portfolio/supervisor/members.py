@@ -34,10 +34,11 @@ def member(member_id: int):
         "supervisor/member.html",
         member=subject,
         standings=member_portfolio.standings(session, member=subject, today=clock.today()),
-        page=member_portfolio.visible_entries(session, member=subject, page=page_number(),
-                                              per_page=current_app.config["PAGE_SIZE"]),
+        page=member_portfolio.visible_entries(
+            session, member=subject, page=page_number(), per_page=current_app.config["PAGE_SIZE"]
+        ),
         kinds=KINDS,
-    )  # fmt: skip
+    )
 
 
 @bp.route("/members/<int:member_id>/entries/<int:entry_id>")
@@ -52,5 +53,6 @@ def member_entry(member_id: int, entry_id: int):
         abort(404)
     if owner.id != member_id:
         abort(404)
-    return render_template("supervisor/member_entry.html", member=owner,
-                           **entry_context(session, entry))  # fmt: skip
+    return render_template(
+        "supervisor/member_entry.html", member=owner, **entry_context(session, entry)
+    )

@@ -60,10 +60,16 @@ def review_entry(entry_id: int):
             form.comment.errors.append(_("Say what should change before returning the entry."))
         else:
             try:
-                signoff.decide(session, supervisor=supervisor, entry_id=entry_id,
-                               version=form.version.data, approve=approve, comment=comment,
-                               now=clock.now(),
-                               base_url=current_app.config["PUBLIC_BASE_URL"])  # fmt: skip
+                signoff.decide(
+                    session,
+                    supervisor=supervisor,
+                    entry_id=entry_id,
+                    version=form.version.data,
+                    approve=approve,
+                    comment=comment,
+                    now=clock.now(),
+                    base_url=current_app.config["PUBLIC_BASE_URL"],
+                )
             except signoff.NotReviewable:
                 abort(404)
             except signoff.AlreadyDecided as conflict:
@@ -84,8 +90,13 @@ def _review_page(session, entry, owner, form, *, history=None, status: int = 200
         return render_template("supervisor/review_entry.html", entry=None, form=form), status
     if history is None:
         history = signoff.history(session, entry_id=entry.id)
-    return render_template("supervisor/review_entry.html", owner=owner, form=form,
-                           history=history, **entry_context(session, entry)), status  # fmt: skip
+    return render_template(
+        "supervisor/review_entry.html",
+        owner=owner,
+        form=form,
+        history=history,
+        **entry_context(session, entry),
+    ), status
 
 
 def _conflict_page(session, supervisor, entry_id: int, form, status: str):
@@ -108,8 +119,10 @@ def _conflict_message(history, supervisor, status: str) -> str:
         (None, None),
     )
     if event is None or status not in {EntryStatus.SIGNED, EntryStatus.RETURNED}:
-        return _("This entry changed while you were reading it. Nothing was changed: read it "
-                 "again before you decide.")  # fmt: skip
+        return _(
+            "This entry changed while you were reading it. Nothing was changed: read it "
+            "again before you decide."
+        )
     if event.actor_id == supervisor.id:
         if status == EntryStatus.SIGNED:
             return _("You already signed off this entry.")

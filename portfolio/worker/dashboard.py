@@ -61,17 +61,26 @@ def row_numbers(row: ProgressRow) -> str:
 
 def _short_of(progress: RegistrationProgress, requirement: str, amount: Decimal) -> str:
     if requirement == "total":
-        return _("You will be short of %(amount)s points in total by the deadline.",
-                 amount=number(amount))  # fmt: skip
+        return _(
+            "You will be short of %(amount)s points in total by the deadline.",
+            amount=number(amount),
+        )
     if requirement == "work_hours":
-        return _("You will be short of %(amount)s work hours by the deadline.",
-                 amount=number(amount))  # fmt: skip
+        return _(
+            "You will be short of %(amount)s work hours by the deadline.", amount=number(amount)
+        )
     title = progress.norm.category(requirement).title
     if progress.norm.points_per_hour == 1:
-        return _("You will be short of %(amount)s %(category)s hours by the deadline.",
-                 amount=number(amount), category=title)  # fmt: skip
-    return _("You will be short of %(amount)s %(category)s points by the deadline.",
-             amount=number(amount), category=title)  # fmt: skip
+        return _(
+            "You will be short of %(amount)s %(category)s hours by the deadline.",
+            amount=number(amount),
+            category=title,
+        )
+    return _(
+        "You will be short of %(amount)s %(category)s points by the deadline.",
+        amount=number(amount),
+        category=title,
+    )
 
 
 def forecast_sentences(progress: RegistrationProgress) -> list[str]:
@@ -79,22 +88,39 @@ def forecast_sentences(progress: RegistrationProgress) -> list[str]:
     status, forecast = progress.status, progress.status.forecast
     deadline = format_date(status.period.deadline, "long")
     if status.as_of > status.period.deadline:
-        return [_("The submission deadline of this period was %(date)s. When you have "
-                  "re-registered, add your new registration date.", date=deadline)]  # fmt: skip
+        return [
+            _(
+                "The submission deadline of this period was %(date)s. When you have "
+                "re-registered, add your new registration date.",
+                date=deadline,
+            )
+        ]
     if status.met:
         return [_("You meet the norm. Well done.")]
     sentences = []
     if forecast.on_track is None:
-        sentences.append(_("Some thresholds of this norm are not confirmed yet, so no date "
-                           "can be forecast. Your organisation can set them."))  # fmt: skip
+        sentences.append(
+            _(
+                "Some thresholds of this norm are not confirmed yet, so no date "
+                "can be forecast. Your organisation can set them."
+            )
+        )
     elif forecast.met_on is not None and forecast.on_track:
-        sentences.append(_("At this pace you meet the norm on %(date)s, before the deadline "
-                           "of %(deadline)s.", date=format_date(forecast.met_on, "long"),
-                           deadline=deadline))  # fmt: skip
+        sentences.append(
+            _(
+                "At this pace you meet the norm on %(date)s, before the deadline of %(deadline)s.",
+                date=format_date(forecast.met_on, "long"),
+                deadline=deadline,
+            )
+        )
     elif forecast.met_on is not None:
-        sentences.append(_("At this pace you meet the norm on %(date)s, after the deadline "
-                           "of %(deadline)s.", date=format_date(forecast.met_on, "long"),
-                           deadline=deadline))  # fmt: skip
+        sentences.append(
+            _(
+                "At this pace you meet the norm on %(date)s, after the deadline of %(deadline)s.",
+                date=format_date(forecast.met_on, "long"),
+                deadline=deadline,
+            )
+        )
     for shortfall in forecast.shortfalls:
         sentences.append(_short_of(progress, shortfall.requirement, shortfall.short_by))
     if not sentences:
@@ -148,8 +174,13 @@ def development_context(owner_id: int, as_of) -> dict:
 def dashboard():
     """Where the worker stands: each registration's norm, Art. 3 this year, recent entries."""
     today, worker = clock.today(), current_user._get_current_object()
-    key = (worker.id, worker.portfolio_revision, today, str(get_locale()),
-           competencies.CATALOGUE_VERSION)  # fmt: skip
+    key = (
+        worker.id,
+        worker.portfolio_revision,
+        today,
+        str(get_locale()),
+        competencies.CATALOGUE_VERSION,
+    )
     content = page_cache("dashboard").get_or_render(key, lambda: _content(worker.id, today))
     return render_template("worker/dashboard.html", content=content)
 

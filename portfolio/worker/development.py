@@ -37,14 +37,20 @@ MESSAGES = {
 
 def radar(now, before=None, supervisor=None) -> dict | None:
     """The radar's image and its numbers as a table, or None without any assessment."""
-    named = [("now", _("Self-assessment %(date)s"), now),
-             ("before", _("Self-assessment %(date)s"), before),
-             ("supervisor", _("Supervisor %(date)s"), supervisor)]  # fmt: skip
+    named = [
+        ("now", _("Self-assessment %(date)s"), now),
+        ("before", _("Self-assessment %(date)s"), before),
+        ("supervisor", _("Supervisor %(date)s"), supervisor),
+    ]
     series = [
-        {"key": key, "label": label % {"date": a.assessed_on.isoformat()},
-         "values": [a.rank(code) for code in development.COMPETENCY_CODES]}
-        for key, label, a in named if a is not None
-    ]  # fmt: skip
+        {
+            "key": key,
+            "label": label % {"date": a.assessed_on.isoformat()},
+            "values": [a.rank(code) for code in development.COMPETENCY_CODES],
+        }
+        for key, label, a in named
+        if a is not None
+    ]
     if not series:
         return None
     data = {
@@ -75,11 +81,17 @@ def assessment_context(
 ):
     """What the assessment form template needs; `findings` by competency code."""
     labels = {motivation_field(c.code): f"{c.number}. {c.title}" for c in competencies.COMPETENCIES}
-    return {"form": form, "catalogue": competencies, "level_field": level_field,
-            "motivation_field": motivation_field, "heading": heading, "cancel_url": cancel_url,
-            "subject": subject, "privacy_labels": labels,
-            "findings": {motivation_field(code): found
-                         for code, found in (findings or {}).items()}}  # fmt: skip
+    return {
+        "form": form,
+        "catalogue": competencies,
+        "level_field": level_field,
+        "motivation_field": motivation_field,
+        "heading": heading,
+        "cancel_url": cancel_url,
+        "subject": subject,
+        "privacy_labels": labels,
+        "findings": {motivation_field(code): found for code, found in (findings or {}).items()},
+    }
 
 
 def chosen_pair(mine: list, later_id: int | None, earlier_id: int | None) -> tuple:
@@ -97,8 +109,11 @@ def own_motivations(*chosen) -> list[tuple]:
     shown = [a for a in chosen if a is not None]
     rows = []
     for competency in competencies.COMPETENCIES:
-        texts = [(a.assessed_on, a.motivations[competency.code])
-                 for a in shown if competency.code in a.motivations]  # fmt: skip
+        texts = [
+            (a.assessed_on, a.motivations[competency.code])
+            for a in shown
+            if competency.code in a.motivations
+        ]
         if texts:
             rows.append((competency, texts))
     return rows
@@ -112,19 +127,25 @@ def development_overview():
     session = db.session()
     assessments = development.assessments_of(session, subject_id=current_user.id)
     mine = [a for a in assessments if a.is_self]
-    now, before = chosen_pair(mine, request.args.get("later", type=int),
-                              request.args.get("earlier", type=int))  # fmt: skip
+    now, before = chosen_pair(
+        mine, request.args.get("later", type=int), request.args.get("earlier", type=int)
+    )
     supervisor = development.latest(assessments, self_assessed=False)
     return render_template(
         "worker/development/overview.html",
-        now=now, before=before, supervisor=supervisor, history=mine,
+        now=now,
+        before=before,
+        supervisor=supervisor,
+        history=mine,
         radar=radar(now, before, supervisor),
         changes=development.compare(before, now) if now and before else [],
         gaps=development.compare(mine[0], supervisor) if mine and supervisor else [],
         own_motivations=own_motivations(now, before),
         goals=goals.goals_of(session, owner_id=current_user.id),
-        statuses=GOAL_STATUSES, catalogue=competencies, today=clock.today(),
-    )  # fmt: skip
+        statuses=GOAL_STATUSES,
+        catalogue=competencies,
+        today=clock.today(),
+    )
 
 
 @bp.route("/development/assessment/new", methods=["GET", "POST"])
@@ -148,10 +169,13 @@ def assessment_new():
         if not form.errors and (not findings or form.privacy_confirmed.data):
             try:
                 development.save_self_assessment(
-                    session, owner=current_user._get_current_object(), ratings=ratings,
-                    assessed_on=form.assessed_on.data, now=clock.now(),
+                    session,
+                    owner=current_user._get_current_object(),
+                    ratings=ratings,
+                    assessed_on=form.assessed_on.data,
+                    now=clock.now(),
                     privacy_confirmed=bool(findings),
-                )  # fmt: skip
+                )
             except development.InvalidRatings as invalid:
                 rating_errors(form, invalid.errors)
             else:
@@ -159,10 +183,13 @@ def assessment_new():
                 return redirect(url_for("worker.development_overview"))
     return render_template(
         "worker/development/assessment_form.html",
-        **assessment_context(form, heading=_("Assess my competencies"),
-                             cancel_url=url_for("worker.development_overview"),
-                             findings=findings),
-    )  # fmt: skip
+        **assessment_context(
+            form,
+            heading=_("Assess my competencies"),
+            cancel_url=url_for("worker.development_overview"),
+            findings=findings,
+        ),
+    )
 
 
 def _goal_or_404(goal_id: int):
@@ -187,26 +214,41 @@ def _edit_goal(form: GoalForm, goal=None) -> tuple:
     if not form.validate_on_submit():
         return None, {}
     data = goals.GoalInput(
-        competency_code=form.competency_code.data, current_level=form.current_level.data,
-        target_level=form.target_level.data, title=form.title.data or "",
-        actions=form.actions.data or "", due_on=form.due_on.data, status=form.status.data,
-    )  # fmt: skip
+        competency_code=form.competency_code.data,
+        current_level=form.current_level.data,
+        target_level=form.target_level.data,
+        title=form.title.data or "",
+        actions=form.actions.data or "",
+        due_on=form.due_on.data,
+        status=form.status.data,
+    )
     for name, problem in goals.validate_goal(data).items():
         form[name].errors.append(str(MESSAGES[problem]))
     findings = goals.goal_findings(data)
     if form.errors or (findings and not form.privacy_confirmed.data):
         return None, findings
     owner = current_user._get_current_object()
-    saved = goals.save_goal(session, owner=owner, data=data, now=clock.now(), goal=goal,
-                                  privacy_confirmed=bool(findings))  # fmt: skip
+    saved = goals.save_goal(
+        session,
+        owner=owner,
+        data=data,
+        now=clock.now(),
+        goal=goal,
+        privacy_confirmed=bool(findings),
+    )
     goals.set_evidence(session, owner=owner, goal=saved, entry_ids=form.evidence.data or [])
     return saved, {}
 
 
 def _goal_form_page(form: GoalForm, goal, findings: dict):
     labels = {name: form[name].label.text for name in ("title", "actions")}
-    return render_template("worker/development/goal_form.html", form=form, goal=goal,
-                           findings=findings, privacy_labels=labels)  # fmt: skip
+    return render_template(
+        "worker/development/goal_form.html",
+        form=form,
+        goal=goal,
+        findings=findings,
+        privacy_labels=labels,
+    )
 
 
 @bp.route("/development/goals/new", methods=["GET", "POST"])
@@ -262,23 +304,36 @@ def goal_evidence(goal_id: int):
     if form.validate_on_submit():
         try:
             if form.action.data == "unlink":
-                goals.unlink_evidence(session, owner=owner, goal=goal,
-                                      entry_id=form.entry_id.data)  # fmt: skip
+                goals.unlink_evidence(session, owner=owner, goal=goal, entry_id=form.entry_id.data)
                 flash(_("The entry is no longer linked to this goal."), "success")
             else:
-                goals.link_evidence(session, owner=owner, goal=goal,
-                                    entry_id=form.entry_id.data)  # fmt: skip
+                goals.link_evidence(session, owner=owner, goal=goal, entry_id=form.entry_id.data)
                 flash(_("The entry is linked to this goal."), "success")
         except goals.NotVisible:
             abort(404)
         # Back to the same search and page (the form posts to the page's own address).
-        return redirect(url_for("worker.goal_evidence", goal_id=goal.id, q=text or None,
-                                page=request.args.get("page", type=int)))  # fmt: skip
+        return redirect(
+            url_for(
+                "worker.goal_evidence",
+                goal_id=goal.id,
+                q=text or None,
+                page=request.args.get("page", type=int),
+            )
+        )
     candidates = goals.entries_to_link(
-        session, owner_id=owner.id, goal_id=goal.id, text=text, page=page_number(),
+        session,
+        owner_id=owner.id,
+        goal_id=goal.id,
+        text=text,
+        page=page_number(),
         per_page=current_app.config["PAGE_SIZE"],
-    )  # fmt: skip
-    return render_template("worker/development/goal_evidence.html", goal=goal, form=form,
-                           linked=goals.evidence_entries(session, goal_id=goal.id),
-                           candidates=candidates, text=text,
-                           catalogue=competencies)  # fmt: skip
+    )
+    return render_template(
+        "worker/development/goal_evidence.html",
+        goal=goal,
+        form=form,
+        linked=goals.evidence_entries(session, goal_id=goal.id),
+        candidates=candidates,
+        text=text,
+        catalogue=competencies,
+    )

@@ -12,10 +12,13 @@ import competencies
 from portfolio.templating import GOAL_STATUSES
 from portfolio.worker.entry_forms import NONE, MultiCheckboxField
 
-LEVELS = [SelectChoice(level.code, f"{level.rank}. {level.title}")
-          for level in competencies.PROFICIENCY_LEVELS]  # fmt: skip
-COMPETENCY_CHOICES = [SelectChoice(c.code, f"{c.number}. {c.title}")
-                      for c in competencies.COMPETENCIES]  # fmt: skip
+LEVELS = [
+    SelectChoice(level.code, f"{level.rank}. {level.title}")
+    for level in competencies.PROFICIENCY_LEVELS
+]
+COMPETENCY_CHOICES = [
+    SelectChoice(c.code, f"{c.number}. {c.title}") for c in competencies.COMPETENCIES
+]
 
 
 def level_field(code: str) -> str:
@@ -50,11 +53,18 @@ class AssessmentForm(FlaskForm):
 
 
 for _competency in competencies.COMPETENCIES:
-    setattr(AssessmentForm, level_field(_competency.code),
-            SelectField(f"{_competency.number}. {_competency.title}", choices=NONE + LEVELS,
-                        default=""))  # fmt: skip
-    setattr(AssessmentForm, motivation_field(_competency.code),
-            TextAreaField(_l("Motivation (short)"), validators=[Length(max=1000)]))  # fmt: skip
+    setattr(
+        AssessmentForm,
+        level_field(_competency.code),
+        SelectField(
+            f"{_competency.number}. {_competency.title}", choices=NONE + LEVELS, default=""
+        ),
+    )
+    setattr(
+        AssessmentForm,
+        motivation_field(_competency.code),
+        TextAreaField(_l("Motivation (short)"), validators=[Length(max=1000)]),
+    )
 
 
 class GoalForm(FlaskForm):
@@ -69,15 +79,18 @@ class GoalForm(FlaskForm):
     status = SelectField(
         _l("Status"), choices=[SelectChoice(k, v) for k, v in GOAL_STATUSES.items()]
     )
-    evidence = MultiCheckboxField(_l("Entries that show progress"), coerce=int,
-                                  validate_choice=False)  # fmt: skip
+    evidence = MultiCheckboxField(
+        _l("Entries that show progress"), coerce=int, validate_choice=False
+    )
     privacy_confirmed = privacy_confirmation()
 
 
 class EvidenceForm(FlaskForm):
     """Link one of your entries to a goal, or unlink it."""
 
-    entry_id = SelectField(_l("Entry"), coerce=int, validate_choice=False,
-                           validators=[InputRequired()])  # fmt: skip
-    action = SelectField(choices=[SelectChoice("link", _l("Link")),
-                                  SelectChoice("unlink", _l("Unlink"))])  # fmt: skip
+    entry_id = SelectField(
+        _l("Entry"), coerce=int, validate_choice=False, validators=[InputRequired()]
+    )
+    action = SelectField(
+        choices=[SelectChoice("link", _l("Link")), SelectChoice("unlink", _l("Unlink"))]
+    )

@@ -63,15 +63,27 @@ def entry_list():
     args = request.args
     filters = entry_search.EntryFilter(
         kind=args.get("kind", "") if args.get("kind") in KINDS else "",
-        competency=args.get("competency", "")[:10], article=args.get("article", type=int),
-        start=_date(args.get("from")), end=_date(args.get("to")), text=search_text(),
-    )  # fmt: skip
-    page = entry_search.list_entries(db.session(), owner=current_user._get_current_object(),
-                                     filters=filters, page=page_number(),
-                                     per_page=current_app.config["PAGE_SIZE"])  # fmt: skip
-    return render_template("worker/entries/entry_list.html", page=page, filters=filters,
-                           kinds=KINDS, catalogue=competencies,
-                           filter_args=_filter_args(filters))  # fmt: skip
+        competency=args.get("competency", "")[:10],
+        article=args.get("article", type=int),
+        start=_date(args.get("from")),
+        end=_date(args.get("to")),
+        text=search_text(),
+    )
+    page = entry_search.list_entries(
+        db.session(),
+        owner=current_user._get_current_object(),
+        filters=filters,
+        page=page_number(),
+        per_page=current_app.config["PAGE_SIZE"],
+    )
+    return render_template(
+        "worker/entries/entry_list.html",
+        page=page,
+        filters=filters,
+        kinds=KINDS,
+        catalogue=competencies,
+        filter_args=_filter_args(filters),
+    )
 
 
 def _filter_args(filters: entry_search.EntryFilter) -> dict:
@@ -97,9 +109,17 @@ def _date(text):
 def _render_form(form: EntryForm, kind: str, entry, findings: dict):
     entry_saving.ask_for_the_file_again(form)
     entry_saving.describe_the_file_field(form, kind)
-    return render_template("worker/entries/entry_form.html", form=form, kind=kind, kinds=KINDS,
-                           fields=KIND_FIELDS[kind], findings=findings, entry=entry,
-                           structures=REFLECTION_STRUCTURES, phase_field=phase_field)  # fmt: skip
+    return render_template(
+        "worker/entries/entry_form.html",
+        form=form,
+        kind=kind,
+        kinds=KINDS,
+        fields=KIND_FIELDS[kind],
+        findings=findings,
+        entry=entry,
+        structures=REFLECTION_STRUCTURES,
+        phase_field=phase_field,
+    )
 
 
 @bp.route("/entries/new/<kind>", methods=["GET", "POST"])
@@ -130,13 +150,16 @@ def entry_detail(entry_id: int):
         session, organisation_id=entry.organisation_id
     )
     return render_template(
-        "worker/entries/entry_detail.html", form=FlaskForm(), history=history,
-        signer=_signer(session, entry, history), can_submit=can_submit,
+        "worker/entries/entry_detail.html",
+        form=FlaskForm(),
+        history=history,
+        signer=_signer(session, entry, history),
+        can_submit=can_submit,
         files_removable=access.may_change_entry(current_user, entry),
         signature_intact=signoff.signature_intact(session, entry),
         corrected_by=entries.correction_of(session, entry=entry) if entry.is_locked else None,
         **entry_context(session, entry),
-    )  # fmt: skip
+    )
 
 
 def _signer(session, entry, history) -> str | None:
@@ -254,8 +277,12 @@ def entry_submit(entry_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        supervisors = entries.submit(db.session(), entry=entry, now=clock.now(),
-                                     base_url=current_app.config["PUBLIC_BASE_URL"])  # fmt: skip
+        supervisors = entries.submit(
+            db.session(),
+            entry=entry,
+            now=clock.now(),
+            base_url=current_app.config["PUBLIC_BASE_URL"],
+        )
     except entries.NotSubmittable as refused:
         if refused.reason == "kind":
             flash(_("In your organisation, entries of this kind are not signed off."), "error")
@@ -264,9 +291,13 @@ def entry_submit(entry_id: int):
     else:
         flash(_("Submitted for sign-off."), "success")
         if not supervisors:
-            flash(_("Nobody can sign it yet: your team has no active supervisor. The entry "
-                    "waits until one is assigned; ask HR if this takes long."),
-                  "warning")  # fmt: skip
+            flash(
+                _(
+                    "Nobody can sign it yet: your team has no active supervisor. The entry "
+                    "waits until one is assigned; ask HR if this takes long."
+                ),
+                "warning",
+            )
     return redirect(url_for("worker.entry_detail", entry_id=entry.id))
 
 
@@ -278,12 +309,17 @@ def entry_correct(entry_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        correction = entries.correct(db.session(), entry=entry,
-                                     owner=current_user._get_current_object(),
-                                     now=clock.now())  # fmt: skip
+        correction = entries.correct(
+            db.session(), entry=entry, owner=current_user._get_current_object(), now=clock.now()
+        )
     except entries.NotCorrectable:
         flash(_("Only a signed entry needs a correction: change this one directly."), "error")
         return redirect(url_for("worker.entry_detail", entry_id=entry.id))
-    flash(_("This is a new version of the signed entry. Correct it and submit it for a new "
-            "sign-off; the signed version stays as it was."), "success")  # fmt: skip
+    flash(
+        _(
+            "This is a new version of the signed entry. Correct it and submit it for a new "
+            "sign-off; the signed version stays as it was."
+        ),
+        "success",
+    )
     return redirect(url_for("worker.entry_edit", entry_id=correction.id))

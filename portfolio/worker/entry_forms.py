@@ -56,11 +56,19 @@ REFLECTION_STRUCTURES = {
 KIND_FIELDS = {
     "reflection": ("structure", "body", "dilemma_category", "level"),
     "training": ("provider", "accreditation_id", "body", "level"),
-    "peer_review": ("form", "facilitator", "facilitator_registration", "method",
-                    "external_participants", "case_description", "learning_points", "level"),
+    "peer_review": (
+        "form",
+        "facilitator",
+        "facilitator_registration",
+        "method",
+        "external_participants",
+        "case_description",
+        "learning_points",
+        "level",
+    ),
     "other": ("activity_type", "body", "level"),
     "work": ("employer", "role_title", "hours_per_week"),
-}  # fmt: skip
+}
 
 
 # The kinds that take an evidence file, and what the file is called there.
@@ -83,44 +91,61 @@ class EntryForm(FlaskForm):
         validators=[Optional()],
         description=_l("Without breaks, travel and reception. 1 hour = 1 point."),
     )
-    structure = RadioField(_l("Structure"), default="free", choices=[
-        SelectChoice("korthagen", _l("Korthagen's five phases")),
-        SelectChoice("starr", _l("STARR")), SelectChoice("free", _l("Free")),
-    ])  # fmt: skip
+    structure = RadioField(
+        _l("Structure"),
+        default="free",
+        choices=[
+            SelectChoice("korthagen", _l("Korthagen's five phases")),
+            SelectChoice("starr", _l("STARR")),
+            SelectChoice("free", _l("Free")),
+        ],
+    )
     body = TextAreaField(_l("Text"), validators=[Length(max=20000)])
     dilemma_category = SelectField(
         _l("Ethical dilemma (optional)"),
-        choices=NONE + _tags(competencies.DILEMMA_CATEGORIES), default="", filters=[optional_code],
-    )  # fmt: skip
-    level = SelectField(_l("Level (optional)"), default="", filters=[optional_code],
-                        choices=NONE + _tags(competencies.SOCIAL_WORK_LEVELS))  # fmt: skip
+        choices=NONE + _tags(competencies.DILEMMA_CATEGORIES),
+        default="",
+        filters=[optional_code],
+    )
+    level = SelectField(
+        _l("Level (optional)"),
+        default="",
+        filters=[optional_code],
+        choices=NONE + _tags(competencies.SOCIAL_WORK_LEVELS),
+    )
     provider = StringField(_l("Provider"), validators=[Length(max=200)])
     accreditation_id = StringField(
-        _l("Accreditation id (optional)"), validators=[Length(max=60)],
+        _l("Accreditation id (optional)"),
+        validators=[Length(max=60)],
         description=_l("The register's course id. Without it, the training counts as other."),
-    )  # fmt: skip
+    )
     certificate = FileField(_l("Certificate (PDF, PNG, JPEG, DOCX or ODT)"))
-    form = SelectField(_l("Form"), choices=_tags(competencies.REFLECTION_FORMS),
-                       validate_choice=False)  # fmt: skip
+    form = SelectField(
+        _l("Form"), choices=_tags(competencies.REFLECTION_FORMS), validate_choice=False
+    )
     facilitator = StringField(
-        _l("Facilitator"), validators=[Length(max=200)],
+        _l("Facilitator"),
+        validators=[Length(max=200)],
         description=_l("For supervisie: the registered supervisor who led it (required)."),
-    )  # fmt: skip
+    )
     facilitator_registration = StringField(
-        _l("Facilitator's register and number"), validators=[Length(max=100)],
+        _l("Facilitator's register and number"),
+        validators=[Length(max=100)],
         description=_l("For example LVSC 12345. Required for supervisie."),
-    )  # fmt: skip
+    )
     method = StringField(_l("Method"), validators=[Length(max=200)])
     external_participants = StringField(
         _l("Other participants (names)"), validators=[Length(max=1000)]
     )
     case_description = TextAreaField(
-        _l("Case (anonymised)"), validators=[Length(max=20000)],
+        _l("Case (anonymised)"),
+        validators=[Length(max=20000)],
         description=_l("Describe the case without anything that identifies a client."),
-    )  # fmt: skip
+    )
     learning_points = TextAreaField(_l("Learning points"), validators=[Length(max=20000)])
-    activity_type = SelectField(_l("Type"), choices=_tags(competencies.OTHER_ACTIVITY_TYPES),
-                                validate_choice=False)  # fmt: skip
+    activity_type = SelectField(
+        _l("Type"), choices=_tags(competencies.OTHER_ACTIVITY_TYPES), validate_choice=False
+    )
     employer = StringField(_l("Employer"), validators=[Length(max=200)])
     role_title = StringField(_l("Role"), validators=[Length(max=200)])
     hours_per_week = DecimalField(_l("Hours per week"), places=2, validators=[Optional()])
@@ -128,11 +153,13 @@ class EntryForm(FlaskForm):
         _l("Competencies"),
         choices=[SelectChoice(c.code, f"{c.number}. {c.title}") for c in competencies.COMPETENCIES],
         validate_choice=False,
-    )  # fmt: skip
+    )
     article_numbers = SelectMultipleField(
-        _l("Beroepscode articles"), coerce=int, validate_choice=False,
+        _l("Beroepscode articles"),
+        coerce=int,
+        validate_choice=False,
         choices=[SelectChoice(a.number, f"{a.number}. {a.title}") for a in competencies.ARTICLES],
-    )  # fmt: skip
+    )
     knowledge_areas = MultiCheckboxField(
         _l("Knowledge areas"), choices=_tags(competencies.KNOWLEDGE_AREAS), validate_choice=False
     )
@@ -156,5 +183,8 @@ def phase_field(structure: str, phase: str) -> str:
 
 for _structure, _phases in REFLECTION_STRUCTURES.items():
     for _phase, _label in _phases:
-        setattr(EntryForm, phase_field(_structure, _phase),
-                TextAreaField(_label, validators=[Length(max=5000)]))  # fmt: skip
+        setattr(
+            EntryForm,
+            phase_field(_structure, _phase),
+            TextAreaField(_label, validators=[Length(max=5000)]),
+        )

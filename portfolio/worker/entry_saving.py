@@ -55,12 +55,16 @@ def _input(kind: str, form: EntryForm) -> entry_input.EntryInput:
         fields["sections"] = _sections(form)
     tagged = kind != EntryKind.WORK  # work experience carries no tags
     return entry_input.EntryInput(
-        kind=kind, title=form.title.data or "", occurred_on=form.occurred_on.data,
-        end_on=form.end_on.data, hours=form.hours.data, fields=fields,
+        kind=kind,
+        title=form.title.data or "",
+        occurred_on=form.occurred_on.data,
+        end_on=form.end_on.data,
+        hours=form.hours.data,
+        fields=fields,
         competencies=(form.competency_codes.data or []) if tagged else [],
         articles=(form.article_numbers.data or []) if tagged else [],
         knowledge_areas=(form.knowledge_areas.data or []) if tagged else [],
-    )  # fmt: skip
+    )
 
 
 def _sections(form: EntryForm) -> dict:
@@ -106,9 +110,11 @@ def _participants(form: EntryForm, owner) -> list[int] | None:
     unknown = [e for e in emails if e.lower() not in found]
     if unknown:
         form.participant_emails.errors.append(
-            _("No colleague in your organisation has this e-mail address: %(emails)s",
-              emails=", ".join(unknown))
-        )  # fmt: skip
+            _(
+                "No colleague in your organisation has this e-mail address: %(emails)s",
+                emails=", ".join(unknown),
+            )
+        )
         return None
     return [*(form.participant_ids.data or []), *found.values()]
 
@@ -178,14 +184,33 @@ def save_form(kind: str, form: EntryForm, entry=None):
         return None, findings
     session = db.session()
     now = clock.now()
-    saved = entries.save(session, owner=owner, data=data, now=now, entry=entry,
-                         privacy_overridden=findings, commit=False)  # fmt: skip
+    saved = entries.save(
+        session,
+        owner=owner,
+        data=data,
+        now=now,
+        entry=entry,
+        privacy_overridden=findings,
+        commit=False,
+    )
     if kind == EntryKind.PEER_REVIEW:
-        participation.set_participants(session, entry=saved, user_ids=participant_ids,
-                                       owner=owner, now=now,
-                                       base_url=current_app.config["PUBLIC_BASE_URL"])  # fmt: skip
+        participation.set_participants(
+            session,
+            entry=saved,
+            user_ids=participant_ids,
+            owner=owner,
+            now=now,
+            base_url=current_app.config["PUBLIC_BASE_URL"],
+        )
     if upload:
-        evidence.store(session, owner=owner, entry=saved, filename=upload[0], data=upload[1],
-                       max_bytes=current_app.config["EVIDENCE_MAX_BYTES"], now=now)  # fmt: skip
+        evidence.store(
+            session,
+            owner=owner,
+            entry=saved,
+            filename=upload[0],
+            data=upload[1],
+            max_bytes=current_app.config["EVIDENCE_MAX_BYTES"],
+            now=now,
+        )
     session.commit()
     return saved, {}

@@ -36,12 +36,15 @@ def stamp(item: YearlyEvaluation) -> str:
 def page_context(session, item: YearlyEvaluation, history: list, *, known: list) -> dict:
     """What both sides show of an evaluation: facts, agreements, signers and versions."""
     return {
-        "item": item, "year": item.year, "catalogue": competencies, "history": history,
+        "item": item,
+        "year": item.year,
+        "catalogue": competencies,
+        "history": history,
         "facts": evaluations.facts_shown(session, evaluation=item, today=clock.today()),
         "agreements": agreements_from_text(item.agreements),
         "names": evaluations.signer_names(session, evaluations=[item, *history], known=known),
         "sign_form": SignForm(data={"expected": stamp(item)}),
-    }  # fmt: skip
+    }
 
 
 def _mine(session, me, year: int):
@@ -69,9 +72,15 @@ def evaluation(year: int):
     status = 200
     if form.validate_on_submit():
         try:
-            evaluations.prepare(session, worker=me, year=year, parts=form.data,
-                                expected=form.expected_at(), now=clock.now(),
-                                today=clock.today())  # fmt: skip
+            evaluations.prepare(
+                session,
+                worker=me,
+                year=year,
+                parts=form.data,
+                expected=form.expected_at(),
+                now=clock.now(),
+                today=clock.today(),
+            )
         except evaluations.Stale:
             flash(str(STALE), "error")
             item, history = _mine(session, me, year)
@@ -84,8 +93,9 @@ def evaluation(year: int):
             return redirect(url_for("worker.evaluation", year=year))
     context = page_context(session, item, history, known=[me])
     self_assessed_on = evaluations.latest_self_assessment_on(session, worker=me)
-    return render_template("evaluation/worker.html", form=form, **context,
-                           self_assessed_on=self_assessed_on), status  # fmt: skip
+    return render_template(
+        "evaluation/worker.html", form=form, **context, self_assessed_on=self_assessed_on
+    ), status
 
 
 @bp.route("/evaluation/<int:year>/sign", methods=["POST"])
@@ -101,8 +111,13 @@ def evaluation_sign(year: int):
     try:
         if item is None:
             raise evaluations.Locked(year)
-        evaluations.sign(session, user=current_user._get_current_object(), evaluation=item,
-                         expected=form.expected_at(), now=clock.now())  # fmt: skip
+        evaluations.sign(
+            session,
+            user=current_user._get_current_object(),
+            evaluation=item,
+            expected=form.expected_at(),
+            now=clock.now(),
+        )
     except evaluations.Stale:
         flash(str(STALE_SIGN), "error")
     except evaluations.Locked:

@@ -24,8 +24,12 @@ def evidence_download(file_id: int):
     )
     if found is None:
         abort(404)
-    response = send_file(io.BytesIO(found.data), mimetype=found.content_type,
-                         as_attachment=True, download_name=found.filename)  # fmt: skip
+    response = send_file(
+        io.BytesIO(found.data),
+        mimetype=found.content_type,
+        as_attachment=True,
+        download_name=found.filename,
+    )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
@@ -48,5 +52,6 @@ def evidence_remove(entry_id: int, file_id: int):
         evidence.remove(session, entry=entry, file_id=file_id)
         flash(_("The file “%(name)s” is removed.", name=names[file_id]), "success")
         return back
-    return render_template("worker/entries/evidence_remove.html", entry=entry, form=form,
-                           name=names[file_id])  # fmt: skip
+    return render_template(
+        "worker/entries/evidence_remove.html", entry=entry, form=form, name=names[file_id]
+    )

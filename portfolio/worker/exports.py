@@ -55,11 +55,23 @@ def _activity_row(activity, points_per_hour) -> list[str]:
     if activity.requirement == "work_hours":  # a work period: hours a week, no points
         hours = _("%(hours)s a week", hours=number(entry.hours_per_week))
         until = format_date(entry.end_on) if entry.end_on else ""
-        return [f"{format_date(entry.occurred_on)} – {until}", entry.title, _("Work hours"),
-                hours, "—", "—"]  # fmt: skip
+        return [
+            f"{format_date(entry.occurred_on)} – {until}",
+            entry.title,
+            _("Work hours"),
+            hours,
+            "—",
+            "—",
+        ]
     points = entry.hours * points_per_hour if entry.hours is not None else None
-    return [format_date(entry.occurred_on), entry.title, activity.requirement,
-            number(entry.hours), number(points), entry.accreditation_id or "—"]  # fmt: skip
+    return [
+        format_date(entry.occurred_on),
+        entry.title,
+        activity.requirement,
+        number(entry.hours),
+        number(points),
+        entry.accreditation_id or "—",
+    ]
 
 
 @bp.route("/registrations/<int:registration_id>/export.pdf")
@@ -70,8 +82,9 @@ def registration_pdf(registration_id: int):
     session = db.session()
     me = current_user._get_current_object()
     # This registration's own status: an older registration of a norm is not on the dashboard.
-    progress = dashboard_service.progress_for(session, registration=registration,
-                                              as_of=clock.today())  # fmt: skip
+    progress = dashboard_service.progress_for(
+        session, registration=registration, as_of=clock.today()
+    )
     if progress is None:  # a norm file that no longer exists
         abort(404)
     status = progress.status
@@ -79,33 +92,56 @@ def registration_pdf(registration_id: int):
     sessions = registration_pdf_service.sessions_in_period(session, owner_id=me.id, status=status)
     document = registration_pdf_service.build_pdf(
         heading=f"{progress.norm.register} — {progress.norm.title}",
-        facts=[(_("Name"), me.name),
-               (_("Registration number"), registration.registration_number or "—"),
-               (_("Period"), f"{format_date(status.period.start)} – "
-                             f"{format_date(status.period.last_day)}"),
-               (_("Deadline"), format_date(status.period.deadline)),
-               (_("As of"), format_date(status.as_of))],
+        facts=[
+            (_("Name"), me.name),
+            (_("Registration number"), registration.registration_number or "—"),
+            (
+                _("Period"),
+                f"{format_date(status.period.start)} – {format_date(status.period.last_day)}",
+            ),
+            (_("Deadline"), format_date(status.period.deadline)),
+            (_("As of"), format_date(status.as_of)),
+        ],
         requirement_header=[_("Requirement"), _("Counted"), _("Required"), _("Status")],
-        requirements=[[row_title(row), number(row.counted), _required(row), _state(row)]
-                      for row in progress.rows],
+        requirements=[
+            [row_title(row), number(row.counted), _required(row), _state(row)]
+            for row in progress.rows
+        ],
         forecast=forecast_sentences(progress),
         chart_png=progress_png(chart_data(progress)) if progress.can_chart else None,
-        chart_caption=_("Bars: counted so far, green once the requirement is met. Diamond: the "
-                        "forecast at the deadline at the pace so far. Dashed line: what is "
-                        "required."),
+        chart_caption=_(
+            "Bars: counted so far, green once the requirement is met. Diamond: the "
+            "forecast at the deadline at the pace so far. Dashed line: what is "
+            "required."
+        ),
         activity_title=_("Counted activities"),
-        activity_header=[_("Date"), _("Title"), _("Requirement"), _("Hours"), _("Points"),
-                         _("Accreditation id")],
+        activity_header=[
+            _("Date"),
+            _("Title"),
+            _("Requirement"),
+            _("Hours"),
+            _("Points"),
+            _("Accreditation id"),
+        ],
         activities=[_activity_row(a, progress.norm.points_per_hour) for a in activities],
         session_title=_("Peer review sessions (Beroepscode art. 24)"),
         session_header=[_("Date"), _("Title"), _("Sign-off")],
-        sessions=[[format_date(e.occurred_on), e.title, str(ENTRY_STATUSES.get(e.status, e.status))]
-                  for e in sessions],
+        sessions=[
+            [format_date(e.occurred_on), e.title, str(ENTRY_STATUSES.get(e.status, e.status))]
+            for e in sessions
+        ],
         empty=_("None in this period."),
-    )  # fmt: skip
-    audit.record(session, actor=me, action="export_registration_pdf", subject_user_id=me.id,
-                 subject_type="registration", subject_id=registration.id)  # fmt: skip
+    )
+    audit.record(
+        session,
+        actor=me,
+        action="export_registration_pdf",
+        subject_user_id=me.id,
+        subject_type="registration",
+        subject_id=registration.id,
+    )
     session.commit()
     name = f"vakbekwaam-{registration.norm_id}-{clock.today()}.pdf"
-    return send_file(io.BytesIO(document), mimetype="application/pdf", as_attachment=True,
-                     download_name=name)  # fmt: skip
+    return send_file(
+        io.BytesIO(document), mimetype="application/pdf", as_attachment=True, download_name=name
+    )

@@ -58,9 +58,11 @@ class RegistrationForm(FlaskForm):
             if field.errors and field.raw_data and field.raw_data[0]:
                 field.errors = [DATE_MESSAGE]
         problems = registrations.field_errors(
-            norm_id=self.norm_id.data or "", registered_on=self.registered_on.data,
-            vog_issued_on=self.vog_issued_on.data, today=clock.today(),
-        )  # fmt: skip
+            norm_id=self.norm_id.data or "",
+            registered_on=self.registered_on.data,
+            vog_issued_on=self.vog_issued_on.data,
+            today=clock.today(),
+        )
         for name, message in problems.items():
             if not self[name].errors:
                 self[name].errors.append(message)

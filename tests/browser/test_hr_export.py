@@ -27,8 +27,15 @@ def organisation(db, clock):
     make_user(db, org, team=team, name="Dirk Vertrokken", is_active=False)
     make_user(db, make_organisation(db), name="Olga Elders")  # another organisation
     now = clock()
-    evaluations.prepare(db, worker=workers[0], year=now.year, parts={"went_well": "Veel"},
-                        expected=None, now=now, today=now.date())  # fmt: skip
+    evaluations.prepare(
+        db,
+        worker=workers[0],
+        year=now.year,
+        parts={"went_well": "Veel"},
+        expected=None,
+        now=now,
+        today=now.date(),
+    )
     hr = make_user(db, org, role=Role.HR, name="Hanna HR", locale="en")
     return {"hr": hr, "year": now.year}
 

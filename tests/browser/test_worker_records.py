@@ -22,9 +22,15 @@ def worker(db):
     user = make_user(db, organisation, team=make_team(db, organisation))
     user.locale = "en"
     db.add(user)
-    db.add(Registration(organisation_id=organisation.id, owner_id=user.id,
-                        norm_id="skj-jeugd-gezinsprofessional", registration_number="100200",
-                        registered_on=date(BROWSER_TODAY.year - 1, 1, 1)))  # fmt: skip
+    db.add(
+        Registration(
+            organisation_id=organisation.id,
+            owner_id=user.id,
+            norm_id="skj-jeugd-gezinsprofessional",
+            registration_number="100200",
+            registered_on=date(BROWSER_TODAY.year - 1, 1, 1),
+        )
+    )
     db.commit()
     return user
 

@@ -38,9 +38,10 @@ def _activities(rng: random.Random, start: date) -> list[Activity]:
     later = start + timedelta(days=700)
     found += [
         Activity("work", start=start - timedelta(days=300), hours_per_week=Decimal("24")),
-        Activity("work", start=later, end=later + timedelta(days=200),
-                 hours_per_week=Decimal("12.50")),
-    ]  # fmt: skip
+        Activity(
+            "work", start=later, end=later + timedelta(days=200), hours_per_week=Decimal("12.50")
+        ),
+    ]
     return found
 
 
@@ -97,8 +98,13 @@ def test_category_for_fields_answers_as_the_rules_do():
             for accredited in (False, True):
                 for form in (None, *REFLECTION_FORM_CODES, "wandelen"):
                     for type_ in (None, *OTHER_ACTIVITY_TYPE_CODES):
-                        expected = next((c for c in norm.categories
-                                         if any(r.covers(kind, accredited, form, type_)
-                                                for r in c.rules)), None)  # fmt: skip
+                        expected = next(
+                            (
+                                c
+                                for c in norm.categories
+                                if any(r.covers(kind, accredited, form, type_) for r in c.rules)
+                            ),
+                            None,
+                        )
                         found = norm.category_for_fields(kind, accredited, form, type_)
                         assert found is expected

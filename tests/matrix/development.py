@@ -42,11 +42,17 @@ def arrange(db, users) -> dict:
     """Two goals of the worker: one to edit, one to delete."""
     worker = users[WORKER]
     kept, removed = (
-        DevelopmentGoal(organisation_id=worker.organisation_id, owner_id=worker.id,
-                        competency_code="WMO1", current_level="beginner",
-                        target_level="vakbekwaam", title=title, due_on=date(2027, 1, 1))
+        DevelopmentGoal(
+            organisation_id=worker.organisation_id,
+            owner_id=worker.id,
+            competency_code="WMO1",
+            current_level="beginner",
+            target_level="vakbekwaam",
+            title=title,
+            due_on=date(2027, 1, 1),
+        )
         for title in ("Doel", "Weg")
-    )  # fmt: skip
+    )
     db.add_all([kept, removed])
     db.commit()
     return {"goal_id": kept.id, "worker.goal_delete:goal_id": removed.id}

@@ -45,10 +45,14 @@ POST = {
 def arrange(db, users) -> dict:
     """The worker is the member; the year is the clock's."""
     member = {"member_id": users[WORKER].id, "year": YEAR}
-    endpoints = ["supervisor.evaluation_detail", "supervisor.evaluation_sign",
-                 "supervisor.evaluation_correct"]  # fmt: skip
-    values = {f"{endpoint}:{name}": value for endpoint in endpoints
-              for name, value in member.items()}  # fmt: skip
+    endpoints = [
+        "supervisor.evaluation_detail",
+        "supervisor.evaluation_sign",
+        "supervisor.evaluation_correct",
+    ]
+    values = {
+        f"{endpoint}:{name}": value for endpoint in endpoints for name, value in member.items()
+    }
     for endpoint in ("worker.evaluation", "worker.evaluation_sign"):
         values[f"{endpoint}:year"] = YEAR
     return values

@@ -12,9 +12,12 @@ from tests.access_matrix import (
 )
 
 ASKERS = {
-    WORKER: 200, OTHER_WORKER: 200, SUPERVISOR: 200, OTHER_SUPERVISOR: 200,
+    WORKER: 200,
+    OTHER_WORKER: 200,
+    SUPERVISOR: 200,
+    OTHER_SUPERVISOR: 200,
     OTHER_ORG_SUPERVISOR: 200,
-}  # fmt: skip
+}
 GET = {
     "feedback.feedback_list": only(ASKERS),
     "feedback.request_new": only(ASKERS),
@@ -36,10 +39,12 @@ POST = {
 def arrange(db, users) -> dict:
     """The worker asked other_worker for feedback."""
     request = FeedbackRequest(
-        organisation_id=users[WORKER].organisation_id, requester_id=users[WORKER].id,
-        respondent_id=users[OTHER_WORKER].id, respondent_name=users[OTHER_WORKER].name,
+        organisation_id=users[WORKER].organisation_id,
+        requester_id=users[WORKER].id,
+        respondent_id=users[OTHER_WORKER].id,
+        respondent_name=users[OTHER_WORKER].name,
         competency_codes=["WMO1"],
-    )  # fmt: skip
+    )
     db.add(request)
     db.commit()
     return {"request_id": request.id}

@@ -33,15 +33,27 @@ POST = {
 def arrange(db, users) -> dict:
     """A session of the worker; other_worker is asked to confirm their attendance."""
     worker, colleague = users[WORKER], users[OTHER_WORKER]
-    entry = Entry(organisation_id=worker.organisation_id, owner_id=worker.id,
-                  kind="peer_review", title="Intervisie", occurred_on=date(2026, 10, 3),
-                  hours=Decimal(2), form="intervisie", catalogue_version="test")  # fmt: skip
+    entry = Entry(
+        organisation_id=worker.organisation_id,
+        owner_id=worker.id,
+        kind="peer_review",
+        title="Intervisie",
+        occurred_on=date(2026, 10, 3),
+        hours=Decimal(2),
+        form="intervisie",
+        catalogue_version="test",
+    )
     db.add(entry)
     db.flush()
     db.add(EntryParticipant(entry_id=entry.id, user_id=colleague.id))
-    notification = Notification(organisation_id=colleague.organisation_id, user_id=colleague.id,
-                                kind="attendance", title="Was je erbij?", body="Bevestig.",
-                                link=f"/sessions/{entry.id}")  # fmt: skip
+    notification = Notification(
+        organisation_id=colleague.organisation_id,
+        user_id=colleague.id,
+        kind="attendance",
+        title="Was je erbij?",
+        body="Bevestig.",
+        link=f"/sessions/{entry.id}",
+    )
     db.add(notification)
     db.commit()
     return {"notification_id": notification.id}

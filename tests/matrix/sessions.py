@@ -22,12 +22,22 @@ POST = {
 def arrange(db, users) -> dict:
     """A session of the worker with other_worker as participant."""
     worker = users[WORKER]
-    entry = Entry(organisation_id=worker.organisation_id, owner_id=worker.id,
-                  kind="peer_review", title="Intervisie wijkteam", occurred_on=date(2026, 10, 2),
-                  hours=Decimal(2), form="intervisie", catalogue_version="test")  # fmt: skip
+    entry = Entry(
+        organisation_id=worker.organisation_id,
+        owner_id=worker.id,
+        kind="peer_review",
+        title="Intervisie wijkteam",
+        occurred_on=date(2026, 10, 2),
+        hours=Decimal(2),
+        form="intervisie",
+        catalogue_version="test",
+    )
     db.add(entry)
     db.flush()
     db.add(EntryParticipant(entry_id=entry.id, user_id=users[OTHER_WORKER].id))
     db.commit()
-    return {"sessions.shared_session:entry_id": entry.id, "sessions.confirm:entry_id": entry.id,
-            "sessions.copy:entry_id": entry.id}  # fmt: skip
+    return {
+        "sessions.shared_session:entry_id": entry.id,
+        "sessions.confirm:entry_id": entry.id,
+        "sessions.copy:entry_id": entry.id,
+    }

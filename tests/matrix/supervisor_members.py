@@ -30,9 +30,16 @@ POST = {
 def arrange(db, users) -> dict:
     """The worker is the member; one reflection shared with the supervisor."""
     worker = users[WORKER]
-    entry = Entry(organisation_id=worker.organisation_id, owner_id=worker.id,
-                  kind="reflection", title="Gedeelde reflectie", occurred_on=date(2026, 10, 1),
-                  hours=Decimal(1), is_shared=True, catalogue_version="test")  # fmt: skip
+    entry = Entry(
+        organisation_id=worker.organisation_id,
+        owner_id=worker.id,
+        kind="reflection",
+        title="Gedeelde reflectie",
+        occurred_on=date(2026, 10, 1),
+        hours=Decimal(1),
+        is_shared=True,
+        catalogue_version="test",
+    )
     db.add(entry)
     db.commit()
     return {"member_id": worker.id, "supervisor.member_entry:entry_id": entry.id}

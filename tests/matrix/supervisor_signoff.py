@@ -32,10 +32,17 @@ POST = {
 def arrange(db, users) -> dict:
     """A peer review session of the worker, submitted for sign-off."""
     worker = users[WORKER]
-    entry = Entry(organisation_id=worker.organisation_id, owner_id=worker.id,
-                  kind="peer_review", title="Intervisie", occurred_on=date(2026, 10, 1),
-                  hours=Decimal(2), form="intervisie", status="submitted",
-                  catalogue_version="test")  # fmt: skip
+    entry = Entry(
+        organisation_id=worker.organisation_id,
+        owner_id=worker.id,
+        kind="peer_review",
+        title="Intervisie",
+        occurred_on=date(2026, 10, 1),
+        hours=Decimal(2),
+        form="intervisie",
+        status="submitted",
+        catalogue_version="test",
+    )
     db.add(entry)
     db.commit()
     return {"supervisor.review_entry:entry_id": entry.id}

@@ -45,9 +45,17 @@ POST = {
 
 
 def _entry(db, owner, title: str, **fields) -> Entry:
-    entry = Entry(organisation_id=owner.organisation_id, owner_id=owner.id, kind="reflection",
-                  title=title, occurred_on=date(2026, 10, 1), hours=Decimal(1),
-                  body="Vertrouwelijke reflectie", catalogue_version="test", **fields)  # fmt: skip
+    entry = Entry(
+        organisation_id=owner.organisation_id,
+        owner_id=owner.id,
+        kind="reflection",
+        title=title,
+        occurred_on=date(2026, 10, 1),
+        hours=Decimal(1),
+        body="Vertrouwelijke reflectie",
+        catalogue_version="test",
+        **fields,
+    )
     db.add(entry)
     db.commit()
     return entry
@@ -59,12 +67,22 @@ def arrange(db, users) -> dict:
     entry = _entry(db, worker, "Reflectie")
     doomed = _entry(db, worker, "Weg ermee")
     signed = _entry(db, worker, "Afgetekend", status="signed")
-    evidence = EvidenceFile(organisation_id=worker.organisation_id, owner_id=worker.id,
-                            entry_id=entry.id, filename="bewijs.pdf",
-                            content_type="application/pdf", size=9, sha256="x",
-                            data=b"%PDF-1.4\n")  # fmt: skip
+    evidence = EvidenceFile(
+        organisation_id=worker.organisation_id,
+        owner_id=worker.id,
+        entry_id=entry.id,
+        filename="bewijs.pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="x",
+        data=b"%PDF-1.4\n",
+    )
     db.add(evidence)
     db.commit()
-    return {"entry_id": entry.id, "kind": "reflection", "file_id": evidence.id,
-            "worker.entry_delete:entry_id": doomed.id,
-            "worker.entry_correct:entry_id": signed.id}  # fmt: skip
+    return {
+        "entry_id": entry.id,
+        "kind": "reflection",
+        "file_id": evidence.id,
+        "worker.entry_delete:entry_id": doomed.id,
+        "worker.entry_correct:entry_id": signed.id,
+    }

@@ -18,9 +18,12 @@ POST = {
 def arrange(db, users) -> dict:
     """A registration of the worker to export."""
     worker = users[WORKER]
-    registration = Registration(organisation_id=worker.organisation_id, owner_id=worker.id,
-                                norm_id="skj-jeugd-gezinsprofessional",
-                                registered_on=date(2024, 2, 1))  # fmt: skip
+    registration = Registration(
+        organisation_id=worker.organisation_id,
+        owner_id=worker.id,
+        norm_id="skj-jeugd-gezinsprofessional",
+        registered_on=date(2024, 2, 1),
+    )
     db.add(registration)
     db.commit()
     return {"worker.registration_pdf:registration_id": registration.id}

@@ -29,10 +29,15 @@ def arrange(db, users) -> dict:
     """Two registrations of the worker: one to edit, one to delete."""
     worker = users[WORKER]
     kept, removed = (
-        Registration(organisation_id=worker.organisation_id, owner_id=worker.id, norm_id=norm,
-                     registration_number="12345", registered_on=date(2024, 1, 1))
+        Registration(
+            organisation_id=worker.organisation_id,
+            owner_id=worker.id,
+            norm_id=norm,
+            registration_number="12345",
+            registered_on=date(2024, 1, 1),
+        )
         for norm in ("skj-jeugd-gezinsprofessional", "registerplein-sociaal-werker")
-    )  # fmt: skip
+    )
     db.add_all([kept, removed])
     db.commit()
     return {

@@ -129,9 +129,15 @@ def save_self_assessment(
 
     `privacy_confirmed`: the worker saves despite privacy findings in the motivations (audited).
     """
-    return save_assessment(db, assessor=owner, subject=owner, ratings=ratings,
-                           assessed_on=assessed_on, now=now,
-                           privacy_confirmed=privacy_confirmed)  # fmt: skip
+    return save_assessment(
+        db,
+        assessor=owner,
+        subject=owner,
+        ratings=ratings,
+        assessed_on=assessed_on,
+        now=now,
+        privacy_confirmed=privacy_confirmed,
+    )
 
 
 def save_supervisor_assessment(
@@ -150,8 +156,9 @@ def save_supervisor_assessment(
     """
     if supervisor.id == subject.id:
         raise NotVisible(subject.id)
-    return save_assessment(db, assessor=supervisor, subject=subject, ratings=ratings,
-                           assessed_on=assessed_on, now=now)  # fmt: skip
+    return save_assessment(
+        db, assessor=supervisor, subject=subject, ratings=ratings, assessed_on=assessed_on, now=now
+    )
 
 
 def save_assessment(
@@ -175,26 +182,44 @@ def save_assessment(
     if errors:
         raise InvalidRatings(errors)
     assessment = CompetencyAssessment(
-        organisation_id=subject.organisation_id, subject_id=subject.id, assessor_id=assessor.id,
-        assessed_on=assessed_on, catalogue_version=competencies.CATALOGUE_VERSION,
+        organisation_id=subject.organisation_id,
+        subject_id=subject.id,
+        assessor_id=assessor.id,
+        assessed_on=assessed_on,
+        catalogue_version=competencies.CATALOGUE_VERSION,
         created_at=now or utcnow(),
-    )  # fmt: skip
+    )
     db.add(assessment)
     db.flush()
     for code in COMPETENCY_CODES:
         level, motivation = ratings[code]
-        db.add(CompetencyRating(assessment_id=assessment.id, competency_code=code,
-                                level_code=level,
-                                motivation=(motivation or "").strip() or None))  # fmt: skip
+        db.add(
+            CompetencyRating(
+                assessment_id=assessment.id,
+                competency_code=code,
+                level_code=level,
+                motivation=(motivation or "").strip() or None,
+            )
+        )
     if assessor.id != subject.id:
-        audit.record(db, actor=assessor, action="assess_competencies", subject_user_id=subject.id,
-                     subject_type="competency_assessment", subject_id=assessment.id)  # fmt: skip
+        audit.record(
+            db,
+            actor=assessor,
+            action="assess_competencies",
+            subject_user_id=subject.id,
+            subject_type="competency_assessment",
+            subject_id=assessment.id,
+        )
     if privacy_confirmed:
         fields = [f"motivation {code}" for code in motivation_findings(ratings)]
         audit.record_privacy_override(
-            db, actor=assessor, subject_id=subject.id, subject_type="competency_assessment",
-            object_id=assessment.id, fields=fields or ["motivation"],
-        )  # fmt: skip
+            db,
+            actor=assessor,
+            subject_id=subject.id,
+            subject_type="competency_assessment",
+            object_id=assessment.id,
+            fields=fields or ["motivation"],
+        )
     db.commit()
     return assessment
 
@@ -232,15 +257,20 @@ def _recent_assessments_statement():
     subject_id = bindparam("subject_id", type_=Integer)
     is_self = (CompetencyAssessment.assessor_id == subject_id).label("is_self")
     ranked = (
-        select(CompetencyAssessment.id, is_self,
-               func.row_number().over(partition_by=is_self, order_by=_NEWEST_FIRST).label("n"))
+        select(
+            CompetencyAssessment.id,
+            is_self,
+            func.row_number().over(partition_by=is_self, order_by=_NEWEST_FIRST).label("n"),
+        )
         .where(CompetencyAssessment.subject_id == subject_id)
         .subquery()
-    )  # fmt: skip
+    )
     wanted = select(ranked.c.id).where(
-        or_(and_(ranked.c.is_self, ranked.c.n <= bindparam("self_count", type_=Integer)),
-            and_(not_(ranked.c.is_self), ranked.c.n == 1))
-    )  # fmt: skip
+        or_(
+            and_(ranked.c.is_self, ranked.c.n <= bindparam("self_count", type_=Integer)),
+            and_(not_(ranked.c.is_self), ranked.c.n == 1),
+        )
+    )
     return (
         select(*_ASSESSMENT_COLUMNS, *_RATING_COLUMNS[1:])
         .outerjoin(CompetencyRating, CompetencyRating.assessment_id == CompetencyAssessment.id)
@@ -281,10 +311,16 @@ def _with_ratings(db: Session, rows) -> list[Assessment]:
             if motivation:
                 motivations[assessment_id][code] = motivation
     return [
-        Assessment(row.id, row.assessed_on, row.assessor_id, row.subject_id, levels[row.id],
-                   motivations[row.id])
+        Assessment(
+            row.id,
+            row.assessed_on,
+            row.assessor_id,
+            row.subject_id,
+            levels[row.id],
+            motivations[row.id],
+        )
         for row in rows
-    ]  # fmt: skip
+    ]
 
 
 def latest(assessments: list[Assessment], *, self_assessed: bool) -> Assessment | None:

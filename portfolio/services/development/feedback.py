@@ -81,11 +81,15 @@ def _ask(db: Session, request: FeedbackRequest, requester: User, *, now, base_ur
             to=request.respondent_email,
             subject=_("%(name)s asks for your feedback", name=requester.name),
             text=render_template(
-                "mail/feedback_request.txt", request=request, requester=requester, link=link,
+                "mail/feedback_request.txt",
+                request=request,
+                requester=requester,
+                link=link,
                 competencies=[competencies.competency(c) for c in request.competency_codes],
             ),
-            organisation_id=requester.organisation_id, now=now,
-        )  # fmt: skip
+            organisation_id=requester.organisation_id,
+            now=now,
+        )
 
 
 def request_feedback(
@@ -117,11 +121,15 @@ def request_feedback(
     elif not email:
         raise ValueError("an outside person needs an e-mail address")
     request = FeedbackRequest(
-        organisation_id=requester.organisation_id, requester_id=requester.id,
-        respondent_id=respondent_id, respondent_name=name.strip(), respondent_email=email,
-        competency_codes=list(dict.fromkeys(competency_codes)), message=message or None,
+        organisation_id=requester.organisation_id,
+        requester_id=requester.id,
+        respondent_id=respondent_id,
+        respondent_name=name.strip(),
+        respondent_email=email,
+        competency_codes=list(dict.fromkeys(competency_codes)),
+        message=message or None,
         created_at=now,
-    )  # fmt: skip
+    )
     db.add(request)
     db.flush()
     _ask(db, request, requester, now=now, base_url=base_url)

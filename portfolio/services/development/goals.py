@@ -75,9 +75,15 @@ def save_goal(
     `privacy_confirmed`: the owner saves despite privacy findings in the text (audited).
     """
     if goal is None:
-        goal = DevelopmentGoal(organisation_id=owner.organisation_id, owner_id=owner.id,
-                               created_at=now, competency_code="", current_level="",
-                               target_level="", title="")  # fmt: skip
+        goal = DevelopmentGoal(
+            organisation_id=owner.organisation_id,
+            owner_id=owner.id,
+            created_at=now,
+            competency_code="",
+            current_level="",
+            target_level="",
+            title="",
+        )
     for name, value in vars(data).items():
         setattr(goal, name, value.strip() if isinstance(value, str) else value)
     goal.actions = goal.actions or None
@@ -86,9 +92,13 @@ def save_goal(
     if privacy_confirmed:
         db.flush()  # the new goal's id, for the audit event
         audit.record_privacy_override(
-            db, actor=owner, subject_id=owner.id, subject_type="development_goal",
-            object_id=goal.id, fields=goal_findings(data) or ["text"],
-        )  # fmt: skip
+            db,
+            actor=owner,
+            subject_id=owner.id,
+            subject_type="development_goal",
+            object_id=goal.id,
+            fields=goal_findings(data) or ["text"],
+        )
     db.commit()
     return goal
 
@@ -129,9 +139,11 @@ def linkable_entries(db: Session, *, owner_id: int, goal_id: int | None = None, 
     choose evidence from: (id, title, occurred_on) rows, one statement however many are linked
     (older ones are found on the goal's evidence page)."""
     latest = (
-        select(Entry.id).where(Entry.owner_id == owner_id)
-        .order_by(Entry.occurred_on.desc(), Entry.id.desc()).limit(limit)
-    )  # fmt: skip
+        select(Entry.id)
+        .where(Entry.owner_id == owner_id)
+        .order_by(Entry.occurred_on.desc(), Entry.id.desc())
+        .limit(limit)
+    )
     shown = Entry.id.in_(latest)
     if goal_id is not None:
         linked = select(GoalEvidence.entry_id).where(GoalEvidence.goal_id == goal_id)
@@ -182,9 +194,10 @@ def unlink_evidence(db: Session, *, owner: User, goal: DevelopmentGoal, entry_id
     if not access.is_owner(owner, goal.owner_id):
         raise NotVisible(goal.id)
     removed = db.execute(
-        delete(GoalEvidence).where(GoalEvidence.goal_id == goal.id,
-                                   GoalEvidence.entry_id == entry_id)
-    ).rowcount  # fmt: skip
+        delete(GoalEvidence).where(
+            GoalEvidence.goal_id == goal.id, GoalEvidence.entry_id == entry_id
+        )
+    ).rowcount
     db.commit()
     return bool(removed)
 
@@ -192,10 +205,11 @@ def unlink_evidence(db: Session, *, owner: User, goal: DevelopmentGoal, entry_id
 def evidence_entries(db: Session, *, goal_id: int) -> list[Entry]:
     """The entries linked to a goal, newest first (one statement)."""
     return db.scalars(
-        select(Entry).join(GoalEvidence, GoalEvidence.entry_id == Entry.id)
+        select(Entry)
+        .join(GoalEvidence, GoalEvidence.entry_id == Entry.id)
         .where(GoalEvidence.goal_id == goal_id)
         .order_by(Entry.occurred_on.desc(), Entry.id.desc())
-    ).all()  # fmt: skip
+    ).all()
 
 
 def set_evidence(db: Session, *, owner: User, goal: DevelopmentGoal, entry_ids: list[int]) -> int:

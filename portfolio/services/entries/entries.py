@@ -102,9 +102,15 @@ def save(
     if entry is not None and not entry.is_editable:
         raise EntryLocked(entry.id, status=entry.status)
     if entry is None:
-        entry = Entry(organisation_id=owner.organisation_id, owner_id=owner.id, kind=data.kind,
-                      catalogue_version=competencies.CATALOGUE_VERSION, created_at=now,
-                      title="", occurred_on=data.occurred_on)  # fmt: skip
+        entry = Entry(
+            organisation_id=owner.organisation_id,
+            owner_id=owner.id,
+            kind=data.kind,
+            catalogue_version=competencies.CATALOGUE_VERSION,
+            created_at=now,
+            title="",
+            occurred_on=data.occurred_on,
+        )
     else:
         _claim_next_version(db, entry)
     _apply(entry, data, now)
@@ -113,8 +119,14 @@ def save(
     db.flush()
     _set_tags(db, entry, data)
     if privacy_overridden:
-        audit.record_privacy_override(db, actor=owner, subject_id=owner.id, subject_type="entry",
-                                      object_id=entry.id, fields=privacy_overridden)  # fmt: skip
+        audit.record_privacy_override(
+            db,
+            actor=owner,
+            subject_id=owner.id,
+            subject_type="entry",
+            object_id=entry.id,
+            fields=privacy_overridden,
+        )
     if commit:
         db.commit()
     return entry
@@ -127,11 +139,10 @@ def _claim_next_version(db: Session, entry: Entry) -> None:
     version = entry.version
     won = db.execute(
         update(Entry)
-        .where(Entry.id == entry.id, Entry.version == version,
-               Entry.status.in_(EDITABLE_STATUSES))
+        .where(Entry.id == entry.id, Entry.version == version, Entry.status.in_(EDITABLE_STATUSES))
         .values(version=version + 1)
         .execution_options(synchronize_session=False)
-    ).rowcount  # fmt: skip
+    ).rowcount
     if not won:
         db.rollback()
         raise EntryLocked(entry.id, status=db.get(Entry, entry.id).status)
@@ -181,22 +192,31 @@ def submit(db: Session, *, entry: Entry, now: datetime, base_url: str) -> int:
     version = entry.version
     won = db.execute(
         update(Entry)
-        .where(Entry.id == entry.id, Entry.version == version,
-               Entry.status.in_(EDITABLE_STATUSES))
+        .where(Entry.id == entry.id, Entry.version == version, Entry.status.in_(EDITABLE_STATUSES))
         .values(status=EntryStatus.SUBMITTED.value, version=version + 1, updated_at=now)
-    ).rowcount  # fmt: skip
+    ).rowcount
     if not won:  # not editable, or changed meanwhile (a second click)
         db.rollback()
         raise NotSubmittable("status")
-    db.add(EntryEvent(entry_id=entry.id, actor_id=entry.owner_id, action="submitted",
-                      entry_version=version + 1, at=now))  # fmt: skip
+    db.add(
+        EntryEvent(
+            entry_id=entry.id,
+            actor_id=entry.owner_id,
+            action="submitted",
+            entry_version=version + 1,
+            at=now,
+        )
+    )
     owner = db.get(User, entry.owner_id)
-    supervisors = db.scalars(
-        select(User)
-        .join(TeamLead, TeamLead.user_id == User.id)
-        .where(TeamLead.team_id == owner.team_id, User.is_active.is_(True),
-               User.id != owner.id)
-    ).all() if owner.team_id is not None else []  # fmt: skip
+    supervisors = (
+        db.scalars(
+            select(User)
+            .join(TeamLead, TeamLead.user_id == User.id)
+            .where(TeamLead.team_id == owner.team_id, User.is_active.is_(True), User.id != owner.id)
+        ).all()
+        if owner.team_id is not None
+        else []
+    )
     for supervisor in supervisors:
         notifications.notify(
             db,
@@ -244,19 +264,30 @@ def correct(db: Session, *, entry: Entry, owner: User, now: datetime) -> Entry:
         db.commit()
         return db.get(Entry, existing)
     new = Entry(
-        organisation_id=entry.organisation_id, owner_id=entry.owner_id,
-        catalogue_version=entry.catalogue_version, supersedes_id=entry.id,
-        is_shared=entry.is_shared, privacy_override_at=entry.privacy_override_at,
-        created_at=now, updated_at=now,
+        organisation_id=entry.organisation_id,
+        owner_id=entry.owner_id,
+        catalogue_version=entry.catalogue_version,
+        supersedes_id=entry.id,
+        is_shared=entry.is_shared,
+        privacy_override_at=entry.privacy_override_at,
+        created_at=now,
+        updated_at=now,
         **{name: copy.deepcopy(getattr(entry, name)) for name in CONTENT_FIELDS},
-    )  # fmt: skip
+    )
     db.add(new)
     db.flush()
     _copy_rows(db, EntryTag, ("vocabulary", "code"), source=entry.id, target=new.id)
     _copy_rows(db, EntryParticipant, ("user_id", "confirmed_at"), source=entry.id, target=new.id)
     evidence.copy_files(db, source_entry_id=entry.id, target_entry_id=new.id)
-    db.add(EntryEvent(entry_id=entry.id, actor_id=owner.id, action="corrected",
-                      entry_version=entry.version, at=now))  # fmt: skip
+    db.add(
+        EntryEvent(
+            entry_id=entry.id,
+            actor_id=owner.id,
+            action="corrected",
+            entry_version=entry.version,
+            at=now,
+        )
+    )
     db.commit()
     return new
 

@@ -12,9 +12,17 @@ import competencies
 from portfolio.models import EntryKind
 
 TEXT_FIELDS = (
-    "title", "body", "case_description", "learning_points", "method",
-    "external_participants", "provider", "facilitator", "employer", "role_title",
-)  # fmt: skip
+    "title",
+    "body",
+    "case_description",
+    "learning_points",
+    "method",
+    "external_participants",
+    "provider",
+    "facilitator",
+    "employer",
+    "role_title",
+)
 MAX_HOURS_PER_DAY = Decimal(24)
 MAX_HOURS_PER_WEEK = Decimal(80)
 # A sanity bound, not a register norm: one entry holds at most this many hours (a long course

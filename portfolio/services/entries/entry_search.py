@@ -32,8 +32,10 @@ def list_entries(
     statement = select(Entry).where(Entry.owner_id == owner.id)
     if filters.kind:
         statement = statement.where(Entry.kind == filters.kind)
-    for vocabulary, code in ((TagVocabulary.COMPETENCY, filters.competency),
-                             (TagVocabulary.ARTICLE, str(filters.article or ""))):  # fmt: skip
+    for vocabulary, code in (
+        (TagVocabulary.COMPETENCY, filters.competency),
+        (TagVocabulary.ARTICLE, str(filters.article or "")),
+    ):
         if code:
             tagged = select(EntryTag.entry_id).where(
                 EntryTag.vocabulary == vocabulary.value, EntryTag.code == code

@@ -94,18 +94,32 @@ def store(
     """Check and attach a file to the owner's entry. Raises RejectedFile. Caller commits."""
     content_type = check(data, max_bytes=max_bytes)
     evidence = EvidenceFile(
-        organisation_id=owner.organisation_id, owner_id=owner.id, entry_id=entry.id,
-        filename=safe_name(filename), content_type=content_type, size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(), data=data, uploaded_at=now,
-    )  # fmt: skip
+        organisation_id=owner.organisation_id,
+        owner_id=owner.id,
+        entry_id=entry.id,
+        filename=safe_name(filename),
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        uploaded_at=now,
+    )
     db.add(evidence)
     return evidence
 
 
 def copy_files(db: Session, *, source_entry_id: int, target_entry_id: int) -> None:
     """Attach copies of one entry's files to another, inside the database. Caller commits."""
-    columns = ("organisation_id", "owner_id", "filename", "content_type", "size", "sha256",
-               "data", "uploaded_at")  # fmt: skip
+    columns = (
+        "organisation_id",
+        "owner_id",
+        "filename",
+        "content_type",
+        "size",
+        "sha256",
+        "data",
+        "uploaded_at",
+    )
     db.execute(
         insert(EvidenceFile).from_select(
             [*columns, "entry_id"],
@@ -120,9 +134,12 @@ def remove(db: Session, *, entry: Entry, file_id: int) -> bool:
     """Delete one of the entry's files; False when the entry has no such file. The caller
     decides whether the entry may still change. Commits."""
     removed = db.execute(
-        delete(EvidenceFile).where(EvidenceFile.id == file_id, EvidenceFile.entry_id == entry.id,
-                                   EvidenceFile.owner_id == entry.owner_id)
-    ).rowcount  # fmt: skip
+        delete(EvidenceFile).where(
+            EvidenceFile.id == file_id,
+            EvidenceFile.entry_id == entry.id,
+            EvidenceFile.owner_id == entry.owner_id,
+        )
+    ).rowcount
     db.commit()
     return removed == 1
 
@@ -131,12 +148,13 @@ def files_of(db: Session, *, entry_id: int) -> list[tuple[int, str, int, str]]:
     """(id, name, size, type) of an entry's files, without their content."""
     return list(
         db.execute(
-            select(EvidenceFile.id, EvidenceFile.filename, EvidenceFile.size,
-                   EvidenceFile.content_type)
+            select(
+                EvidenceFile.id, EvidenceFile.filename, EvidenceFile.size, EvidenceFile.content_type
+            )
             .where(EvidenceFile.entry_id == entry_id)
             .order_by(EvidenceFile.id)
         ).all()
-    )  # fmt: skip
+    )
 
 
 def for_download(db: Session, *, viewer: User, file_id: int) -> EvidenceFile | None:
@@ -151,7 +169,13 @@ def for_download(db: Session, *, viewer: User, file_id: int) -> EvidenceFile | N
     ):
         return None
     if viewer.id != evidence.owner_id:
-        audit.record(db, actor=viewer, action="download_evidence", subject_user_id=owner.id,
-                     subject_type="evidence", subject_id=evidence.id)  # fmt: skip
+        audit.record(
+            db,
+            actor=viewer,
+            action="download_evidence",
+            subject_user_id=owner.id,
+            subject_type="evidence",
+            subject_id=evidence.id,
+        )
         db.commit()
     return evidence

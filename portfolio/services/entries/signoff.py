@@ -36,11 +36,29 @@ from portfolio.services.people.people import led_team_ids
 from portfolio.services.privacy import audit
 
 CONTENT_FIELDS = (
-    "kind", "title", "occurred_on", "end_on", "hours", "body", "sections", "level",
-    "dilemma_category", "provider", "accreditation_id", "form", "facilitator",
-    "facilitator_registration", "method", "external_participants", "case_description",
-    "learning_points", "activity_type", "employer", "role_title", "hours_per_week",
-)  # fmt: skip
+    "kind",
+    "title",
+    "occurred_on",
+    "end_on",
+    "hours",
+    "body",
+    "sections",
+    "level",
+    "dilemma_category",
+    "provider",
+    "accreditation_id",
+    "form",
+    "facilitator",
+    "facilitator_registration",
+    "method",
+    "external_participants",
+    "case_description",
+    "learning_points",
+    "activity_type",
+    "employer",
+    "role_title",
+    "hours_per_week",
+)
 
 
 CENT = Decimal("0.01")
@@ -175,8 +193,14 @@ def reviewable_entry(db: Session, *, supervisor: User, entry_id: int) -> tuple[E
         )
     ):
         raise NotReviewable(entry_id)
-    audit.record(db, actor=supervisor, action="view_entry", subject_user_id=owner.id,
-                 subject_type="entry", subject_id=entry.id)  # fmt: skip
+    audit.record(
+        db,
+        actor=supervisor,
+        action="view_entry",
+        subject_user_id=owner.id,
+        subject_type="entry",
+        subject_id=entry.id,
+    )
     db.commit()
     return entry, owner
 
@@ -257,10 +281,24 @@ def decide(
         db.rollback()  # expires `entry`: its status is read again
         raise AlreadyDecided(entry_id, status=entry.status)
     action = "signed" if approve else "returned"
-    db.add(EntryEvent(entry_id=entry_id, actor_id=supervisor.id, action=action,
-                      comment=comment or None, entry_version=version + 1, at=now))  # fmt: skip
-    audit.record(db, actor=supervisor, action=f"entry_{action}", subject_user_id=owner.id,
-                 subject_type="entry", subject_id=entry_id)  # fmt: skip
+    db.add(
+        EntryEvent(
+            entry_id=entry_id,
+            actor_id=supervisor.id,
+            action=action,
+            comment=comment or None,
+            entry_version=version + 1,
+            at=now,
+        )
+    )
+    audit.record(
+        db,
+        actor=supervisor,
+        action=f"entry_{action}",
+        subject_user_id=owner.id,
+        subject_type="entry",
+        subject_id=entry_id,
+    )
     notifications.notify(
         db,
         user=owner,
@@ -279,9 +317,12 @@ def _texts(action: str, title: str, supervisor_name: str, comment: str | None):
     if action == "signed":
         return (
             _("Signed off: %(title)s", title=title),
-            _("%(name)s signed off your entry \u201c%(title)s\u201d.", name=supervisor_name,
-              title=title),
-        )  # fmt: skip
+            _(
+                "%(name)s signed off your entry \u201c%(title)s\u201d.",
+                name=supervisor_name,
+                title=title,
+            ),
+        )
     body = _(
         "%(name)s returned your entry \u201c%(title)s\u201d.", name=supervisor_name, title=title
     )

@@ -81,9 +81,14 @@ def suggested_competency(facts: dict) -> str:
 
 
 def replace_goals(
-    db: Session, *, evaluation: YearlyEvaluation, worker: User,
-    agreements: Sequence[Agreement], facts: dict, now: datetime,
-) -> None:  # fmt: skip
+    db: Session,
+    *,
+    evaluation: YearlyEvaluation,
+    worker: User,
+    agreements: Sequence[Agreement],
+    facts: dict,
+    now: datetime,
+) -> None:
     """Goals from the agreements. Goals from an earlier save of this year's evaluation that are
     still open and without evidence go; goals the worker already works on stay (not doubled)."""
     ids = set(
@@ -98,8 +103,11 @@ def replace_goals(
         for g in db.scalars(select(DevelopmentGoal).where(DevelopmentGoal.owner_id == worker.id))
         if (g.details or {}).get("evaluation_id") in ids
     ]
-    with_evidence = set(db.scalars(select(GoalEvidence.goal_id).where(
-        GoalEvidence.goal_id.in_([g.id for g in earlier]))))  # fmt: skip
+    with_evidence = set(
+        db.scalars(
+            select(GoalEvidence.goal_id).where(GoalEvidence.goal_id.in_([g.id for g in earlier]))
+        )
+    )
     kept = set()
     for goal in earlier:
         if goal.status == GoalStatus.OPEN and goal.id not in with_evidence:
@@ -114,10 +122,18 @@ def replace_goals(
         level = facts["levels_supervisor"].get(code) or facts["levels_self"].get(code)
         level = level if level in LEVEL_ORDER else LEVEL_ORDER[0]
         target = LEVEL_ORDER[min(LEVEL_ORDER.index(level) + 1, len(LEVEL_ORDER) - 1)]
-        db.add(DevelopmentGoal(
-            organisation_id=worker.organisation_id, owner_id=worker.id, competency_code=code,
-            current_level=level, target_level=target, title=agreement.text[:200],
-            actions=agreement.text, due_on=date(evaluation.year + 1, 12, 31),
-            details={"evaluation_id": evaluation.id, "year": evaluation.year},
-            created_at=now, updated_at=now,
-        ))  # fmt: skip
+        db.add(
+            DevelopmentGoal(
+                organisation_id=worker.organisation_id,
+                owner_id=worker.id,
+                competency_code=code,
+                current_level=level,
+                target_level=target,
+                title=agreement.text[:200],
+                actions=agreement.text,
+                due_on=date(evaluation.year + 1, 12, 31),
+                details={"evaluation_id": evaluation.id, "year": evaluation.year},
+                created_at=now,
+                updated_at=now,
+            )
+        )

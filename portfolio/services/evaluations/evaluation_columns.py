@@ -58,8 +58,10 @@ def _requirement_columns(norm_id: str, name: str, label: str, part: str | tuple)
         found = view.get(part)
         return _required(found) if found else None
 
-    return [FactColumn(name, f"{label}: counted", counted, norm_id),
-            FactColumn(f"{name}_required", f"{label}: required", required, norm_id)]  # fmt: skip
+    return [
+        FactColumn(name, f"{label}: counted", counted, norm_id),
+        FactColumn(f"{name}_required", f"{label}: required", required, norm_id),
+    ]
 
 
 def _yes_no(value: bool | None) -> str | None:
@@ -85,60 +87,98 @@ def _norm_columns(norm) -> list[FactColumn]:
 
     columns = [
         FactColumn(f"{n}.number", f"registration number ({where})", field("number"), n),
-        FactColumn(f"{n}.standing", f"on_track/behind/at_risk/expired/unknown ({where})",
-                   field("standing"), n),
-        FactColumn(f"{n}.period_end", f"last day of the period ({where})", field("period_end"),
-                   n),
-        FactColumn(f"{n}.forecast_met_on",
-                   f"date the norm will be met at the current pace (ISO), empty when that "
-                   f"cannot be told ({where})", field("forecast_met_on"), n),
-        FactColumn(f"{n}.on_track",
-                   f"yes/no: met by the deadline at the current pace; empty while a threshold "
-                   f"is unconfirmed ({where})", field("on_track", _yes_no), n),
-        FactColumn(f"{n}.shortfall",
-                   f"what the current pace leaves short at the deadline, e.g. `scholing short "
-                   f"by 35; total short by 10` (points; work_hours: hours) ({where})",
-                   field("shortfalls", shortfall_text), n),
-    ]  # fmt: skip
+        FactColumn(
+            f"{n}.standing",
+            f"on_track/behind/at_risk/expired/unknown ({where})",
+            field("standing"),
+            n,
+        ),
+        FactColumn(f"{n}.period_end", f"last day of the period ({where})", field("period_end"), n),
+        FactColumn(
+            f"{n}.forecast_met_on",
+            f"date the norm will be met at the current pace (ISO), empty when that "
+            f"cannot be told ({where})",
+            field("forecast_met_on"),
+            n,
+        ),
+        FactColumn(
+            f"{n}.on_track",
+            f"yes/no: met by the deadline at the current pace; empty while a threshold "
+            f"is unconfirmed ({where})",
+            field("on_track", _yes_no),
+            n,
+        ),
+        FactColumn(
+            f"{n}.shortfall",
+            f"what the current pace leaves short at the deadline, e.g. `scholing short "
+            f"by 35; total short by 10` (points; work_hours: hours) ({where})",
+            field("shortfalls", shortfall_text),
+            n,
+        ),
+    ]
     if norm.has_total:
         columns += _requirement_columns(n, f"{n}.total", f"total points ({where})", "total")
     if norm.has_work_hours:
-        columns += _requirement_columns(n, f"{n}.work_hours", f"work hours ({where})",
-                                        "work_hours")  # fmt: skip
+        columns += _requirement_columns(n, f"{n}.work_hours", f"work hours ({where})", "work_hours")
     for c in norm.categories:
-        columns += _requirement_columns(n, f"{n}.{c.id}", f"points for {c.title} ({where})",
-                                        ("category", c.id))  # fmt: skip
-        columns.append(FactColumn(f"{n}.{c.id}_hours",
-                                  f"net hours for {c.title}, before any cap ({where})",
-                                  hours(c.id), n))  # fmt: skip
+        columns += _requirement_columns(
+            n, f"{n}.{c.id}", f"points for {c.title} ({where})", ("category", c.id)
+        )
+        columns.append(
+            FactColumn(
+                f"{n}.{c.id}_hours",
+                f"net hours for {c.title}, before any cap ({where})",
+                hours(c.id),
+                n,
+            )
+        )
     return columns
 
 
 def _goal_column(status: str) -> FactColumn:
-    return FactColumn(f"goals.{status}", f"development goals with status {status}",
-                      lambda facts: facts["goals"].get(status, 0))  # fmt: skip
+    return FactColumn(
+        f"goals.{status}",
+        f"development goals with status {status}",
+        lambda facts: facts["goals"].get(status, 0),
+    )
 
 
 def _level_column(kind: str, competency) -> FactColumn:
     who = "latest self-assessment" if kind == "self" else "latest assessment by a supervisor"
-    return FactColumn(f"{kind}.{competency.code}", f"level of {competency.code} in {who}",
-                      lambda facts: facts[f"levels_{kind}"].get(competency.code))  # fmt: skip
+    return FactColumn(
+        f"{kind}.{competency.code}",
+        f"level of {competency.code} in {who}",
+        lambda facts: facts[f"levels_{kind}"].get(competency.code),
+    )
 
 
 def _build_columns() -> dict[str, FactColumn]:
     columns = [
         FactColumn("year", "the evaluation year", lambda facts: facts["year"]),
-        FactColumn("as_of", "the date the figures are computed for (ISO)",
-                   lambda facts: facts["as_of"]),
-        FactColumn("signed_sessions", "peer review sessions in the year, signed off (art. 24)",
-                   lambda facts: facts["signed_sessions"]),
-        FactColumn("art3_covered", "number of Beroepscode art. 3 requirements with evidence",
-                   lambda facts: len(facts["art3_covered"])),
-        FactColumn("art3_missing", "codes of art. 3 requirements without evidence, space-separated",
-                   lambda facts: " ".join(facts["art3_missing"])),
-        FactColumn("last_activity", "date of the latest portfolio entry (ISO), empty if none",
-                   lambda facts: facts["last_activity"]),
-    ]  # fmt: skip
+        FactColumn(
+            "as_of", "the date the figures are computed for (ISO)", lambda facts: facts["as_of"]
+        ),
+        FactColumn(
+            "signed_sessions",
+            "peer review sessions in the year, signed off (art. 24)",
+            lambda facts: facts["signed_sessions"],
+        ),
+        FactColumn(
+            "art3_covered",
+            "number of Beroepscode art. 3 requirements with evidence",
+            lambda facts: len(facts["art3_covered"]),
+        ),
+        FactColumn(
+            "art3_missing",
+            "codes of art. 3 requirements without evidence, space-separated",
+            lambda facts: " ".join(facts["art3_missing"]),
+        ),
+        FactColumn(
+            "last_activity",
+            "date of the latest portfolio entry (ISO), empty if none",
+            lambda facts: facts["last_activity"],
+        ),
+    ]
     columns += [_goal_column(status.value) for status in GoalStatus]
     for norm in competencies.all_norms():
         columns += _norm_columns(norm)

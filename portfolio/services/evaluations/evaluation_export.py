@@ -102,8 +102,7 @@ class Selection:
 
     def describe(self) -> str:
         """The filters in words for the audit log (ids only)."""
-        return (f"year={self.year} team={self.team_id or 'all'} "
-                f"status={self.status or 'all'}")  # fmt: skip
+        return f"year={self.year} team={self.team_id or 'all'} status={self.status or 'all'}"
 
 
 @dataclass(frozen=True)
@@ -139,20 +138,37 @@ def workers_statement(selection: Selection) -> Select:
     lead = aliased(User)
     status = _status()
     statement = (
-        select(User.id, User.name, User.email, Team.name, status.label("status"),
-               YearlyEvaluation.prepared_at, YearlyEvaluation.completed_at,
-               YearlyEvaluation.worker_signed_at, YearlyEvaluation.supervisor_signed_at,
-               lead.name, _signed_only(YearlyEvaluation.agreements))
+        select(
+            User.id,
+            User.name,
+            User.email,
+            Team.name,
+            status.label("status"),
+            YearlyEvaluation.prepared_at,
+            YearlyEvaluation.completed_at,
+            YearlyEvaluation.worker_signed_at,
+            YearlyEvaluation.supervisor_signed_at,
+            lead.name,
+            _signed_only(YearlyEvaluation.agreements),
+        )
         .select_from(User)
         .outerjoin(Team, Team.id == User.team_id)
-        .outerjoin(YearlyEvaluation, and_(
-            YearlyEvaluation.worker_id == User.id, YearlyEvaluation.year == selection.year,
-            YearlyEvaluation.is_current.is_(True),
-            YearlyEvaluation.organisation_id == selection.organisation_id))
+        .outerjoin(
+            YearlyEvaluation,
+            and_(
+                YearlyEvaluation.worker_id == User.id,
+                YearlyEvaluation.year == selection.year,
+                YearlyEvaluation.is_current.is_(True),
+                YearlyEvaluation.organisation_id == selection.organisation_id,
+            ),
+        )
         .outerjoin(lead, lead.id == YearlyEvaluation.supervisor_id)
-        .where(User.organisation_id == selection.organisation_id,
-               User.role == Role.WORKER.value, User.is_active.is_(True))
-    )  # fmt: skip
+        .where(
+            User.organisation_id == selection.organisation_id,
+            User.role == Role.WORKER.value,
+            User.is_active.is_(True),
+        )
+    )
     if selection.team_id is not None:
         statement = statement.where(User.team_id == selection.team_id)
     if selection.status is not None:
@@ -162,10 +178,14 @@ def workers_statement(selection: Selection) -> Select:
 
 def worker_page(db: Session, *, selection: Selection, page: int, per_page: int) -> Page:
     """One page of the selection's workers (WorkerRow items), by name: two statements."""
-    found = paginate(db, workers_statement(selection).order_by(User.name, User.id), page=page,
-                     per_page=per_page, scalars=False)  # fmt: skip
-    return Page([WorkerRow(*row) for row in found.items], found.number, found.per_page,
-                found.total)  # fmt: skip
+    found = paginate(
+        db,
+        workers_statement(selection).order_by(User.name, User.id),
+        page=page,
+        per_page=per_page,
+        scalars=False,
+    )
+    return Page([WorkerRow(*row) for row in found.items], found.number, found.per_page, found.total)
 
 
 def status_counts(db: Session, *, selection: Selection) -> dict[str, int]:
@@ -193,16 +213,17 @@ def worker_batches(
     """
     stored = _signed_only(YearlyEvaluation.facts).label("stored_facts")
     statement = (
-        workers_statement(selection).add_columns(stored).order_by(User.name, User.id)
+        workers_statement(selection)
+        .add_columns(stored)
+        .order_by(User.name, User.id)
         .limit(batch_size)
-    )  # fmt: skip
+    )
     after: tuple[str, int] | None = None
     while True:
         query = statement
         if after is not None:  # keyset: the index on (organisation, name, id) finds the next
             name, worker_id = after
-            query = query.where(or_(User.name > name,
-                                    and_(User.name == name, User.id > worker_id)))  # fmt: skip
+            query = query.where(or_(User.name > name, and_(User.name == name, User.id > worker_id)))
         found = db.execute(query).all()
         if not found:
             return
@@ -210,8 +231,13 @@ def worker_batches(
         facts = {row[0]: row[-1] for row in found if row[-1]}
         missing = [worker.worker_id for worker in batch if worker.worker_id not in facts]
         if missing:
-            facts |= facts_for(db, organisation_id=selection.organisation_id, worker_ids=missing,
-                               year=selection.year, today=today)  # fmt: skip
+            facts |= facts_for(
+                db,
+                organisation_id=selection.organisation_id,
+                worker_ids=missing,
+                year=selection.year,
+                today=today,
+            )
         yield [(worker, facts[worker.worker_id]) for worker in batch]
         if len(batch) < batch_size:
             return
@@ -225,10 +251,18 @@ def local_date(moment: datetime | None) -> str | None:
 
 def base_cells(worker: WorkerRow) -> list[Cell]:
     """The cells of BASE_COLUMNS for one worker."""
-    return [worker.name, worker.email, worker.team, worker.status,
-            local_date(worker.prepared_at), local_date(worker.completed_at),
-            local_date(worker.worker_signed_at), local_date(worker.supervisor_signed_at),
-            worker.supervisor, worker.agreements]  # fmt: skip
+    return [
+        worker.name,
+        worker.email,
+        worker.team,
+        worker.status,
+        local_date(worker.prepared_at),
+        local_date(worker.completed_at),
+        local_date(worker.worker_signed_at),
+        local_date(worker.supervisor_signed_at),
+        worker.supervisor,
+        worker.agreements,
+    ]
 
 
 def rows(
@@ -240,8 +274,13 @@ def rows(
             yield base_cells(worker) + fact_row(facts)
 
 
-def _write_batches(db: Session, selection: Selection, today: date, batch_size: int,
-                   write: Callable[[list[Cell]], None]) -> Iterator[int]:  # fmt: skip
+def _write_batches(
+    db: Session,
+    selection: Selection,
+    today: date,
+    batch_size: int,
+    write: Callable[[list[Cell]], None],
+) -> Iterator[int]:
     """`write` every row, batch by batch; yields the number of rows of each batch written."""
     batches = worker_batches(db, selection=selection, today=today, batch_size=batch_size)
     while True:
@@ -303,8 +342,14 @@ def _xlsx_value(sheet, value: Cell):
     return value
 
 
-def write_xlsx(db: Session, *, selection: Selection, today: date, target: IO[bytes],
-               batch_size: int = BATCH_SIZE) -> int:  # fmt: skip
+def write_xlsx(
+    db: Session,
+    *,
+    selection: Selection,
+    today: date,
+    target: IO[bytes],
+    batch_size: int = BATCH_SIZE,
+) -> int:
     """Write the XLSX to `target` (write-only workbook: rows go to disk as they come).
 
     Sheet one holds the same header and rows as the CSV; sheet two each column's description.
@@ -332,32 +377,40 @@ def _export_detail(file_format: str, selection: Selection, rows: int | str) -> s
     return f"format={file_format} {selection.describe()} rows={rows}"
 
 
-def start_export(db: Session, *, actor: User, file_format: str, selection: Selection,
-                 now: datetime) -> int:  # fmt: skip
+def start_export(
+    db: Session, *, actor: User, file_format: str, selection: Selection, now: datetime
+) -> int:
     """Write the export to the audit log before anything is sent (format and filters; the row
     count reads `unfinished` until `finish_export`). Commits; returns the entry's id."""
-    event = audit.record(db, actor=actor, action="export_evaluations",
-                         subject_type="yearly_evaluation",
-                         detail=_export_detail(file_format, selection, UNFINISHED),
-                         organisation_id=selection.organisation_id)  # fmt: skip
+    event = audit.record(
+        db,
+        actor=actor,
+        action="export_evaluations",
+        subject_type="yearly_evaluation",
+        detail=_export_detail(file_format, selection, UNFINISHED),
+        organisation_id=selection.organisation_id,
+    )
     event.at = now
     db.commit()
     return event.id
 
 
-def finish_export(db: Session, *, event_id: int, file_format: str, selection: Selection,
-                  rows_written: int) -> None:  # fmt: skip
+def finish_export(
+    db: Session, *, event_id: int, file_format: str, selection: Selection, rows_written: int
+) -> None:
     """Put the number of rows sent on the export's audit entry. Commits."""
     db.execute(
-        update(AuditEvent).where(AuditEvent.id == event_id)
+        update(AuditEvent)
+        .where(AuditEvent.id == event_id)
         .values(detail=_export_detail(file_format, selection, rows_written))
-    )  # fmt: skip
+    )
     db.commit()
 
 
 def teams(db: Session, *, organisation_id: int) -> list[tuple[int, str]]:
     """(id, name) of the organisation's teams, by name: the choices of the team filter."""
     return db.execute(
-        select(Team.id, Team.name).where(Team.organisation_id == organisation_id)
+        select(Team.id, Team.name)
+        .where(Team.organisation_id == organisation_id)
         .order_by(Team.name, Team.id)
-    ).all()  # fmt: skip
+    ).all()

@@ -92,49 +92,75 @@ def as_of_for(year: int, today: date) -> date:
 
 
 def _threshold(counted, required, unconfirmed: bool) -> dict:
-    return {"counted": json_number(counted), "required": json_number(required),
-            "unconfirmed": unconfirmed}  # fmt: skip
+    return {
+        "counted": json_number(counted),
+        "required": json_number(required),
+        "unconfirmed": unconfirmed,
+    }
 
 
-def _registrations(db: Session, organisation_id: int, ids: Sequence[int], year: int,
-                   as_of: date) -> dict[int, list]:  # fmt: skip
+def _registrations(
+    db: Session, organisation_id: int, ids: Sequence[int], year: int, as_of: date
+) -> dict[int, list]:
     """Registrations whose period overlaps the year, each with its status as of `as_of`."""
     registrations = db.execute(
-        select(Registration.id, Registration.owner_id, Registration.organisation_id,
-               Registration.norm_id, Registration.registered_on, Registration.registration_number)
-        .where(ids_in(Registration.owner_id, ids), Registration.organisation_id == organisation_id,
-               Registration.registered_on <= as_of)
+        select(
+            Registration.id,
+            Registration.owner_id,
+            Registration.organisation_id,
+            Registration.norm_id,
+            Registration.registered_on,
+            Registration.registration_number,
+        )
+        .where(
+            ids_in(Registration.owner_id, ids),
+            Registration.organisation_id == organisation_id,
+            Registration.registered_on <= as_of,
+        )
         .order_by(Registration.registered_on, Registration.id)
-    ).all()  # fmt: skip
+    ).all()
     result: dict[int, list] = defaultdict(list)
-    for registration, norm, status in summed_statuses(db, registrations=registrations,
-                                                      as_of=as_of):  # fmt: skip
+    for registration, norm, status in summed_statuses(db, registrations=registrations, as_of=as_of):
         if status.period.last_day < date(year, 1, 1):
             continue
         total, work, forecast = status.total, status.work_hours, status.forecast
-        result[registration.owner_id].append({
-            "norm": norm.id, "register": norm.register, "title": norm.title,
-            "number": registration.registration_number,
-            "period_end": status.period.last_day.isoformat(),
-            "standing": standing(status, as_of), "met": status.met,
-            "total": _threshold(total.counted, total.required, total.unconfirmed)
-            if total else None,
-            "work_hours": _threshold(work.earned, work.required, work.unconfirmed)
-            if work else None,
-            "categories": [
-                {"id": c.id, "title": c.title,
-                 "hours": json_number(c.earned / norm.points_per_hour),
-                 **_threshold(c.counted, c.required, rule.min_unconfirmed)}
-                for c, rule in zip(status.categories, norm.categories, strict=True)
-            ],
-            "forecast_met_on": forecast.met_on.isoformat() if forecast.met_on else None,
-            "on_track": forecast.on_track,
-            "shortfalls": [
-                {"requirement": s.requirement, "projected": json_number(s.projected),
-                 "required": json_number(s.required), "short_by": json_number(s.short_by)}
-                for s in forecast.shortfalls
-            ],
-        })  # fmt: skip
+        result[registration.owner_id].append(
+            {
+                "norm": norm.id,
+                "register": norm.register,
+                "title": norm.title,
+                "number": registration.registration_number,
+                "period_end": status.period.last_day.isoformat(),
+                "standing": standing(status, as_of),
+                "met": status.met,
+                "total": _threshold(total.counted, total.required, total.unconfirmed)
+                if total
+                else None,
+                "work_hours": _threshold(work.earned, work.required, work.unconfirmed)
+                if work
+                else None,
+                "categories": [
+                    {
+                        "id": c.id,
+                        "title": c.title,
+                        "hours": json_number(c.earned / norm.points_per_hour),
+                        **_threshold(c.counted, c.required, rule.min_unconfirmed),
+                    }
+                    for c, rule in zip(status.categories, norm.categories, strict=True)
+                ],
+                "forecast_met_on": forecast.met_on.isoformat() if forecast.met_on else None,
+                "on_track": forecast.on_track,
+                "shortfalls": [
+                    {
+                        "requirement": s.requirement,
+                        "projected": json_number(s.projected),
+                        "required": json_number(s.required),
+                        "short_by": json_number(s.short_by),
+                    }
+                    for s in forecast.shortfalls
+                ],
+            }
+        )
     return result
 
 
@@ -147,17 +173,23 @@ def _latest_levels(db: Session, organisation_id: int, ids: Sequence[int], as_of:
     is_self = (CompetencyAssessment.subject_id == CompetencyAssessment.assessor_id).label("is_self")
     ranked = (
         select(
-            CompetencyAssessment.id, CompetencyAssessment.subject_id, is_self,
-            func.row_number().over(
+            CompetencyAssessment.id,
+            CompetencyAssessment.subject_id,
+            is_self,
+            func.row_number()
+            .over(
                 partition_by=(CompetencyAssessment.subject_id, is_self),
                 order_by=(CompetencyAssessment.assessed_on.desc(), CompetencyAssessment.id.desc()),
-            ).label("rank"),
+            )
+            .label("rank"),
         )
-        .where(ids_in(CompetencyAssessment.subject_id, ids),
-               CompetencyAssessment.organisation_id == organisation_id,
-               CompetencyAssessment.assessed_on <= as_of)
+        .where(
+            ids_in(CompetencyAssessment.subject_id, ids),
+            CompetencyAssessment.organisation_id == organisation_id,
+            CompetencyAssessment.assessed_on <= as_of,
+        )
         .subquery()
-    )  # fmt: skip
+    )
     # One row per assessment, its ratings joined into one text (ten times fewer rows to read).
     ratings = joined_pairs(CompetencyRating.competency_code, CompetencyRating.level_code)
     rows = db.execute(
@@ -165,7 +197,7 @@ def _latest_levels(db: Session, organisation_id: int, ids: Sequence[int], as_of:
         .join(CompetencyRating, CompetencyRating.assessment_id == ranked.c.id)
         .where(ranked.c.rank == 1)
         .group_by(ranked.c.subject_id, ranked.c.is_self)
-    )  # fmt: skip
+    )
     levels: dict[int, dict[str, dict[str, str]]] = defaultdict(
         lambda: {"self": {}, "supervisor": {}}
     )
@@ -174,54 +206,74 @@ def _latest_levels(db: Session, organisation_id: int, ids: Sequence[int], as_of:
     return levels
 
 
-def _people(db: Session, organisation_id: int, ids: Sequence[int], year: int,
-            as_of: date) -> dict[int, tuple]:  # fmt: skip
+def _people(
+    db: Session, organisation_id: int, ids: Sequence[int], year: int, as_of: date
+) -> dict[int, tuple]:
     """{worker: (last activity, signed sessions, {goal status: n})} for the organisation's
     workers among `ids`, in one statement."""
     # The latest date: correlated, it is the last (owner_id, occurred_on) index entry of each
     # worker. Sessions and goals: grouped per worker, over the year's entries only.
     last = (
         select(func.max(Entry.occurred_on))
-        .where(Entry.owner_id == User.id, Entry.organisation_id == organisation_id,
-               Entry.occurred_on <= as_of)
+        .where(
+            Entry.owner_id == User.id,
+            Entry.organisation_id == organisation_id,
+            Entry.occurred_on <= as_of,
+        )
         .scalar_subquery()
-    )  # fmt: skip
+    )
     signed = (
         select(Entry.owner_id, func.count().label("sessions"))
-        .where(ids_in(Entry.owner_id, ids), Entry.organisation_id == organisation_id,
-               Entry.occurred_on >= date(year, 1, 1), Entry.occurred_on <= as_of,
-               Entry.kind == EntryKind.PEER_REVIEW.value,
-               Entry.status == EntryStatus.SIGNED.value, NOT_SUPERSEDED)
+        .where(
+            ids_in(Entry.owner_id, ids),
+            Entry.organisation_id == organisation_id,
+            Entry.occurred_on >= date(year, 1, 1),
+            Entry.occurred_on <= as_of,
+            Entry.kind == EntryKind.PEER_REVIEW.value,
+            Entry.status == EntryStatus.SIGNED.value,
+            NOT_SUPERSEDED,
+        )
         .group_by(Entry.owner_id)
         .subquery()
-    )  # fmt: skip
+    )
     created_before = datetime.combine(as_of + timedelta(days=1), time(), AMSTERDAM).astimezone(UTC)
     goals = (
-        select(DevelopmentGoal.owner_id,
-               *[func.sum(case((DevelopmentGoal.status == status.value, 1), else_=0))
-                 .label(status.value) for status in GoalStatus])
-        .where(ids_in(DevelopmentGoal.owner_id, ids),
-               DevelopmentGoal.organisation_id == organisation_id,
-               DevelopmentGoal.created_at < created_before)
+        select(
+            DevelopmentGoal.owner_id,
+            *[
+                func.sum(case((DevelopmentGoal.status == status.value, 1), else_=0)).label(
+                    status.value
+                )
+                for status in GoalStatus
+            ],
+        )
+        .where(
+            ids_in(DevelopmentGoal.owner_id, ids),
+            DevelopmentGoal.organisation_id == organisation_id,
+            DevelopmentGoal.created_at < created_before,
+        )
         .group_by(DevelopmentGoal.owner_id)
         .subquery()
-    )  # fmt: skip
+    )
     rows = db.execute(
-        select(User.id, last, signed.c.sessions,
-               *[goals.c[status.value] for status in GoalStatus])
+        select(User.id, last, signed.c.sessions, *[goals.c[status.value] for status in GoalStatus])
         .outerjoin(signed, signed.c.owner_id == User.id)
         .outerjoin(goals, goals.c.owner_id == User.id)
         .where(ids_in(User.id, ids), User.organisation_id == organisation_id)
-    )  # fmt: skip
+    )
     return {
-        worker_id: (last, int(sessions or 0),
-                    {s.value: int(n) for s, n in zip(GoalStatus, counts, strict=True) if n})
+        worker_id: (
+            last,
+            int(sessions or 0),
+            {s.value: int(n) for s, n in zip(GoalStatus, counts, strict=True) if n},
+        )
         for worker_id, last, sessions, *counts in rows
-    }  # fmt: skip
+    }
 
 
-def _chunk_facts(db: Session, organisation_id: int, ids: Sequence[int], year: int,
-                 as_of: date) -> dict[int, dict]:  # fmt: skip
+def _chunk_facts(
+    db: Session, organisation_id: int, ids: Sequence[int], year: int, as_of: date
+) -> dict[int, dict]:
     people = _people(db, organisation_id, ids, year, as_of)
     ids = sorted(people)
     if not ids:
@@ -259,9 +311,13 @@ def _chunk_facts(db: Session, organisation_id: int, ids: Sequence[int], year: in
 
 
 def facts_for(
-    db: Session, *, organisation_id: int, worker_ids: Sequence[int], year: int,
+    db: Session,
+    *,
+    organisation_id: int,
+    worker_ids: Sequence[int],
+    year: int,
     today: date | None = None,
-) -> dict[int, dict]:  # fmt: skip
+) -> dict[int, dict]:
     """{worker id: facts of `year`} for the organisation's workers among `worker_ids`.
 
     The keys are described in the module docstring. `today` defaults to the date in the
@@ -272,6 +328,7 @@ def facts_for(
     ids = sorted(set(worker_ids))
     facts: dict[int, dict] = {}
     for first in range(0, len(ids), OWNER_CHUNK):
-        facts.update(_chunk_facts(db, organisation_id, ids[first : first + OWNER_CHUNK], year,
-                                  as_of))  # fmt: skip
+        facts.update(
+            _chunk_facts(db, organisation_id, ids[first : first + OWNER_CHUNK], year, as_of)
+        )
     return facts

@@ -23,22 +23,31 @@ from portfolio.services.norms.norm_progress import OWNER_CHUNK
 
 def team_statuses(db: Session, *, supervisor: User, year: int):
     """[(member, current evaluation or None)] of the teams the supervisor leads (two queries)."""
-    members = db.scalars(
-        select(User)
-        .join(TeamLead, TeamLead.team_id == User.team_id)
-        .where(TeamLead.user_id == supervisor.id, User.id != supervisor.id,
-               User.organisation_id == supervisor.organisation_id, User.is_active.is_(True))
-        .order_by(User.name, User.id)
-    ).unique().all()  # fmt: skip
+    members = (
+        db.scalars(
+            select(User)
+            .join(TeamLead, TeamLead.team_id == User.team_id)
+            .where(
+                TeamLead.user_id == supervisor.id,
+                User.id != supervisor.id,
+                User.organisation_id == supervisor.organisation_id,
+                User.is_active.is_(True),
+            )
+            .order_by(User.name, User.id)
+        )
+        .unique()
+        .all()
+    )
     found = {
         e.worker_id: e
         for e in db.scalars(
             select(YearlyEvaluation).where(
                 YearlyEvaluation.worker_id.in_([m.id for m in members]),
-                YearlyEvaluation.year == year, YearlyEvaluation.is_current.is_(True),
+                YearlyEvaluation.year == year,
+                YearlyEvaluation.is_current.is_(True),
             )
         )
-    }  # fmt: skip
+    }
     return [(member, found.get(member.id)) for member in members]
 
 
@@ -69,18 +78,31 @@ def organisation_statuses(
     lead = aliased(User)
     signed = YearlyEvaluation.status == EvaluationStatus.SIGNED.value
     statement = (
-        select(YearlyEvaluation.worker_id, YearlyEvaluation.status, YearlyEvaluation.version,
-               YearlyEvaluation.prepared_at, YearlyEvaluation.completed_at,
-               YearlyEvaluation.worker_signed_at, YearlyEvaluation.supervisor_signed_at,
-               lead.name, case((signed, YearlyEvaluation.agreements), else_=null()))
+        select(
+            YearlyEvaluation.worker_id,
+            YearlyEvaluation.status,
+            YearlyEvaluation.version,
+            YearlyEvaluation.prepared_at,
+            YearlyEvaluation.completed_at,
+            YearlyEvaluation.worker_signed_at,
+            YearlyEvaluation.supervisor_signed_at,
+            lead.name,
+            case((signed, YearlyEvaluation.agreements), else_=null()),
+        )
         .outerjoin(lead, lead.id == YearlyEvaluation.supervisor_id)
-        .where(YearlyEvaluation.organisation_id == organisation_id,
-               YearlyEvaluation.year == year, YearlyEvaluation.is_current.is_(True))
-    )  # fmt: skip
+        .where(
+            YearlyEvaluation.organisation_id == organisation_id,
+            YearlyEvaluation.year == year,
+            YearlyEvaluation.is_current.is_(True),
+        )
+    )
     ids = None if worker_ids is None else sorted(set(worker_ids))
     chunks = [ids[i : i + OWNER_CHUNK] for i in range(0, len(ids), OWNER_CHUNK)] if ids else []
-    queries = [statement] if ids is None else [
-        statement.where(YearlyEvaluation.worker_id.in_(chunk)) for chunk in chunks]  # fmt: skip
+    queries = (
+        [statement]
+        if ids is None
+        else [statement.where(YearlyEvaluation.worker_id.in_(chunk)) for chunk in chunks]
+    )
     result = {}
     for query in queries:
         for row in db.execute(query):
@@ -94,11 +116,14 @@ def status_counts(db: Session, *, organisation_id: int, year: int, worker_count:
     counts = dict(
         db.execute(
             select(YearlyEvaluation.status, func.count())
-            .where(YearlyEvaluation.organisation_id == organisation_id,
-                   YearlyEvaluation.year == year, YearlyEvaluation.is_current.is_(True))
+            .where(
+                YearlyEvaluation.organisation_id == organisation_id,
+                YearlyEvaluation.year == year,
+                YearlyEvaluation.is_current.is_(True),
+            )
             .group_by(YearlyEvaluation.status)
         ).all()
-    )  # fmt: skip
+    )
     started = sum(counts.values()) - counts.get(EvaluationStatus.NOT_STARTED.value, 0)
     counts[EvaluationStatus.NOT_STARTED.value] = max(worker_count - started, 0)
     return {status.value: counts.get(status.value, 0) for status in EvaluationStatus}
@@ -133,19 +158,26 @@ def unled_workers(db: Session, *, organisation_id: int) -> Unled:
     A lead counts when they are an active supervisor (a deactivated one cannot log in).
     """
     lead = aliased(User)
-    has_lead = (
-        exists()
-        .where(TeamLead.team_id == User.team_id, lead.id == TeamLead.user_id,
-               lead.is_active.is_(True), lead.role == Role.SUPERVISOR.value)
-    )  # fmt: skip
+    has_lead = exists().where(
+        TeamLead.team_id == User.team_id,
+        lead.id == TeamLead.user_id,
+        lead.is_active.is_(True),
+        lead.role == Role.SUPERVISOR.value,
+    )
     rows = db.execute(
         select(User.team_id, Team.name, func.count())
         .select_from(User)
         .outerjoin(Team, Team.id == User.team_id)
-        .where(User.organisation_id == organisation_id, User.role == Role.WORKER.value,
-               User.is_active.is_(True), ~has_lead)
+        .where(
+            User.organisation_id == organisation_id,
+            User.role == Role.WORKER.value,
+            User.is_active.is_(True),
+            ~has_lead,
+        )
         .group_by(User.team_id, Team.name)
-    ).all()  # fmt: skip
-    teams = sorted((LeaderlessTeam(team_id, name, n) for team_id, name, n in rows
-                    if team_id is not None), key=lambda t: (t.name.lower(), t.team_id))  # fmt: skip
+    ).all()
+    teams = sorted(
+        (LeaderlessTeam(team_id, name, n) for team_id, name, n in rows if team_id is not None),
+        key=lambda t: (t.name.lower(), t.team_id),
+    )
     return Unled(tuple(teams), sum(n for team_id, _name, n in rows if team_id is None))

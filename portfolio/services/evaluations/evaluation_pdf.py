@@ -71,10 +71,15 @@ class _LazyStory(list):
 def _styles() -> dict[str, ParagraphStyle]:
     sample = getSampleStyleSheet()
     cell = ParagraphStyle("cell", parent=sample["Normal"], fontSize=8.5, leading=10.5)
-    return {"title": sample["Title"], "heading": sample["Heading2"], "normal": sample["Normal"],
-            "small": ParagraphStyle("small", parent=sample["Normal"], fontSize=9, leading=11.5),
-            "cell": cell, "head": ParagraphStyle("head", parent=cell, fontName="Helvetica-Bold"),
-            "italic": sample["Italic"]}  # fmt: skip
+    return {
+        "title": sample["Title"],
+        "heading": sample["Heading2"],
+        "normal": sample["Normal"],
+        "small": ParagraphStyle("small", parent=sample["Normal"], fontSize=9, leading=11.5),
+        "cell": cell,
+        "head": ParagraphStyle("head", parent=cell, fontName="Helvetica-Bold"),
+        "italic": sample["Italic"],
+    }
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], styles) -> Table:
@@ -82,11 +87,15 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], styles) -> Tabl
     data += [[Paragraph(escape(text), styles["cell"]) for text in row] for row in rows]
     widths = [WIDTH * 0.52] + [WIDTH * 0.48 / (len(header) - 1)] * (len(header) - 1)
     table = Table(data, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
-        ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f1f4f8")]),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))  # fmt: skip
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f1f4f8")]),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     return table
 
 
@@ -99,8 +108,10 @@ def _image(png: bytes) -> Image:
 
 def _section(section: Section, styles) -> KeepTogether:
     parts = [Paragraph(escape(section.heading), styles["heading"])]
-    parts += [Paragraph(f"<b>{escape(label)}</b>: {escape(value)}", styles["small"])
-              for label, value in section.facts]  # fmt: skip
+    parts += [
+        Paragraph(f"<b>{escape(label)}</b>: {escape(value)}", styles["small"])
+        for label, value in section.facts
+    ]
     if section.agreements:
         parts.append(Paragraph(f"<b>{escape(section.agreements_title)}</b>", styles["small"]))
         parts += [Paragraph("• " + escape(line), styles["small"]) for line in section.agreements]
@@ -109,22 +120,35 @@ def _section(section: Section, styles) -> KeepTogether:
     if section.chart_png:
         parts += [Spacer(1, 2 * mm), _image(section.chart_png)]
     if section.levels_rows:
-        parts += [Spacer(1, 2 * mm),
-                  Paragraph(f"<b>{escape(section.levels_title)}</b>", styles["small"]),
-                  _table(section.levels_header, section.levels_rows, styles)]  # fmt: skip
+        parts += [
+            Spacer(1, 2 * mm),
+            Paragraph(f"<b>{escape(section.levels_title)}</b>", styles["small"]),
+            _table(section.levels_header, section.levels_rows, styles),
+        ]
     parts.append(Spacer(1, 6 * mm))
     return KeepTogether(parts)
 
 
 def write_pdf(
-    target: IO[bytes], *, title: str, introduction: Sequence[str], sections: Iterable[Section],
-    chart_caption: str, empty: str,
-) -> None:  # fmt: skip
+    target: IO[bytes],
+    *,
+    title: str,
+    introduction: Sequence[str],
+    sections: Iterable[Section],
+    chart_caption: str,
+    empty: str,
+) -> None:
     """Write the PDF to `target`: a title page part, then one section per worker."""
     styles = _styles()
-    document = SimpleDocTemplate(target, pagesize=A4, title=title, leftMargin=MARGIN,
-                                 rightMargin=MARGIN, topMargin=MARGIN,
-                                 bottomMargin=MARGIN)  # fmt: skip
+    document = SimpleDocTemplate(
+        target,
+        pagesize=A4,
+        title=title,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=MARGIN,
+        bottomMargin=MARGIN,
+    )
 
     def story() -> Iterator:
         yield Paragraph(escape(title), styles["title"])

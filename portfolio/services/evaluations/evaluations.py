@@ -93,8 +93,13 @@ def get_or_start(db: Session, *, worker: User, year: int, now: datetime) -> Year
     found = current(db, worker_id=worker.id, year=year)
     if found is not None:
         return found
-    evaluation = YearlyEvaluation(organisation_id=worker.organisation_id, worker_id=worker.id,
-                                  year=year, created_at=now, updated_at=now)  # fmt: skip
+    evaluation = YearlyEvaluation(
+        organisation_id=worker.organisation_id,
+        worker_id=worker.id,
+        year=year,
+        created_at=now,
+        updated_at=now,
+    )
     db.add(evaluation)
     try:
         db.commit()
@@ -123,28 +128,44 @@ def for_supervisor(db: Session, *, supervisor: User, member_id: int, year: int):
     """
     rows = db.execute(
         select(User, TeamLead.team_id, YearlyEvaluation)
-        .outerjoin(TeamLead, and_(TeamLead.team_id == User.team_id,
-                                  TeamLead.user_id == supervisor.id))
-        .outerjoin(YearlyEvaluation, and_(YearlyEvaluation.worker_id == User.id,
-                                          YearlyEvaluation.year == year))
+        .outerjoin(
+            TeamLead, and_(TeamLead.team_id == User.team_id, TeamLead.user_id == supervisor.id)
+        )
+        .outerjoin(
+            YearlyEvaluation,
+            and_(YearlyEvaluation.worker_id == User.id, YearlyEvaluation.year == year),
+        )
         .where(User.id == member_id)
         .order_by(YearlyEvaluation.version.desc())
-    ).all()  # fmt: skip
+    ).all()
     member = rows[0][0] if rows else None
     led = {team_id for _user, team_id, _version in rows if team_id is not None}
     if member is None or not access.may_lead_evaluation(supervisor, member, led_team_ids=led):
         raise NotVisible(member_id)
     history = [version for _user, _team_id, version in rows if version is not None]
     current = current_in(history)
-    audit.record(db, actor=supervisor, action="view_evaluation", subject_user_id=member.id,
-                 subject_type="yearly_evaluation",
-                 subject_id=current.id if current else None, detail=str(year))  # fmt: skip
+    audit.record(
+        db,
+        actor=supervisor,
+        action="view_evaluation",
+        subject_user_id=member.id,
+        subject_type="yearly_evaluation",
+        subject_id=current.id if current else None,
+        detail=str(year),
+    )
     db.commit()
     return member, history
 
 
-def _write(db: Session, evaluation: YearlyEvaluation, expected: datetime | None, values: dict,
-           *, now: datetime, commit: bool = True) -> None:  # fmt: skip
+def _write(
+    db: Session,
+    evaluation: YearlyEvaluation,
+    expected: datetime | None,
+    values: dict,
+    *,
+    now: datetime,
+    commit: bool = True,
+) -> None:
     """Update only if nobody changed the row since `expected`; raises Stale otherwise."""
     if expected is None:
         raise Stale(evaluation.id)
@@ -177,15 +198,25 @@ def _opened(db, *, worker: User, year: int, expected: datetime | None, now: date
 
 
 def _facts(db: Session, evaluation: YearlyEvaluation, today: date) -> dict:
-    return facts_for(db, organisation_id=evaluation.organisation_id,
-                     worker_ids=[evaluation.worker_id], year=evaluation.year,
-                     today=today)[evaluation.worker_id]  # fmt: skip
+    return facts_for(
+        db,
+        organisation_id=evaluation.organisation_id,
+        worker_ids=[evaluation.worker_id],
+        year=evaluation.year,
+        today=today,
+    )[evaluation.worker_id]
 
 
 def prepare(
-    db: Session, *, worker: User, year: int, parts: dict[str, str], expected: datetime | None,
-    now: datetime, today: date,
-) -> YearlyEvaluation:  # fmt: skip
+    db: Session,
+    *,
+    worker: User,
+    year: int,
+    parts: dict[str, str],
+    expected: datetime | None,
+    now: datetime,
+    today: date,
+) -> YearlyEvaluation:
     """The worker's preparation: the self-evaluation and fresh facts. Commits."""
     evaluation, expected = _opened(db, worker=worker, year=year, expected=expected, now=now)
     if not access.may_prepare_evaluation(worker, evaluation):
@@ -193,38 +224,80 @@ def prepare(
     status = evaluation.status
     if status == EvaluationStatus.NOT_STARTED:
         status = EvaluationStatus.PREPARED.value
-    _write(db, evaluation, expected, {
-        "self_evaluation": {k: (parts.get(k) or "").strip() for k in SELF_EVALUATION_PARTS},
-        "facts": _facts(db, evaluation, today), "status": status, "prepared_at": now,
-        "worker_signed_at": None, "supervisor_signed_at": None,
-    }, now=now)  # fmt: skip
+    _write(
+        db,
+        evaluation,
+        expected,
+        {
+            "self_evaluation": {k: (parts.get(k) or "").strip() for k in SELF_EVALUATION_PARTS},
+            "facts": _facts(db, evaluation, today),
+            "status": status,
+            "prepared_at": now,
+            "worker_signed_at": None,
+            "supervisor_signed_at": None,
+        },
+        now=now,
+    )
     return evaluation
 
 
 def complete(
-    db: Session, *, supervisor: User, worker: User, year: int, text: str,
-    agreements: Sequence[Agreement], expected: datetime | None, now: datetime, today: date,
-) -> YearlyEvaluation:  # fmt: skip
+    db: Session,
+    *,
+    supervisor: User,
+    worker: User,
+    year: int,
+    text: str,
+    agreements: Sequence[Agreement],
+    expected: datetime | None,
+    now: datetime,
+    today: date,
+) -> YearlyEvaluation:
     """The supervisor's evaluation and agreements; the agreements become goals. Commits."""
     if not leads(db, supervisor=supervisor, worker=worker):
         raise NotVisible(worker.id)
     evaluation, expected = _opened(db, worker=worker, year=year, expected=expected, now=now)
     facts = _facts(db, evaluation, today)
-    _write(db, evaluation, expected, {
-        "supervisor_id": supervisor.id, "supervisor_evaluation": text.strip(),
-        "agreements": agreements_text(agreements), "facts": facts, "status": COMPLETED,
-        "completed_at": now, "worker_signed_at": None, "supervisor_signed_at": None,
-    }, now=now, commit=False)  # fmt: skip
-    replace_goals(db, evaluation=evaluation, worker=worker, agreements=agreements, facts=facts,
-                  now=now)  # fmt: skip
-    audit.record(db, actor=supervisor, action="evaluation_completed", subject_user_id=worker.id,
-                 subject_type="yearly_evaluation", subject_id=evaluation.id)  # fmt: skip
+    _write(
+        db,
+        evaluation,
+        expected,
+        {
+            "supervisor_id": supervisor.id,
+            "supervisor_evaluation": text.strip(),
+            "agreements": agreements_text(agreements),
+            "facts": facts,
+            "status": COMPLETED,
+            "completed_at": now,
+            "worker_signed_at": None,
+            "supervisor_signed_at": None,
+        },
+        now=now,
+        commit=False,
+    )
+    replace_goals(
+        db, evaluation=evaluation, worker=worker, agreements=agreements, facts=facts, now=now
+    )
+    audit.record(
+        db,
+        actor=supervisor,
+        action="evaluation_completed",
+        subject_user_id=worker.id,
+        subject_type="yearly_evaluation",
+        subject_id=evaluation.id,
+    )
     db.commit()
     return evaluation
 
 
-def sign(db: Session, *, user: User, evaluation: YearlyEvaluation, expected: datetime | None,
-         now: datetime) -> None:  # fmt: skip
+def sign(
+    db: Session,
+    *,
+    user: User,
+    evaluation: YearlyEvaluation,
+    expected: datetime | None,
+    now: datetime,
+) -> None:
     """The worker or the supervisor signs a completed evaluation; both → signed. Commits.
 
     Signing twice keeps the first signature.
@@ -248,8 +321,14 @@ def sign(db: Session, *, user: User, evaluation: YearlyEvaluation, expected: dat
     _write(db, evaluation, expected, values, now=now)
 
 
-def correct(db: Session, *, supervisor: User, evaluation: YearlyEvaluation,
-            expected: datetime | None, now: datetime) -> YearlyEvaluation:  # fmt: skip
+def correct(
+    db: Session,
+    *,
+    supervisor: User,
+    evaluation: YearlyEvaluation,
+    expected: datetime | None,
+    now: datetime,
+) -> YearlyEvaluation:
     """A new version of a signed evaluation, to change and sign again; the old one stays."""
     worker = db.get(User, evaluation.worker_id)
     if not leads(db, supervisor=supervisor, worker=worker):
@@ -258,16 +337,30 @@ def correct(db: Session, *, supervisor: User, evaluation: YearlyEvaluation,
         raise Locked(evaluation.id)
     _write(db, evaluation, expected, {"is_current": False}, now=now, commit=False)
     copy = YearlyEvaluation(
-        organisation_id=evaluation.organisation_id, worker_id=evaluation.worker_id,
-        supervisor_id=supervisor.id, year=evaluation.year, version=evaluation.version + 1,
-        status=COMPLETED, self_evaluation=evaluation.self_evaluation,
+        organisation_id=evaluation.organisation_id,
+        worker_id=evaluation.worker_id,
+        supervisor_id=supervisor.id,
+        year=evaluation.year,
+        version=evaluation.version + 1,
+        status=COMPLETED,
+        self_evaluation=evaluation.self_evaluation,
         supervisor_evaluation=evaluation.supervisor_evaluation,
-        agreements=evaluation.agreements, facts=evaluation.facts,
-        prepared_at=evaluation.prepared_at, completed_at=now, created_at=now, updated_at=now,
-    )  # fmt: skip
+        agreements=evaluation.agreements,
+        facts=evaluation.facts,
+        prepared_at=evaluation.prepared_at,
+        completed_at=now,
+        created_at=now,
+        updated_at=now,
+    )
     db.add(copy)
-    audit.record(db, actor=supervisor, action="evaluation_corrected", subject_user_id=worker.id,
-                 subject_type="yearly_evaluation", subject_id=evaluation.id)  # fmt: skip
+    audit.record(
+        db,
+        actor=supervisor,
+        action="evaluation_corrected",
+        subject_user_id=worker.id,
+        subject_type="yearly_evaluation",
+        subject_id=evaluation.id,
+    )
     try:
         db.commit()
     except IntegrityError as error:  # another correction of the same version came first

@@ -132,10 +132,14 @@ def _activities_statement():
     )
     return (
         select(*ENTRY_COLUMNS)
-        .where(Entry.owner_id.in_(bindparam("owner_ids", expanding=True)),
-               Entry.occurred_on <= bindparam("as_of", type_=Date), in_window, ~_SUPERSEDED)
+        .where(
+            Entry.owner_id.in_(bindparam("owner_ids", expanding=True)),
+            Entry.occurred_on <= bindparam("as_of", type_=Date),
+            in_window,
+            ~_SUPERSEDED,
+        )
         .order_by(Entry.owner_id, Entry.occurred_on, Entry.id)
-    )  # fmt: skip
+    )
 
 
 _ACTIVITIES = _activities_statement()

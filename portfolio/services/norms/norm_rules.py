@@ -76,9 +76,11 @@ def _category(rules: RuleSet):
     the session is shorter than that category's minimum)."""
     whens, hours = [], HOURS
     for category_id, minimum, category_rules in rules.categories:
-        counted = literal(category_id) if minimum is None else case(
-            (hours >= minimum, literal(category_id))
-        )  # fmt: skip
+        counted = (
+            literal(category_id)
+            if minimum is None
+            else case((hours >= minimum, literal(category_id)))
+        )
         whens.append((or_(false(), *[_covers(rule) for rule in category_rules]), counted))
     return case(*whens) if whens else null()
 

@@ -79,8 +79,11 @@ def _period_end_number(years):
     start = Registration.registered_on
     day = extract("day", start)
     leap_day = and_(extract("month", start) == 2, day == 29)
-    return ((extract("year", start) + years) * 10_000 + extract("month", start) * 100
-            + case((leap_day, 28), else_=day))  # fmt: skip
+    return (
+        (extract("year", start) + years) * 10_000
+        + extract("month", start) * 100
+        + case((leap_day, 28), else_=day)
+    )
 
 
 def latest_start_ended(years: int, as_of: date) -> date:
@@ -112,23 +115,31 @@ def _statement(rules: tuple[RuleSet, ...]):
     # has ended by then, and only for those is it computed (it costs the database more than
     # the rest of the sums).
     ended = Registration.registered_on <= bindparam("ended_from", type_=Date)
-    in_period = case((ended, _day_number(Entry.occurred_on) < _period_end_number(years)),
-                     else_=True)  # fmt: skip
+    in_period = case(
+        (ended, _day_number(Entry.occurred_on) < _period_end_number(years)), else_=True
+    )
     as_of = bindparam("as_of", type_=Date)
     kinds = sorted({kind for r in rules for kind in r.kinds})
     # Correlated to each registration: the database reads that owner's entries through the
     # (owner_id, occurred_on) index, whatever it estimates; joined, it scans every entry of
     # every worker for each batch of a large organisation (twice the time at 70,000).
     entries = (
-        select(category_of(rules, Registration.norm_id).label("category"),
-               # Whole cents add up exactly in SQLite too (hours are stored with two decimals).
-               cast(func.round(HOURS * 100), Integer).label("cents"))
-        .where(Entry.owner_id == Registration.owner_id, Entry.kind.in_(kinds),
-               Entry.occurred_on >= Registration.registered_on, Entry.occurred_on <= as_of,
-               in_period, NOT_SUPERSEDED)
+        select(
+            category_of(rules, Registration.norm_id).label("category"),
+            # Whole cents add up exactly in SQLite too (hours are stored with two decimals).
+            cast(func.round(HOURS * 100), Integer).label("cents"),
+        )
+        .where(
+            Entry.owner_id == Registration.owner_id,
+            Entry.kind.in_(kinds),
+            Entry.occurred_on >= Registration.registered_on,
+            Entry.occurred_on <= as_of,
+            in_period,
+            NOT_SUPERSEDED,
+        )
         .correlate(Registration)
         .subquery()
-    )  # fmt: skip
+    )
     # Grouped outside: PostgreSQL matches GROUP BY to the SELECT list by text, and the bound
     # values in the category expression would never match.
     per_category = (
@@ -141,21 +152,30 @@ def _statement(rules: tuple[RuleSet, ...]):
         joined_pairs(per_category.c.category, cast(per_category.c.cents, String))
     ).scalar_subquery()
     sums = select(
-        Registration.id, summed, type_coerce(null(), Date), type_coerce(null(), Date),
+        Registration.id,
+        summed,
+        type_coerce(null(), Date),
+        type_coerce(null(), Date),
         type_coerce(null(), Entry.hours_per_week.type),
-    ).where(Registration.id.in_(_ids("registration_ids")))  # fmt: skip
+    ).where(Registration.id.in_(_ids("registration_ids")))
     # Work periods that can overlap the period (work_hours_earned clips them to it): in the same
     # statement, so the facts and the pages need no statement more than entry by entry.
     work = (
         select(Registration.id, null(), Entry.occurred_on, Entry.end_on, Entry.hours_per_week)
-        .join(Entry, and_(Entry.owner_id == Registration.owner_id,
-                          Entry.kind == EntryKind.WORK.value, Entry.occurred_on <= as_of,
-                          or_(Entry.end_on.is_(None), Entry.end_on >= Registration.registered_on),
-                          in_period, NOT_SUPERSEDED))
+        .join(
+            Entry,
+            and_(
+                Entry.owner_id == Registration.owner_id,
+                Entry.kind == EntryKind.WORK.value,
+                Entry.occurred_on <= as_of,
+                or_(Entry.end_on.is_(None), Entry.end_on >= Registration.registered_on),
+                in_period,
+                NOT_SUPERSEDED,
+            ),
+        )
         # The owners again, for the planner: their work periods come from the owner index.
-        .where(Registration.id.in_(_ids("registration_ids")),
-               Entry.owner_id.in_(_ids("owner_ids")))
-    )  # fmt: skip
+        .where(Registration.id.in_(_ids("registration_ids")), Entry.owner_id.in_(_ids("owner_ids")))
+    )
     return union_all(sums, work)
 
 
@@ -163,12 +183,21 @@ def _inputs(db: Session, chunk: Sequence[Any], norms: dict[int, Norm], as_of: da
     """({registration id: {category id: net hours}}, {registration id: work periods})."""
     rules = {norms[r.id].id: rule_set(norms[r.id]) for r in chunk}
     statement = _statement(tuple(rules[norm_id] for norm_id in sorted(rules)))
-    rows = db.connection().execute(statement, {
-        "registration_ids": [r.id for r in chunk],
-        "owner_ids": sorted({r.owner_id for r in chunk}),
-        "as_of": as_of,
-        "ended_from": latest_start_ended(min(r.period_years for r in rules.values()), as_of),
-    }).all()  # fmt: skip
+    rows = (
+        db.connection()
+        .execute(
+            statement,
+            {
+                "registration_ids": [r.id for r in chunk],
+                "owner_ids": sorted({r.owner_id for r in chunk}),
+                "as_of": as_of,
+                "ended_from": latest_start_ended(
+                    min(r.period_years for r in rules.values()), as_of
+                ),
+            },
+        )
+        .all()
+    )
     hours: dict[int, dict[str, Decimal]] = {}
     work: dict[int, list[Activity]] = defaultdict(list)
     for registration_id, joined, start, end, per_week in rows:
@@ -198,8 +227,9 @@ def summed_statuses(
         hours, work = _inputs(db, chunk, norms, as_of)
         for r in chunk:
             norm = norms[r.id]
-            status = norm_status_from_hours(norm, r.registered_on, hours.get(r.id, {}),
-                                            work.get(r.id, ()), as_of)  # fmt: skip
+            status = norm_status_from_hours(
+                norm, r.registered_on, hours.get(r.id, {}), work.get(r.id, ()), as_of
+            )
             yield r, norm, status
 
 

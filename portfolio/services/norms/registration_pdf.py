@@ -49,11 +49,15 @@ def sessions_in_period(db: Session, *, owner_id: int, status: NormStatus) -> lis
     correction replaces is left out (the correction is listed)."""
     return db.scalars(
         select(Entry)
-        .where(Entry.owner_id == owner_id, Entry.kind == EntryKind.PEER_REVIEW.value,
-               Entry.occurred_on >= status.period.start,
-               Entry.occurred_on <= status.period.last_day, NOT_SUPERSEDED)
+        .where(
+            Entry.owner_id == owner_id,
+            Entry.kind == EntryKind.PEER_REVIEW.value,
+            Entry.occurred_on >= status.period.start,
+            Entry.occurred_on <= status.period.last_day,
+            NOT_SUPERSEDED,
+        )
         .order_by(Entry.occurred_on, Entry.id)
-    ).all()  # fmt: skip
+    ).all()
 
 
 def _table(header: Sequence[str], rows: Sequence[Sequence[str]], widths) -> Table:
@@ -64,11 +68,15 @@ def _table(header: Sequence[str], rows: Sequence[Sequence[str]], widths) -> Tabl
     data = [[Paragraph(escape(text), head) for text in header]]
     data += [[Paragraph(escape(text), cell) for text in row] for row in rows]
     table = Table(data, colWidths=widths, repeatRows=1)
-    table.setStyle(TableStyle([
-        ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
-        ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f1f4f8")]),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ]))  # fmt: skip
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, 0), 0.6, colors.black),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, colors.HexColor("#f1f4f8")]),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     return table
 
 
@@ -93,15 +101,23 @@ def build_pdf(
     styles = getSampleStyleSheet()
     buffer = io.BytesIO()
     margin = 18 * mm
-    margins = {"leftMargin": margin, "rightMargin": margin, "topMargin": margin,
-               "bottomMargin": margin}  # fmt: skip
+    margins = {
+        "leftMargin": margin,
+        "rightMargin": margin,
+        "topMargin": margin,
+        "bottomMargin": margin,
+    }
     document = SimpleDocTemplate(buffer, pagesize=A4, title=heading, **margins)
     width = A4[0] - 36 * mm
     story = [Paragraph(escape(heading), styles["Title"])]
-    story += [Paragraph(f"<b>{escape(label)}</b>: {escape(value)}", styles["Normal"])
-              for label, value in facts]  # fmt: skip
-    story += [Spacer(1, 4 * mm), _table(requirement_header, requirements,
-                                        [width * 0.4] + [width * 0.2] * 3)]  # fmt: skip
+    story += [
+        Paragraph(f"<b>{escape(label)}</b>: {escape(value)}", styles["Normal"])
+        for label, value in facts
+    ]
+    story += [
+        Spacer(1, 4 * mm),
+        _table(requirement_header, requirements, [width * 0.4] + [width * 0.2] * 3),
+    ]
     story += [Spacer(1, 3 * mm)] + [Paragraph(escape(s), styles["Normal"]) for s in forecast]
     if chart_png:
         image = Image(io.BytesIO(chart_png))
@@ -109,10 +125,14 @@ def build_pdf(
         image.drawWidth, image.drawHeight = image.drawWidth * scale, image.drawHeight * scale
         story += [Spacer(1, 3 * mm), image, Paragraph(escape(chart_caption), styles["Italic"])]
     for title, header, rows, widths in (
-        (activity_title, activity_header, activities,
-         [width * 0.13, width * 0.27, width * 0.26, width * 0.1, width * 0.08, width * 0.16]),
+        (
+            activity_title,
+            activity_header,
+            activities,
+            [width * 0.13, width * 0.27, width * 0.26, width * 0.1, width * 0.08, width * 0.16],
+        ),
         (session_title, session_header, sessions, [width * 0.14, width * 0.5, width * 0.36]),
-    ):  # fmt: skip
+    ):
         story += [Spacer(1, 5 * mm), Paragraph(escape(title), styles["Heading2"])]
         story.append(
             _table(header, rows, widths) if rows else Paragraph(escape(empty), styles["Normal"])

@@ -114,9 +114,13 @@ def add_registration(
 ) -> Registration:
     """Record a registration; RegistrationError for an unknown norm, a future date or a twin."""
     _check(
-        db, owner_id=owner.id, norm_id=norm_id, registered_on=registered_on,
-        vog_issued_on=vog_issued_on, today=today,
-    )  # fmt: skip
+        db,
+        owner_id=owner.id,
+        norm_id=norm_id,
+        registered_on=registered_on,
+        vog_issued_on=vog_issued_on,
+        today=today,
+    )
     registration = Registration(
         organisation_id=owner.organisation_id,
         owner_id=owner.id,
@@ -140,9 +144,14 @@ def update_registration(
 ) -> Registration:
     """Change a registration, with the same checks as adding one."""
     _check(
-        db, owner_id=registration.owner_id, norm_id=norm_id, registered_on=registered_on,
-        vog_issued_on=vog_issued_on, today=today, exclude_id=registration.id,
-    )  # fmt: skip
+        db,
+        owner_id=registration.owner_id,
+        norm_id=norm_id,
+        registered_on=registered_on,
+        vog_issued_on=vog_issued_on,
+        today=today,
+        exclude_id=registration.id,
+    )
     registration.norm_id = norm_id
     registration.registration_number = registration_number.strip()
     registration.registered_on = registered_on

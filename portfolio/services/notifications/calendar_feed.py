@@ -85,18 +85,25 @@ def build(db: Session, *, user: User, today: date, now: datetime) -> bytes:
         period = competencies.registration_period(registration.registered_on, norm.period_years)
         key = f"registration-{registration.id}"
         calendar.add_component(
-            _event(f"{key}-deadline", _("Submission deadline: %(norm)s", norm=norm.title),
-                   period.deadline, now)
-        )  # fmt: skip
+            _event(
+                f"{key}-deadline",
+                _("Submission deadline: %(norm)s", norm=norm.title),
+                period.deadline,
+                now,
+            )
+        )
         calendar.add_component(
-            _event(f"{key}-end", _("Registration ends: %(norm)s", norm=norm.title),
-                   period.end, now)
-        )  # fmt: skip
+            _event(f"{key}-end", _("Registration ends: %(norm)s", norm=norm.title), period.end, now)
+        )
         if registration.norm_id.startswith("registerplein"):
             calendar.add_component(
-                _event(f"{key}-vog", _("Request a new certificate of conduct (VOG)"),
-                       months_before(period.deadline, VOG_WARNING_MONTHS), now)
-            )  # fmt: skip
+                _event(
+                    f"{key}-vog",
+                    _("Request a new certificate of conduct (VOG)"),
+                    months_before(period.deadline, VOG_WARNING_MONTHS),
+                    now,
+                )
+            )
     goals = db.scalars(
         select(DevelopmentGoal).where(
             DevelopmentGoal.owner_id == user.id,
@@ -106,9 +113,8 @@ def build(db: Session, *, user: User, today: date, now: datetime) -> bytes:
     )
     for goal in goals:
         calendar.add_component(
-            _event(f"goal-{goal.id}", _("Goal due: %(title)s", title=goal.title),
-                   goal.due_on, now)
-        )  # fmt: skip
+            _event(f"goal-{goal.id}", _("Goal due: %(title)s", title=goal.title), goal.due_on, now)
+        )
     sessions = db.scalars(
         select(Entry).where(
             Entry.owner_id == user.id, Entry.kind == "peer_review", Entry.occurred_on >= today

@@ -91,13 +91,19 @@ def _digest(db: Session, reminder: Reminder, today: date) -> Message | None:
 
     def digest_texts():
         return (
-            ngettext("%(num)d entry is waiting for your sign-off",
-                     "%(num)d entries are waiting for your sign-off", count),
-            ngettext("%(num)d entry of your team has waited longer than agreed for your "
-                     "sign-off. The queue shows the oldest first.",
-                     "%(num)d entries of your team have waited longer than agreed for your "
-                     "sign-off. The queue shows the oldest first.", count),
-        )  # fmt: skip
+            ngettext(
+                "%(num)d entry is waiting for your sign-off",
+                "%(num)d entries are waiting for your sign-off",
+                count,
+            ),
+            ngettext(
+                "%(num)d entry of your team has waited longer than agreed for your "
+                "sign-off. The queue shows the oldest first.",
+                "%(num)d entries of your team have waited longer than agreed for your "
+                "sign-off. The queue shows the oldest first.",
+                count,
+            ),
+        )
 
     return Message(digest_texts, "/team/")
 
@@ -123,16 +129,23 @@ def _registration(db: Session, reminder: Reminder, today: date) -> Message | Non
 
         def deadline_texts():
             title, body = (
-                _("Your %(norm)s registration: renew by %(date)s",
-                  norm=norm.title, date=format_date(deadline, "long")),
-                ngettext("The submission deadline of your registration (%(norm)s) is %(date)s, "
-                         "%(num)d day from now. Check on your dashboard whether your portfolio "
-                         "meets the norm.",
-                         "The submission deadline of your registration (%(norm)s) is %(date)s, "
-                         "%(num)d days from now. Check on your dashboard whether your portfolio "
-                         "meets the norm.", days_left, norm=norm.title,
-                         date=format_date(deadline, "long")),
-            )  # fmt: skip
+                _(
+                    "Your %(norm)s registration: renew by %(date)s",
+                    norm=norm.title,
+                    date=format_date(deadline, "long"),
+                ),
+                ngettext(
+                    "The submission deadline of your registration (%(norm)s) is %(date)s, "
+                    "%(num)d day from now. Check on your dashboard whether your portfolio "
+                    "meets the norm.",
+                    "The submission deadline of your registration (%(norm)s) is %(date)s, "
+                    "%(num)d days from now. Check on your dashboard whether your portfolio "
+                    "meets the norm.",
+                    days_left,
+                    norm=norm.title,
+                    date=format_date(deadline, "long"),
+                ),
+            )
             return title, f"{body} {outlook()}".strip()
 
         return Message(deadline_texts, DASHBOARD)
@@ -145,10 +158,12 @@ def _registration(db: Session, reminder: Reminder, today: date) -> Message | Non
         def vog_texts():
             return (
                 _("Request a new certificate of conduct (VOG)"),
-                _("Your registration deadline is %(date)s. The register accepts a VOG of at "
-                  "most 12 months old, and yours will be older by then.",
-                  date=format_date(deadline, "long")),
-            )  # fmt: skip
+                _(
+                    "Your registration deadline is %(date)s. The register accepts a VOG of at "
+                    "most 12 months old, and yours will be older by then.",
+                    date=format_date(deadline, "long"),
+                ),
+            )
 
         return Message(vog_texts, DASHBOARD)
     return None
@@ -162,10 +177,13 @@ def _goal(db: Session, reminder: Reminder) -> Message | None:
     def goal_texts():
         return (
             _("Development goal due: %(title)s", title=goal.title),
-            _("Your development goal \u201c%(title)s\u201d was due on %(date)s. Update its "
-              "status or set a new date.", title=goal.title,
-              date=format_date(goal.due_on, "long")),
-        )  # fmt: skip
+            _(
+                "Your development goal \u201c%(title)s\u201d was due on %(date)s. Update its "
+                "status or set a new date.",
+                title=goal.title,
+                date=format_date(goal.due_on, "long"),
+            ),
+        )
 
     return Message(goal_texts, DASHBOARD)
 
@@ -195,8 +213,10 @@ def _outlook(db: Session, registration: Registration, today: date):
         if status.met:
             return _("Your portfolio already meets the norm.")
         if forecast.on_track and forecast.met_on:
-            return _("At this pace you meet the norm on %(date)s.",
-                     date=format_date(forecast.met_on, "long"))  # fmt: skip
+            return _(
+                "At this pace you meet the norm on %(date)s.",
+                date=format_date(forecast.met_on, "long"),
+            )
         return " ".join(_shortfall_text(status, s) for s in forecast.shortfalls)
 
     return words

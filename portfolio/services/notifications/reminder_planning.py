@@ -141,11 +141,17 @@ def due_registration_reminders(db: Session, *, today: date) -> list[dict]:
     if not in_windows:
         return []
     statement = (
-        select(Registration.id, Registration.organisation_id, Registration.owner_id,
-               Registration.norm_id, Registration.registered_on, Registration.vog_issued_on)
+        select(
+            Registration.id,
+            Registration.organisation_id,
+            Registration.owner_id,
+            Registration.norm_id,
+            Registration.registered_on,
+            Registration.vog_issued_on,
+        )
         .join(User, User.id == Registration.owner_id)
         .where(User.is_active.is_(True), or_(*in_windows))
-    )  # fmt: skip
+    )
     rows = []
     window_start = today - timedelta(days=LOOKBACK_DAYS)
     for reg_id, org_id, owner_id, norm_id, registered_on, vog_issued_on in db.execute(statement):
@@ -153,8 +159,12 @@ def due_registration_reminders(db: Session, *, today: date) -> list[dict]:
         if norm is None:
             continue
         offsets = per_org.get(org_id, DEFAULT_OFFSETS)
-        base = {"organisation_id": org_id, "user_id": owner_id,
-                "subject_type": "registration", "subject_id": reg_id}  # fmt: skip
+        base = {
+            "organisation_id": org_id,
+            "user_id": owner_id,
+            "subject_type": "registration",
+            "subject_id": reg_id,
+        }
         for due in _reminder_dates(registered_on, norm.period_years, offsets):
             if window_start < due <= today:
                 rows.append({**base, "kind": DEADLINE, "due_on": due})
@@ -169,17 +179,27 @@ def due_registration_reminders(db: Session, *, today: date) -> list[dict]:
 def due_goal_reminders(db: Session, *, today: date) -> list[dict]:
     """Open development goals whose due date came in the lookback window."""
     goals = db.execute(
-        select(DevelopmentGoal.id, DevelopmentGoal.owner_id, DevelopmentGoal.organisation_id,
-               DevelopmentGoal.due_on)
+        select(
+            DevelopmentGoal.id,
+            DevelopmentGoal.owner_id,
+            DevelopmentGoal.organisation_id,
+            DevelopmentGoal.due_on,
+        )
         .where(DevelopmentGoal.status.in_([GoalStatus.OPEN.value, GoalStatus.IN_PROGRESS.value]))
         .where(DevelopmentGoal.due_on > today - timedelta(days=LOOKBACK_DAYS))
         .where(DevelopmentGoal.due_on <= today)
-    ).all()  # fmt: skip
+    ).all()
     return [
-        {"organisation_id": org_id, "user_id": owner_id, "subject_type": "goal",
-         "subject_id": goal_id, "kind": GOAL_DUE, "due_on": due_on}
+        {
+            "organisation_id": org_id,
+            "user_id": owner_id,
+            "subject_type": "goal",
+            "subject_id": goal_id,
+            "kind": GOAL_DUE,
+            "due_on": due_on,
+        }
         for goal_id, owner_id, org_id, due_on in goals
-    ]  # fmt: skip
+    ]
 
 
 def due_behind_pace_reminders(db: Session, *, today: date) -> list[dict]:
@@ -200,11 +220,16 @@ def due_behind_pace_reminders(db: Session, *, today: date) -> list[dict]:
     for registration in registrations:
         _norm, status = statuses.get(registration.id, (None, None))
         if status and status.forecast.on_track is False and status.period.end > today:
-            rows.append({
-                "organisation_id": registration.organisation_id,
-                "user_id": registration.owner_id, "subject_type": "registration",
-                "subject_id": registration.id, "kind": BEHIND_PACE, "due_on": month,
-            })  # fmt: skip
+            rows.append(
+                {
+                    "organisation_id": registration.organisation_id,
+                    "user_id": registration.owner_id,
+                    "subject_type": "registration",
+                    "subject_id": registration.id,
+                    "kind": BEHIND_PACE,
+                    "due_on": month,
+                }
+            )
     return rows
 
 
@@ -213,29 +238,44 @@ def due_nudges(db: Session, *, today: date) -> list[dict]:
     nudge = timedelta(days=NUDGE_AFTER_DAYS)
     window = (today - timedelta(days=LOOKBACK_DAYS) - nudge, today - nudge)
     requests = db.execute(
-        select(FeedbackRequest.id, FeedbackRequest.organisation_id,
-               FeedbackRequest.respondent_id, FeedbackRequest.created_at)
+        select(
+            FeedbackRequest.id,
+            FeedbackRequest.organisation_id,
+            FeedbackRequest.respondent_id,
+            FeedbackRequest.created_at,
+        )
         .where(FeedbackRequest.respondent_id.is_not(None), FeedbackRequest.answered_at.is_(None))
         .where(FeedbackRequest.created_at >= datetime.combine(window[0], time(), UTC))
-    ).all()  # fmt: skip
+    ).all()
     rows = [
-        {"organisation_id": org_id, "user_id": respondent_id, "subject_type": "feedback",
-         "subject_id": request_id, "kind": FEEDBACK_UNANSWERED,
-         "due_on": created_at.date() + nudge}
+        {
+            "organisation_id": org_id,
+            "user_id": respondent_id,
+            "subject_type": "feedback",
+            "subject_id": request_id,
+            "kind": FEEDBACK_UNANSWERED,
+            "due_on": created_at.date() + nudge,
+        }
         for request_id, org_id, respondent_id, created_at in requests
         if created_at.date() + nudge <= today
-    ]  # fmt: skip
+    ]
     unconfirmed = db.execute(
         select(Entry.id, Entry.organisation_id, EntryParticipant.user_id, Entry.occurred_on)
         .join(EntryParticipant, EntryParticipant.entry_id == Entry.id)
         .where(EntryParticipant.confirmed_at.is_(None))
         .where(Entry.occurred_on.between(window[0], window[1]))
-    ).all()  # fmt: skip
+    ).all()
     rows += [
-        {"organisation_id": org_id, "user_id": user_id, "subject_type": "session",
-         "subject_id": entry_id, "kind": ATTENDANCE_UNCONFIRMED, "due_on": occurred_on + nudge}
+        {
+            "organisation_id": org_id,
+            "user_id": user_id,
+            "subject_type": "session",
+            "subject_id": entry_id,
+            "kind": ATTENDANCE_UNCONFIRMED,
+            "due_on": occurred_on + nudge,
+        }
         for entry_id, org_id, user_id, occurred_on in unconfirmed
-    ]  # fmt: skip
+    ]
     return rows
 
 
@@ -266,10 +306,16 @@ def due_digest_reminders(db: Session, *, today: date) -> list[dict]:
     """A weekly digest (due on Monday) for supervisors with entries waiting too long."""
     monday = today - timedelta(days=today.weekday())
     return [
-        {"organisation_id": org_id, "user_id": lead_id, "subject_type": "team",
-         "subject_id": lead_id, "kind": SIGNOFF_DIGEST, "due_on": monday}
+        {
+            "organisation_id": org_id,
+            "user_id": lead_id,
+            "subject_type": "team",
+            "subject_id": lead_id,
+            "kind": SIGNOFF_DIGEST,
+            "due_on": monday,
+        }
         for lead_id, (org_id, _count) in waiting_for_signoff(db, today=today).items()
-    ]  # fmt: skip
+    ]
 
 
 def insert_reminders(db: Session, rows: list[dict]) -> None:

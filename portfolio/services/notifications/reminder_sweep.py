@@ -64,10 +64,13 @@ def sweep(db: Session, *, now: datetime, settings: Mapping) -> SweepResult:
             select(Reminder)
             .where(Reminder.sent_at.is_(None), Reminder.due_on <= today)
             .order_by(
-                Reminder.user_id, Reminder.subject_type, Reminder.subject_id, Reminder.kind,
+                Reminder.user_id,
+                Reminder.subject_type,
+                Reminder.subject_id,
+                Reminder.kind,
                 Reminder.due_on.desc(),
             )
-        ).all()  # fmt: skip
+        ).all()
         newest, older = [], []
         for _key, group in groupby(due, key=_group_key):
             first, *rest = group

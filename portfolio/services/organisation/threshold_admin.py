@@ -151,12 +151,18 @@ def thresholds_of(norm: Norm, override: dict | None) -> tuple[Threshold, ...]:
     for requirement, field, title in threshold_keys(norm):
         file_value, file_unconfirmed = _file_threshold(norm, requirement, field)
         is_overridden = field in overridden.get(requirement, {})
-        rows.append(Threshold(
-            requirement=requirement, field=field, title=title, file_value=file_value,
-            file_unconfirmed=file_unconfirmed, is_overridden=is_overridden,
-            value=_file_threshold(effective, requirement, field)[0],
-            upper_bound=upper_bound(norm, requirement),
-        ))  # fmt: skip
+        rows.append(
+            Threshold(
+                requirement=requirement,
+                field=field,
+                title=title,
+                file_value=file_value,
+                file_unconfirmed=file_unconfirmed,
+                is_overridden=is_overridden,
+                value=_file_threshold(effective, requirement, field)[0],
+                upper_bound=upper_bound(norm, requirement),
+            )
+        )
     return tuple(rows)
 
 
@@ -198,10 +204,16 @@ def _history(
     for override, name in rows:
         changes = changes_between(previous.get(override.norm_id), override.thresholds)
         previous[override.norm_id] = override.thresholds
-        history[override.norm_id].insert(0, HistoryRow(
-            id=override.id, changed_at=override.changed_at, changed_by=name, changes=changes,
-            note=override.note,
-        ))  # fmt: skip
+        history[override.norm_id].insert(
+            0,
+            HistoryRow(
+                id=override.id,
+                changed_at=override.changed_at,
+                changed_by=name,
+                changes=changes,
+                note=override.note,
+            ),
+        )
     return history
 
 
@@ -269,12 +281,21 @@ def save_override(
     if not changes_between(current, thresholds):
         return None
     override = ThresholdOverride(
-        organisation_id=admin.organisation_id, norm_id=norm_id, thresholds=thresholds,
-        note=(note or "").strip() or None, changed_by_id=admin.id, changed_at=now,
-    )  # fmt: skip
+        organisation_id=admin.organisation_id,
+        norm_id=norm_id,
+        thresholds=thresholds,
+        note=(note or "").strip() or None,
+        changed_by_id=admin.id,
+        changed_at=now,
+    )
     db.add(override)
     numbers = " ".join(f"{k}={v}" for k, v in sorted(_flat(thresholds).items()))
-    audit.record(db, actor=admin, action="thresholds_changed", subject_type="norm",
-                 detail=f"norm={norm_id} {numbers or 'norm file'}")  # fmt: skip
+    audit.record(
+        db,
+        actor=admin,
+        action="thresholds_changed",
+        subject_type="norm",
+        detail=f"norm={norm_id} {numbers or 'norm file'}",
+    )
     db.commit()
     return override

@@ -123,33 +123,54 @@ def progress_rows(norm: Norm, status: NormStatus) -> tuple[ProgressRow, ...]:
     """The requirements of a status in display order: categories, total, work hours."""
     rows = [
         ProgressRow(
-            id=c.id, title=c.title, counted=c.counted, earned=c.earned, required=c.required,
-            cap=c.cap, met=c.met, required_unconfirmed=norm.category(c.id).min_unconfirmed,
+            id=c.id,
+            title=c.title,
+            counted=c.counted,
+            earned=c.earned,
+            required=c.required,
+            cap=c.cap,
+            met=c.met,
+            required_unconfirmed=norm.category(c.id).min_unconfirmed,
             cap_unconfirmed=norm.category(c.id).max_unconfirmed,
-            projected=projected(c.counted, status, c.cap), is_hours=False,
+            projected=projected(c.counted, status, c.cap),
+            is_hours=False,
         )
         for c in status.categories
-    ]  # fmt: skip
+    ]
     if status.total is not None:
         total = status.total
         rows.append(
             ProgressRow(
-                id="total", title="", counted=total.counted, earned=total.earned,
-                required=total.required, cap=None, met=total.met,
-                required_unconfirmed=total.unconfirmed, cap_unconfirmed=False,
-                projected=projected(total.counted, status), is_hours=False,
+                id="total",
+                title="",
+                counted=total.counted,
+                earned=total.earned,
+                required=total.required,
+                cap=None,
+                met=total.met,
+                required_unconfirmed=total.unconfirmed,
+                cap_unconfirmed=False,
+                projected=projected(total.counted, status),
+                is_hours=False,
             )
-        )  # fmt: skip
+        )
     if status.work_hours is not None:
         work = status.work_hours
         rows.append(
             ProgressRow(
-                id="work_hours", title="", counted=work.earned, earned=work.earned,
-                required=work.required, cap=None, met=work.met,
-                required_unconfirmed=work.unconfirmed, cap_unconfirmed=False,
-                projected=projected(work.earned, status), is_hours=True,
+                id="work_hours",
+                title="",
+                counted=work.earned,
+                earned=work.earned,
+                required=work.required,
+                cap=None,
+                met=work.met,
+                required_unconfirmed=work.unconfirmed,
+                cap_unconfirmed=False,
+                projected=projected(work.earned, status),
+                is_hours=True,
             )
-        )  # fmt: skip
+        )
     return tuple(rows)
 
 
@@ -203,13 +224,19 @@ def art3_evidence_by_kind(
     tagged = func.max(case((EntryTag.entry_id.is_not(None), 1), else_=0))
     rows = db.execute(
         select(Entry.owner_id, Entry.kind, tagged)
-        .outerjoin(EntryTag, and_(EntryTag.entry_id == Entry.id,
-                                  EntryTag.vocabulary == TagVocabulary.ARTICLE.value,
-                                  EntryTag.code == str(ARTICLE_3)))
-        .where(ids_in(Entry.owner_id, owner_ids), Entry.occurred_on >= first,
-               Entry.occurred_on <= last)
+        .outerjoin(
+            EntryTag,
+            and_(
+                EntryTag.entry_id == Entry.id,
+                EntryTag.vocabulary == TagVocabulary.ARTICLE.value,
+                EntryTag.code == str(ARTICLE_3),
+            ),
+        )
+        .where(
+            ids_in(Entry.owner_id, owner_ids), Entry.occurred_on >= first, Entry.occurred_on <= last
+        )
         .group_by(Entry.owner_id, Entry.kind)
-    )  # fmt: skip
+    )
     shared: dict[tuple, Evidence] = {}
     by_owner: dict[int, list[Evidence]] = {}
     for owner_id, kind, is_tagged in rows:

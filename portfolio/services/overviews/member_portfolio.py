@@ -31,8 +31,14 @@ def member_for(db: Session, *, supervisor: User, member_id: int) -> User:
         )
     ):
         raise NotVisible(member_id)
-    audit.record(db, actor=supervisor, action="view_member_portfolio",
-                 subject_user_id=member.id, subject_type="user", subject_id=member.id)  # fmt: skip
+    audit.record(
+        db,
+        actor=supervisor,
+        action="view_member_portfolio",
+        subject_user_id=member.id,
+        subject_type="user",
+        subject_id=member.id,
+    )
     db.commit()
     return member
 

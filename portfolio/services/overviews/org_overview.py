@@ -68,11 +68,14 @@ def _current_registrations(db: Session, organisation_id: int, as_of: date):
     rows = db.execute(
         select(Registration, User.team_id)
         .join(User, User.id == Registration.owner_id)
-        .where(Registration.organisation_id == organisation_id,
-               User.organisation_id == organisation_id, User.is_active.is_(True),
-               Registration.registered_on <= as_of)
+        .where(
+            Registration.organisation_id == organisation_id,
+            User.organisation_id == organisation_id,
+            User.is_active.is_(True),
+            Registration.registered_on <= as_of,
+        )
         .order_by(Registration.registered_on, Registration.id)
-    ).all()  # fmt: skip
+    ).all()
     newest = {(r.owner_id, r.norm_id): (r, team_id) for r, team_id in rows}
     return list(newest.values())
 
@@ -94,11 +97,14 @@ def _standings(db: Session, organisation_id: int, as_of: date) -> tuple[Counter,
 def _norm_rows(counts: Counter, norms: list[Norm], team_ids) -> list[NormStandings]:
     """One row per norm, summed over `team_ids`."""
     return [
-        NormStandings(norm.id, norm.register, norm.title, {
-            value: sum(counts[team, norm.id, value] for team in team_ids) for value in STANDINGS
-        })
+        NormStandings(
+            norm.id,
+            norm.register,
+            norm.title,
+            {value: sum(counts[team, norm.id, value] for team in team_ids) for value in STANDINGS},
+        )
         for norm in norms
-    ]  # fmt: skip
+    ]
 
 
 def _evaluations(db: Session, organisation_id: int, year: int) -> Counter:
@@ -111,16 +117,16 @@ def _evaluations(db: Session, organisation_id: int, year: int) -> Counter:
     return Counter({(team_id, value): n for team_id, value, n in db.execute(grouped)})
 
 
-def organisation_overview(db: Session, *, organisation_id: int, year: int,
-                          today: date) -> Overview:  # fmt: skip
+def organisation_overview(db: Session, *, organisation_id: int, year: int, today: date) -> Overview:
     """The overview of a year (standings as of its last day, or today within it)."""
     as_of = as_of_for(year, today)
     standings, norms = _standings(db, organisation_id, as_of)
     evaluations = _evaluations(db, organisation_id, year)
     teams = db.execute(
-        select(Team.id, Team.name).where(Team.organisation_id == organisation_id)
+        select(Team.id, Team.name)
+        .where(Team.organisation_id == organisation_id)
         .order_by(Team.name, Team.id)
-    ).all()  # fmt: skip
+    ).all()
     team_ids = [team_id for team_id, _name in teams]
     used = {team for team, _norm, _s in standings} | {team for team, _s in evaluations}
     groups = list(teams) + ([(None, None)] if None in used else [])
@@ -130,8 +136,14 @@ def organisation_overview(db: Session, *, organisation_id: int, year: int,
         return {value: sum(evaluations[team, value] for team in ids) for value in STATUSES}
 
     return Overview(
-        year=year, as_of=as_of, norms=_norm_rows(standings, norms, every_team),
+        year=year,
+        as_of=as_of,
+        norms=_norm_rows(standings, norms, every_team),
         evaluations=evaluation_counts(every_team),
-        teams=[TeamOverview(team_id, name, _norm_rows(standings, norms, [team_id]),
-                            evaluation_counts([team_id])) for team_id, name in groups],
-    )  # fmt: skip
+        teams=[
+            TeamOverview(
+                team_id, name, _norm_rows(standings, norms, [team_id]), evaluation_counts([team_id])
+            )
+            for team_id, name in groups
+        ],
+    )

@@ -22,8 +22,15 @@ from portfolio.services.people import people_admin
 
 COLUMNS = ("email", "name", "role", "team", "active", "start_date")
 REQUIRED = ("email", "name")
-ALIASES = {"e-mail": "email", "e-mailadres": "email", "naam": "name", "rol": "role",
-           "actief": "active", "in_dienst": "start_date", "in dienst": "start_date"}  # fmt: skip
+ALIASES = {
+    "e-mail": "email",
+    "e-mailadres": "email",
+    "naam": "name",
+    "rol": "role",
+    "actief": "active",
+    "in_dienst": "start_date",
+    "in dienst": "start_date",
+}
 TRUE = frozenset({"", "yes", "y", "ja", "j", "true", "1", "waar"})
 FALSE = frozenset({"no", "n", "nee", "false", "0", "onwaar"})
 FLAGS = TRUE | FALSE
@@ -131,13 +138,15 @@ def _header(values: list[str]) -> tuple[list[str], list[LineError]]:
     unknown = [v.strip() for v, n in zip(values, names, strict=True) if n not in COLUMNS]
     if unknown:
         allowed = ", ".join(COLUMNS)
-        errors.append(LineError(1, "columns_unknown",
-                                {"columns": ", ".join(unknown), "allowed": allowed}))  # fmt: skip
+        errors.append(
+            LineError(1, "columns_unknown", {"columns": ", ".join(unknown), "allowed": allowed})
+        )
     missing = [c for c in REQUIRED if c not in names]
     if missing:
         errors.append(LineError(1, "columns_missing", {"columns": ", ".join(missing)}))
-    errors += [LineError(1, "column_repeated", {"column": n}) for n in set(names)
-               if names.count(n) > 1]  # fmt: skip
+    errors += [
+        LineError(1, "column_repeated", {"column": n}) for n in set(names) if names.count(n) > 1
+    ]
     return names, errors
 
 
@@ -154,16 +163,18 @@ def parse_date(line: int, value: str) -> tuple[date | None, LineError | None]:
     else:
         return None, LineError(line, "date_format", {"value": value})
     if not YEARS[0] <= year <= YEARS[1]:
-        return None, LineError(line, "date_year", {"value": value, "first": YEARS[0],
-                                                   "last": YEARS[1]})  # fmt: skip
+        return None, LineError(
+            line, "date_year", {"value": value, "first": YEARS[0], "last": YEARS[1]}
+        )
     if not 1 <= month <= 12:
         return None, LineError(line, "date_month", {"value": value, "month": month})
     try:
         return date(year, month, day), None
     except ValueError:  # the day: year and month are known to be fine
         days = calendar.monthrange(year, month)[1]
-        return None, LineError(line, "date_day", {"value": value, "month": month, "year": year,
-                                                  "days": days})  # fmt: skip
+        return None, LineError(
+            line, "date_day", {"value": value, "month": month, "year": year, "days": days}
+        )
 
 
 class _Positions(NamedTuple):
@@ -215,8 +226,9 @@ def _row(
             errors.append(problem)
     if errors:
         return None, errors
-    return ImportRow(line, email, name, role, team, is_active, start_date,
-                     at.start_date is not None), []  # fmt: skip
+    return ImportRow(
+        line, email, name, role, team, is_active, start_date, at.start_date is not None
+    ), []
 
 
 def parse(text: str) -> Parsed:
@@ -240,8 +252,9 @@ def parse(text: str) -> Parsed:
             errors.append(LineError(line, "too_many_rows", {"max": MAX_ROWS}))
             break
         if len(values) != len(names):
-            errors.append(LineError(line, "field_count",
-                                    {"expected": len(names), "found": len(values)}))  # fmt: skip
+            errors.append(
+                LineError(line, "field_count", {"expected": len(names), "found": len(values)})
+            )
             continue
         row, problems = _row(line, values, at, seen)
         errors += problems

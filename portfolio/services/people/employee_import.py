@@ -65,8 +65,18 @@ from portfolio.services.people.employee_csv import (
 )
 from portfolio.services.privacy import audit
 
-__all__ = ["COLUMNS", "MESSAGES", "ConcurrentChange", "ImportRow", "LineError", "Parsed", "apply",
-           "decode", "parse", "preview"]  # fmt: skip
+__all__ = [
+    "COLUMNS",
+    "MESSAGES",
+    "ConcurrentChange",
+    "ImportRow",
+    "LineError",
+    "Parsed",
+    "apply",
+    "decode",
+    "parse",
+    "preview",
+]
 
 CHUNK = 5_000  # values per IN list (SQLite and PostgreSQL both stay far below their limits)
 FIELDS = ("name", "role", "team_id", "is_active", "employment_started_on")  # what a file sets
@@ -199,11 +209,16 @@ def preview(
     """
     file_errors = list(rows.errors) if isinstance(rows, Parsed) else []
     rows = rows.rows if isinstance(rows, Parsed) else rows
-    result = Preview(errors=list(file_errors), team_ids=_team_ids(db, organisation_id),
-                     rows=rows, file_errors=file_errors)  # fmt: skip
+    result = Preview(
+        errors=list(file_errors),
+        team_ids=_team_ids(db, organisation_id),
+        rows=rows,
+        file_errors=file_errors,
+    )
     existing = _existing(db, organisation_id)
-    elsewhere = _taken_elsewhere(db, organisation_id, [r.email for r in rows if r.email
-                                                       not in existing])  # fmt: skip
+    elsewhere = _taken_elsewhere(
+        db, organisation_id, [r.email for r in rows if r.email not in existing]
+    )
     allowed = frozenset(str(r) for r in access.assignable_roles(actor)) if actor else frozenset()
     for row in rows:
         person = existing.get(row.email)
@@ -232,8 +247,12 @@ def _basis(db: Session, organisation_id: int, actor) -> tuple:
 
 def _target(result: Preview, row: ImportRow, person: dict | None) -> dict:
     """The person's values after the import (absent columns keep what is there)."""
-    person = person or {"role": Role.WORKER.value, "team_id": None, "is_active": True,
-                        "employment_started_on": None}  # fmt: skip
+    person = person or {
+        "role": Role.WORKER.value,
+        "team_id": None,
+        "is_active": True,
+        "employment_started_on": None,
+    }
     return {
         "name": row.name,
         "role": row.role if row.role is not None else person["role"],
@@ -258,9 +277,15 @@ def _compare(result: Preview, row: ImportRow, person: dict) -> None:
 
 
 def apply(
-    db: Session, *, organisation: Organisation, actor, now: datetime, base_url: str,
-    rows: list[ImportRow] | Parsed | None = None, checked: Preview | None = None,
-) -> Outcome:  # fmt: skip
+    db: Session,
+    *,
+    organisation: Organisation,
+    actor,
+    now: datetime,
+    base_url: str,
+    rows: list[ImportRow] | Parsed | None = None,
+    checked: Preview | None = None,
+) -> Outcome:
     """Write the import of `rows`, or of the rows of the preview `checked`, in one transaction,
     set-based; ImportRejected and nothing written when any row has an error, and at once for a
     preview with errors (of the file too: lines `parse` could not read are not in its rows).
@@ -312,16 +337,39 @@ def _insert_people(db: Session, organisation: Organisation, checked: Preview, no
     if not checked.create:
         return {}
     password_hash = people_admin.unusable_password_hash()  # one hash for all: nobody knows it
-    columns = ("organisation_id", "team_id", "email", "name", "role", "password_hash",
-               "session_token", "is_active", "locale", "created_at", "deactivated_at",
-               "employment_started_on")  # fmt: skip
+    columns = (
+        "organisation_id",
+        "team_id",
+        "email",
+        "name",
+        "role",
+        "password_hash",
+        "session_token",
+        "is_active",
+        "locale",
+        "created_at",
+        "deactivated_at",
+        "employment_started_on",
+    )
     rows = []
     for row in checked.create:
         values = _target(checked, row, None)
-        rows.append((organisation.id, values["team_id"], row.email, row.name, values["role"],
-                     password_hash, accounts.new_session_token(), values["is_active"], "nl", now,
-                     None if values["is_active"] else now,
-                     values["employment_started_on"]))  # fmt: skip
+        rows.append(
+            (
+                organisation.id,
+                values["team_id"],
+                row.email,
+                row.name,
+                values["role"],
+                password_hash,
+                accounts.new_session_token(),
+                values["is_active"],
+                "nl",
+                now,
+                None if values["is_active"] else now,
+                values["employment_started_on"],
+            )
+        )
     return bulk.insert_rows_returning_ids(
         db, UserModel.__table__, columns, rows, key="email", binary=True
     )
@@ -341,54 +389,118 @@ def _update_people(db: Session, organisation: Organisation, checked: Preview, no
         token = accounts.new_session_token() if old["is_active"] and not new["is_active"] else None
         deactivating |= token is not None
         demoting |= new["role"] != old["role"] and new["role"] != Role.SUPERVISOR.value
-        rows.append((change.user_id, *(new[f] for f in FIELDS), token,
-                     now if token else None, *(old[f] for f in FIELDS)))  # fmt: skip
+        rows.append(
+            (
+                change.user_id,
+                *(new[f] for f in FIELDS),
+                token,
+                now if token else None,
+                *(old[f] for f in FIELDS),
+            )
+        )
     with bulk.scratch_table(
-        db, "import_change", Column("id", Integer, primary_key=True),
+        db,
+        "import_change",
+        Column("id", Integer, primary_key=True),
         *(Column(f, users.c[f].type) for f in (*FIELDS, "session_token", "deactivated_at")),
         *(Column(f"was_{f}", users.c[f].type) for f in FIELDS),
-    ) as changes:  # fmt: skip
+    ) as changes:
         bulk.insert_rows(db, changes, [c.name for c in changes.columns], rows, binary=True)
         new, was = changes.c, {f: changes.c[f"was_{f}"] for f in FIELDS}
         updated = db.execute(
             update(users)
-            .where(users.c.id == new.id, users.c.organisation_id == organisation.id,
-                   *(users.c[f].is_not_distinct_from(was[f]) for f in FIELDS))
-            .values({**{f: new[f] for f in FIELDS},
-                     "session_token": func.coalesce(new.session_token, users.c.session_token),
-                     "deactivated_at": case((new.is_active == was["is_active"],
-                                             users.c.deactivated_at), else_=new.deactivated_at)})
-        ).rowcount  # fmt: skip
+            .where(
+                users.c.id == new.id,
+                users.c.organisation_id == organisation.id,
+                *(users.c[f].is_not_distinct_from(was[f]) for f in FIELDS),
+            )
+            .values(
+                {
+                    **{f: new[f] for f in FIELDS},
+                    "session_token": func.coalesce(new.session_token, users.c.session_token),
+                    "deactivated_at": case(
+                        (new.is_active == was["is_active"], users.c.deactivated_at),
+                        else_=new.deactivated_at,
+                    ),
+                }
+            )
+        ).rowcount
         if updated != len(rows):
             raise ConcurrentChange(f"{len(rows) - updated} people changed since the check")
         if deactivating:  # their open invitation and reset links die with their sessions
             tokens = PasswordResetToken.__table__
-            db.execute(update(tokens).where(
-                tokens.c.user_id.in_(select(new.id).where(new.session_token.is_not(None))),
-                tokens.c.used_at.is_(None)).values(used_at=now))  # fmt: skip
+            db.execute(
+                update(tokens)
+                .where(
+                    tokens.c.user_id.in_(select(new.id).where(new.session_token.is_not(None))),
+                    tokens.c.used_at.is_(None),
+                )
+                .values(used_at=now)
+            )
         if demoting:  # only supervisors lead teams
             leads = TeamLead.__table__
-            db.execute(delete(leads).where(leads.c.user_id.in_(select(new.id).where(
-                new.role != was["role"], new.role != Role.SUPERVISOR.value))))  # fmt: skip
+            db.execute(
+                delete(leads).where(
+                    leads.c.user_id.in_(
+                        select(new.id).where(
+                            new.role != was["role"], new.role != Role.SUPERVISOR.value
+                        )
+                    )
+                )
+            )
 
 
 def _audit(db: Session, organisation, checked: Preview, new_ids: dict, actor, now) -> None:
     """One event for the import (counts), one per person changed (ids and field names)."""
     summary = audit.record(
-        db, actor=actor, action="people_imported", organisation_id=organisation.id,
+        db,
+        actor=actor,
+        action="people_imported",
+        organisation_id=organisation.id,
         detail=f"created={len(checked.create)} updated={len(checked.update)} "
-               f"unchanged={len(checked.unchanged)}",
-    )  # fmt: skip
+        f"unchanged={len(checked.unchanged)}",
+    )
     summary.at = now
     actor_id = actor.id if actor else None
-    events = [(organisation.id, actor_id, "person_created", new_ids[row.email], "user", None,
-               summary.ip_address, now) for row in checked.create]  # fmt: skip
-    events += [(organisation.id, actor_id, "person_updated", c.user_id, "user",
-                "fields=" + ",".join(c.fields), summary.ip_address, now)
-               for c in checked.update]  # fmt: skip
+    events = [
+        (
+            organisation.id,
+            actor_id,
+            "person_created",
+            new_ids[row.email],
+            "user",
+            None,
+            summary.ip_address,
+            now,
+        )
+        for row in checked.create
+    ]
+    events += [
+        (
+            organisation.id,
+            actor_id,
+            "person_updated",
+            c.user_id,
+            "user",
+            "fields=" + ",".join(c.fields),
+            summary.ip_address,
+            now,
+        )
+        for c in checked.update
+    ]
     bulk.insert_rows(
-        db, AuditEvent.__table__,
-        ("organisation_id", "actor_id", "action", "subject_user_id", "subject_type", "detail",
-         "ip_address", "at"),
-        events, binary=True,
-    )  # fmt: skip
+        db,
+        AuditEvent.__table__,
+        (
+            "organisation_id",
+            "actor_id",
+            "action",
+            "subject_user_id",
+            "subject_type",
+            "detail",
+            "ip_address",
+            "at",
+        ),
+        events,
+        binary=True,
+    )

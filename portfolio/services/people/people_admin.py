@@ -181,9 +181,16 @@ def create_person(
 
 
 def update_person(
-    db: Session, *, actor: User, person: User, email: str, name: str, role: str,
-    team_id: int | None, employment_started_on: date | None = None,
-) -> list[str]:  # fmt: skip
+    db: Session,
+    *,
+    actor: User,
+    person: User,
+    email: str,
+    name: str,
+    role: str,
+    team_id: int | None,
+    employment_started_on: date | None = None,
+) -> list[str]:
     """Change name, address, role, team and start date; returns the changed fields. Commits.
 
     Nobody changes their own role (they could lock themselves out). A supervisor who gets another
@@ -207,9 +214,13 @@ def update_person(
         setattr(person, field, values[field])
     db.add(person)
     audit.record(
-        db, actor=actor, action="person_updated", subject_user_id=person.id, subject_type="user",
+        db,
+        actor=actor,
+        action="person_updated",
+        subject_user_id=person.id,
+        subject_type="user",
         detail="fields=" + ",".join(changed),
-    )  # fmt: skip
+    )
     _commit_unique(db)
     return changed
 
@@ -235,9 +246,12 @@ def deactivate_person(db: Session, *, actor: User, person: User, now: datetime) 
     )
     db.add(person)
     audit.record(
-        db, actor=actor, action="person_deactivated", subject_user_id=person.id,
+        db,
+        actor=actor,
+        action="person_deactivated",
+        subject_user_id=person.id,
         subject_type="user",
-    )  # fmt: skip
+    )
     db.commit()
 
 
@@ -249,9 +263,12 @@ def reactivate_person(db: Session, *, actor: User, person: User) -> None:
     person.deactivated_at = None
     db.add(person)
     audit.record(
-        db, actor=actor, action="person_reactivated", subject_user_id=person.id,
+        db,
+        actor=actor,
+        action="person_reactivated",
+        subject_user_id=person.id,
         subject_type="user",
-    )  # fmt: skip
+    )
     db.commit()
 
 
@@ -303,9 +320,13 @@ def _layout(text: str) -> str:
 
 
 def invite_many(
-    db: Session, *, people: Iterable[Invitee], organisation: Organisation, now: datetime,
+    db: Session,
+    *,
+    people: Iterable[Invitee],
+    organisation: Organisation,
+    now: datetime,
     base_url: str,
-) -> int:  # fmt: skip
+) -> int:
     """Queue invitations for many new people, set-based (two bulk inserts). Caller commits."""
     layouts: dict[str, tuple[str, str]] = {}  # per language: subject, text with slots
     tokens, mails = [], []
@@ -323,13 +344,26 @@ def invite_many(
         text = layout.format(name=person.name, link=_reset_link(base_url, token))
         mails.append((organisation.id, person.email, subject, text, QUEUED, 0, now, now))
     bulk.insert_rows(
-        db, PasswordResetToken.__table__,
-        ("user_id", "token_hash", "created_at", "expires_at"), tokens, binary=True,
-    )  # fmt: skip
+        db,
+        PasswordResetToken.__table__,
+        ("user_id", "token_hash", "created_at", "expires_at"),
+        tokens,
+        binary=True,
+    )
     bulk.insert_rows(
-        db, OutboxMessage.__table__,
-        ("organisation_id", "to_address", "subject", "body_text", "status", "attempts",
-         "created_at", "next_attempt_at"),
-        mails, binary=True,
-    )  # fmt: skip
+        db,
+        OutboxMessage.__table__,
+        (
+            "organisation_id",
+            "to_address",
+            "subject",
+            "body_text",
+            "status",
+            "attempts",
+            "created_at",
+            "next_attempt_at",
+        ),
+        mails,
+        binary=True,
+    )
     return len(mails)

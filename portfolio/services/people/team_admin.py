@@ -147,15 +147,17 @@ def update_team(db: Session, *, actor: User, team: Team, name: str, leads: Itera
     new_name = _name(db, organisation_id=team.organisation_id, name=name, exclude_id=team.id)
     wanted = set(leads)
     current = lead_ids(db, team=team)
-    allowed = {u.id for u in lead_candidates(db, organisation_id=team.organisation_id,
-                                             current=current)}  # fmt: skip
+    allowed = {
+        u.id for u in lead_candidates(db, organisation_id=team.organisation_id, current=current)
+    }
     if not wanted <= allowed:
         raise TeamError("leads", "invalid")
     if new_name != team.name:
         team.name = new_name
         db.add(team)
-        audit.record(db, actor=actor, action="team_renamed", subject_type="team",
-                     subject_id=team.id)  # fmt: skip
+        audit.record(
+            db, actor=actor, action="team_renamed", subject_type="team", subject_id=team.id
+        )
     removed, added = current - wanted, wanted - current
     if removed:
         db.execute(
@@ -164,8 +166,14 @@ def update_team(db: Session, *, actor: User, team: Team, name: str, leads: Itera
     db.add_all(TeamLead(team_id=team.id, user_id=user_id) for user_id in sorted(added))
     for action, people in (("team_lead_removed", removed), ("team_lead_added", added)):
         for user_id in sorted(people):
-            audit.record(db, actor=actor, action=action, subject_user_id=user_id,
-                         subject_type="team", subject_id=team.id)  # fmt: skip
+            audit.record(
+                db,
+                actor=actor,
+                action=action,
+                subject_user_id=user_id,
+                subject_type="team",
+                subject_id=team.id,
+            )
     _commit(db)
 
 

@@ -41,6 +41,12 @@ def record_privacy_override(
     db: Session, *, actor: User, subject_id: int, subject_type: str, object_id: int, fields
 ) -> None:
     """Audit a save despite privacy findings; the detail names the fields, never the text."""
-    record(db, actor=actor, action="privacy_override", subject_user_id=subject_id,
-           subject_type=subject_type, subject_id=object_id,
-           detail="fields: " + ", ".join(sorted(fields)))  # fmt: skip
+    record(
+        db,
+        actor=actor,
+        action="privacy_override",
+        subject_user_id=subject_id,
+        subject_type=subject_type,
+        subject_id=object_id,
+        detail="fields: " + ", ".join(sorted(fields)),
+    )

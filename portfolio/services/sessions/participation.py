@@ -17,9 +17,18 @@ from portfolio.models import Entry, EntryKind, EntryParticipant, User
 from portfolio.services.notifications import notifications
 
 SHARED_FIELDS = (
-    "kind", "title", "occurred_on", "end_on", "hours", "form", "facilitator",
-    "facilitator_registration", "method", "external_participants", "level",
-)  # fmt: skip
+    "kind",
+    "title",
+    "occurred_on",
+    "end_on",
+    "hours",
+    "form",
+    "facilitator",
+    "facilitator_registration",
+    "method",
+    "external_participants",
+    "level",
+)
 
 
 class NotAParticipant(LookupError):

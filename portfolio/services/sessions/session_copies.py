@@ -54,17 +54,28 @@ def copy_once(db: Session, *, user: User, entry_id: int, now: datetime) -> tuple
         db.commit()
         return found, False
     copy = Entry(
-        organisation_id=user.organisation_id, owner_id=user.id, copied_from_id=entry.id,
-        catalogue_version=entry.catalogue_version, created_at=now, updated_at=now,
+        organisation_id=user.organisation_id,
+        owner_id=user.id,
+        copied_from_id=entry.id,
+        catalogue_version=entry.catalogue_version,
+        created_at=now,
+        updated_at=now,
         **{name: getattr(entry, name) for name in SHARED_FIELDS},
-    )  # fmt: skip
+    )
     db.add(copy)
     db.flush()
     for vocabulary, code in db.execute(
         select(EntryTag.vocabulary, EntryTag.code).where(EntryTag.entry_id == entry.id)
     ):
         db.add(EntryTag(entry_id=copy.id, vocabulary=vocabulary, code=code))
-    audit.record(db, actor=user, action=COPY_ACTION, subject_user_id=entry.owner_id,
-                 subject_type="entry", subject_id=entry.id, detail=f"copy={copy.id}")  # fmt: skip
+    audit.record(
+        db,
+        actor=user,
+        action=COPY_ACTION,
+        subject_user_id=entry.owner_id,
+        subject_type="entry",
+        subject_id=entry.id,
+        detail=f"copy={copy.id}",
+    )
     db.commit()
     return copy, True
