@@ -63,6 +63,7 @@ def second_factor_code():
             database.commit()
             form.code.errors.append(_("This code is not right, or was used before."))
             return render_template("auth/second_factor.html", form=form)
+        response = finish_login(database, user, next_path)  # a fresh session: flash after
         if outcome is CodeOutcome.RECOVERY:
             left = second_factor.remaining_recovery_codes(database, user)
             flash(
@@ -74,7 +75,7 @@ def second_factor_code():
                 ),
                 "info",
             )
-        return finish_login(database, user, next_path)
+        return response
     return render_template("auth/second_factor.html", form=form)
 
 
