@@ -233,7 +233,7 @@ def _real_token_for(provider, client_id: str, secret: str, nonce: str, who: str 
         redirect_uri=f"{APP_BASE}/login/sso/callback",
         code_challenge_method="S256",
     ) as session:
-        url, state = session.create_authorization_url(
+        url, _state = session.create_authorization_url(
             metadata["authorization_endpoint"], code_verifier=verifier, nonce=nonce
         )
         callback = at_provider(url, who)
