@@ -63,7 +63,7 @@ def main(argv: list[str] | None = None) -> int:
                     admin=admin,
                     provider=provider,
                     client_id="bench",
-                    secret="bench-secret-0123456789",
+                    secret="bench-secret-0123456789",  # noqa: S106 - the test provider's
                     domains=["bench.nl"],
                 )
                 slug = org.slug
