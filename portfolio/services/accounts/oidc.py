@@ -201,23 +201,6 @@ def save_provider(
     return provider
 
 
-def remove_provider(db: Session, *, admin: User) -> None:
-    """Remove the organisation's provider (people sign in with a password again). Audited."""
-    provider = db.get(OidcProvider, admin.organisation_id)
-    if provider is None:
-        return
-    forget_provider_cache(provider.issuer)
-    db.delete(provider)
-    audit.record(
-        db,
-        actor=admin,
-        action="sso_config_removed",
-        subject_type="oidc_provider",
-        subject_id=admin.organisation_id,
-    )
-    db.flush()
-
-
 def record_provider_error(db: Session, provider: OidcProvider, reason: str, now: datetime) -> None:
     """Keep the latest failure for the admin's view."""
     provider.last_error = reason[:500]
@@ -499,6 +482,12 @@ def _check_claims(
         raise SignInRefused(
             "clock_skew",
             f"the token was issued {int(issued - moment)} s in the future by this server's clock",
+        )
+    not_before = claims.get("nbf")  # Entra ID sets it; optional in OpenID Connect
+    if isinstance(not_before, int | float) and not_before - leeway > moment:
+        raise SignInRefused(
+            "clock_skew",
+            f"the token is valid only {int(not_before - moment)} s from now by this server's clock",
         )
     if not claims.get("sub"):
         raise SignInRefused("invalid_token", "the token has no sub")
