@@ -5,7 +5,7 @@ nonce, PKCE verifier; used once), recovery codes (hashed); on the account the pr
 and the TOTP secret (encrypted); on the organisation's settings who must use a second factor.
 
 Revision ID: f3a1c5e7d9b2
-Revises: 4b7e2d9c1a35
+Revises: 0a1b2c3d4e5f
 Create Date: 2026-12-07 12:12:16.972575+00:00
 """
 
@@ -19,7 +19,7 @@ import portfolio.models.base
 
 
 revision: str = 'f3a1c5e7d9b2'
-down_revision: str | None = '4b7e2d9c1a35'
+down_revision: str | None = "0a1b2c3d4e5f"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,10 +11,11 @@ from flask_wtf import FlaskForm
 from portfolio import access, clock, db
 from portfolio.admin import bp
 from portfolio.admin.sign_in_forms import ProviderForm, SecondFactorForm
-from portfolio.auth.sso import callback_url
+from portfolio.errors import NotFound
 from portfolio.infra import mail
 from portfolio.models import Organisation, Role, User
 from portfolio.services.accounts import oidc, second_factor
+from portfolio.web.sign_in import callback_url
 
 
 def _page(provider_form: ProviderForm, factor_form: SecondFactorForm, *, status: int = 200):
@@ -102,7 +103,6 @@ def sign_in():
                 config=current_app.config,
                 now=clock.now(),
             )
-            database.commit()
             flash(_("The sign-in settings are saved."), "success")
             return redirect(url_for("admin.sign_in"))
     return _page(form, _factor_form(database, admin), status=400 if form.errors else 200)
@@ -132,11 +132,9 @@ def sign_in_check():
         oidc.record_provider_error(
             database, provider, f"{refused.reason}: {refused.detail}", clock.now()
         )
-        database.commit()
         flash(_("The provider could not be used: %(reason)s", reason=refused.detail), "error")
         return redirect(url_for("admin.sign_in"))
     provider.last_error = provider.last_error_at = None
-    database.commit()
     logout = _("yes") if metadata.get("end_session_endpoint") else _("no")
     flash(
         _(
@@ -160,7 +158,6 @@ def second_factor_policy():
         second_factor.set_policy(
             database, admin=admin, value=form.second_factor.data, now=clock.now()
         )
-        database.commit()
         flash(_("The sign-in settings are saved."), "success")
     else:
         flash(_("The form had expired. Please submit it again."), "error")
@@ -175,7 +172,7 @@ def second_factor_reset(person_id: int):
     database = db.session()
     person = database.get(User, person_id)
     if person is None or person.organisation_id != admin.organisation_id:
-        abort(404)
+        raise NotFound(person_id)
     if not FlaskForm().validate_on_submit():
         flash(_("The form had expired. Please submit it again."), "error")
         return redirect(url_for("hr.person", person_id=person.id))
@@ -190,7 +187,6 @@ def second_factor_reset(person_id: int):
             organisation_id=person.organisation_id,
             now=now,
         )
-    database.commit()
     mail.deliver(database, message, settings=current_app.config, now=now)
     flash(
         _(

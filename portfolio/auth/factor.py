@@ -19,7 +19,6 @@ from portfolio.services.accounts.second_factor import CodeOutcome
 
 def _enrolment_page(user, form, *, status: int = 200, during_login: bool):
     secret = second_factor.begin_enrolment(db.session(), user, config=current_app.config)
-    db.session().commit()
     uri = second_factor.provisioning_uri(user, secret)
     return (
         render_template(
@@ -60,7 +59,6 @@ def second_factor_code():
             flash(_("Too many failed attempts. Wait a few minutes and try again."), "error")
             return render_template("auth/second_factor.html", form=form), 429
         if outcome is CodeOutcome.INVALID:
-            database.commit()
             form.code.errors.append(_("This code is not right, or was used before."))
             return render_template("auth/second_factor.html", form=form)
         response = finish_login(database, user, next_path)  # a fresh session: flash after
@@ -119,7 +117,6 @@ def second_factor_manage():
                 database, user, code=form.code.data, config=current_app.config, now=clock.now()
             )
             if codes is not None:
-                database.commit()
                 after = url_for("main.account")
                 return render_template("auth/recovery_codes.html", codes=codes, next=after)
             form.code.errors.append(_("This code does not match. Check the app and try again."))
@@ -137,11 +134,9 @@ def second_factor_manage():
         if outcome is CodeOutcome.THROTTLED:
             flash(_("Too many failed attempts. Wait a few minutes and try again."), "error")
         elif outcome is CodeOutcome.INVALID:
-            database.commit()
             form.code.errors.append(_("This code is not right, or was used before."))
         else:
             second_factor.reset(database, user, actor=user)
-            database.commit()
             flash(_("Your authenticator is removed. Set up the new one now."), "info")
             return redirect(url_for("auth.second_factor_manage"))
     left = second_factor.remaining_recovery_codes(database, user)

@@ -18,14 +18,13 @@ PENDING_SECONDS = 300
 
 
 def finish_login(database, user: User, next_path: str | None, *, extra: dict | None = None):
-    """Start a fresh session for `user` and go to where they were heading. Commits."""
+    """Start a fresh session for `user` and go to where they were heading."""
     chosen = session.get("lang")
     if chosen in current_app.config["LANGUAGES"]:  # chosen before logging in: keep it
         accounts.set_locale(database, user=user, locale=chosen)
     start_session(clock.now())
     session.update(extra or {})
     login_user(user)
-    database.commit()
     return redirect(safe_next(next_path, url_for("main.home")))
 
 

@@ -14,16 +14,12 @@ from portfolio.models import OidcProvider
 from portfolio.security import safe_next
 from portfolio.services.accounts import oidc
 from portfolio.services.privacy import audit
+from portfolio.web.sign_in import callback_url
 
 STATE_KEY = "sso_state"
 # An ID token larger than this is not kept in the session cookie (log-out then goes without
 # the hint; Entra ID tokens with many groups can be large).
 MAX_KEPT_TOKEN = 2000
-
-
-def callback_url() -> str:
-    """The redirect URI registered at the provider (one for every organisation)."""
-    return current_app.config["PUBLIC_BASE_URL"] + url_for("auth.sso_callback")
 
 
 @bp.route("/login/sso")
@@ -80,7 +76,6 @@ def sso_start(slug: str):
     except oidc.SignInRefused as refused:
         return _refused(database, provider, refused)
     session[STATE_KEY] = state
-    database.commit()
     return redirect(url)
 
 
@@ -166,7 +161,8 @@ def user_message(reason: str, provider: OidcProvider | None) -> str:
 def _refused(database, provider: OidcProvider | None, refused: oidc.SignInRefused):
     """Audit the failure (with its reason), keep it for the admin, answer in plain words.
 
-    What the flow did so far is kept: a state claimed before the refusal stays used."""
+    Commits here: a provider fault is answered 502, which rolls the request back, and the
+    audit row, the admin's reason and a state claimed before the refusal must stay."""
     now = clock.now()
     detail = f"{refused.reason}: {refused.detail}" if refused.detail else refused.reason
     audit.record(

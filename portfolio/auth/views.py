@@ -61,7 +61,6 @@ def _after_password(database, user, next_path: str):
     only, on to the second factor when it applies, else logged in."""
     if not oidc.password_login_allowed(database, user):
         audit.record(database, actor=user, action="login_refused", detail="password log-in off")
-        database.commit()
         provider = oidc.provider_for(database, user.organisation_id)
         flash(
             _(

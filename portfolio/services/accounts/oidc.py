@@ -62,10 +62,14 @@ PROVIDER_FAULTS = frozenset(
 # --- configuration -------------------------------------------------------------------------
 
 
+# Where a provider publishes its metadata, below its issuer URL (OpenID Connect Discovery).
+WELL_KNOWN = ".well-known/openid-configuration"
+
+
 def normalise_issuer(url: str) -> str:
     """The issuer as entered, without surrounding spaces and a trailing '/.well-known/…'."""
     url = url.strip()
-    marker = "/.well-known/openid-configuration"
+    marker = "/" + WELL_KNOWN
     if url.endswith(marker):
         url = url[: -len(marker)]
     return url
@@ -258,7 +262,7 @@ def discover(issuer: str, *, timeout: int) -> dict:
         cached = _discovery.get(issuer)
     if cached and time.monotonic() - cached[0] < DISCOVERY_TTL_SECONDS:
         return cached[1]
-    url = issuer.rstrip("/") + "/.well-known/openid-configuration"
+    url = issuer.rstrip("/") + "/" + WELL_KNOWN
     metadata = _get_json(url, timeout=timeout, what="discovery")
     if metadata.get("issuer") != issuer:
         raise SignInRefused(
