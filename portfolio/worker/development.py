@@ -16,6 +16,7 @@ from portfolio.charts.radar import radar_rows, radar_svg
 from portfolio.models import Role
 from portfolio.requests import page_number, search_text
 from portfolio.services.development import development, goals
+from portfolio.templating import localized
 from portfolio.worker import bp
 from portfolio.worker.development_forms import (
     GOAL_STATUSES,
@@ -54,7 +55,7 @@ def radar(now, before=None, supervisor=None) -> dict | None:
     if not series:
         return None
     data = {
-        "axes": [str(c.number) for c in competencies.COMPETENCIES],
+        "axes": [f"{c.number} {localized(c, 'short')}" for c in competencies.COMPETENCIES],
         "names": [f"{c.number}. {c.title}" for c in competencies.COMPETENCIES],
         "levels": [level.title for level in competencies.PROFICIENCY_LEVELS],
         "series": series,
