@@ -115,7 +115,11 @@ def test_the_progress_and_standings_charts_read_at_11_px_or_more_on_a_phone():
     long_label["rows"][0]["label"] = "Overige deskundigheidsbevordering en nog veel meer"
     standings = {
         "bars": [{"label": "SKJ — Jeugd- en gezinsprofessional", "counts": [3, 1, 0, 2, 0]}],
-        "series": [{"key": k, "label": k} for k in ("on_track", "behind", "at_risk")],
+        "series": [
+            {"key": "on_track", "label": "op koers"},
+            {"key": "at_risk", "label": "risico dat de uiterste datum niet wordt gehaald"},
+            {"key": "unknown", "label": "onbekend: drempels te verifiëren"},
+        ],
         "axis": "Registraties",
     }
     assert shown_font_px(progress_svg(chart_data()), PHONE_CHART_PX) >= 11

@@ -86,7 +86,9 @@ def standings_figure(data: dict[str, Any]) -> Figure:
     labels = [textwrap.wrap(bar["label"], width=40) or [""] for bar in bars]
     heights = [len(lines) * line + BAR_IN + GAP_IN for lines in labels]
     total = sum(heights)
-    legend_in = 0.3 * ((len(series) + 1) // 2) + 0.2
+    # One column, names wrapped: a standing's name can be a whole phrase.
+    names = ["\n".join(textwrap.wrap(item["label"], width=30)) or item["label"] for item in series]
+    legend_in = 0.22 * sum(name.count("\n") + 1 for name in names) + 0.06 * len(series) + 0.15
     height = total + AXIS_IN + legend_in
     figure = Figure(figsize=(WIDTH_IN, height), dpi=100)
     axes = figure.add_axes((0, (AXIS_IN + legend_in) / height, 1, total / height))
@@ -110,7 +112,7 @@ def standings_figure(data: dict[str, Any]) -> Figure:
             left=starts,
             height=BAR_IN,
             color=colour,
-            label=item["label"],
+            label=names[index],
             edgecolor="white",
             linewidth=0.8,
         )
@@ -139,7 +141,7 @@ def standings_figure(data: dict[str, Any]) -> Figure:
         loc="lower center",
         bbox_to_anchor=(0.5, 0),
         bbox_transform=figure.transFigure,
-        ncol=2,
+        ncol=1,
         frameon=False,
         fontsize=FONT,
     )
