@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, session, url_for
+from flask import (
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
@@ -26,6 +34,15 @@ def home():
     if current_user.has_role(Role.WORKER):
         return redirect(url_for("worker.dashboard"))
     return render_template("main/home.html")
+
+
+@bp.route("/favicon.ico")
+@access.public
+def favicon():
+    """The site's icon where browsers look for it first (pages also link the SVG one)."""
+    return send_from_directory(
+        current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon", max_age=86400
+    )
 
 
 @bp.route("/catalogue")

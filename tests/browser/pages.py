@@ -34,8 +34,8 @@ def _user(db, role: str) -> User:
     return db.scalars(select(User).where(User.email == ROLE_EMAILS[role])).one()
 
 
-def main_pages(db) -> dict[str, list[tuple[str, str]]]:
-    """Per role: (name, path) of each main page, in menu order."""
+def main_pages(db, year: int) -> dict[str, list[tuple[str, str]]]:
+    """Per role: (name, path) of each main page, in menu order; `year`: of the evaluations."""
     worker = _user(db, "worker")
     supervisor = _user(db, "supervisor")
     entry = db.scalars(
@@ -85,7 +85,7 @@ def main_pages(db) -> dict[str, list[tuple[str, str]]]:
             ("evaluations", "/team/evaluations"),
             (
                 "evaluation",
-                f"/team/evaluations/{worker.id}/{evaluation.year}" if evaluation else None,
+                f"/team/evaluations/{worker.id}/{evaluation.year if evaluation else year}",
             ),
             ("feedback", "/feedback/"),
         ],

@@ -57,7 +57,7 @@ def run(out: Path) -> int:
         engine = app.extensions["db_engine"]
         with standalone_session(engine) as db:
             demo_world(db, date.today())
-            pages = main_pages(db)
+            pages = main_pages(db, date.today().year)
             assert db.scalars(select(User)).first() is not None
         server = _serve(app)
         base = f"http://127.0.0.1:{server.server_port}"

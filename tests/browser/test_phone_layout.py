@@ -37,7 +37,7 @@ MEASURE = """() => {
 @pytest.fixture
 def demo_pages(db, clock):
     demo_world(db, BROWSER_TODAY)
-    return main_pages(db)
+    return main_pages(db, BROWSER_TODAY.year)
 
 
 def problems_at_360(page, base: str, items) -> list[str]:

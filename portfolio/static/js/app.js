@@ -6,18 +6,6 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
-  // A guided reflection shows only the phases of the chosen structure.
-  const choice = document.querySelector("[data-structure-choice]");
-  if (choice) {
-    const show = () => {
-      const chosen = choice.querySelector("input:checked");
-      document.querySelectorAll("[data-structure]").forEach((set) => {
-        set.hidden = !chosen || set.dataset.structure !== chosen.value;
-      });
-    };
-    choice.addEventListener("change", show);
-    show();
-  }
   // A file over the limit is refused here, before it is sent: a request far over the limit
   // would be cut off by the server and lose what was typed (the server checks again).
   document.querySelectorAll("input[type=file][data-max-bytes]").forEach((input) => {
