@@ -41,7 +41,10 @@ def demo_pages(db, clock):
 def violations(page, base: str, items) -> list[str]:
     found = []
     for _name, path in items:
-        page.goto(base + path)
+        response = page.goto(base + path)
+        if response.status != 200:
+            found.append(f"{path}: status {response.status}")
+            continue
         page.add_script_tag(path=str(AXE))
         for v in page.evaluate(RUN):
             if v["impact"] in {"serious", "critical"} or v["id"] in ALSO:

@@ -43,7 +43,10 @@ def demo_pages(db, clock):
 def problems_at_360(page, base: str, items) -> list[str]:
     found = []
     for _name, path in items:
-        page.goto(base + path)
+        response = page.goto(base + path)
+        if response.status != 200:
+            found.append(f"{path}: status {response.status}")
+            continue
         m = page.evaluate(MEASURE)
         if m["scroll"] > m["width"]:
             found.append(f"{path}: {m['scroll']} px wide at {m['width']} ({m['wide']})")
