@@ -234,9 +234,11 @@ def evaluations_xlsx():
 def _pdf_introduction(selection: Selection, today) -> list[str]:
     teams = dict(evaluation_export.teams(db.session(), organisation_id=selection.organisation_id))
     status = EVALUATION_STATUSES.get(selection.status) if selection.status else None
+    # Each text its own gettext call: one nested in another's arguments is not extracted.
+    all_teams, all_statuses = _("all teams"), _("all statuses")
     return [
-        _("Team: %(team)s", team=teams.get(selection.team_id, _("all teams"))),
-        _("Status: %(status)s", status=status or _("all statuses")),
+        _("Team: %(team)s", team=teams.get(selection.team_id, all_teams)),
+        _("Status: %(status)s", status=status or all_statuses),
         _(
             "Portfolio figures as of %(date)s; a signed evaluation shows the figures both signed.",
             date=format_date(as_of_for(selection.year, today)),
