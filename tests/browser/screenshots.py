@@ -29,6 +29,12 @@ WIDTHS = {1280: 900, 360: 740}
 LANGUAGES = ("nl", "en")
 
 
+def _quiet() -> None:
+    import logging
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+
 def _serve(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -59,6 +65,7 @@ def run(out: Path) -> int:
             demo_world(db, date.today())
             pages = main_pages(db, date.today().year)
             assert db.scalars(select(User)).first() is not None
+        _quiet()
         server = _serve(app)
         base = f"http://127.0.0.1:{server.server_port}"
         count = 0
