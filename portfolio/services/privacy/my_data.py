@@ -170,6 +170,6 @@ def write_archive(
         subject_user_id=user.id,
         detail=f"entries={len(data['entries'])} files={len(data['evidence_files'])}",
     )
-    db.commit()
+    db.flush()
     spool.seek(0)
     return spool
