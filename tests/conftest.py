@@ -239,3 +239,9 @@ def login(client, email: str, password: str):
 def seeds_dir() -> Path:
     """The shared source documents."""
     return Path(__file__).resolve().parents[2] / "shared" / "seeds"
+
+
+def without_labels(html: str) -> str:
+    """A page without the data-label attributes of its table cells (the phone layout's column
+    names), for tests that look for a cell's exact markup."""
+    return re.sub(r' data-label="[^"]*"', "", html)
