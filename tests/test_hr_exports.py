@@ -84,7 +84,7 @@ def _private_portfolio(db, worker, assessor) -> None:
                 title="Scholing",
                 occurred_on=date(YEAR, 1, 20),
                 hours=Decimal(8),
-                accreditation_id="SKJ-1",
+                accreditations=[{"register": "skj", "id": "SKJ-1"}],
                 body=PRIVATE_MARKER,
             ),
         ]

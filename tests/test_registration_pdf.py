@@ -64,7 +64,7 @@ def test_the_pdf_lists_totals_activities_and_sessions_but_no_text(client, db, wo
                 title="Systemisch werken",
                 occurred_on=date(2024, 5, 2),
                 hours=Decimal(12),
-                accreditation_id="SKJ-31337",
+                accreditations=[{"register": "skj", "id": "SKJ-31337"}],
                 body="GEHEIM-1",
             ),
             Entry(
@@ -123,7 +123,7 @@ def _training(db, worker, title: str, on: date, hours: str) -> Entry:
         title=title,
         occurred_on=on,
         hours=Decimal(hours),
-        accreditation_id="SKJ-1",
+        accreditations=[{"register": "skj", "id": "SKJ-1"}],
         catalogue_version="t",
     )
     db.add(entry)

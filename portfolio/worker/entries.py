@@ -19,7 +19,15 @@ from portfolio.services.organisation import org_settings
 from portfolio.services.sessions import participation
 from portfolio.templating import ENTRY_KINDS as KINDS
 from portfolio.worker import bp, entry_saving
-from portfolio.worker.entry_forms import KIND_FIELDS, REFLECTION_STRUCTURES, EntryForm, phase_field
+from portfolio.worker.entry_forms import (
+    KIND_FIELDS,
+    REFLECTION_STRUCTURES,
+    EntryForm,
+    accreditation_field,
+    fill_accreditations,
+    phase_field,
+    unknown_register_ids,
+)
 
 LOCKED = {
     "change": {
@@ -119,6 +127,8 @@ def _render_form(form: EntryForm, kind: str, entry, findings: dict):
         entry=entry,
         structures=REFLECTION_STRUCTURES,
         phase_field=phase_field,
+        registers=[accreditation_field(r.code) for r in competencies.REGISTERS],
+        unknown_register_ids=unknown_register_ids(entry),
     )
 
 
@@ -228,6 +238,7 @@ def entry_edit(entry_id: int):
         form.knowledge_areas.data = tags["knowledge_area"]
         form.participant_ids.data = [user_id for user_id, _name, _confirmed in current]
         entry_saving.fill_sections(form, entry.sections)
+        fill_accreditations(form, entry)
     findings = {}
     if form.validate_on_submit():
         try:

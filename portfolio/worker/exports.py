@@ -70,7 +70,7 @@ def _activity_row(activity, points_per_hour) -> list[str]:
         activity.requirement,
         number(entry.hours),
         number(points),
-        entry.accreditation_id or "—",
+        ", ".join(code for _register, code in entry.accreditation_list) or "—",
     ]
 
 
