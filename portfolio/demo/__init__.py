@@ -16,7 +16,7 @@ from sqlmodel import Session
 from portfolio.demo import development as demo_development
 from portfolio.demo.history import create_history
 from portfolio.infra.bulk import analyze
-from portfolio.models import Organisation, Role, Team, TeamLead, User, utcnow
+from portfolio.models import Organisation, Role, Team, TeamLead, ThresholdOverride, User, utcnow
 from portfolio.services.accounts.passwords import hash_password
 
 DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - published demo log-in
@@ -28,6 +28,21 @@ DEMO_LOGINS = (
     ("begeleider@demo.vakbekwaam.nl", "Ingrid Bakker", Role.SUPERVISOR, "Wijkteam Noord"),
     ("hr@demo.vakbekwaam.nl", "Joost Jansen", Role.HR, None),
     ("beheer@demo.vakbekwaam.nl", "Fatima el Amrani", Role.ADMIN, None),
+)
+# Registerplein publishes no numbers (NORMS.md: every threshold unconfirmed), so a Registerplein
+# worker would see no forecast. The demo organisation sets example numbers of its own, marked
+# as the organisation's everywhere (never as the register's), so that `make run` shows one.
+REGISTERPLEIN_EXAMPLE = (
+    "registerplein-sociaal-werker",
+    {
+        "geaccrediteerd": {"min": 40},
+        "reflectie": {"min": 30},
+        "overig": {"max": 30},
+        "total": {"min": 100},
+        "work_hours": {"min": 3000},
+    },
+    "Voorbeeldgetallen van de demo-organisatie, niet van Registerplein: Registerplein "
+    "publiceert deze aantallen niet (te verifiëren).",
 )
 CHUNK = 1000
 TEAM_SIZE = 15  # synthetic workers per synthetic team
@@ -91,6 +106,15 @@ def _organisation(db: Session) -> Organisation:
         organisation = Organisation(name=name, slug=slug)
         db.add(organisation)
         db.flush()
+        db.add(
+            ThresholdOverride(
+                organisation_id=organisation.id,
+                norm_id=REGISTERPLEIN_EXAMPLE[0],
+                thresholds=REGISTERPLEIN_EXAMPLE[1],
+                note=REGISTERPLEIN_EXAMPLE[2],
+                changed_at=utcnow(),
+            )
+        )
     return organisation
 
 

@@ -12,6 +12,7 @@ def number(value: Decimal) -> str:
     """A number the way the current language writes it (1,5 in Dutch)."""
     return format_decimal(value, "#,##0.##")
 
+
 # The work-hours requirements that are averages per week, not totals (SKJ: on average at
 # least 16 hours a week, of which 8 in the profession; NORMS.md).
 AVERAGE_REQUIREMENTS = ("work_hours_average", "work_hours_profession_average")

@@ -44,6 +44,10 @@ class ProgressRow:
     cap_unconfirmed: bool  # a maximum exists but its number is "te verifiëren"
     projected: Decimal  # at the deadline, at the pace since the period started
     is_hours: bool  # work hours, not points
+    # The organisation set a threshold of this requirement (shown as the organisation's,
+    # never as the register's); `overridden`: it changed a number the register confirmed.
+    set_by_organisation: bool = False
+    overridden: bool = False
 
     @property
     def unconfirmed(self) -> bool:
@@ -132,8 +136,10 @@ def progress_rows(norm: Norm, status: NormStatus) -> tuple[ProgressRow, ...]:
             met=c.met,
             required_unconfirmed=norm.category(c.id).min_unconfirmed,
             cap_unconfirmed=norm.category(c.id).max_unconfirmed,
-            projected=projected(c.counted, status, c.cap),
+            projected=projected(c.earned, status, c.cap),
             is_hours=False,
+            set_by_organisation=_set_by_organisation(norm, c.id),
+            overridden=_overridden(norm, c.id),
         )
         for c in status.categories
     ]
@@ -150,8 +156,11 @@ def progress_rows(norm: Norm, status: NormStatus) -> tuple[ProgressRow, ...]:
                 met=total.met,
                 required_unconfirmed=total.unconfirmed,
                 cap_unconfirmed=False,
-                projected=projected(total.counted, status),
+                # What can still count: each category at its pace, a capped one up to its cap.
+                projected=sum((row.projected for row in rows), Decimal(0)),
                 is_hours=False,
+                set_by_organisation=_set_by_organisation(norm, "total"),
+                overridden=_overridden(norm, "total"),
             )
         )
     if status.work_hours is not None:
@@ -167,11 +176,30 @@ def progress_rows(norm: Norm, status: NormStatus) -> tuple[ProgressRow, ...]:
                 met=work.met,
                 required_unconfirmed=work.unconfirmed,
                 cap_unconfirmed=False,
-                projected=projected(work.earned, status),
+                projected=_work_projected(status),
                 is_hours=True,
+                set_by_organisation=_set_by_organisation(norm, "work_hours"),
+                overridden=_overridden(norm, "work_hours"),
             )
         )
     return tuple(rows)
+
+
+def _set_by_organisation(norm: Norm, requirement: str) -> bool:
+    return any(key.split(".")[0] == requirement for key in norm.organisation_set)
+
+
+def _overridden(norm: Norm, requirement: str) -> bool:
+    return any(key.split(".")[0] == requirement for key in norm.overridden)
+
+
+def _work_projected(status: NormStatus) -> Decimal:
+    """Work hours at the deadline at the current weekly hours (ongoing jobs), not the average
+    since the period began: a job that ended adds nothing more."""
+    work = status.work_hours
+    days_left = max((status.period.deadline - status.as_of).days, 0)
+    value = work.earned + work.current_per_week * days_left / 7
+    return value.quantize(CENT, ROUND_HALF_UP)
 
 
 def art3_evidence(db: Session, *, owner_id: int, year: int) -> list[Evidence]:
