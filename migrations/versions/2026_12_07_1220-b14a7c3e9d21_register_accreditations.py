@@ -5,7 +5,7 @@ the registers (",skj,nip,") for the norm rules in SQL. An old id is kept with re
 unknown (null): it counts as accredited nowhere until the worker says which register issued it.
 
 Revision ID: b14a7c3e9d21
-Revises: 4b7e2d9c1a35
+Revises: 0a1b2c3d4e5f
 Create Date: 2026-12-07 12:20:00.000000+00:00
 """
 
@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "b14a7c3e9d21"
-down_revision: str | None = "4b7e2d9c1a35"
+down_revision: str | None = "0a1b2c3d4e5f"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

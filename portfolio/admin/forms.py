@@ -11,7 +11,6 @@ from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from portfolio.forms import DutchNumberField, MultiCheckboxField
 from portfolio.services.organisation.org_settings import REQUIRED_SIGNOFF_KINDS, parse_offsets
 from portfolio.services.organisation.threshold_admin import (
     TOTAL,
@@ -20,6 +19,7 @@ from portfolio.services.organisation.threshold_admin import (
     Threshold,
 )
 from portfolio.templating import ENTRY_KINDS, number
+from portfolio.web.forms import DutchNumberField, MultiCheckboxField
 
 
 class SettingsForm(FlaskForm):

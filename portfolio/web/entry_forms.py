@@ -18,8 +18,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 import competencies
-from portfolio.forms import DutchNumberField, MultiCheckboxField
 from portfolio.services.entries.entry_input import MAX_HOURS_PER_ENTRY, MAX_HOURS_PER_WEEK
+from portfolio.web.forms import DutchNumberField, MultiCheckboxField
 
 
 def _tags(records) -> list[SelectChoice]:
