@@ -28,6 +28,8 @@ import phonenumbers
 from stdnum import iban as stdnum_iban
 from stdnum.nl import bsn as stdnum_bsn
 
+from competencies import catalogue
+
 KIND_LABELS: dict[str, dict[str, str]] = {
     "bsn": {"nl": "burgerservicenummer (BSN)", "en": "citizen service number (BSN)"},
     "email": {"nl": "e-mailadres", "en": "e-mail address"},
@@ -164,6 +166,48 @@ _DURATION = re.compile(
     r"(?i)\b(?:voor|sinds|over|na|binnen|per|al|elke|ieder|laatste|afgelopen|komende|ruim)\s+$"
 )
 
+# Words of the trade that deduce's surname list also holds ("Scholing", "Training", ...): as a
+# lone name without "mevrouw"/"meneer" before it they are the word, not a person. From the
+# catalogue's own titles plus a short list of our own.
+_TRADE_WORDS = frozenset(
+    {
+        word.lower()
+        for record in (
+            *catalogue.REFLECTION_FORMS,
+            *catalogue.OTHER_ACTIVITY_TYPES,
+            *catalogue.KNOWLEDGE_AREAS,
+            *catalogue.THEMES,
+            *catalogue.COMPETENCIES,
+            *catalogue.ART3_REQUIREMENTS,
+        )
+        for word in re.findall(r"[^\W\d_]{3,}", record.title)
+    }
+    | {
+        "scholing",
+        "training",
+        "cursus",
+        "opleiding",
+        "workshop",
+        "webinar",
+        "congres",
+        "intervisie",
+        "supervisie",
+        "reflectie",
+        "verslag",
+        "casus",
+        "huisbezoek",
+        "gesprek",
+        "overleg",
+        "team",
+        "wijk",
+        "wijkteam",
+        "leerdoel",
+        "leerdoelen",
+        "module",
+        "lezing",
+    }
+)
+
 _deduce: Any = None
 _deduce_lock = threading.Lock()
 # deduce's processor groups we leave to stdnum, phonenumbers and our own patterns, or do not
@@ -244,6 +288,8 @@ def _deduce_findings(text: str) -> list[Finding]:
         excerpt = text[start:end]
         if "persoon" in tag or tag in ("patient", "naam"):
             if _is_colleague(text, start, end):
+                continue
+            if excerpt.lower() in _TRADE_WORDS and not _HONORIFIC.search(text[:start]):
                 continue
             findings.append(Finding("person_name", start, end, excerpt))
         elif tag == "locatie":

@@ -54,8 +54,8 @@ REFLECTION_STRUCTURES = {
 }
 # Which columns of the entry each kind uses, besides title, dates, hours and tags.
 KIND_FIELDS = {
-    "reflection": ("structure", "body", "dilemma_category", "level"),
-    "training": ("provider", "accreditations", "body", "level"),
+    "reflection": ("structure", "body", "dilemma_category", "level", "art3_requirement"),
+    "training": ("provider", "accreditations", "body", "level", "art3_requirement"),
     "peer_review": (
         "form",
         "facilitator",
@@ -65,8 +65,9 @@ KIND_FIELDS = {
         "case_description",
         "learning_points",
         "level",
+        "art3_requirement",
     ),
-    "other": ("activity_type", "body", "level"),
+    "other": ("activity_type", "body", "level", "art3_requirement"),
     "work": ("employer", "role_title", "hours_per_week", "in_profession"),
 }
 
@@ -113,6 +114,16 @@ class EntryForm(FlaskForm):
         choices=NONE + _tags(competencies.SOCIAL_WORK_LEVELS),
     )
     provider = StringField(_l("Provider"), validators=[Length(max=200)])
+    art3_requirement = SelectField(
+        _l("Evidence of this part of Beroepscode art. 3 (optional)"),
+        default="",
+        filters=[optional_code],
+        choices=NONE + _tags(competencies.ART3_REQUIREMENTS),
+        description=_l(
+            "An entry shows the parts of art. 3 that fit its kind; link it here to one more "
+            "part it is evidence of."
+        ),
+    )
     # One row per register (REGISTERS), added below: accreditation_<register code>.
     unknown_register = SelectField(
         _l("Which register issued this id?"),
