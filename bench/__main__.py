@@ -16,11 +16,12 @@ from bench import (
     p3_charts,
     p6_reminders,
     p7_employee_import,
+    p10_privacy,
 )
 from bench.databases import POSTGRES, backends, demo_database
 from bench.timing import format_table
 
-BENCHMARKS = ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P9")
+BENCHMARKS = ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P9", "P10")
 FLOORS = (
     "Floors: P1 a bare route rendering a 50-row template (in the benchmark's app only), "
     "anonymous;\n        P4/P5 COPY (SELECT …) TO STDOUT (CSV) of one SELECT reading the same rows "
@@ -102,6 +103,9 @@ def main(argv: list[str] | None = None) -> int:
             _say(
                 "P7 employee import skipped: it compares with COPY (set VAKBEKWAAM_BENCH_POSTGRES)"
             )
+    if "P10" in arguments.only:
+        _say("P10 privacy scan: corpus precision/recall and a 20,000-character reflection")
+        results += p10_privacy.run(quick=arguments.quick)
     print(
         f"Vakbekwaam benchmarks ({'quick' if arguments.quick else 'full'}), "
         f"Python {platform.python_version()} on {platform.machine()}, "

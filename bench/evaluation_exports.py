@@ -146,7 +146,7 @@ def floor_query(organisation_id: int, year: int, today: date) -> str:
     goal_outer = ", ".join(
         f"coalesce(g.{_q('goals.' + s)}, 0) AS {_q('goals.' + s)}" for s in GOAL_STATUSES
     )
-    accredited = "btrim(coalesce(e.accreditation_id, '')) <> ''"
+    accredited = "coalesce(e.accredited_by, '') <> ''"
     kind_outer = ", ".join(f"a.{k}_hours" for k in KINDS)
     norm_pivots, norm_outer = _norm_columns()
     level_pivots, level_outer = _level_columns()

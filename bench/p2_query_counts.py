@@ -30,11 +30,19 @@ WORKER = demo.DEMO_LOGINS[0][0]
 NOW = datetime.now(UTC)
 KINDS = (
     {"kind": "peer_review", "title": "Intervisie", "form": "intervisie"},
-    {"kind": "training", "title": "Scholing", "provider": "Opleider", "accreditation_id": "SKJ1"},
+    {
+        "kind": "training",
+        "title": "Scholing",
+        "provider": "Opleider",
+        "accreditations": [{"register": "skj", "id": "SKJ1"}],
+        "accredited_by": ",skj,",
+    },
     {"kind": "reflection", "title": "Reflectie", "body": "Wat ik leerde."},
     {"kind": "other", "title": "Vakliteratuur", "activity_type": "vakliteratuur"},
 )
-BLANK = dict.fromkeys(("form", "provider", "accreditation_id", "body", "activity_type"))
+BLANK = dict.fromkeys(
+    ("form", "provider", "accreditations", "accredited_by", "body", "activity_type")
+)
 
 
 def _entry(worker: User, n: int) -> dict:

@@ -3,7 +3,13 @@
 No web framework and no database here: the web app imports these names.
 """
 
-from competencies.activities import Activity, InputError, NormInput, parse_norm_input
+from competencies.activities import (
+    Accreditation,
+    Activity,
+    InputError,
+    NormInput,
+    parse_norm_input,
+)
 from competencies.art3 import Art3Coverage, Evidence, art3_coverage
 from competencies.catalogue import (
     ART3_REQUIREMENTS,
@@ -18,6 +24,7 @@ from competencies.catalogue import (
     PROFICIENCY_LEVELS,
     QUALITY_NORMS,
     REFLECTION_FORMS,
+    REGISTERS,
     SOCIAL_WORK_LEVELS,
     THEMES,
     WORK_LEVELS,
@@ -74,9 +81,11 @@ __all__ = [
     "PROFICIENCY_LEVELS",
     "QUALITY_NORMS",
     "REFLECTION_FORMS",
+    "REGISTERS",
     "SOCIAL_WORK_LEVELS",
     "THEMES",
     "WORK_LEVELS",
+    "Accreditation",
     "Activity",
     "Art3Coverage",
     "Art3Requirement",

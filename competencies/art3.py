@@ -17,12 +17,15 @@ ARTICLE_3 = 3
 
 @dataclass(frozen=True)
 class Evidence:
-    """A portfolio entry as evidence: its kind, date and the code articles it is tagged with."""
+    """A portfolio entry as evidence: its kind, date, tagged code articles, its activity type
+    (kind "other") and the one art. 3 requirement the worker linked it to, if any."""
 
     ref: Any
     kind: str
     date: date | None
     articles: tuple[int, ...] = ()
+    type: str | None = None
+    requirement: str | None = None
 
 
 @dataclass(frozen=True)
@@ -35,12 +38,19 @@ class Art3Coverage:
 
 
 def shows(requirement: Art3Requirement, item: Evidence) -> bool:
-    """True when `item` can demonstrate `requirement`.
+    """True when `item` can demonstrate `requirement` (the catalogue's mapping, seed 000).
 
-    An entry of one of the requirement's entry kinds shows it; an entry the worker explicitly
-    tagged with article 3 needs nothing more (the worker states which part of art. 3 it shows).
+    An entry shows a requirement when its kind fits (and, for kind "other", its activity type);
+    an entry the worker linked to one requirement shows that one as well. A tag "article 3"
+    alone shows nothing more: it does not say which of the six checks the entry is evidence of.
     """
-    return item.kind in requirement.entry_kinds or ARTICLE_3 in item.articles
+    if item.requirement == requirement.code:
+        return True
+    if item.kind not in requirement.entry_kinds:
+        return False
+    if item.kind == "other" and requirement.activity_types:
+        return item.type in requirement.activity_types
+    return True
 
 
 def art3_coverage(evidence: Iterable[Evidence], year: int) -> tuple[Art3Coverage, ...]:

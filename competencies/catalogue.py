@@ -75,6 +75,8 @@ ART3_REQUIREMENTS: tuple[Art3Requirement, ...] = _records(
 )
 REFLECTION_FORMS: tuple[Tag, ...] = _records(Tag, _practice["reflection_forms"])
 OTHER_ACTIVITY_TYPES: tuple[Tag, ...] = _records(Tag, _practice["other_activity_types"])
+# The registers that accredit courses (a training's accreditations name one of these).
+REGISTERS: tuple[Tag, ...] = _records(Tag, _load("registers.toml")["registers"])
 
 SOCIAL_WORK_LEVELS: tuple[Tag, ...] = _records(Tag, _context["social_work_levels"])
 QUALITY_NORMS: tuple[QualityNorm, ...] = _records(QualityNorm, _context["quality_norms"])
@@ -85,6 +87,7 @@ del _competencies, _code, _practice, _context
 
 REFLECTION_FORM_CODES: tuple[str, ...] = tuple(f.code for f in REFLECTION_FORMS)
 OTHER_ACTIVITY_TYPE_CODES: tuple[str, ...] = tuple(t.code for t in OTHER_ACTIVITY_TYPES)
+REGISTER_CODES: tuple[str, ...] = tuple(r.code for r in REGISTERS)
 
 ALL_RECORD_GROUPS: dict[str, tuple[Any, ...]] = {
     "THEMES": THEMES,
@@ -101,6 +104,7 @@ ALL_RECORD_GROUPS: dict[str, tuple[Any, ...]] = {
     "DILEMMA_CATEGORIES": DILEMMA_CATEGORIES,
     "REFLECTION_FORMS": REFLECTION_FORMS,
     "OTHER_ACTIVITY_TYPES": OTHER_ACTIVITY_TYPES,
+    "REGISTERS": REGISTERS,
 }
 
 

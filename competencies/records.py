@@ -96,6 +96,8 @@ class Art3Requirement:
     entry_kinds: tuple[str, ...]
     source: Source
     related_articles: tuple[int, ...] = ()
+    # For entries of kind "other": only these activity types show the requirement (empty: any).
+    activity_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from competencies.activities import Activity
-from competencies.forecast import CENT, Forecast, Requirement
+from competencies.forecast import CENT, Forecast, Requirement, days_elapsed, linear_gain
 from competencies.forecast import forecast as project
 from competencies.norms import Category, Norm
 from competencies.period import Period, registration_period
@@ -47,13 +47,22 @@ class TotalStatus:
 
 @dataclass(frozen=True)
 class WorkHoursStatus:
-    """Work hours inside the period up to `as_of`, against the norm's minimum."""
+    """Work hours inside the period up to `as_of`, against the norm's minimum and averages.
+
+    `average_per_week` is the hours a week averaged over the weeks worked so far (the days
+    covered by a job); `profession_average_per_week` the same for work in the profession.
+    """
 
     earned: Decimal
     required: Decimal | None
     met: bool | None
     unconfirmed: bool
     refs: tuple[Any, ...] = ()
+    average_per_week: Decimal | None = None
+    required_average_per_week: Decimal | None = None
+    profession_average_per_week: Decimal | None = None
+    required_profession_average_per_week: Decimal | None = None
+    current_per_week: Decimal = ZERO
 
 
 @dataclass(frozen=True)
@@ -70,6 +79,7 @@ class NormStatus:
     work_hours: WorkHoursStatus | None
     met: bool | None
     forecast: Forecast
+    overridden: tuple[str, ...] = ()
 
     def category(self, category_id: str) -> CategoryStatus:
         """The status of one category; raise KeyError for an unknown id."""
@@ -85,6 +95,7 @@ class NormStatus:
         return {
             "norm": self.norm,
             "verified": self.verified,
+            "overridden": list(self.overridden),
             "period": {
                 "start": self.period.start.isoformat(),
                 "end": self.period.end.isoformat(),
@@ -113,12 +124,28 @@ class NormStatus:
             else {
                 "earned": json_number(work.earned),
                 "required": json_number(work.required),
+                "average_per_week": json_number(work.average_per_week),
+                "required_average_per_week": json_number(work.required_average_per_week),
+                "profession_average_per_week": json_number(work.profession_average_per_week),
+                "required_profession_average_per_week": json_number(
+                    work.required_profession_average_per_week
+                ),
+                "current_per_week": json_number(work.current_per_week),
                 "met": work.met,
             },
             "met": self.met,
             "forecast": {
                 "met_on": self.forecast.met_on.isoformat() if self.forecast.met_on else None,
                 "on_track": self.forecast.on_track,
+                "shortfalls": [
+                    {
+                        "requirement": s.requirement,
+                        "projected": json_number(s.projected),
+                        "required": json_number(s.required),
+                        "short_by": json_number(s.short_by),
+                    }
+                    for s in self.forecast.shortfalls
+                ],
             },
         }
 
@@ -181,6 +208,126 @@ def _total_status(norm: Norm, categories: tuple[CategoryStatus, ...]) -> TotalSt
     return TotalStatus(earned, counted, norm.total_min, met, norm.total_unconfirmed)
 
 
+@dataclass(frozen=True)
+class WorkTally:
+    """Work between two days: hours, hours in the profession, and days covered by a job."""
+
+    hours: Decimal
+    profession_hours: Decimal
+    days: int
+
+
+def work_tally(work: Iterable[Activity], first: date, last: date) -> WorkTally:
+    """Hours a week × days ÷ 7 of each job between `first` and `last` (inclusive), and the
+    number of days on which at least one job ran."""
+    hour_days = profession_days = ZERO
+    spans: list[tuple[date, date]] = []
+    for activity in work:
+        if activity.start is None or not activity.hours_per_week:
+            continue
+        begin = max(activity.start, first)
+        end = min(activity.end or last, last)
+        if end < begin:
+            continue
+        days = (end - begin).days + 1
+        hour_days += activity.hours_per_week * days
+        if activity.in_profession:
+            profession_days += activity.hours_per_week * days
+        spans.append((begin, end))
+    covered, reach = 0, None
+    for begin, end in sorted(spans):
+        if reach is not None and begin <= reach:
+            if end > reach:
+                covered += (end - reach).days
+                reach = end
+            continue
+        covered += (end - begin).days + 1
+        reach = end
+    return WorkTally(hour_days / 7, profession_days / 7, covered)
+
+
+def _per_week(hours: Decimal, days: int) -> Decimal | None:
+    return hours * 7 / days if days else None
+
+
+def current_weekly_hours(work: Iterable[Activity], as_of: date) -> Decimal:
+    """The hours a week of the jobs running on `as_of` (an ended job adds nothing)."""
+    return sum(
+        (
+            a.hours_per_week or ZERO
+            for a in work
+            if a.start is not None and a.start <= as_of and (a.end is None or a.end >= as_of)
+        ),
+        ZERO,
+    )
+
+
+def _work_status(
+    norm: Norm, work: list[Activity], period: Period, as_of: date, with_refs: bool
+) -> WorkHoursStatus:
+    last = min(period.last_day, as_of)
+    tally = work_tally(work, period.start, last)
+    average = _per_week(tally.hours, tally.days)
+    profession = _per_week(tally.profession_hours, tally.days)
+    checks = [_met(tally.hours, norm.work_hours_min, norm.has_work_hours)]
+    if norm.work_avg_per_week is not None:
+        checks.append(average is not None and average >= norm.work_avg_per_week)
+    if norm.work_profession_avg_per_week is not None:
+        checks.append(profession is not None and profession >= norm.work_profession_avg_per_week)
+    refs: tuple[Any, ...] = ()
+    if with_refs:
+        refs = tuple(a.ref for a in work if work_tally([a], period.start, last).hours > 0)
+    return WorkHoursStatus(
+        earned=tally.hours,
+        required=norm.work_hours_min,
+        met=_combine(checks),
+        unconfirmed=norm.work_hours_unconfirmed,
+        refs=refs,
+        average_per_week=average,
+        required_average_per_week=norm.work_avg_per_week,
+        profession_average_per_week=profession,
+        required_profession_average_per_week=norm.work_profession_avg_per_week,
+        current_per_week=current_weekly_hours(work, as_of),
+    )
+
+
+def _work_requirements(
+    norm: Norm, status: WorkHoursStatus, work: tuple[Activity, ...], period: Period, as_of: date
+) -> list[Requirement]:
+    """Work hours ahead come from the jobs as recorded (ongoing ones at their current weekly
+    hours, to the end of the period): never from the average since the period began."""
+    start = max(as_of + timedelta(days=1), period.start)
+    so_far = work_tally(work, period.start, min(period.last_day, as_of))
+
+    def ahead(days: int) -> WorkTally:
+        last = min(as_of + timedelta(days=days), period.last_day)
+        if last < start:
+            return WorkTally(ZERO, ZERO, 0)
+        return work_tally(work, start, last)
+
+    result = []
+    if status.required is not None:
+        result.append(
+            Requirement("work_hours", status.earned, status.required, gain=lambda d: ahead(d).hours)
+        )
+    for requirement_id, required, field in (
+        ("work_hours_average", norm.work_avg_per_week, "hours"),
+        ("work_hours_profession_average", norm.work_profession_avg_per_week, "profession_hours"),
+    ):
+        if required is None:
+            continue
+        now = _per_week(getattr(so_far, field), so_far.days) or ZERO
+
+        def gain(days: int, field=field, now=now) -> Decimal:
+            more = ahead(days)
+            total_days = so_far.days + more.days
+            hours = getattr(so_far, field) + getattr(more, field)
+            return (_per_week(hours, total_days) or ZERO) - now
+
+        result.append(Requirement(requirement_id, now, required, gain=gain, at_deadline=True))
+    return result
+
+
 def work_hours_earned(work: Iterable[Activity], period: Period, as_of: date) -> Decimal:
     """Σ hours_per_week × days worked ÷ 7, days clipped to the period and `as_of` (inclusive)."""
     hour_days = ZERO
@@ -222,18 +369,11 @@ def norm_status(
         if category is not None:
             by_category[category.id].append(activity)
     categories = tuple(_category_status(norm, c, by_category[c.id]) for c in norm.categories)
-    work_hours = None
-    if norm.has_work_hours:
-        work = [a for a in activities if a.kind == "work"]
-        earned = work_hours_earned(work, period, as_of)
-        work_hours = WorkHoursStatus(
-            earned=earned,
-            required=norm.work_hours_min,
-            met=_met(earned, norm.work_hours_min, True),
-            unconfirmed=norm.work_hours_unconfirmed,
-            refs=tuple(a.ref for a in work if work_hours_earned([a], period, as_of) > 0),
-        )
-    return _norm_status(norm, period, as_of, categories, work_hours)
+    work = tuple(a for a in activities if a.kind == "work")
+    work_hours = (
+        _work_status(norm, list(work), period, as_of, True) if norm.has_work_hours else None
+    )
+    return _norm_status(norm, period, as_of, categories, work_hours, work)
 
 
 def norm_status_from_hours(
@@ -256,16 +396,11 @@ def norm_status_from_hours(
         _capped(c, hours[c.id] * norm.points_per_hour if c.id in hours else ZERO, ())
         for c in norm.categories
     )
-    work_hours = None
-    if norm.has_work_hours:
-        earned = work_hours_earned(work, period, as_of)
-        work_hours = WorkHoursStatus(
-            earned=earned,
-            required=norm.work_hours_min,
-            met=_met(earned, norm.work_hours_min, True),
-            unconfirmed=norm.work_hours_unconfirmed,
-        )
-    return _norm_status(norm, period, as_of, categories, work_hours)
+    work = tuple(work)
+    work_hours = (
+        _work_status(norm, list(work), period, as_of, False) if norm.has_work_hours else None
+    )
+    return _norm_status(norm, period, as_of, categories, work_hours, work)
 
 
 def _norm_status(
@@ -274,6 +409,7 @@ def _norm_status(
     as_of: date,
     categories: tuple[CategoryStatus, ...],
     work_hours: WorkHoursStatus | None,
+    work: tuple[Activity, ...] = (),
 ) -> NormStatus:
     """Total, met and forecast from the categories and work hours (both paths share it)."""
     total = _total_status(norm, categories) if norm.has_total else None
@@ -283,9 +419,13 @@ def _norm_status(
         if c.required is not None
     ]
     if total is not None and total.required is not None:
-        requirements.append(Requirement("total", total.counted, total.required))
-    if work_hours is not None and work_hours.required is not None:
-        requirements.append(Requirement("work_hours", work_hours.earned, work_hours.required))
+        requirements.append(
+            Requirement(
+                "total", total.counted, total.required, gain=_total_gain(categories, period, as_of)
+            )
+        )
+    if work_hours is not None:
+        requirements.extend(_work_requirements(norm, work_hours, work, period, as_of))
     met = _combine(
         [c.met for c in categories]
         + ([total.met] if total else [])
@@ -294,7 +434,7 @@ def _norm_status(
     return NormStatus(
         norm=norm.id,
         title=norm.title,
-        verified=norm.verified,
+        verified=norm.is_verified,
         as_of=as_of,
         period=period,
         categories=categories,
@@ -302,4 +442,20 @@ def _norm_status(
         work_hours=work_hours,
         met=met,
         forecast=project(tuple(requirements), period, as_of, unconfirmed=norm.has_unconfirmed),
+        overridden=norm.overridden,
     )
+
+
+def _total_gain(categories: tuple[CategoryStatus, ...], period: Period, as_of: date):
+    """What the total gains in `days`: each category at its own pace, a capped one only up
+    to its cap (a category at its cap adds nothing more)."""
+    elapsed = days_elapsed(period, as_of)
+    gains = [
+        linear_gain(c.earned, elapsed, (c.cap - c.counted) if c.cap is not None else None)
+        for c in categories
+    ]
+
+    def gain(days: int) -> Decimal:
+        return sum((max(g(days), ZERO) for g in gains), ZERO)
+
+    return gain

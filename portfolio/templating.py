@@ -116,6 +116,11 @@ PRIVACY_KINDS = {
     "phone": _l("phone number"),
     "postcode_house_number": _l("postcode and house number"),
     "date_of_birth": _l("date of birth"),
+    "iban": _l("bank account number (IBAN)"),
+    "address": _l("address"),
+    "person_name": _l("name"),
+    "age": _l("age"),
+    "case_number": _l("case number"),
 }
 
 ENTRY_STATUSES = {

@@ -70,7 +70,14 @@ def _overrides(db, org) -> list[ThresholdOverride]:
 
 def test_an_override_makes_unconfirmed_thresholds_count_on_the_workers_dashboard(db, world):
     register(db, world["worker"], REGISTERPLEIN, on=date(2024, 1, 1))
-    add_entry(db, world["worker"], "training", date(2025, 3, 1), "8", accreditation_id="RP-1")
+    add_entry(
+        db,
+        world["worker"],
+        "training",
+        date(2025, 3, 1),
+        "8",
+        accreditations=[{"register": "registerplein", "id": "RP-1"}],
+    )
     before = _dashboard(world)
     assert "te verifiëren" in before and "no date can be forecast" in before
 
@@ -84,7 +91,14 @@ def test_an_override_makes_unconfirmed_thresholds_count_on_the_workers_dashboard
 
 def test_an_override_changes_the_required_number_and_the_status(db, world):
     register(db, world["worker"], SKJ, on=date(2024, 1, 1))
-    add_entry(db, world["worker"], "training", date(2025, 3, 1), "12", accreditation_id="SKJ-1")
+    add_entry(
+        db,
+        world["worker"],
+        "training",
+        date(2025, 3, 1),
+        "12",
+        accreditations=[{"register": "skj", "id": "SKJ-1"}],
+    )
     before = _dashboard(world)
     assert "12 / 60" in before
     assert re.search(r"Geaccrediteerde scholing 12 60 [\d.,]+ not yet Reflectie", before)
@@ -93,7 +107,11 @@ def test_an_override_changes_the_required_number_and_the_status(db, world):
 
     after = _dashboard(world)
     assert "12 / 10" in after and "12 / 60" not in after
-    assert re.search(r"Geaccrediteerde scholing 12 10 [\d.,]+ met Reflectie", after)
+    # SKJ confirmed 60: the organisation's 10 is marked as not the register's norm.
+    assert re.search(
+        r"Geaccrediteerde scholing afwijkend van de registernorm 12 10 [\d.,]+ met Reflectie",
+        after,
+    )
 
 
 def test_every_change_is_kept_with_who_when_what_and_why(db, world):
@@ -147,10 +165,15 @@ def test_the_overview_shows_the_file_the_override_and_te_verifieren(db, world):
 @pytest.mark.parametrize(
     ("typed", "message"),
     [
-        ("-5", "A threshold cannot be below 0."),
-        ("veertig", "Enter a number, such as 40 or 12.5"),
-        ("99999", "Enter 1,000 or less: a higher number is not plausible for a period of 5 years."),
-        ("12.345", "Use at most two decimals."),
+        ("-5", "Enter a number of 0 or more."),
+        ("veertig", "Enter a number, for example 1.5."),
+        ("99999", "Enter 1,000 or less."),
+        # Dutch grouping: twelve thousand, not plausible; nothing else fits either.
+        ("12.345", "Enter 1,000 or less."),
+        ("12,345", "Use at most 2 decimals, for example 12.35."),
+        # Both readings fit a threshold of at most 1,000: asked, never guessed.
+        ("1,000", "“1,000” can be read in two ways. Did you mean 1 or 1000?"),
+        ("1.500", "“1.500” is more than 1,000, which is not plausible here. Did you mean 1.5?"),
     ],
 )
 def test_invalid_numbers_are_refused_with_a_clear_message_and_kept(db, world, typed, message):
@@ -169,7 +192,7 @@ def test_invalid_numbers_are_refused_with_a_clear_message_and_kept(db, world, ty
 def test_work_hours_have_their_own_bound(db, world):
     response = post_form(world["admin_client"], EDIT_SKJ, {"work_hours-min": "12000"})
     assert "Enter 10,400 or less" in response.get_data(as_text=True)
-    post_form(world["admin_client"], EDIT_SKJ, {"work_hours-min": "3000"})
+    post_form(world["admin_client"], EDIT_SKJ, {"work_hours-min": "3.000"})  # three thousand
     assert _overrides(db, world["org"])[0].thresholds == {"work_hours": {"min": 3000}}
 
 
@@ -194,7 +217,8 @@ def test_another_organisation_neither_sees_nor_changes_these_thresholds(app, db,
     assert 'value="40"' not in other_client.get(EDIT_SKJ).get_data(as_text=True)
     post_form(other_client, EDIT_SKJ, {"scholing-min": "5"})
 
-    assert "Geaccrediteerde scholing 0 40 " in _dashboard(world)
+    # 40 is not SKJ's confirmed 60: marked as not the register's norm.
+    assert "Geaccrediteerde scholing afwijkend van de registernorm 0 40 " in _dashboard(world)
     count = db.scalar(select(func.count()).select_from(ThresholdOverride))
     assert count == 2
     assert [row.thresholds for row in _overrides(db, world["org"])] == [{"scholing": {"min": 40}}]

@@ -98,7 +98,14 @@ def test_a_registration_without_entries_shows_numbers_and_no_chart(client, db, w
 
 def test_numbers_forecast_and_chart_of_a_registration(client, db, worker):
     register(db, worker, SKJ, on=date(2024, 1, 1))
-    add_entry(db, worker, "training", date(2024, 3, 1), "8", accreditation_id="SKJ-1")
+    add_entry(
+        db,
+        worker,
+        "training",
+        date(2024, 3, 1),
+        "8",
+        accreditations=[{"register": "skj", "id": "SKJ-1"}],
+    )
     add_entry(db, worker, "peer_review", date(2025, 2, 1), "2", form="intervisie")
     add_entry(db, worker, "work", date(2024, 1, 1), hours_per_week=Decimal(28))
 
@@ -127,7 +134,14 @@ def test_numbers_forecast_and_chart_of_a_registration(client, db, worker):
 
 def test_a_met_norm_is_said_in_words(client, db, worker):
     register(db, worker, SKJ, on=date(2024, 1, 1))
-    add_entry(db, worker, "training", date(2024, 3, 1), "60", accreditation_id="SKJ-1")
+    add_entry(
+        db,
+        worker,
+        "training",
+        date(2024, 3, 1),
+        "60",
+        accreditations=[{"register": "skj", "id": "SKJ-1"}],
+    )
     add_entry(db, worker, "peer_review", date(2025, 2, 1), "60", form="supervisie")
     add_entry(db, worker, "work", date(2024, 1, 1), hours_per_week=Decimal(40))
 
@@ -136,7 +150,14 @@ def test_a_met_norm_is_said_in_words(client, db, worker):
 
 def test_an_on_track_forecast_names_the_date(client, db, worker):
     register(db, worker, SKJ, on=date(2024, 1, 1))
-    add_entry(db, worker, "training", date(2024, 3, 1), "40", accreditation_id="SKJ-1")
+    add_entry(
+        db,
+        worker,
+        "training",
+        date(2024, 3, 1),
+        "40",
+        accreditations=[{"register": "skj", "id": "SKJ-1"}],
+    )
     add_entry(db, worker, "peer_review", date(2025, 2, 1), "59", form="supervisie")
     add_entry(db, worker, "work", date(2024, 1, 1), hours_per_week=Decimal(40))
 
@@ -159,7 +180,14 @@ def test_unconfirmed_thresholds_say_te_verifieren_until_the_organisation_sets_th
     client, db, worker
 ):
     register(db, worker, REGISTERPLEIN, on=date(2024, 1, 1))
-    add_entry(db, worker, "training", date(2025, 3, 1), "8", accreditation_id="RP-1")
+    add_entry(
+        db,
+        worker,
+        "training",
+        date(2025, 3, 1),
+        "8",
+        accreditations=[{"register": "registerplein", "id": "RP-1"}],
+    )
 
     html = page(client, worker)
     assert "te verifiëren" in html
@@ -214,7 +242,7 @@ def test_recent_entries_show_the_latest_five_titles_only(client, db, worker):
 
 def _fill(db, worker, count: int) -> None:
     kinds = [
-        ("training", {"accreditation_id": "X"}),
+        ("training", {"accreditations": [{"register": "skj", "id": "X"}]}),
         ("peer_review", {"form": "intervisie"}),
         ("other", {"activity_type": "vakliteratuur"}),
         ("reflection", {}),

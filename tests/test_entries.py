@@ -64,7 +64,7 @@ BASE = {
     ("kind", "extra"),
     [
         ("reflection", {"structure": "starr", "body": "Wat ging goed en wat leerde ik."}),
-        ("training", {"provider": "Movisie", "accreditation_id": "SKJ12345"}),
+        ("training", {"provider": "Movisie", "accreditation_skj": "SKJ12345"}),
         (
             "peer_review",
             {

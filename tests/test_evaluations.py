@@ -457,9 +457,31 @@ def _portfolio(db, worker, lead) -> None:
         )
     )
     secret = {"body": "GEHEIME-TEKST"}
-    _entry(db, worker, "training", date(2024, 6, 1), 4, accreditation_id="A1")
-    _entry(db, worker, "training", date(2025, 3, 1), 6, accreditation_id="A2", **secret)
-    _entry(db, worker, "training", date(2026, 1, 10), 3, accreditation_id="A3")  # after as_of
+    _entry(
+        db,
+        worker,
+        "training",
+        date(2024, 6, 1),
+        4,
+        accreditations=[{"register": "skj", "id": "A1"}],
+    )
+    _entry(
+        db,
+        worker,
+        "training",
+        date(2025, 3, 1),
+        6,
+        accreditations=[{"register": "skj", "id": "A2"}],
+        **secret,
+    )
+    _entry(
+        db,
+        worker,
+        "training",
+        date(2026, 1, 10),
+        3,
+        accreditations=[{"register": "skj", "id": "A3"}],
+    )  # after as_of
     review = {
         "form": "intervisie",
         "case_description": "GEHEIME-CASUS",

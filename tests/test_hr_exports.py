@@ -83,7 +83,7 @@ def _private_portfolio(db, worker, assessor) -> None:
                 title="Scholing",
                 occurred_on=date(YEAR, 1, 20),
                 hours=Decimal(8),
-                accreditation_id="SKJ-1",
+                accreditations=[{"register": "skj", "id": "SKJ-1"}],
                 body=PRIVATE_MARKER,
             ),
         ]
@@ -261,7 +261,8 @@ def test_one_row_per_active_worker_of_the_organisation(world):
     assert anna[f"{skj}.forecast_met_on"] == "" and anna[f"{skj}.on_track"] == "no"
     assert re.fullmatch(
         r"scholing short by [\d.]+; reflectie short by [\d.]+; "
-        r"work_hours short by 3368",
+        r"work_hours short by 3368; work_hours_average short by 16; "
+        r"work_hours_profession_average short by 8",
         anna[f"{skj}.shortfall"],
     )
     # Bram signed before these entries existed: his row holds the figures both signed.

@@ -53,13 +53,23 @@ def every_kind(db, owner) -> dict[str, Entry]:
     """One or more entries of each of the five kinds, some of which a norm does not count."""
     return {
         "accredited": add_entry(
-            db, owner, "training", date(2024, 3, 1), "8", accreditation_id="SKJ-1234"
+            db,
+            owner,
+            "training",
+            date(2024, 3, 1),
+            "8",
+            accreditations=[{"register": "skj", "id": "SKJ-1234"}],
         ),
         "unaccredited": add_entry(
-            db, owner, "training", date(2024, 4, 1), "6", accreditation_id="  "
+            db, owner, "training", date(2024, 4, 1), "6", accreditations=None
         ),
         "before_period": add_entry(
-            db, owner, "training", date(2023, 12, 31), "10", accreditation_id="SKJ-9"
+            db,
+            owner,
+            "training",
+            date(2023, 12, 31),
+            "10",
+            accreditations=[{"register": "skj", "id": "SKJ-9"}],
         ),
         "intervisie": add_entry(db, owner, "peer_review", date(2025, 2, 1), "2", form="intervisie"),
         "moreel_beraad": add_entry(
@@ -117,10 +127,12 @@ def test_one_activity_counts_toward_every_registration_through_its_own_mapping(d
 
     skj_status, plein_status = result[skj.id][1], result[registerplein.id][1]
     assert entries["accredited"].id in skj_status.category("scholing").refs
-    assert entries["accredited"].id in plein_status.category("geaccrediteerd").refs
-    # Registerplein: no ID → "overige" (6) plus vakliteratuur (4); moreel beraad is not one of
-    # its reflection forms, the short supervision session is (no minimum length there).
-    assert plein_status.category("overig").counted == 10
+    # Registerplein counts only its own course-agenda ID: the SKJ-accredited course (8) is
+    # "overige" there, with the one without an ID (6) and vakliteratuur (4); moreel beraad is
+    # not one of its reflection forms, the short supervision session is (no minimum length).
+    assert entries["accredited"].id in plein_status.category("overig").refs
+    assert plein_status.category("geaccrediteerd").refs == ()
+    assert plein_status.category("overig").counted == 18
     assert plein_status.category("reflectie").counted == Decimal("2.5")
 
 
@@ -129,6 +141,15 @@ def test_registerplein_thresholds_are_unconfirmed_until_the_organisation_sets_th
 ):
     org, worker = org_and_worker
     every_kind(db, worker)
+    # every_kind's accredited course has an SKJ id only ("overige" here): one of Registerplein.
+    add_entry(
+        db,
+        worker,
+        "training",
+        date(2024, 5, 1),
+        "8",
+        accreditations=[{"register": "registerplein", "id": "RP-8"}],
+    )
     registration = register(db, worker, REGISTERPLEIN)
 
     before = norm_progress.status_for(db, registration=registration, as_of=AS_OF)
@@ -173,7 +194,7 @@ def test_registerplein_thresholds_are_unconfirmed_until_the_organisation_sets_th
     accredited = after.category("geaccrediteerd")
     assert (accredited.required, accredited.unconfirmed, accredited.met) == (8, False, True)
     overig = after.category("overig")
-    assert (overig.earned, overig.counted, overig.cap, overig.unconfirmed) == (10, 5, 5, False)
+    assert (overig.earned, overig.counted, overig.cap, overig.unconfirmed) == (18, 5, 5, False)
     assert after.total.counted == 8 + Decimal("2.5") + 5
     assert after.met is True and after.forecast.on_track is True
 
@@ -194,14 +215,21 @@ def test_entries_of_another_worker_are_never_counted(db, org_and_worker):
 
 def test_a_corrected_entry_counts_once_as_its_correction(db, org_and_worker):
     _org, worker = org_and_worker
-    original = add_entry(db, worker, "training", date(2025, 1, 1), "4", accreditation_id="A1")
+    original = add_entry(
+        db,
+        worker,
+        "training",
+        date(2025, 1, 1),
+        "4",
+        accreditations=[{"register": "skj", "id": "A1"}],
+    )
     add_entry(
         db,
         worker,
         "training",
         date(2025, 1, 1),
         "5",
-        accreditation_id="A1",
+        accreditations=[{"register": "skj", "id": "A1"}],
         supersedes_id=original.id,
     )
     registration = register(db, worker, SKJ)
@@ -213,7 +241,14 @@ def test_a_corrected_entry_counts_once_as_its_correction(db, org_and_worker):
 
 def test_entries_after_the_as_of_date_do_not_count_yet(db, org_and_worker):
     _org, worker = org_and_worker
-    add_entry(db, worker, "training", date(2026, 7, 2), "4", accreditation_id="A1")
+    add_entry(
+        db,
+        worker,
+        "training",
+        date(2026, 7, 2),
+        "4",
+        accreditations=[{"register": "skj", "id": "A1"}],
+    )
     registration = register(db, worker, SKJ)
 
     status = norm_progress.status_for(db, registration=registration, as_of=AS_OF)

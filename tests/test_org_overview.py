@@ -46,7 +46,7 @@ def _on_pace(db, user) -> None:
                 title="Scholing",
                 occurred_on=date(2024, 3, 1),
                 hours=Decimal(60),
-                accreditation_id="A1",
+                accreditations=[{"register": "skj", "id": "A1"}],
             ),
             Entry(
                 **common,

@@ -46,10 +46,15 @@ BULK_EXPORTS = {"hr.evaluations_csv", "hr.evaluations_xlsx", "hr.evaluations_pdf
 COLUMN_LIST_RE = re.compile(r"SELECT (.+?) FROM")
 SMALL, LARGE = 10, 1000
 NOW = datetime(2026, 11, 23, 10, tzinfo=UTC)
-KIND_FIELDS = ("form", "provider", "accreditation_id", "body", "activity_type")
+KIND_FIELDS = ("form", "provider", "accreditations", "accredited_by", "body", "activity_type")
 ENTRY_KINDS = (
     {"kind": "peer_review", "title": "Intervisie", "form": "intervisie"},
-    {"kind": "training", "title": "Scholing", "provider": "Opleider", "accreditation_id": "SKJ1"},
+    {
+        "kind": "training",
+        "title": "Scholing",
+        "provider": "Opleider",
+        "accreditations": [{"register": "skj", "id": "SKJ1"}],
+    },
     {"kind": "reflection", "title": "Reflectie", "body": "Wat ik leerde."},
     {"kind": "other", "title": "Vakliteratuur", "activity_type": "vakliteratuur"},
 )

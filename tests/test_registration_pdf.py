@@ -64,7 +64,7 @@ def test_the_pdf_lists_totals_activities_and_sessions_but_no_text(client, db, wo
                 title="Systemisch werken",
                 occurred_on=date(2024, 5, 2),
                 hours=Decimal(12),
-                accreditation_id="SKJ-31337",
+                accreditations=[{"register": "skj", "id": "SKJ-31337"}],
                 body="GEHEIM-1",
             ),
             Entry(
@@ -97,7 +97,12 @@ def test_the_pdf_lists_totals_activities_and_sessions_but_no_text(client, db, wo
     assert re.search(r"Reflectie\s+2\s+60\s+not yet", text)
     assert re.search(r"Work hours\s+0\s+3,368\s+not yet", text)
     # The activity with its hours, points and course id.
-    assert re.search(r"Systemisch werken\s+Geaccrediteerde scholing\s+12\s+12\s+SKJ-31337", text)
+    # The accreditation that made the course count for this norm, with its register.
+    assert re.search(
+        r"Systemisch werken\s+Geaccrediteerde scholing\s+12\s+12\s+SKJ\s+\(Stichting\s+"
+        r"Kwaliteitsregister\s+Jeugd\)\s+SKJ-31337",
+        text,
+    )
     assert "GEHEIM" not in text
     audit = db.scalars(select(AuditEvent).where(AuditEvent.action == "export_registration_pdf"))
     assert [event.subject_id for event in audit] == [registration.id]
@@ -123,7 +128,7 @@ def _training(db, worker, title: str, on: date, hours: str) -> Entry:
         title=title,
         occurred_on=on,
         hours=Decimal(hours),
-        accreditation_id="SKJ-1",
+        accreditations=[{"register": "skj", "id": "SKJ-1"}],
         catalogue_version="t",
     )
     db.add(entry)

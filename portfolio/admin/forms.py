@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import Field, IntegerField, StringField, TextAreaField
+from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
-from wtforms.widgets import TextInput
 
 from portfolio.services.organisation.org_settings import REQUIRED_SIGNOFF_KINDS, parse_offsets
 from portfolio.services.organisation.threshold_admin import (
@@ -21,7 +19,7 @@ from portfolio.services.organisation.threshold_admin import (
     Threshold,
 )
 from portfolio.templating import ENTRY_KINDS, number
-from portfolio.web.forms import MultiCheckboxField
+from portfolio.web.forms import DutchNumberField, MultiCheckboxField
 
 
 class SettingsForm(FlaskForm):
@@ -40,9 +38,11 @@ class SettingsForm(FlaskForm):
             "Comma-separated: m = months, w = weeks, d = days. Example: 12m, 6m, 3m, 1m, 1w"
         ),
     )
-    signoff_digest_days = IntegerField(
+    signoff_digest_days = DutchNumberField(
         _l("Include entries waiting for sign-off longer than (days)"),
         validators=[InputRequired(), NumberRange(min=1, max=90)],
+        maximum=90,
+        places=0,
     )
     signoff_kinds = MultiCheckboxField(
         _l("Entries that need sign-off by the supervisor"),
@@ -61,35 +61,6 @@ class SettingsForm(FlaskForm):
             raise ValidationError(
                 _l("Use offsets such as 12m, 6w or 10d, separated by commas.")
             ) from exc
-
-
-class ThresholdNumberField(Field):
-    """A threshold: empty (use the norm file) or a number ≥ 0; a comma or a point for decimals."""
-
-    widget = TextInput()
-
-    def _value(self) -> str:
-        if self.raw_data:
-            return self.raw_data[0]
-        return "" if self.data is None else f"{self.data.normalize():f}"
-
-    def process_formdata(self, valuelist) -> None:
-        text = (valuelist[0] if valuelist else "").strip().replace(" ", "")
-        self.data = None
-        if not text:
-            return
-        try:
-            value = Decimal(text.replace(",", "."))
-        except InvalidOperation:
-            value = None
-        if value is None or not value.is_finite():
-            raise ValueError(
-                _(
-                    "Enter a number, such as 40 or 12.5, or leave the field empty to "
-                    "use the norm file."
-                )
-            )
-        self.data = value
 
 
 def _plausible(threshold: Threshold, years: int) -> Callable:
@@ -155,11 +126,11 @@ def threshold_form(norm_thresholds: NormThresholds, to_verify: str) -> Threshold
     """A form with a number field per threshold of the norm, filled with the current override."""
     years = norm_thresholds.norm.period_years
     fields = {
-        threshold_field_name(t): ThresholdNumberField(
+        threshold_field_name(t): DutchNumberField(
             threshold_label(t),
             validators=[_plausible(t, years)],
             description=_file_hint(t, to_verify),
-            render_kw={"inputmode": "decimal", "autocomplete": "off"},
+            maximum=t.upper_bound,
         )
         for t in norm_thresholds.thresholds
     }

@@ -54,7 +54,7 @@ def settings():
             session,
             admin=admin,
             offsets=org_settings.parse_offsets(form.reminder_offsets.data),
-            digest_days=form.signoff_digest_days.data,
+            digest_days=int(form.signoff_digest_days.data),
             kinds_to_sign=form.signoff_kinds.data or [],
             now=clock.now(),
         )

@@ -22,6 +22,7 @@ from portfolio.models import (
     Role,
     Team,
     TeamLead,
+    ThresholdOverride,
     User,
     utcnow,
 )
@@ -36,6 +37,21 @@ DEMO_LOGINS = (
     ("begeleider@demo.vakbekwaam.nl", "Ingrid Bakker", Role.SUPERVISOR, "Wijkteam Noord"),
     ("hr@demo.vakbekwaam.nl", "Joost Jansen", Role.HR, None),
     ("beheer@demo.vakbekwaam.nl", "Fatima el Amrani", Role.ADMIN, None),
+)
+# Registerplein publishes no numbers (NORMS.md: every threshold unconfirmed), so a Registerplein
+# worker would see no forecast. The demo organisation sets example numbers of its own, marked
+# as the organisation's everywhere (never as the register's), so that `make run` shows one.
+REGISTERPLEIN_EXAMPLE = (
+    "registerplein-sociaal-werker",
+    {
+        "geaccrediteerd": {"min": 40},
+        "reflectie": {"min": 30},
+        "overig": {"max": 30},
+        "total": {"min": 100},
+        "work_hours": {"min": 3000},
+    },
+    "Voorbeeldgetallen van de demo-organisatie, niet van Registerplein: Registerplein "
+    "publiceert deze aantallen niet (te verifiëren).",
 )
 CHUNK = 1000
 TEAM_SIZE = 15  # synthetic workers per synthetic team
@@ -106,6 +122,15 @@ def _organisation(db: Session) -> Organisation:
         # The demo lets a newcomer try every role at once: no authenticator app needed. A real
         # organisation gets SECOND_FACTOR_DEFAULT (HR and admins) until its admin chooses.
         db.add(OrganisationSettings(organisation_id=organisation.id, second_factor="none"))
+        db.add(
+            ThresholdOverride(
+                organisation_id=organisation.id,
+                norm_id=REGISTERPLEIN_EXAMPLE[0],
+                thresholds=REGISTERPLEIN_EXAMPLE[1],
+                note=REGISTERPLEIN_EXAMPLE[2],
+                changed_at=utcnow(),
+            )
+        )
     return organisation
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
+from sqlalchemy import update
 from sqlmodel import Session
 
 from portfolio.infra.bulk import insert_rows, next_id, sync_sequence
@@ -25,7 +26,7 @@ ENTRY_COLUMNS = (
     "hours",
     "body",
     "form",
-    "accreditation_id",
+    "accredited_by",
     "provider",
     "activity_type",
     "employer",
@@ -47,6 +48,8 @@ REGISTRATION_COLUMNS = (
     "registered_on",
     "created_at",
 )
+# Which registers accredited a demo course (Entry.accredited_by); `accreditations` follows.
+ACCREDITED_BY = (",skj,", ",registerplein,", ",registerplein,skj,")
 PEER_FORMS = ("intervisie", "supervisie", "casuistiekbespreking", "werkbegeleiding")
 OTHER_TYPES = ("vakliteratuur", "presentatie", "stagebegeleiding")
 NORMS = ("skj-jeugd-gezinsprofessional", "registerplein-sociaal-werker")
@@ -96,7 +99,20 @@ def create_history(
         progress(len(chunk))
     sync_sequence(db, entry_table)
     sync_sequence(db, Registration.__table__)
+    _fill_accreditations(db)
     return written
+
+
+def _fill_accreditations(db: Session) -> None:
+    """The accreditations of the demo courses, one statement per combination of registers
+    (COPY writes no JSON)."""
+    for accredited_by in ACCREDITED_BY:
+        registers = [r for r in accredited_by.split(",") if r]
+        db.execute(
+            update(Entry)
+            .where(Entry.accredited_by == accredited_by, Entry.accreditations.is_(None))
+            .values(accreditations=[{"register": r, "id": f"{r.upper()}-DEMO"} for r in registers])
+        )
 
 
 def _worker_entries(rng, organisation_id, owner_id, start: date, today: date, now):
@@ -138,7 +154,7 @@ def _worker_entries(rng, organisation_id, owner_id, start: date, today: date, no
             Decimal(rng.choice((3, 4, 6, 8, 12))),
             None,
             None,
-            f"SKJ{rng.randint(10000, 99999)}" if accredited else None,
+            rng.choice(ACCREDITED_BY) if accredited else None,
             "Opleider",
             None,
             None,

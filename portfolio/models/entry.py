@@ -6,7 +6,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import JSON, Index, LargeBinary, Numeric, Text, UniqueConstraint
+from sqlalchemy import JSON, Index, LargeBinary, Numeric, Text, UniqueConstraint, event
+from sqlalchemy import true as sa_true
 from sqlmodel import Field, SQLModel
 
 from portfolio.models.base import UTCDateTime, utcnow
@@ -75,7 +76,11 @@ class Entry(SQLModel, table=True):
     dilemma_category: str | None = Field(default=None, max_length=40)
     # Training
     provider: str | None = Field(default=None, max_length=200)
-    accreditation_id: str | None = Field(default=None, max_length=60)
+    # [{"register": "skj" | ... | None, "id": "..."}]: None = register not known yet (an id
+    # recorded before accreditations named their register; counts as accredited nowhere).
+    accreditations: list | None = Field(default=None, sa_type=JSON)
+    # The registers of `accreditations` as ",skj,nip," (the norm rules in SQL read it).
+    accredited_by: str | None = Field(default=None, max_length=200)
     # Peer review session (art. 24)
     form: str | None = Field(default=None, max_length=40)
     facilitator: str | None = Field(default=None, max_length=200)
@@ -90,6 +95,11 @@ class Entry(SQLModel, table=True):
     employer: str | None = Field(default=None, max_length=200)
     role_title: str | None = Field(default=None, max_length=200)
     hours_per_week: Decimal | None = Field(default=None, sa_type=Numeric(5, 2))
+    # Work in the registered profession (SKJ: of the 16 hours a week, 8 as jeugd- en
+    # gezinsprofessional).
+    in_profession: bool = Field(default=True, sa_column_kwargs={"server_default": sa_true()})
+    # The one Beroepscode art. 3 requirement the worker links this entry to (catalogue code).
+    art3_requirement: str | None = Field(default=None, max_length=40)
     # Workflow, sharing, privacy
     status: str = Field(default=EntryStatus.DRAFT.value, max_length=12)
     is_shared: bool = Field(default=False)
@@ -106,6 +116,17 @@ class Entry(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
+    def set_accreditations(self, items: list[tuple[str | None, str]]) -> None:
+        """Store (register, id) pairs (`accredited_by` follows on flush)."""
+        kept = [(r, i.strip()) for r, i in items if i and i.strip()]
+        self.accreditations = [{"register": r, "id": i} for r, i in kept] or None
+        self.accredited_by = accredited_by(self.accreditations)
+
+    @property
+    def accreditation_list(self) -> list[tuple[str | None, str]]:
+        """(register, id) pairs; register None = not known yet."""
+        return [(a.get("register"), a["id"]) for a in self.accreditations or ()]
+
     @property
     def is_locked(self) -> bool:
         """A signed entry cannot be edited or deleted; a correction makes a new version."""
@@ -118,6 +139,19 @@ class Entry(SQLModel, table=True):
         A submitted entry waits for its supervisor, who must sign exactly what they read.
         """
         return self.status in EDITABLE_STATUSES
+
+
+def accredited_by(accreditations: list | None) -> str | None:
+    """ ",registerplein,skj,": the registers of these accreditations (None: none known)."""
+    registers = sorted({a["register"] for a in accreditations or () if a.get("register")})
+    return f",{','.join(registers)}," if registers else None
+
+
+@event.listens_for(Entry, "before_insert")
+@event.listens_for(Entry, "before_update")
+def _keep_accredited_by(_mapper, _connection, entry: Entry) -> None:
+    # Whatever set the accreditations, the column the SQL norm rules read agrees with them.
+    entry.accredited_by = accredited_by(entry.accreditations)
 
 
 class EntryTag(SQLModel, table=True):

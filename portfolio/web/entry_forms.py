@@ -8,7 +8,6 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
-    DecimalField,
     RadioField,
     SelectField,
     StringField,
@@ -18,7 +17,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 import competencies
-from portfolio.web.forms import MultiCheckboxField
+from portfolio.services.entries.entry_input import MAX_HOURS_PER_ENTRY, MAX_HOURS_PER_WEEK
+from portfolio.web.forms import DutchNumberField, MultiCheckboxField
 
 
 def _tags(records) -> list[SelectChoice]:
@@ -53,8 +53,8 @@ REFLECTION_STRUCTURES = {
 }
 # Which columns of the entry each kind uses, besides title, dates, hours and tags.
 KIND_FIELDS = {
-    "reflection": ("structure", "body", "dilemma_category", "level"),
-    "training": ("provider", "accreditation_id", "body", "level"),
+    "reflection": ("structure", "body", "dilemma_category", "level", "art3_requirement"),
+    "training": ("provider", "accreditations", "body", "level", "art3_requirement"),
     "peer_review": (
         "form",
         "facilitator",
@@ -64,9 +64,10 @@ KIND_FIELDS = {
         "case_description",
         "learning_points",
         "level",
+        "art3_requirement",
     ),
-    "other": ("activity_type", "body", "level"),
-    "work": ("employer", "role_title", "hours_per_week"),
+    "other": ("activity_type", "body", "level", "art3_requirement"),
+    "work": ("employer", "role_title", "hours_per_week", "in_profession"),
 }
 
 
@@ -84,10 +85,9 @@ class EntryForm(FlaskForm):
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
     occurred_on = DateField(_l("Date"), validators=[InputRequired()])
     end_on = DateField(_l("End date (optional)"), validators=[Optional()])
-    hours = DecimalField(
+    hours = DutchNumberField(
         _l("Net hours"),
-        places=2,
-        validators=[Optional()],
+        maximum=MAX_HOURS_PER_ENTRY,
         description=_l("Without breaks, travel and reception. 1 hour = 1 point."),
     )
     structure = RadioField(
@@ -113,10 +113,26 @@ class EntryForm(FlaskForm):
         choices=NONE + _tags(competencies.SOCIAL_WORK_LEVELS),
     )
     provider = StringField(_l("Provider"), validators=[Length(max=200)])
-    accreditation_id = StringField(
-        _l("Accreditation id (optional)"),
-        validators=[Length(max=60)],
-        description=_l("The register's course id. Without it, the training counts as other."),
+    art3_requirement = SelectField(
+        _l("Evidence of this part of Beroepscode art. 3 (optional)"),
+        default="",
+        filters=[optional_code],
+        choices=NONE + _tags(competencies.ART3_REQUIREMENTS),
+        description=_l(
+            "An entry shows the parts of art. 3 that fit its kind; link it here to one more "
+            "part it is evidence of."
+        ),
+    )
+    # One row per register (REGISTERS), added below: accreditation_<register code>.
+    unknown_register = SelectField(
+        _l("Which register issued this id?"),
+        default="",
+        filters=[optional_code],
+        choices=NONE + [SelectChoice(r.code, r.title) for r in competencies.REGISTERS],
+        description=_l(
+            "This id was recorded before the portfolio asked for the register. Until you say "
+            "which register issued it, the training counts as accredited nowhere."
+        ),
     )
     certificate = FileField(_l("Certificate (PDF, PNG, JPEG, DOCX or ODT)"))
     form = SelectField(
@@ -147,7 +163,15 @@ class EntryForm(FlaskForm):
     )
     employer = StringField(_l("Employer"), validators=[Length(max=200)])
     role_title = StringField(_l("Role"), validators=[Length(max=200)])
-    hours_per_week = DecimalField(_l("Hours per week"), places=2, validators=[Optional()])
+    hours_per_week = DutchNumberField(_l("Hours per week"), maximum=MAX_HOURS_PER_WEEK)
+    in_profession = BooleanField(
+        _l("Work in the registered profession"),
+        default=True,
+        description=_l(
+            "SKJ, for example, asks on average 8 of the 16 hours a week as jeugd- en "
+            "gezinsprofessional."
+        ),
+    )
     competency_codes = MultiCheckboxField(
         _l("Competencies"),
         choices=[SelectChoice(c.code, f"{c.number}. {c.title}") for c in competencies.COMPETENCIES],
@@ -173,6 +197,56 @@ class EntryForm(FlaskForm):
     privacy_confirmed = BooleanField(
         _l("Save anyway: I checked that no client can be recognised from this text.")
     )
+
+
+def accreditation_field(register: str) -> str:
+    """The form field of one register's accreditation id."""
+    return f"accreditation_{register}"
+
+
+for _register in competencies.REGISTERS:
+    setattr(
+        EntryForm,
+        accreditation_field(_register.code),
+        StringField(
+            _l("Accreditation id at %(register)s (optional)", register=_register.title),
+            validators=[Length(max=60)],
+            render_kw={"autocomplete": "off"},
+        ),
+    )
+
+
+def fill_accreditations(form: EntryForm, entry) -> None:
+    """Put a saved training's accreditations into the register rows."""
+    for register, code in entry.accreditation_list:
+        if register is not None and accreditation_field(register) in form:
+            form[accreditation_field(register)].data = code
+
+
+def unknown_register_ids(entry) -> list[str]:
+    """Ids of a saved training whose register is not known yet (from before issue 14)."""
+    if entry is None:
+        return []
+    return [code for register, code in entry.accreditation_list if register is None]
+
+
+def accreditations_from(form: EntryForm, entry) -> list[tuple[str | None, str]]:
+    """(register, id) of every filled register row; an old id without a register is kept
+    as it is until the worker picks its register."""
+    found: list[tuple[str | None, str]] = []
+    for register in competencies.REGISTERS:
+        code = (form[accreditation_field(register.code)].data or "").strip()
+        if code:
+            found.append((register.code, code))
+    named = {register for register, _code in found}
+    for code in unknown_register_ids(entry):
+        chosen = form.unknown_register.data or None
+        if chosen and chosen not in named:
+            found.append((chosen, code))
+            named.add(chosen)
+        elif not chosen:
+            found.append((None, code))
+    return found
 
 
 def phase_field(structure: str, phase: str) -> str:

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, SelectMultipleField
-from wtforms.validators import EqualTo, InputRequired, Length
-from wtforms.widgets import CheckboxInput, ListWidget
+from decimal import Decimal
 
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from wtforms import Field, PasswordField, SelectMultipleField
+from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.widgets import CheckboxInput, ListWidget, TextInput
+
+from competencies.numbers import NumberError, parse_number
 from portfolio.services.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 
 
@@ -38,3 +43,82 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class DutchNumberField(Field):
+    """Every number a person types: a text input with `inputmode="decimal"`, parsed on the
+    server by `competencies.numbers.parse_number` (never `type="number"`, which in a Dutch
+    Chromium turns a typed "1,5" into 15). `1,5` and `1.5` are one and a half; `3.000` is three
+    thousand where that fits `maximum`; anything ambiguous or implausible is refused with a
+    message that suggests what was probably meant. Shown the way the current language writes
+    numbers, without thousands separators (so that it reads back the same)."""
+
+    widget = TextInput()
+
+    def __init__(self, label=None, validators=None, *, maximum=None, places: int = 2, **kwargs):
+        render_kw = {"inputmode": "decimal", "autocomplete": "off", **kwargs.pop("render_kw", {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
+        self.maximum = Decimal(maximum) if maximum is not None else None
+        self.places = places
+
+    def _value(self) -> str:
+        if self.raw_data:
+            return self.raw_data[0]
+        if self.data is None:
+            return ""
+        return number_for_input(self.data)
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = None
+        text = valuelist[0] if valuelist else ""
+        try:
+            self.data = parse_number(text, maximum=self.maximum, places=self.places)
+        except NumberError as refused:
+            raise ValueError(number_error_message(refused)) from None
+
+
+def number_for_input(value) -> str:
+    """A number as the current language writes it, without thousands separators."""
+    from portfolio.templating import number
+
+    text = number(value)
+    return (
+        text.replace(".", "").replace("\u00a0", "")
+        if str(get_locale()) == "nl"
+        else (text.replace(",", ""))
+    )
+
+
+def number_error_message(refused: NumberError) -> str:
+    """The worded reason a typed number was refused, with what was probably meant."""
+    from portfolio.templating import number
+
+    typed = refused.text.strip()
+    if refused.code == "ambiguous":
+        return _(
+            "“%(typed)s” can be read in two ways. Did you mean %(options)s? Type it without "
+            "a thousands separator.",
+            typed=typed,
+            options=_(" or ").join(number_for_input(s) for s in refused.suggestions),
+        )
+    if refused.code == "too_large" and refused.suggestions:
+        return _(
+            "“%(typed)s” is more than %(max)s, which is not plausible here. Did you mean "
+            "%(suggestion)s?",
+            typed=typed,
+            max=number(refused.maximum),
+            suggestion=number_for_input(refused.suggestions[0]),
+        )
+    if refused.code == "too_large":
+        return _("Enter %(max)s or less.", max=number(refused.maximum))
+    if refused.code == "too_many_decimals":
+        if refused.places == 0:
+            return _("Enter a whole number.")
+        return _(
+            "Use at most %(places)d decimals, for example %(suggestion)s.",
+            places=refused.places,
+            suggestion=number_for_input(refused.suggestions[0]),
+        )
+    if refused.code == "negative":
+        return _("Enter a number of 0 or more.")
+    return _("Enter a number, for example %(example)s.", example=number_for_input(Decimal("1.5")))

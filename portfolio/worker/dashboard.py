@@ -16,6 +16,7 @@ from portfolio import access, clock, db
 from portfolio.charts.progress import progress_svg, svg_data_uri
 from portfolio.models import Role
 from portfolio.page_cache import page_cache
+from portfolio.services.norms.norm_words import AVERAGE_REQUIREMENTS, average_shortfall_text
 from portfolio.services.overviews import dashboard as dashboard_service
 from portfolio.services.overviews.dashboard import ProgressRow, RegistrationProgress
 from portfolio.templating import ENTRY_KINDS, number
@@ -61,6 +62,8 @@ def _short_of(progress: RegistrationProgress, requirement: str, amount: Decimal)
         return _(
             "You will be short of %(amount)s work hours by the deadline.", amount=number(amount)
         )
+    if requirement in AVERAGE_REQUIREMENTS:
+        return average_shortfall_text(progress.status, requirement, amount)
     title = progress.norm.category(requirement).title
     if progress.norm.points_per_hour == 1:
         return _(

@@ -18,7 +18,15 @@ from portfolio.services.entries import entries, entry_search, signoff
 from portfolio.services.organisation import org_settings
 from portfolio.services.sessions import participation
 from portfolio.templating import ENTRY_KINDS as KINDS
-from portfolio.web.entry_forms import KIND_FIELDS, REFLECTION_STRUCTURES, EntryForm, phase_field
+from portfolio.web.entry_forms import (
+    KIND_FIELDS,
+    REFLECTION_STRUCTURES,
+    EntryForm,
+    accreditation_field,
+    fill_accreditations,
+    phase_field,
+    unknown_register_ids,
+)
 from portfolio.web.entry_page import entry_context
 from portfolio.worker import bp, entry_saving
 
@@ -118,6 +126,8 @@ def _render_form(form: EntryForm, kind: str, entry, findings: dict):
         entry=entry,
         structures=REFLECTION_STRUCTURES,
         phase_field=phase_field,
+        registers=[accreditation_field(r.code) for r in competencies.REGISTERS],
+        unknown_register_ids=unknown_register_ids(entry),
     )
 
 
@@ -200,6 +210,7 @@ def entry_edit(entry_id: int):
         form.knowledge_areas.data = tags["knowledge_area"]
         form.participant_ids.data = [user_id for user_id, _name, _confirmed in current]
         entry_saving.fill_sections(form, entry.sections)
+        fill_accreditations(form, entry)
     findings = {}
     if form.validate_on_submit():
         try:

@@ -21,6 +21,7 @@ from portfolio.web.entry_forms import (
     KIND_FIELDS,
     REFLECTION_STRUCTURES,
     EntryForm,
+    accreditations_from,
     phase_field,
 )
 
@@ -49,8 +50,14 @@ MESSAGES = {
 }
 
 
-def _input(kind: str, form: EntryForm) -> entry_input.EntryInput:
-    fields = {name: form[name].data for name in KIND_FIELDS[kind] if name != "structure"}
+def _input(kind: str, form: EntryForm, entry=None) -> entry_input.EntryInput:
+    fields = {
+        name: form[name].data
+        for name in KIND_FIELDS[kind]
+        if name not in ("structure", "accreditations")
+    }
+    if kind == EntryKind.TRAINING:
+        fields["accreditations"] = accreditations_from(form, entry)
     if kind == EntryKind.REFLECTION:
         fields["sections"] = _sections(form)
     tagged = kind != EntryKind.WORK  # work experience carries no tags
@@ -168,8 +175,8 @@ def save_form(kind: str, form: EntryForm, entry=None):
     Returns (entry, {}) or (None, privacy findings) with errors put on the form. Nothing is
     stored unless all of it can be: a refused file leaves no entry behind.
     """
-    data = _input(kind, form)
-    if kind != EntryKind.WORK and data.hours is None:
+    data = _input(kind, form, entry)
+    if kind != EntryKind.WORK and data.hours is None and not form.hours.errors:
         form.hours.errors.append(_("Give the net hours."))
     for name, code in entry_input.validate(data, today=clock.today()).items():
         target = {"competencies": "competency_codes", "articles": "article_numbers"}.get(name, name)

@@ -10,11 +10,12 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+import competencies
 from portfolio import access, clock, db
 from portfolio.charts.progress import progress_png
 from portfolio.models import Role
+from portfolio.services.norms import norm_progress, registrations
 from portfolio.services.norms import registration_pdf as registration_pdf_service
-from portfolio.services.norms import registrations
 from portfolio.services.overviews import dashboard as dashboard_service
 from portfolio.services.privacy import audit, my_data
 from portfolio.templating import ENTRY_KINDS, ENTRY_STATUSES, number
@@ -72,6 +73,8 @@ def _my_data_index(data: dict) -> str:
 
 
 def _required(row) -> str:
+    if row.required is not None and row.overridden:
+        return f"{number(row.required)} (afwijkend van de registernorm)"
     if row.required is not None:
         return number(row.required)
     return TO_VERIFY if row.required_unconfirmed else _("no minimum")
@@ -85,7 +88,22 @@ def _state(row) -> str:
     return _("met") if row.met else _("not yet")
 
 
-def _activity_row(activity, points_per_hour) -> list[str]:
+def _counting_accreditation(norm, entry) -> str:
+    """The accreditation that made a course count as accredited for this norm ("SKJ 123456"),
+    or a dash; an id of an unknown register says so."""
+    if entry.kind != "training":
+        return "—"
+    found = norm.counting_accreditation(norm_progress.activity_for(entry))
+    if found is not None:
+        register = competencies.by_code(competencies.REGISTERS, found.register).title
+        return f"{register} {found.id}"
+    unknown = [code for register, code in entry.accreditation_list if register is None]
+    if unknown:
+        return _("%(ids)s (register not known yet)", ids=", ".join(unknown))
+    return "—"
+
+
+def _activity_row(activity, norm) -> list[str]:
     """Date, title, requirement, hours, points and course id of one counted activity."""
     entry = activity.entry
     if activity.requirement == "work_hours":  # a work period: hours a week, no points
@@ -99,14 +117,14 @@ def _activity_row(activity, points_per_hour) -> list[str]:
             "—",
             "—",
         ]
-    points = entry.hours * points_per_hour if entry.hours is not None else None
+    points = entry.hours * norm.points_per_hour if entry.hours is not None else None
     return [
         format_date(entry.occurred_on),
         entry.title,
         activity.requirement,
         number(entry.hours),
         number(points),
-        entry.accreditation_id or "—",
+        _counting_accreditation(norm, entry),
     ]
 
 
@@ -161,7 +179,7 @@ def registration_pdf(registration_id: int):
             _("Points"),
             _("Accreditation id"),
         ],
-        activities=[_activity_row(a, progress.norm.points_per_hour) for a in activities],
+        activities=[_activity_row(a, progress.norm) for a in activities],
         session_title=_("Peer review sessions (Beroepscode art. 24)"),
         session_header=[_("Date"), _("Title"), _("Sign-off")],
         sessions=[

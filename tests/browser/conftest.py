@@ -72,3 +72,12 @@ def page(browser):
     tab = context.new_page()
     yield tab
     context.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _privacy_scan_loaded():
+    """The privacy scan loads deduce's lists once per process (tens of seconds): before any
+    page saves text, so that no click waits for it."""
+    from competencies.privacy import warm_up
+
+    warm_up()

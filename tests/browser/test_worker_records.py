@@ -59,7 +59,7 @@ def test_training_and_a_reflection_with_a_bsn_change_the_dashboard(page, live_se
     page.locator("#occurred_on").fill(days_ago(14))
     page.locator("#hours").fill("6")
     page.locator("#provider").fill("Movisie")
-    page.locator("#accreditation_id").fill("SKJ-4711")
+    page.locator("#accreditation_skj").fill("SKJ-4711")
     page.locator("#certificate").set_input_files(
         {"name": "certificaat.pdf", "mimeType": "application/pdf", "buffer": PDF}
     )

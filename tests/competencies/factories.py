@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from competencies import Activity
+from competencies.activities import Accreditation
 
 
 def _d(value: str | date | None) -> date | None:
@@ -14,15 +15,20 @@ def _d(value: str | date | None) -> date | None:
 
 
 def make_training(
-    on: str, hours: str | int, accreditation_id: str | None = "ID-1", ref: Any = None
+    on: str,
+    hours: str | int,
+    accreditation_id: str | None = "ID-1",
+    ref: Any = None,
+    registers: tuple[str, ...] = ("registerplein", "skj"),
 ):
-    """An accredited training (pass accreditation_id=None for a non-accredited one)."""
+    """A training accredited by `registers` with `accreditation_id` (None: not accredited)."""
+    accreditations = (
+        tuple(Accreditation(r, accreditation_id) for r in registers)
+        if accreditation_id is not None
+        else ()
+    )
     return Activity(
-        "training",
-        date=_d(on),
-        hours=Decimal(str(hours)),
-        accreditation_id=accreditation_id,
-        ref=ref,
+        "training", date=_d(on), hours=Decimal(str(hours)), accreditations=accreditations, ref=ref
     )
 
 
@@ -41,12 +47,19 @@ def make_other(on: str, hours: str | int, type: str = "vakliteratuur", ref: Any 
     return Activity("other", date=_d(on), hours=Decimal(str(hours)), type=type, ref=ref)
 
 
-def make_work(start: str, end: str | None, hours_per_week: str | int, ref: Any = None):
+def make_work(
+    start: str,
+    end: str | None,
+    hours_per_week: str | int,
+    ref: Any = None,
+    in_profession: bool = True,
+):
     """A work period; end None = ongoing."""
     return Activity(
         "work",
         start=_d(start),
         end=_d(end),
         hours_per_week=Decimal(str(hours_per_week)),
+        in_profession=in_profession,
         ref=ref,
     )

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from competencies import Activity, InputError, parse_norm_input
+from competencies.activities import Accreditation
 
 
 def parse(*activities, registered_on="2024-01-01"):
@@ -18,8 +19,13 @@ def parse(*activities, registered_on="2024-01-01"):
 
 def test_parses_every_kind():
     result = parse(
-        {"kind": "training", "date": "2024-02-01", "hours": 6, "accreditation_id": "RP-123"},
-        {"kind": "training", "date": "2024-02-02", "hours": "2.5"},
+        {
+            "kind": "training",
+            "date": "2024-02-01",
+            "hours": 6,
+            "accreditations": [{"register": "registerplein", "id": " RP-123 "}],
+        },
+        {"kind": "training", "date": "2024-02-02", "hours": 2.5},
         {"kind": "peer_review", "form": "intervisie", "date": "2024-03-01", "hours": 1.5},
         {"kind": "reflection", "date": "2024-03-02", "hours": 1},
         {"kind": "other", "type": "vakliteratuur", "date": "2024-03-03", "hours": 0.25, "ref": 7},
@@ -28,19 +34,56 @@ def test_parses_every_kind():
     )
     assert result.registered_on == date(2024, 1, 1)
     training, plain, peer, refl, other, work, old = result.activities
-    assert training == Activity("training", date(2024, 2, 1), Decimal(6), accreditation_id="RP-123")
-    assert plain.accreditation_id is None and plain.hours == Decimal("2.5")
+    assert training == Activity(
+        "training",
+        date(2024, 2, 1),
+        Decimal(6),
+        accreditations=(Accreditation("registerplein", "RP-123"),),
+    )
+    assert plain.accreditations == () and plain.hours == Decimal("2.5")
     assert peer.form == "intervisie" and peer.hours == Decimal("1.5")
     assert refl.kind == "reflection"
     assert other.type == "vakliteratuur" and other.hours == Decimal("0.25") and other.ref == 7
     assert work.start == date(2024, 1, 1) and work.end is None and work.hours == 0
-    assert work.hours_per_week == 24
+    assert work.hours_per_week == 24 and work.in_profession is True
     assert old.end == date(2023, 12, 31)
 
 
-def test_blank_accreditation_id_means_not_accredited():
-    result = parse({"kind": "training", "date": "2024-02-01", "hours": 2, "accreditation_id": " "})
-    assert result.activities[0].accreditation_id is None
+def test_work_records_whether_it_was_in_the_profession():
+    result = parse(
+        {"kind": "work", "start": "2024-01-01", "hours_per_week": 24, "in_profession": False}
+    )
+    assert result.activities[0].in_profession is False
+
+
+def test_the_old_accreditation_id_key_is_refused_naming_the_new_one():
+    with pytest.raises(InputError) as caught:
+        parse({"kind": "training", "date": "2024-02-01", "hours": 2, "accreditation_id": "X1"})
+    message = str(caught.value)
+    assert message.startswith('activity 1 (training): "accreditation_id" is no longer accepted')
+    assert '"accreditations": [{"register": "skj", "id": "123456"}]' in message
+
+
+def test_a_typo_in_a_key_is_refused_and_names_activity_and_key():
+    # "acreditation_id" must not silently make the course count as "overige".
+    with pytest.raises(InputError, match=re.escape('activity 2 (training): unknown key "acred')):
+        parse(GOOD, {"kind": "training", "date": "2024-02-01", "hours": 2, "acreditation_id": "1"})
+
+
+def test_an_unknown_top_level_key_is_refused():
+    with pytest.raises(InputError, match=re.escape('unknown key "as_of"')):
+        parse_norm_input({"registered_on": "2024-01-01", "activities": [], "as_of": "2024-02"})
+
+
+def test_a_training_may_span_days_with_at_most_24_hours_a_day():
+    result = parse(
+        {"kind": "training", "date": "2024-02-01", "end": "2024-02-03", "hours": 72},
+    )
+    assert result.activities[0].end_date == date(2024, 2, 3)
+    with pytest.raises(InputError, match=re.escape('"hours" must be at most 72 for a training')):
+        parse({"kind": "training", "date": "2024-02-01", "end": "2024-02-03", "hours": 72.5})
+    with pytest.raises(InputError, match=re.escape('"end" 2024-01-31 is before "date"')):
+        parse({"kind": "training", "date": "2024-02-01", "end": "2024-01-31", "hours": 2})
 
 
 def test_empty_activity_list_is_fine():
@@ -75,7 +118,19 @@ GOOD = {"kind": "reflection", "date": "2024-01-05", "hours": 1}
         ),
         (
             {"kind": "reflection", "date": "2024-01-01", "hours": "two"},
-            'activity 3 (reflection): "hours" must be a number >= 0, got "two"',
+            'activity 3 (reflection): "hours" must be a number, not text',
+        ),
+        (
+            {"kind": "reflection", "date": "2024-01-01", "hours": "2.5"},
+            'activity 3 (reflection): "hours" must be a number, not text: write 2.5 without',
+        ),
+        (
+            {"kind": "work", "start": "2024-01-01", "hours_per_week": "16"},
+            'activity 3 (work): "hours_per_week" must be a number, not text',
+        ),
+        (
+            {"kind": "work", "start": "2024-01-01", "hours_per_week": 16, "in_profession": "ja"},
+            'activity 3 (work): "in_profession" must be true or false, got "ja"',
         ),
         (
             {"kind": "reflection", "date": "2024-01-01", "hours": True},
@@ -103,8 +158,26 @@ GOOD = {"kind": "reflection", "date": "2024-01-05", "hours": 1}
             'activity 3 (other): unknown "type" "hobby"; expected one of: vakliteratuur,',
         ),
         (
-            {"kind": "training", "date": "2024-01-01", "hours": 1, "accreditation_id": 12},
-            'activity 3 (training): "accreditation_id" must be text, got 12',
+            {
+                "kind": "training",
+                "date": "2024-01-01",
+                "hours": 1,
+                "accreditations": [{"register": "lvsc", "id": "1"}],
+            },
+            'activity 3 (training): "accreditations" item 1: unknown "register" "lvsc"',
+        ),
+        (
+            {
+                "kind": "training",
+                "date": "2024-01-01",
+                "hours": 1,
+                "accreditations": [{"register": "skj", "id": 12}],
+            },
+            'activity 3 (training): "accreditations" item 1: "id" must be non-empty text',
+        ),
+        (
+            {"kind": "reflection", "date": "2024-01-01", "hours": 1, "form": "intervisie"},
+            'activity 3 (reflection): unknown key "form"; allowed: kind, ref, date, hours',
         ),
     ],
 )

@@ -30,7 +30,7 @@ def test_reflection_covers_reflection_limits_and_upkeep_only():
 def test_each_kind_covers_its_requirements_and_only_in_its_year():
     evidence = [
         Evidence("t1", "training", date(2024, 1, 15)),
-        Evidence("o1", "other", date(2024, 12, 31)),
+        Evidence("o1", "other", date(2024, 12, 31), type="vakliteratuur"),
         Evidence("p0", "peer_review", date(2023, 12, 31)),  # previous year
         Evidence("w1", "work", date(2024, 6, 1)),  # work shows nothing by itself
         Evidence("x1", "reflection", None),  # undated
@@ -39,7 +39,6 @@ def test_each_kind_covers_its_requirements_and_only_in_its_year():
         "actuele-kennis": ("t1", "o1"),
         "aantoonbaar-onderhoud": ("t1", "o1"),
         "vakliteratuur": ("o1",),
-        "bijdrage-beroep": ("o1",),
     }
     assert set(covered(art3_coverage(evidence, 2023))) == {
         "aantoonbaar-onderhoud",
@@ -48,8 +47,24 @@ def test_each_kind_covers_its_requirements_and_only_in_its_year():
     }
 
 
-def test_entry_tagged_with_article_3_needs_nothing_more():
+def test_literature_and_contributing_need_an_activity_that_fits():
+    # Seed 000, art. 3 toelichting 3 and 4, art. 26: reading shows keeping up with literature;
+    # a presentation, publication, research or an intern shows contributing to the profession.
+    reading = Evidence("o1", "other", date(2024, 3, 1), type="vakliteratuur")
+    talk = Evidence("o2", "other", date(2024, 3, 2), type="presentatie")
+    intern = Evidence("o3", "other", date(2024, 3, 3), type="stagebegeleiding")
+    plain = Evidence("o4", "other", date(2024, 3, 4), type="overig")
+    result = covered(art3_coverage([reading, talk, intern, plain], 2024))
+    assert result["vakliteratuur"] == ("o1",)
+    assert result["bijdrage-beroep"] == ("o2", "o3")
+    assert result["aantoonbaar-onderhoud"] == ("o1", "o2", "o3", "o4")
+
+
+def test_an_entry_tagged_with_article_3_no_longer_ticks_all_six():
     result = art3_coverage([Evidence("w1", "work", date(2024, 6, 1), articles=(3,))], 2024)
-    assert all(c.covered for c in result)
-    untagged = art3_coverage([Evidence("w2", "work", date(2024, 6, 1), articles=(24,))], 2024)
-    assert not any(c.covered for c in untagged)
+    assert not any(c.covered for c in result)
+
+
+def test_a_worker_may_link_an_entry_to_one_requirement():
+    linked = Evidence("w1", "work", date(2024, 6, 1), requirement="bijdrage-beroep")
+    assert covered(art3_coverage([linked], 2024)) == {"bijdrage-beroep": ("w1",)}

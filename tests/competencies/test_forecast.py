@@ -23,7 +23,11 @@ def test_forecast_on_track_takes_the_latest_requirement_date():
     assert result.forecast.met_on == date(2021, 9, 16)
     assert result.forecast.on_track is True
     assert result.forecast.shortfalls == ()
-    assert result.to_dict()["forecast"] == {"met_on": "2021-09-16", "on_track": True}
+    assert result.to_dict()["forecast"] == {
+        "met_on": "2021-09-16",
+        "on_track": True,
+        "shortfalls": [],
+    }
 
 
 def test_forecast_rounds_a_partial_day_up():

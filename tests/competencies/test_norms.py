@@ -119,7 +119,12 @@ def test_with_thresholds_sets_numbers_and_clears_the_unconfirmed_flag():
 
 
 def test_with_thresholds_null_clears_to_not_set():
-    norm = load_norm(JGP).with_thresholds({"work_hours": {"min": None}, "scholing": {"min": None}})
+    norm = load_norm(JGP).with_thresholds(
+        {
+            "work_hours": {"min": None, "avg_per_week": None, "profession_avg_per_week": None},
+            "scholing": {"min": None},
+        }
+    )
     assert not norm.has_work_hours
     assert norm.category("scholing").min is None and not norm.category("scholing").has_min
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import competencies
 from competencies import Activity
+from competencies.activities import Accreditation
 from competencies.standing import AT_RISK, BEHIND, EXPIRED, ON_TRACK, UNKNOWN, standing
 
 SKJ = competencies.load_norm("skj-jeugd-gezinsprofessional")
@@ -17,7 +18,12 @@ def _status(norm, activities, as_of):
 
 def _full_portfolio():
     return [
-        Activity("training", date=date(2022, 4, 1), hours=Decimal(60), accreditation_id="A"),
+        Activity(
+            "training",
+            date=date(2022, 4, 1),
+            hours=Decimal(60),
+            accreditations=(Accreditation("skj", "A"),),
+        ),
         Activity("peer_review", date=date(2022, 4, 2), hours=Decimal(60), form="intervisie"),
         Activity("work", start=START, end=None, hours_per_week=Decimal(36)),
     ]

@@ -178,7 +178,16 @@ def test_work_hours_stop_at_the_end_of_the_period():
 def test_work_hours_round_to_two_decimals_in_to_dict():
     work = [make_work("2020-01-01", "2020-01-10", 16)]  # 16 × 10 / 7 = 22.857…
     result = status(JGP, work, as_of=date(2020, 12, 31))
-    assert result.to_dict()["work_hours"] == {"earned": 22.86, "required": 3368, "met": False}
+    assert result.to_dict()["work_hours"] == {
+        "earned": 22.86,
+        "required": 3368,
+        "average_per_week": 16,
+        "required_average_per_week": 16,
+        "profession_average_per_week": 16,
+        "required_profession_average_per_week": 8,
+        "current_per_week": 0,  # the job ended on 2020-01-10
+        "met": False,
+    }
 
 
 def test_norm_without_total_or_work_hours_reports_none():
@@ -222,14 +231,31 @@ def test_to_dict_has_the_agreed_json_shape():
     assert data == {
         "norm": JGP,
         "verified": True,
+        "overridden": [],
         "period": {"start": "2020-01-01", "end": "2025-01-01", "deadline": "2024-12-31"},
         "categories": [
             {"id": "scholing", "earned": 8, "counted": 8, "required": 60, "met": False},
             {"id": "reflectie", "earned": 0, "counted": 0, "required": 60, "met": False},
         ],
         "total": None,
-        "work_hours": {"earned": 16, "required": 3368, "met": False},
+        "work_hours": {
+            "earned": 16,
+            "required": 3368,
+            "average_per_week": 16,
+            "required_average_per_week": 16,
+            "profession_average_per_week": 16,
+            "required_profession_average_per_week": 8,
+            "current_per_week": 16,
+            "met": False,
+        },
         "met": False,
-        "forecast": {"met_on": None, "on_track": False},
+        "forecast": {
+            "met_on": None,
+            "on_track": False,
+            "shortfalls": [
+                # 8 points in 7 days: 8 × 1820 / 7 = 2080 by the deadline, above the minimum
+                {"requirement": "reflectie", "projected": 0, "required": 60, "short_by": 60}
+            ],
+        },
     }
     assert isinstance(data["categories"][0]["earned"], int)

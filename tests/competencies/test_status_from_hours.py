@@ -11,6 +11,7 @@ from decimal import Decimal
 import pytest
 
 from competencies import Activity, all_norms, load_norm, norm_status
+from competencies.activities import Accreditation
 from competencies.catalogue import OTHER_ACTIVITY_TYPE_CODES, REFLECTION_FORM_CODES
 from competencies.period import registration_period
 from competencies.status import norm_status_from_hours
@@ -30,7 +31,16 @@ def _activities(rng: random.Random, start: date) -> list[Activity]:
         hours = Decimal(rng.choice(("0", "0.50", "0.99", "1", "1.75", "2", "4", "8")))
         kind = rng.choice(("reflection", "training", "peer_review", "other"))
         fields = {
-            "training": {"accreditation_id": rng.choice((None, "ID-1"))},
+            "training": {
+                "accreditations": rng.choice(
+                    (
+                        (),
+                        (Accreditation("skj", "S1"),),
+                        (Accreditation("registerplein", "R1"), Accreditation("nip", "N1")),
+                        (Accreditation(None, "OLD-1"),),
+                    )
+                )
+            },
             "peer_review": {"form": rng.choice((*REFLECTION_FORM_CODES, "wandelen"))},
             "other": {"type": rng.choice(OTHER_ACTIVITY_TYPE_CODES)},
         }.get(kind, {})
@@ -82,7 +92,12 @@ def test_the_status_from_summed_hours_equals_the_status_of_each_activity(norm, o
 
 def test_category_lookups_belong_to_the_norm_instance():
     norm = load_norm("skj-jeugd-gezinsprofessional")
-    training = Activity("training", date=date(2024, 1, 1), hours=Decimal(2), accreditation_id="X")
+    training = Activity(
+        "training",
+        date=date(2024, 1, 1),
+        hours=Decimal(2),
+        accreditations=(Accreditation("skj", "X"),),
+    )
     assert norm.category_for(training).min == 60  # remembered by the file's norm
 
     overridden = norm.with_thresholds({"scholing": {"min": 40}})
@@ -95,7 +110,7 @@ def test_category_lookups_belong_to_the_norm_instance():
 def test_category_for_fields_answers_as_the_rules_do():
     for norm in all_norms():
         for kind in ("reflection", "training", "peer_review", "other"):
-            for accredited in (False, True):
+            for accredited in (frozenset(), frozenset({"skj"}), frozenset({"registerplein"})):
                 for form in (None, *REFLECTION_FORM_CODES, "wandelen"):
                     for type_ in (None, *OTHER_ACTIVITY_TYPE_CODES):
                         expected = next(

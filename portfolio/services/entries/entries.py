@@ -36,7 +36,7 @@ from portfolio.models import (
 from portfolio.models.entry import EDITABLE_STATUSES
 from portfolio.services.entries import evidence
 from portfolio.services.entries.entry_input import EntryInput
-from portfolio.services.entries.signoff import CONTENT_FIELDS
+from portfolio.services.entries.signoff import COPIED_FIELDS
 from portfolio.services.notifications import notifications
 from portfolio.services.organisation import org_settings
 from portfolio.services.privacy import audit
@@ -68,7 +68,14 @@ def _apply(entry: Entry, data: EntryInput, now: datetime) -> None:
     entry.end_on = data.end_on
     entry.hours = data.hours if data.hours is not None else Decimal(0)
     for name, value in data.fields.items():
-        setattr(entry, name, value.strip() if isinstance(value, str) and value else value or None)
+        if name == "accreditations":
+            entry.set_accreditations(value or [])
+        elif isinstance(value, bool):
+            setattr(entry, name, value)
+        else:
+            setattr(
+                entry, name, value.strip() if isinstance(value, str) and value else value or None
+            )
     entry.updated_at = now
 
 
@@ -276,7 +283,7 @@ def correct(db: Session, *, entry: Entry, owner: User, now: datetime) -> Entry:
         privacy_override_at=entry.privacy_override_at,
         created_at=now,
         updated_at=now,
-        **{name: copy.deepcopy(getattr(entry, name)) for name in CONTENT_FIELDS},
+        **{name: copy.deepcopy(getattr(entry, name)) for name in COPIED_FIELDS},
     )
     db.add(new)
     db.flush()

@@ -34,8 +34,14 @@ REGISTRATION = re.compile(r"[^\W\d_][^\d]*?\s*[:#-]?\s*\d[\d .-]*")
 OPTIONAL_CODES = {
     "level": {t.code for t in competencies.SOCIAL_WORK_LEVELS},
     "dilemma_category": {t.code for t in competencies.DILEMMA_CATEGORIES},
+    "art3_requirement": {r.code for r in competencies.ART3_REQUIREMENTS},
 }
 KNOWLEDGE_AREA_CODES = frozenset(t.code for t in competencies.KNOWLEDGE_AREAS)
+# Fields that hold professionals' names by design (the facilitator, colleagues who took part,
+# the course provider, the employer): a name there is not a client's.
+NAME_FIELDS = frozenset(
+    {"facilitator", "external_participants", "provider", "employer", "role_title"}
+)
 
 
 @dataclass
@@ -136,6 +142,8 @@ def privacy_findings(data: EntryInput) -> dict[str, list]:
     for name, text in texts.items():
         if text:
             findings = competencies.scan_text(text)
+            if name in NAME_FIELDS:
+                findings = [f for f in findings if f.kind != "person_name"]
             if findings:
                 found[name] = findings
     return found

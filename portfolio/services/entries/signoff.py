@@ -62,6 +62,14 @@ CONTENT_FIELDS = (
     "hours_per_week",
 )
 
+# What a correction copies: the content, with the accreditations as stored now.
+COPIED_FIELDS = (
+    *(name for name in CONTENT_FIELDS if name != "accreditation_id"),
+    "accreditations",
+    "accredited_by",
+    "in_profession",
+    "art3_requirement",
+)
 
 CENT = Decimal("0.01")
 
@@ -121,9 +129,26 @@ def _signed_content(db: Session, entry: Entry) -> dict:
             select(EntryTag.vocabulary, EntryTag.code).where(EntryTag.entry_id == entry.id)
         ).all()
     )
-    payload = {name: getattr(entry, name) for name in CONTENT_FIELDS}
+    payload = {name: getattr(entry, name, None) for name in CONTENT_FIELDS}
+    payload.update(_accreditation_content(entry))
     payload["tags"] = [list(tag) for tag in tags]
     return payload
+
+
+def _accreditation_content(entry: Entry) -> dict:
+    """The fields added by issue 14, written so that what was signed before hashes the same:
+    a single id of an unknown register is the old "accreditation_id"; the rest only when set."""
+    items = entry.accreditation_list
+    content: dict = {"accreditation_id": None}
+    if len(items) == 1 and items[0][0] is None:
+        content["accreditation_id"] = items[0][1]
+    elif items:
+        content["accreditations"] = [list(item) for item in items]
+    if entry.in_profession is False:
+        content["in_profession"] = False
+    if entry.art3_requirement:
+        content["art3_requirement"] = entry.art3_requirement
+    return content
 
 
 def _digest(payload: dict) -> str:

@@ -285,7 +285,7 @@ def _chunk_facts(
     for worker_id in ids:
         last, signed_sessions, goals = people[worker_id]
         kinds = evidence.get(worker_id, ())
-        key = frozenset((e.kind, e.articles) for e in kinds)
+        key = frozenset((e.kind, e.type, e.requirement) for e in kinds)
         if key not in coverage_of:
             coverage = competencies.art3_coverage(kinds, year)
             coverage_of[key] = (

@@ -39,10 +39,11 @@ ENTRY_COLUMNS = (
     Entry.occurred_on,
     Entry.end_on,
     Entry.hours,
-    Entry.accreditation_id,
+    Entry.accreditations,
     Entry.form,
     Entry.activity_type,
     Entry.hours_per_week,
+    Entry.in_profession,
 )
 
 
@@ -55,18 +56,29 @@ def activity_for(entry: Any) -> Activity:
             start=entry.occurred_on,
             end=entry.end_on,
             hours_per_week=entry.hours_per_week,
+            in_profession=entry.in_profession is not False,
             ref=entry.id,
         )
     fields: dict[str, Any] = {}
     if kind == EntryKind.TRAINING:
-        # An activity entered without the register's ID counts as "overige" (NORMS.md).
-        fields["accreditation_id"] = (entry.accreditation_id or "").strip() or None
+        # An activity entered without the register's ID counts as "overige" (NORMS.md); an id
+        # whose register is not known yet counts as accredited nowhere.
+        fields["accreditations"] = accreditations_of(entry.accreditations)
     elif kind == EntryKind.PEER_REVIEW:
         fields["form"] = entry.form
     elif kind == EntryKind.OTHER:
         fields["type"] = entry.activity_type
     hours = entry.hours if entry.hours is not None else Decimal(0)
     return Activity(kind, date=entry.occurred_on, hours=hours, ref=entry.id, **fields)
+
+
+def accreditations_of(stored: list | None) -> tuple[competencies.Accreditation, ...]:
+    """The stored [{"register", "id"}] as the norm engine's accreditations."""
+    return tuple(
+        competencies.Accreditation(item.get("register"), str(item["id"]))
+        for item in stored or ()
+        if str(item.get("id") or "").strip()
+    )
 
 
 def newest_overrides(

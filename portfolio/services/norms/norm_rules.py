@@ -1,7 +1,7 @@
 """A norm's category rules as SQL: the category an entry counts toward (for norm_sums).
 
 The same decision as `norm_status` makes per activity: `norm_progress.activity_for` shows the
-rules an entry's kind, whether a training is accredited (an id that is not blank), the form of
+rules an entry's kind, the registers that accredited a training (`Entry.accredited_by`), the form of
 a peer review and the type of another activity; `Norm.category_for` picks the first category
 with a rule that covers them (`Rule.covers`); a session shorter than that category's
 `min_session_hours` counts nowhere. tests/test_norm_sums.py holds the two side by side.
@@ -18,13 +18,6 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from competencies import Norm, Rule
 from portfolio.models import Entry, EntryKind
-
-# What str.strip() removes: activity_for counts an accreditation id of only these characters
-# as none (tests/test_norm_sums.py checks the list against str.isspace).
-WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006"
-    "\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
 
 
 @dataclass(frozen=True)
@@ -49,11 +42,15 @@ def rule_set(norm: Norm) -> RuleSet:
     return RuleSet(norm.id, norm.period_years, categories)
 
 
-# The fields of an entry as activity_for hands them to the rules.
-_ACCREDITED = and_(
-    Entry.kind == EntryKind.TRAINING.value,
-    func.trim(func.coalesce(Entry.accreditation_id, ""), WHITESPACE) != "",
-)
+def _accredited(registers: tuple[str, ...]) -> ColumnElement[bool]:
+    """A training accredited by one of `registers` (Entry.accredited_by is ",skj,nip,")."""
+    by = func.coalesce(Entry.accredited_by, "")
+    return and_(
+        Entry.kind == EntryKind.TRAINING.value,
+        or_(false(), *[by.like(f"%,{register},%") for register in registers]),
+    )
+
+
 _FORM = case((Entry.kind == EntryKind.PEER_REVIEW.value, Entry.form))
 _TYPE = case((Entry.kind == EntryKind.OTHER.value, Entry.activity_type))
 HOURS = func.coalesce(Entry.hours, 0)  # none: 0, as activity_for
@@ -63,7 +60,8 @@ def _covers(rule: Rule) -> ColumnElement[bool]:
     """Rule.covers in SQL (a form or type that is NULL is in no list, as None in Python)."""
     parts = [Entry.kind == rule.kind]
     if rule.accredited is not None:
-        parts.append(_ACCREDITED if rule.accredited else not_(_ACCREDITED))
+        accredited = _accredited(rule.registers)
+        parts.append(accredited if rule.accredited else not_(accredited))
     if rule.forms is not None:
         parts.append(_FORM.in_(rule.forms))
     if rule.types is not None:

@@ -157,11 +157,19 @@ def _statement(rules: tuple[RuleSet, ...]):
         type_coerce(null(), Date),
         type_coerce(null(), Date),
         type_coerce(null(), Entry.hours_per_week.type),
+        type_coerce(null(), Entry.in_profession.type),
     ).where(Registration.id.in_(_ids("registration_ids")))
     # Work periods that can overlap the period (work_hours_earned clips them to it): in the same
     # statement, so the facts and the pages need no statement more than entry by entry.
     work = (
-        select(Registration.id, null(), Entry.occurred_on, Entry.end_on, Entry.hours_per_week)
+        select(
+            Registration.id,
+            null(),
+            Entry.occurred_on,
+            Entry.end_on,
+            Entry.hours_per_week,
+            Entry.in_profession,
+        )
         .join(
             Entry,
             and_(
@@ -200,14 +208,20 @@ def _inputs(db: Session, chunk: Sequence[Any], norms: dict[int, Norm], as_of: da
     )
     hours: dict[int, dict[str, Decimal]] = {}
     work: dict[int, list[Activity]] = defaultdict(list)
-    for registration_id, joined, start, end, per_week in rows:
+    for registration_id, joined, start, end, per_week, in_profession in rows:
         if start is None:
             # Cents back to hours with two decimals, as the database holds them.
             cents = split_pairs(joined)
             hours[registration_id] = {c: Decimal(n).scaleb(-2) for c, n in cents.items()}
         else:
             work[registration_id].append(
-                Activity("work", start=start, end=end, hours_per_week=per_week)
+                Activity(
+                    "work",
+                    start=start,
+                    end=end,
+                    hours_per_week=per_week,
+                    in_profession=in_profession is not False,
+                )
             )
     return hours, work
 

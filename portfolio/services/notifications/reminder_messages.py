@@ -26,6 +26,7 @@ from portfolio.models import (
     User,
 )
 from portfolio.services.norms.norm_progress import status_for
+from portfolio.services.norms.norm_words import AVERAGE_REQUIREMENTS, average_shortfall_text
 from portfolio.services.notifications import reminder_planning as planning
 
 DASHBOARD = Link("worker.dashboard")
@@ -201,6 +202,8 @@ def _shortfall_text(status, shortfall) -> str:
         return _("You will be short of %(amount)s work hours by the deadline.", amount=amount)
     if shortfall.requirement == "total":
         return _("You will be short of %(amount)s points in total by the deadline.", amount=amount)
+    if shortfall.requirement in AVERAGE_REQUIREMENTS:
+        return average_shortfall_text(status, shortfall.requirement, shortfall.short_by)
     category = next((c for c in status.categories if c.id == shortfall.requirement), None)
     name = category.title if category else shortfall.requirement
     return _(

@@ -12,12 +12,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import and_, case, select
 from sqlmodel import Session
 
 import competencies
 from competencies import Art3Coverage, Evidence, Norm, NormStatus
-from competencies.art3 import ARTICLE_3
 from competencies.forecast import days_elapsed
 from portfolio.infra.bulk_reads import ids_in
 from portfolio.models import Entry, EntryTag, Registration, TagVocabulary
@@ -44,6 +43,10 @@ class ProgressRow:
     cap_unconfirmed: bool  # a maximum exists but its number is "te verifiëren"
     projected: Decimal  # at the deadline, at the pace since the period started
     is_hours: bool  # work hours, not points
+    # The organisation set a threshold of this requirement (shown as the organisation's,
+    # never as the register's); `overridden`: it changed a number the register confirmed.
+    set_by_organisation: bool = False
+    overridden: bool = False
 
     @property
     def unconfirmed(self) -> bool:
@@ -132,8 +135,10 @@ def progress_rows(norm: Norm, status: NormStatus) -> tuple[ProgressRow, ...]:
             met=c.met,
             required_unconfirmed=norm.category(c.id).min_unconfirmed,
             cap_unconfirmed=norm.category(c.id).max_unconfirmed,
-            projected=projected(c.counted, status, c.cap),
+            projected=projected(c.earned, status, c.cap),
             is_hours=False,
+            set_by_organisation=_set_by_organisation(norm, c.id),
+            overridden=_overridden(norm, c.id),
         )
         for c in status.categories
     ]
@@ -150,8 +155,11 @@ def progress_rows(norm: Norm, status: NormStatus) -> tuple[ProgressRow, ...]:
                 met=total.met,
                 required_unconfirmed=total.unconfirmed,
                 cap_unconfirmed=False,
-                projected=projected(total.counted, status),
+                # What can still count: each category at its pace, a capped one up to its cap.
+                projected=sum((row.projected for row in rows), Decimal(0)),
                 is_hours=False,
+                set_by_organisation=_set_by_organisation(norm, "total"),
+                overridden=_overridden(norm, "total"),
             )
         )
     if status.work_hours is not None:
@@ -167,11 +175,30 @@ def progress_rows(norm: Norm, status: NormStatus) -> tuple[ProgressRow, ...]:
                 met=work.met,
                 required_unconfirmed=work.unconfirmed,
                 cap_unconfirmed=False,
-                projected=projected(work.earned, status),
+                projected=_work_projected(status),
                 is_hours=True,
+                set_by_organisation=_set_by_organisation(norm, "work_hours"),
+                overridden=_overridden(norm, "work_hours"),
             )
         )
     return tuple(rows)
+
+
+def _set_by_organisation(norm: Norm, requirement: str) -> bool:
+    return any(key.split(".")[0] == requirement for key in norm.organisation_set)
+
+
+def _overridden(norm: Norm, requirement: str) -> bool:
+    return any(key.split(".")[0] == requirement for key in norm.overridden)
+
+
+def _work_projected(status: NormStatus) -> Decimal:
+    """Work hours at the deadline at the current weekly hours (ongoing jobs), not the average
+    since the period began: a job that ended adds nothing more."""
+    work = status.work_hours
+    days_left = max((status.period.deadline - status.as_of).days, 0)
+    value = work.earned + work.current_per_week * days_left / 7
+    return value.quantize(CENT, ROUND_HALF_UP)
 
 
 def art3_evidence(db: Session, *, owner_id: int, year: int) -> list[Evidence]:
@@ -184,7 +211,15 @@ def art3_evidence_by_owner(
 ) -> dict[int, list[Evidence]]:
     """{owner id: entries dated in `year` with their code articles}, in one statement."""
     rows = db.execute(
-        select(Entry.owner_id, Entry.id, Entry.kind, Entry.occurred_on, EntryTag.code)
+        select(
+            Entry.owner_id,
+            Entry.id,
+            Entry.kind,
+            Entry.occurred_on,
+            EntryTag.code,
+            Entry.activity_type,
+            Entry.art3_requirement,
+        )
         .outerjoin(
             EntryTag,
             and_(
@@ -199,17 +234,24 @@ def art3_evidence_by_owner(
         )
         .order_by(Entry.occurred_on, Entry.id)
     )
-    entries: dict[int, tuple[int, str, date, list[int]]] = {}
-    for owner_id, entry_id, kind, occurred_on, code in rows:
-        _owner, _kind, _on, articles = entries.setdefault(
-            entry_id, (owner_id, kind, occurred_on, [])
+    entries: dict[int, tuple] = {}
+    for owner_id, entry_id, kind, occurred_on, code, activity_type, requirement in rows:
+        _owner, _kind, _on, articles, _type, _req = entries.setdefault(
+            entry_id, (owner_id, kind, occurred_on, [], activity_type, requirement)
         )
         if code and code.isdigit():
             articles.append(int(code))
     by_owner: dict[int, list[Evidence]] = {}
-    for entry_id, (owner_id, kind, on, articles) in entries.items():
+    for entry_id, (owner_id, kind, on, articles, activity_type, requirement) in entries.items():
         by_owner.setdefault(owner_id, []).append(
-            Evidence(ref=entry_id, kind=kind, date=on, articles=tuple(articles))
+            Evidence(
+                ref=entry_id,
+                kind=kind,
+                date=on,
+                articles=tuple(articles),
+                type=activity_type if kind == "other" else None,
+                requirement=requirement,
+            )
         )
     return by_owner
 
@@ -218,31 +260,24 @@ def art3_evidence_by_kind(
     db: Session, *, owner_ids: Sequence[int], first: date, last: date
 ) -> dict[int, list[Evidence]]:
     """{owner id: one Evidence per kind of entry dated first…last} for art3_coverage, no refs."""
-    # Coverage reads only the kinds and the article-3 tag: one row per owner and kind, tagged
-    # when any of its entries is, instead of every entry with its tags. Each Evidence stands
-    # for entries of the range (ref: the kind; dated `last`), so owners share the instances.
-    tagged = func.max(case((EntryTag.entry_id.is_not(None), 1), else_=0))
+    # Coverage reads only the kind, the activity type (kind "other") and the requirement an
+    # entry is linked to: one row per owner and combination, instead of every entry. Each
+    # Evidence stands for entries of the range (ref: the kind; dated `last`), so owners share
+    # the instances.
+    activity_type = case((Entry.kind == "other", Entry.activity_type))
     rows = db.execute(
-        select(Entry.owner_id, Entry.kind, tagged)
-        .outerjoin(
-            EntryTag,
-            and_(
-                EntryTag.entry_id == Entry.id,
-                EntryTag.vocabulary == TagVocabulary.ARTICLE.value,
-                EntryTag.code == str(ARTICLE_3),
-            ),
-        )
+        select(Entry.owner_id, Entry.kind, activity_type, Entry.art3_requirement)
         .where(
             ids_in(Entry.owner_id, owner_ids), Entry.occurred_on >= first, Entry.occurred_on <= last
         )
-        .group_by(Entry.owner_id, Entry.kind)
+        .group_by(Entry.owner_id, Entry.kind, activity_type, Entry.art3_requirement)
     )
     shared: dict[tuple, Evidence] = {}
     by_owner: dict[int, list[Evidence]] = {}
-    for owner_id, kind, is_tagged in rows:
-        key = (kind, (ARTICLE_3,) if is_tagged else ())
+    for owner_id, kind, type_, requirement in rows:
+        key = (kind, type_, requirement)
         if key not in shared:
-            shared[key] = Evidence(kind, kind, last, key[1])
+            shared[key] = Evidence(kind, kind, last, (), type_, requirement)
         by_owner.setdefault(owner_id, []).append(shared[key])
     return by_owner
 
