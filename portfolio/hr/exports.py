@@ -109,6 +109,7 @@ def overview():
     result = org_overview.organisation_overview(
         db.session(), organisation_id=_organisation_id(), year=form.year.data, today=clock.today()
     )
+    db.session().commit()  # the standings it refreshed
     return render_template(
         "hr/overview.html",
         form=form,

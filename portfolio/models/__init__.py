@@ -32,6 +32,7 @@ from portfolio.models.reminder import (
 )
 from portfolio.models.security import AuditEvent, LoginThrottle, PasswordResetToken
 from portfolio.models.signoff import EntryEvent
+from portfolio.models.standing import RegistrationStanding
 
 __all__ = [
     "AuditEvent",
@@ -59,6 +60,7 @@ __all__ = [
     "OutboxMessage",
     "PasswordResetToken",
     "Registration",
+    "RegistrationStanding",
     "Reminder",
     "Role",
     "TagVocabulary",
