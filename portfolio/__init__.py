@@ -24,10 +24,11 @@ def create_app(config: dict | None = None) -> Flask:
     settings.check(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from portfolio import cli, db, extensions, security, templating
+    from portfolio import cli, db, extensions, operations, security, templating
     from portfolio.infra import portfolio_revision  # noqa: F401 - its session events
 
     db.init_app(app)
+    operations.init_app(app)
     extensions.init_app(app)
     security.init_app(app)
     templating.init_app(app)
