@@ -51,7 +51,7 @@ def readyz():
             from portfolio.page_cache import redis_ping
 
             redis_ping()
-    except Exception:  # noqa: BLE001 - any failure means "not ready"; logged, not shown
+    except Exception:
         current_app.logger.exception("readiness check failed")
         return _plain("unavailable", 503)
     return _plain("ok")

@@ -56,7 +56,7 @@ class PageCache:
         cache_key = self._key(key)
         try:
             found = self.cache.get(cache_key)
-        except Exception:  # noqa: BLE001 - a cache that does not answer only costs time
+        except Exception:
             current_app.logger.exception("page cache unavailable")
             return render()
         if found is not None:
@@ -64,7 +64,7 @@ class PageCache:
         page = render()  # two workers may render the same page once each
         try:
             self.cache.set(cache_key, str(page))
-        except Exception:  # noqa: BLE001
+        except Exception:
             current_app.logger.exception("page cache unavailable")
         return page
 
