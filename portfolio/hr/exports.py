@@ -30,14 +30,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio import access, clock, db
-from portfolio.charts.evaluation import standings_svg
-from portfolio.charts.progress import svg_data_uri
 from portfolio.hr import bp
-from portfolio.hr.evaluation_sections import section_for
 from portfolio.hr.export_forms import EvaluationFilterForm, YearForm, year_form
 from portfolio.models import Role
 from portfolio.requests import page_number
-from portfolio.services.evaluations import evaluation_export, evaluation_pdf
+from portfolio.services.evaluations import evaluation_export
 from portfolio.services.evaluations.evaluation_export import Selection
 from portfolio.services.evaluations.evaluation_facts import as_of_for
 from portfolio.services.evaluations.evaluation_listings import unled_workers
@@ -96,6 +93,9 @@ def _chart(overview) -> dict | None:
         + ", ".join(f"{s['label']} {count}" for s, count in zip(series, bar["counts"], strict=True))
         for bar in data["bars"]
     ]
+    from portfolio.charts.evaluation import standings_svg  # matplotlib: where charts are drawn
+    from portfolio.charts.progress import svg_data_uri
+
     return {"image": svg_data_uri(standings_svg(data)), "text": ". ".join(sentences) + "."}
 
 
@@ -269,6 +269,10 @@ def evaluations_pdf():
     introduction = _pdf_introduction(selection, today)
 
     def build(spool: IO[bytes]) -> int:
+        # reportlab and matplotlib: imported by the processes that write a PDF only.
+        from portfolio.hr.evaluation_sections import section_for
+        from portfolio.services.evaluations import evaluation_pdf
+
         written = 0
 
         def sections():

@@ -13,7 +13,6 @@ from markupsafe import Markup
 
 import competencies
 from portfolio import access, clock, db
-from portfolio.charts.progress import progress_svg, svg_data_uri
 from portfolio.models import Role
 from portfolio.page_cache import page_cache
 from portfolio.services.overviews import dashboard as dashboard_service
@@ -146,6 +145,8 @@ def chart_data(progress: RegistrationProgress) -> dict:
 
 def chart_for(progress: RegistrationProgress) -> str:
     """The progress chart as a data URI (rendered once per distinct content and language)."""
+    from portfolio.charts.progress import progress_svg, svg_data_uri  # matplotlib: here only
+
     return svg_data_uri(progress_svg(chart_data(progress)))
 
 

@@ -11,8 +11,6 @@ from wtforms.fields.choices import SelectChoice
 
 import competencies
 from portfolio import access, clock, db
-from portfolio.charts.progress import svg_data_uri
-from portfolio.charts.radar import radar_rows, radar_svg
 from portfolio.models import Role
 from portfolio.requests import page_number, search_text
 from portfolio.services.development import development, goals
@@ -37,6 +35,9 @@ MESSAGES = {
 
 def radar(now, before=None, supervisor=None) -> dict | None:
     """The radar's image and its numbers as a table, or None without any assessment."""
+    from portfolio.charts.progress import svg_data_uri  # matplotlib: where charts are drawn
+    from portfolio.charts.radar import radar_rows, radar_svg
+
     named = [
         ("now", _("Self-assessment %(date)s"), now),
         ("before", _("Self-assessment %(date)s"), before),

@@ -10,9 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio import access, clock, db
-from portfolio.charts.progress import progress_png
 from portfolio.models import Role
-from portfolio.services.norms import registration_pdf as registration_pdf_service
 from portfolio.services.overviews import dashboard as dashboard_service
 from portfolio.services.privacy import audit, my_data
 from portfolio.templating import ENTRY_STATUSES, number
@@ -78,6 +76,10 @@ def _activity_row(activity, points_per_hour) -> list[str]:
 @access.roles(Role.WORKER)
 def registration_pdf(registration_id: int):
     """The registration's PDF for re-registration: totals, activities, sessions, the chart."""
+    # reportlab and matplotlib: imported by the processes that write a PDF only.
+    from portfolio.charts.progress import progress_png
+    from portfolio.services.norms import registration_pdf as registration_pdf_service
+
     registration = own_registration_or_404(registration_id)
     session = db.session()
     me = current_user._get_current_object()
