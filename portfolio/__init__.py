@@ -24,13 +24,14 @@ def create_app(config: dict | None = None) -> Flask:
     settings.check(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from portfolio import cli, db, extensions, operations, security, templating
+    from portfolio import assets, cli, db, extensions, operations, security, templating
     from portfolio.infra import portfolio_revision  # noqa: F401 - its session events
 
     db.init_app(app)
     operations.init_app(app)
     extensions.init_app(app)
     security.init_app(app)
+    assets.init_app(app)
     templating.init_app(app)
     _register_blueprints(app)
     cli.init_app(app)

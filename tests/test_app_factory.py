@@ -59,7 +59,8 @@ def test_creating_the_app_does_not_import_the_heavy_libraries(database_url):
     script = (
         "import sys\n"
         "from portfolio import create_app\n"
-        f"create_app({{'ENV_NAME': 'test', 'SECRET_KEY': 'x' * 40, 'DATABASE_URL': {database_url!r}}})\n"
+        "create_app({'ENV_NAME': 'test', 'SECRET_KEY': 'x' * 40, "
+        f"'DATABASE_URL': {database_url!r}}})\n"
         f"print(','.join(m for m in {heavy!r} if m in sys.modules))\n"
     )
     found = subprocess.run(
