@@ -10,14 +10,13 @@ Plain values in (texts already localised); the pages and the PDF give the same n
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-from matplotlib.transforms import blended_transform_factory
-
-from portfolio.charts import cached_png, cached_svg
+from portfolio.charts import cached_png, cached_svg, new_figure
 from portfolio.charts.progress import BRAND, INK, LINE, MUTED, OK
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 REQUIREMENTS = "evaluation-requirements"
 STANDINGS = "organisation-standings"
@@ -35,8 +34,10 @@ STANDING_COLOURS = {
 def requirements_figure(data: dict[str, Any]) -> Figure:
     """`data` = {"rows": [{"label", "percent" (None: no confirmed requirement), "met",
     "text"}], "axis"}: a bar per row, the numbers written beside it."""
+    from matplotlib.transforms import blended_transform_factory
+
     rows = data["rows"]
-    figure = Figure(figsize=(6.4, 0.5 + 0.32 * len(rows)), dpi=100)
+    figure = new_figure(figsize=(6.4, 0.5 + 0.32 * len(rows)), dpi=100)
     axes = figure.add_subplot()
     text_at = blended_transform_factory(axes.transAxes, axes.transData)
     for y, row in zip(range(len(rows) - 1, -1, -1), rows, strict=True):
@@ -77,8 +78,11 @@ def requirements_png(data: dict[str, Any]) -> bytes:
 def standings_figure(data: dict[str, Any]) -> Figure:
     """`data` = {"bars": [{"label", "counts": [n per series]}], "series": [{"key", "label"}],
     "axis"}: a stacked horizontal bar per norm, counts written inside wide enough segments."""
+    from matplotlib.ticker import MaxNLocator
+    from matplotlib.transforms import blended_transform_factory
+
     bars, series = data["bars"], data["series"]
-    figure = Figure(figsize=(7.2, 1.4 + 0.6 * len(bars)), dpi=100)
+    figure = new_figure(figsize=(7.2, 1.4 + 0.6 * len(bars)), dpi=100)
     axes = figure.add_subplot()
     positions = list(range(len(bars)))[::-1]
     largest = max((sum(bar["counts"]) for bar in bars), default=0) or 1

@@ -10,12 +10,12 @@ pretend. Plain values in, a matplotlib `Figure` out (never pyplot).
 from __future__ import annotations
 
 import base64
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.figure import Figure
-from matplotlib.transforms import blended_transform_factory
+from portfolio.charts import cached_png, cached_svg, new_figure
 
-from portfolio.charts import cached_png, cached_svg
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 NAME = "registration-progress"
 INK, MUTED, LINE = "#1d2330", "#4f5868", "#c9d0db"
@@ -35,9 +35,11 @@ def progress_figure(data: dict[str, Any]) -> Figure:
     "met", "text" (the numbers written beside the bar, already localised)}],
     "axis": the x-axis label}.
     """
+    from matplotlib.transforms import blended_transform_factory
+
     rows = data["rows"]
     height = 0.9 + 0.55 * len(rows)
-    figure = Figure(figsize=(7.2, height), dpi=100)
+    figure = new_figure(figsize=(7.2, height), dpi=100)
     axes = figure.add_subplot()
     positions = list(range(len(rows)))[::-1]  # first row on top
     # Labels as plain texts, not tick labels: ticks cost most of a render.

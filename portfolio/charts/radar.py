@@ -8,11 +8,12 @@ same numbers as a table for screen readers.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.figure import Figure
+from portfolio.charts import cached_svg, new_figure
 
-from portfolio.charts import cached_svg
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 NAME = "competency-radar"
 INK, MUTED, LINE = "#1d2330", "#4f5868", "#c9d0db"
@@ -29,7 +30,7 @@ def radar_figure(data: dict[str, Any]) -> Figure:
     "series": [{"key": "now"|"before"|"supervisor", "label", "values": [rank or None]}]}."""
     labels = data["axes"]
     angles = [math.pi / 2 - 2 * math.pi * i / len(labels) for i in range(len(labels))]
-    figure = Figure(figsize=(6.4, 6.4), dpi=100)
+    figure = new_figure(figsize=(6.4, 6.4), dpi=100)
     axes = figure.add_subplot(projection="polar")
     axes.set_theta_offset(0)
     axes.set_ylim(0, len(data["levels"]))

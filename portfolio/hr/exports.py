@@ -30,8 +30,9 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio import access, clock, db
+from portfolio.chart_urls import chart_digest, svg_response
 from portfolio.hr import bp
-from portfolio.hr.export_forms import EvaluationFilterForm, YearForm, year_form
+from portfolio.hr.export_forms import YEARS_BACK, EvaluationFilterForm, YearForm, year_form
 from portfolio.models import Role
 from portfolio.requests import page_number
 from portfolio.services.evaluations import evaluation_export
@@ -42,6 +43,7 @@ from portfolio.services.overviews import org_overview
 from portfolio.templating import EVALUATION_STATUSES, STANDINGS
 
 CHUNK_BYTES = 64 * 1024
+STANDINGS_CHART = "standings"
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -78,25 +80,31 @@ def _filters(selection: Selection) -> dict:
     }
 
 
-def _chart(overview) -> dict | None:
-    """The standings chart as a data URI, with a sentence per norm as its text alternative."""
-    if not overview.norms:
-        return None
+def _chart_data(overview) -> dict:
+    """The standings chart's input: a bar per norm, a series per standing."""
     series = [{"key": key, "label": str(label)} for key, label in STANDINGS.items()]
     bars = [
         {"label": f"{n.register} — {n.title}", "counts": [n.counts[s["key"]] for s in series]}
         for n in overview.norms
     ]
-    data = {"bars": bars, "series": series, "axis": _("Registrations")}
+    return {"bars": bars, "series": series, "axis": _("Registrations")}
+
+
+def _chart(overview) -> dict | None:
+    """The standings chart's URL (chart_urls), with a sentence per norm as its text alternative."""
+    if not overview.norms:
+        return None
+    data = _chart_data(overview)
+    series = data["series"]
     sentences = [
         f"{bar['label']}: "
         + ", ".join(f"{s['label']} {count}" for s, count in zip(series, bar["counts"], strict=True))
         for bar in data["bars"]
     ]
-    from portfolio.charts.evaluation import standings_svg  # matplotlib: where charts are drawn
-    from portfolio.charts.progress import svg_data_uri
-
-    return {"image": svg_data_uri(standings_svg(data)), "text": ". ".join(sentences) + "."}
+    image = url_for(
+        "hr.overview_chart", year=overview.year, digest=chart_digest(STANDINGS_CHART, data)
+    )
+    return {"image": image, "text": ". ".join(sentences) + "."}
 
 
 @bp.route("/overview")
@@ -118,6 +126,25 @@ def overview():
         standings=STANDINGS,
         statuses=EVALUATION_STATUSES,
     )
+
+
+@bp.route("/overview/chart/<int:year>/<digest>.svg")
+@access.roles(Role.HR, Role.ADMIN)
+def overview_chart(year: int, digest: str):
+    """The overview's standings chart, for whom may see the overview."""
+    from portfolio.charts.evaluation import standings_svg  # matplotlib: drawn here
+
+    today = clock.today()
+    if year not in range(today.year - YEARS_BACK + 1, today.year + 2):  # the form's years
+        abort(404)
+    result = org_overview.organisation_overview(
+        db.session(), organisation_id=_organisation_id(), year=year, today=today
+    )
+    db.session().commit()  # the standings it refreshed
+    if not result.norms:
+        abort(404)
+    data = _chart_data(result)
+    return svg_response(standings_svg(data), kind=STANDINGS_CHART, data=data, digest=digest)
 
 
 @bp.route("/evaluations")

@@ -33,11 +33,27 @@ MESSAGES = {
 }
 
 
-def radar(now, before=None, supervisor=None) -> dict | None:
-    """The radar's image and its numbers as a table, or None without any assessment."""
-    from portfolio.charts.progress import svg_data_uri  # matplotlib: where charts are drawn
-    from portfolio.charts.radar import radar_rows, radar_svg
+def radar(now, before=None, supervisor=None, *, image_url=None) -> dict | None:
+    """The radar's image and its numbers as a table, or None without any assessment. The
+    image is `image_url(data)` when given (a chart URL), else an inline data URI."""
+    from portfolio.charts.radar import radar_rows
 
+    data = radar_data(now, before, supervisor)
+    if data is None:
+        return None
+    if image_url is not None:
+        image = image_url(data)
+    else:
+        from portfolio.charts.progress import svg_data_uri  # matplotlib: drawn here
+        from portfolio.charts.radar import radar_svg
+
+        image = svg_data_uri(radar_svg(data))
+    return {"image": image, "series": data["series"], "rows": radar_rows(data)}
+
+
+def radar_data(now, before=None, supervisor=None) -> dict | None:
+    """The radar's input (plain values, texts in the viewer's language); None without any
+    assessment."""
     named = [
         ("now", _("Self-assessment %(date)s"), now),
         ("before", _("Self-assessment %(date)s"), before),
@@ -60,7 +76,7 @@ def radar(now, before=None, supervisor=None) -> dict | None:
         "levels": [level.title for level in competencies.PROFICIENCY_LEVELS],
         "series": series,
     }
-    return {"image": svg_data_uri(radar_svg(data)), "series": series, "rows": radar_rows(data)}
+    return data
 
 
 def fill_assessment(form: AssessmentForm, assessment) -> None:
