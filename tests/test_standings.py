@@ -129,7 +129,7 @@ def test_a_current_row_is_read_not_computed_again(db, count_queries):
     _standing_of(db, worker)
     with count_queries() as counter:
         _standing_of(db, worker)
-    assert counter.count == 2  # the stale check (none) and the read
+    assert counter.count == 1  # the read, which finds every row current
 
 
 def test_the_daily_job_refreshes_every_stale_standing(app, db):

@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
@@ -59,6 +59,12 @@ def _current(today: date):
     )
 
 
+def _is_current(today: date):
+    """1 when the (outer-joined) standing row is current for `today`, else 0."""
+    current = and_(RegistrationStanding.registration_id.is_not(None), _current(today))
+    return case((current, 1), else_=0).label("current")
+
+
 def newest_only(as_of: date):
     """Registration is its owner's newest under its norm by `as_of` (a re-registration
     replaces the previous one), as the organisation overview counts them."""
@@ -86,9 +92,9 @@ def _stale_statement(today: date, where):
     )
 
 
-def refresh_stale(db: Session, *, where, today: date) -> int:
+def refresh_stale(db: Session, *, where, today: date) -> list[dict]:
     """Compute and store the standings of the registrations matching `where` (a condition on
-    Registration / User) that are not current for `today`. Returns how many were written."""
+    Registration / User) that are not current for `today`. Returns the rows written."""
     found = db.execute(_stale_statement(today, where)).all()
     revisions = {r.owner_id: revision for r, revision in found}
     return refresh(db, registrations=[r for r, _ in found], today=today, revisions=revisions)
@@ -100,12 +106,12 @@ def refresh(
     registrations: Sequence[Registration],
     today: date,
     revisions: dict[int, int] | None = None,
-) -> int:
+) -> list[dict]:
     """Compute these registrations' standings as of `today` and store them (upsert), at the
     owners' `revisions` (read now when not given: before the sums, see the module)."""
     from portfolio.services.norms.norm_sums import summed_statuses
 
-    written = 0
+    written: list[dict] = []
     for first in range(0, len(registrations), CHUNK):
         chunk = registrations[first : first + CHUNK]
         known = revisions
@@ -146,7 +152,7 @@ def refresh(
                 counted={c.id: _text(c.counted) for c in status.categories},
             )
         _upsert(db, [rows[key] for key in sorted(rows)])
-        written += len(rows)
+        written += rows.values()
     return written
 
 
@@ -174,8 +180,9 @@ def _upsert(db: Session, rows: list[dict]) -> None:
 
 def refresh_all(db: Session, *, today: date) -> int:
     """The scheduler's daily job: every stale standing of every active person, set-based
-    (organisation by organisation would read the same; one condition does)."""
-    return refresh_stale(db, where=User.is_active.is_(True), today=today)
+    (organisation by organisation would read the same; one condition does). Returns how many
+    were written."""
+    return len(refresh_stale(db, where=User.is_active.is_(True), today=today))
 
 
 def standings_of_owners(db: Session, *, owner_ids: Iterable[int], today: date) -> list[Stored]:
@@ -184,21 +191,31 @@ def standings_of_owners(db: Session, *, owner_ids: Iterable[int], today: date) -
     ids = sorted(set(owner_ids))
     if not ids:
         return []
-    refresh_stale(db, where=Registration.owner_id.in_(ids), today=today)
-    rows = db.execute(
+    mine = Registration.owner_id.in_(ids)
+    statement = (
         select(
-            RegistrationStanding.registration_id,
-            RegistrationStanding.owner_id,
+            Registration.id,
+            Registration.owner_id,
             RegistrationStanding.norm_id,
             RegistrationStanding.standing,
+            _is_current(today),
         )
-        .where(
-            RegistrationStanding.owner_id.in_(ids),
-            RegistrationStanding.standing.is_not(None),
-        )
-        .order_by(RegistrationStanding.registration_id)
-    ).all()
-    return [Stored(*row) for row in rows]
+        .join(User, User.id == Registration.owner_id)
+        .outerjoin(RegistrationStanding, RegistrationStanding.registration_id == Registration.id)
+        .where(mine)
+        .order_by(Registration.id)
+    )
+    rows = db.execute(statement).all()
+    found = [Stored(*row) for *row, current in rows if current and row[3] is not None]
+    if not all(current for *_row, current in rows):  # stale or missing ones: computed now
+        fresh = refresh_stale(db, where=mine, today=today)
+        found += [
+            Stored(r["registration_id"], r["owner_id"], r["norm_id"], r["standing"])
+            for r in fresh
+            if r["standing"] is not None
+        ]
+        found.sort(key=lambda stored: stored.registration_id)
+    return found
 
 
 def organisation_counts(
@@ -206,25 +223,32 @@ def organisation_counts(
 ) -> list[tuple[int | None, str, str, int]]:
     """[(team id, norm id, standing, count)] of the current registrations (the newest per
     person and norm) of the organisation's active people, as of today; stale ones refreshed
-    first. Two statements when everything is current."""
+    first. One statement when everything is current."""
     active_here = and_(
         Registration.organisation_id == organisation_id,
         User.organisation_id == organisation_id,
         User.is_active.is_(True),
         Registration.registered_on <= today,
     )
-    refresh_stale(db, where=and_(active_here, newest_only(today)), today=today)
+    current = _is_current(today)
     grouped = (
         select(
             User.team_id,
             RegistrationStanding.norm_id,
             RegistrationStanding.standing,
+            current,
             func.count(),
         )
         .select_from(Registration)
         .join(User, User.id == Registration.owner_id)
-        .join(RegistrationStanding, RegistrationStanding.registration_id == Registration.id)
-        .where(active_here, newest_only(today), RegistrationStanding.standing.is_not(None))
-        .group_by(User.team_id, RegistrationStanding.norm_id, RegistrationStanding.standing)
+        .outerjoin(RegistrationStanding, RegistrationStanding.registration_id == Registration.id)
+        .where(active_here, newest_only(today))
+        .group_by(
+            User.team_id, RegistrationStanding.norm_id, RegistrationStanding.standing, current
+        )
     )
-    return [tuple(row) for row in db.execute(grouped)]
+    rows = db.execute(grouped).all()
+    if not all(is_current for *_row, is_current, _n in rows):  # one statement when current
+        refresh_stale(db, where=and_(active_here, newest_only(today)), today=today)
+        rows = db.execute(grouped).all()
+    return [(team, norm, value, n) for team, norm, value, _c, n in rows if value is not None]
