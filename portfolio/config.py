@@ -92,6 +92,8 @@ def from_environment(instance_path: str) -> dict:
         # Rendered pages go through Flask-Caching: per process by default, shared by every
         # worker and machine in Redis when this is set (redis://host:6379/0).
         "CACHE_REDIS_URL": os.environ.get("CACHE_REDIS_URL", ""),
+        # HR's organisation overview (counts only) may be this many seconds old (0: always exact).
+        "OVERVIEW_CACHE_SECONDS": _env_int("OVERVIEW_CACHE_SECONDS", 60),
         "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "vakbekwaam:"),
         # One log line per request ("text" key=value, or "json"); LOG_REQUESTS=0 silences it.
         "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text"),

@@ -8,6 +8,8 @@ never older than its data, whichever process or machine wrote the change; the ag
 (DASHBOARD_CACHE_SECONDS) only bounds what a write that bypassed the session could leave behind,
 and lets Redis forget old revisions. The catalogue page is keyed by (language, catalogue
 version). DASHBOARD_CACHE_SIZE = 0 (or DASHBOARD_CACHE_SECONDS = 0) switches caching off.
+HR's organisation overview (counts only) is kept for OVERVIEW_CACHE_SECONDS: the one cache
+here that may be older than its data, by at most that long (README, production).
 """
 
 from __future__ import annotations
@@ -67,6 +69,25 @@ class PageCache:
         except Exception:
             current_app.logger.exception("page cache unavailable")
         return page
+
+    def get_or_compute(self, key: Hashable, compute: Callable[[], object], *, seconds: int):
+        """A picklable value kept for `seconds` (0: computed every time)."""
+        if self.cache is None or seconds <= 0:
+            return compute()
+        cache_key = self._key(key)
+        try:
+            found = self.cache.get(cache_key)
+        except Exception:
+            current_app.logger.exception("page cache unavailable")
+            return compute()
+        if found is not None:
+            return found
+        value = compute()
+        try:
+            self.cache.set(cache_key, value, timeout=seconds)
+        except Exception:
+            current_app.logger.exception("page cache unavailable")
+        return value
 
     def clear(self) -> None:
         if self.cache is not None:

@@ -3,6 +3,7 @@ equal to the live computation for every demo worker."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -206,3 +207,37 @@ def test_stored_standings_equal_the_live_computation_for_every_demo_worker(db):
         assert {k: Decimal(v) for k, v in row.counted.items()} == {
             c.id: c.counted for c in status.categories
         }
+
+
+def test_hr_overview_counts_are_kept_for_a_minute_or_always_exact(app, db, clock, count_queries):
+    org = make_organisation(db)
+    hr = make_user(db, org, role=Role.HR)
+    worker = make_user(db, org, name="Anne Werker")
+    _register(db, worker, date(2020, 6, 1))
+    client = app.test_client()
+    login(client, hr.email, PASSWORD)
+
+    def at_risk() -> str:
+        html = client.get("/hr/overview?year=2025").get_data(as_text=True)
+        return re.search(r"at risk of missing the deadline (\d+)", html)[1]
+
+    hr.locale = "en"
+    db.commit()
+    assert at_risk() == "1"
+    with count_queries() as counter:
+        assert at_risk() == "1"
+    assert counter.count <= 2  # the user and the session: the counts were kept
+    _entry(db, worker, "training", date(2024, 3, 1), hours=Decimal(60), accreditation_id="A1")
+    _entry(
+        db,
+        worker,
+        "peer_review",
+        date(2024, 4, 1),
+        hours=Decimal(60),
+        form="intervisie",
+        status="signed",
+    )
+    _entry(db, worker, "work", date(2020, 6, 1), hours_per_week=Decimal(36))
+    assert at_risk() == "1"  # up to OVERVIEW_CACHE_SECONDS behind
+    app.config["OVERVIEW_CACHE_SECONDS"] = 0
+    assert at_risk() == "0"  # exact

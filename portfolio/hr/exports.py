@@ -25,7 +25,7 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -34,6 +34,7 @@ from portfolio.chart_urls import chart_digest, svg_response
 from portfolio.hr import bp
 from portfolio.hr.export_forms import YEARS_BACK, EvaluationFilterForm, YearForm, year_form
 from portfolio.models import Role
+from portfolio.page_cache import page_cache
 from portfolio.requests import page_number
 from portfolio.services.evaluations import evaluation_export
 from portfolio.services.evaluations.evaluation_export import Selection
@@ -107,6 +108,23 @@ def _chart(overview) -> dict | None:
     return {"image": image, "text": ". ".join(sentences) + "."}
 
 
+def _overview(year: int):
+    """The organisation's overview, kept for OVERVIEW_CACHE_SECONDS (counts of 70,000 people
+    take a while even from stored standings; HR's counts may be that much behind)."""
+    organisation_id, today = _organisation_id(), clock.today()
+
+    def compute():
+        result = org_overview.organisation_overview(
+            db.session(), organisation_id=organisation_id, year=year, today=today
+        )
+        db.session().commit()  # the standings it refreshed
+        return result
+
+    key = (organisation_id, year, today, str(get_locale()))
+    seconds = current_app.config["OVERVIEW_CACHE_SECONDS"]
+    return page_cache("hr-overview").get_or_compute(key, compute, seconds=seconds)
+
+
 @bp.route("/overview")
 @access.roles(Role.HR, Role.ADMIN)
 def overview():
@@ -114,10 +132,7 @@ def overview():
     form = year_form(YearForm, this_year=clock.today().year)
     if not form.validate():
         return render_template("hr/overview.html", form=form, overview=None, chart=None), 400
-    result = org_overview.organisation_overview(
-        db.session(), organisation_id=_organisation_id(), year=form.year.data, today=clock.today()
-    )
-    db.session().commit()  # the standings it refreshed
+    result = _overview(form.year.data)
     return render_template(
         "hr/overview.html",
         form=form,
@@ -137,10 +152,7 @@ def overview_chart(year: int, digest: str):
     today = clock.today()
     if year not in range(today.year - YEARS_BACK + 1, today.year + 2):  # the form's years
         abort(404)
-    result = org_overview.organisation_overview(
-        db.session(), organisation_id=_organisation_id(), year=year, today=today
-    )
-    db.session().commit()  # the standings it refreshed
+    result = _overview(year)
     if not result.norms:
         abort(404)
     data = _chart_data(result)
