@@ -49,6 +49,12 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         default="",
         help="worker counts for P1/P8, comma-separated (default 5000,70000; 500 with --quick)",
     )
+    parser.add_argument(
+        "--sqlite-sizes",
+        default="",
+        help="worker counts for P1 on SQLite, when fewer than --sizes (demo data of 70,000 "
+        "workers takes SQLite long)",
+    )
     arguments = parser.parse_args(argv)
     arguments.only = {part.strip().upper() for part in arguments.only.split(",") if part.strip()}
     unknown = arguments.only - set(BENCHMARKS)
@@ -78,6 +84,10 @@ def main(argv: list[str] | None = None) -> int:
                 wanted = set(arguments.only) - ({"P9"} if index else set())
                 if backend != POSTGRES:
                     wanted.discard("P8")
+                    if arguments.sqlite_sizes and str(workers) not in arguments.sqlite_sizes.split(
+                        ","
+                    ):
+                        continue
                 if not wanted & {"P1", "P8", "P9"}:
                     continue
                 _say(f"[{backend}] demo data: {workers} workers, {seed['years']} y")

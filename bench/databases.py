@@ -83,7 +83,10 @@ def demo_database(backend: str, *, workers: int, years: int) -> Iterator[str]:
 @contextmanager
 def bench_app(url: str) -> Iterator[Flask]:
     """The product app on `url`, configured as in production apart from the secret."""
-    app = create_app({"ENV_NAME": "test", "SECRET_KEY": BENCH_SECRET, "DATABASE_URL": url})
+    # No request log lines in the in-process benchmarks (P8 keeps them, as in production).
+    app = create_app(
+        {"ENV_NAME": "test", "SECRET_KEY": BENCH_SECRET, "DATABASE_URL": url, "LOG_REQUESTS": False}
+    )
     try:
         yield app
     finally:

@@ -113,7 +113,7 @@ def _measure(app: Flask, *, backend: str, quick: bool) -> list[Result]:
     plan = (
         {"warmup": 5, "count": 50, "budget_s": 10}
         if quick
-        else {"warmup": 20, "count": 150, "budget_s": 20}
+        else {"warmup": 10, "count": 100, "budget_s": 10}
     )
     anonymous = app.test_client()
     clients = {}
