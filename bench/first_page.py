@@ -144,6 +144,10 @@ def _measure(app: Flask, *, backend: str, quick: bool) -> list[Result]:
             )
         )
     results.append(_dashboard_uncached(app, clients[PAGES[0][0]], anonymous, plan, backend))
+    if HR not in clients:
+        clients[HR] = app.test_client()
+        log_in(clients[HR], HR)
+    results.append(_overview_uncached(app, clients[HR], anonymous, plan, backend))
     string, floor = alternate(
         partial(_get, anonymous, BARE_STRING_PATH), partial(_get, anonymous, BARE_PATH), **plan
     )
@@ -157,6 +161,25 @@ def _measure(app: Flask, *, backend: str, quick: bool) -> list[Result]:
         )
     )
     return results
+
+
+def _overview_uncached(app: Flask, hr, anonymous, plan: dict, backend: str) -> Result:
+    """HR's overview counted from the stored standings on every request (no 60 s cache)."""
+    seconds = app.config["OVERVIEW_CACHE_SECONDS"]
+    app.config["OVERVIEW_CACHE_SECONDS"] = 0
+    try:
+        page, floor = alternate(
+            partial(_get, hr, "/hr/overview"), partial(_get, anonymous, BARE_PATH), **plan
+        )
+    finally:
+        app.config["OVERVIEW_CACHE_SECONDS"] = seconds
+    return Result(
+        "P1",
+        f"GET /hr/overview with OVERVIEW_CACHE_SECONDS=0 (counted per request), {backend}",
+        median(page),
+        median(floor),
+        target="info",
+    )
 
 
 def _dashboard_uncached(app: Flask, worker, anonymous, plan: dict, backend: str) -> Result:
