@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 import competencies
-from portfolio.forms import MultiCheckboxField
+from portfolio.web.forms import MultiCheckboxField
 
 
 class RequestForm(FlaskForm):

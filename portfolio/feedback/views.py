@@ -70,16 +70,13 @@ def remind(request_id: int):
     """Ask again for an unanswered request."""
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        feedback.remind(
-            db.session(),
-            requester=current_user._get_current_object(),
-            request_id=request_id,
-            now=clock.now(),
-            base_url=current_app.config["PUBLIC_BASE_URL"],
-        )
-    except feedback.NotAvailable:
-        abort(404)
+    feedback.remind(
+        db.session(),
+        requester=current_user._get_current_object(),
+        request_id=request_id,
+        now=clock.now(),
+        base_url=current_app.config["PUBLIC_BASE_URL"],
+    )
     flash(_("A reminder has been sent."), "success")
     return redirect(url_for("feedback.feedback_list"))
 
@@ -93,8 +90,6 @@ def answer(request_id: int):
         item, requester = feedback.for_respondent(
             session, user=current_user._get_current_object(), request_id=request_id
         )
-    except feedback.NotAvailable:
-        abort(404)
     except feedback.AlreadyAnswered:
         return _already_answered()
     return _answer_page(session, item, requester)
@@ -107,8 +102,6 @@ def answer_by_link(token: str):
     session = db.session()
     try:
         item, requester = feedback.for_token(session, token=token, now=clock.now())
-    except feedback.NotAvailable:
-        abort(404)
     except feedback.AlreadyAnswered:
         return _already_answered()
     return _answer_page(session, item, requester)
@@ -132,8 +125,6 @@ def _answer_page(session, item, requester):
             )
         except feedback.AlreadyAnswered:  # a double click or a second tab, at the same moment
             return _already_answered()
-        except feedback.NotAvailable:  # the link expired or was replaced while typing
-            abort(404)
         return render_template("feedback/thanks.html", requester=requester)
     return render_template(
         "feedback/answer.html",

@@ -16,23 +16,15 @@ from portfolio import access, clock, db
 from portfolio.chart_urls import chart_digest, svg_response
 from portfolio.models import Role
 from portfolio.page_cache import page_cache
+from portfolio.services.norms import registrations
 from portfolio.services.overviews import dashboard as dashboard_service
 from portfolio.services.overviews.dashboard import ProgressRow, RegistrationProgress
-from portfolio.templating import number
+from portfolio.templating import ENTRY_KINDS, number
+from portfolio.web.assessment_page import radar, radar_data
 from portfolio.worker import bp
-from portfolio.worker.development import radar, radar_data
-from portfolio.worker.registrations import own_registration_or_404
 
 PROGRESS_CHART, RADAR_CHART = "progress", "radar"
 TO_VERIFY = "te verifiëren"  # the register's own term, the same in both languages
-
-KIND_LABELS = {
-    "reflection": _l("Reflection"),
-    "training": _l("Training"),
-    "peer_review": _l("Peer review session"),
-    "other": _l("Other development activity"),
-    "work": _l("Work experience"),
-}
 
 ADD_ENTRY_LABELS = {
     "reflection": _l("Write a reflection"),
@@ -165,9 +157,12 @@ def progress_chart(registration_id: int, digest: str):
     """A registration's progress chart, for its owner only (as the dashboard)."""
     from portfolio.charts.progress import progress_svg  # matplotlib: drawn here
 
-    registration = own_registration_or_404(registration_id)
+    session = db.session()
+    registration = registrations.own_registration(
+        session, owner=current_user._get_current_object(), registration_id=registration_id
+    )
     progress = dashboard_service.progress_for(
-        db.session(), registration=registration, as_of=clock.today()
+        session, registration=registration, as_of=clock.today()
     )
     if progress is None or not progress.can_chart:
         abort(404)
@@ -239,7 +234,7 @@ def _content(owner_id: int, today) -> Markup:
         **development_context(owner_id, today),
         board=board,
         to_verify=TO_VERIFY,
-        kind_labels=KIND_LABELS,
+        kind_labels=ENTRY_KINDS,
         row_title=row_title,
         row_numbers=row_numbers,
         forecast_sentences=forecast_sentences,

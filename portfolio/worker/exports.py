@@ -11,12 +11,12 @@ from flask_login import current_user
 
 from portfolio import access, clock, db
 from portfolio.models import Role
+from portfolio.services.norms import registrations
 from portfolio.services.overviews import dashboard as dashboard_service
 from portfolio.services.privacy import audit, my_data
 from portfolio.templating import ENTRY_STATUSES, number
 from portfolio.worker import bp
 from portfolio.worker.dashboard import TO_VERIFY, chart_data, forecast_sentences, row_title
-from portfolio.worker.registrations import own_registration_or_404
 
 
 @bp.route("/my-data.zip", methods=["POST"])
@@ -80,9 +80,11 @@ def registration_pdf(registration_id: int):
     from portfolio.charts.progress import progress_png
     from portfolio.services.norms import registration_pdf as registration_pdf_service
 
-    registration = own_registration_or_404(registration_id)
     session = db.session()
     me = current_user._get_current_object()
+    registration = registrations.own_registration(
+        session, owner=me, registration_id=registration_id
+    )
     # This registration's own status: an older registration of a norm is not on the dashboard.
     progress = dashboard_service.progress_for(
         session, registration=registration, as_of=clock.today()
@@ -142,7 +144,6 @@ def registration_pdf(registration_id: int):
         subject_type="registration",
         subject_id=registration.id,
     )
-    session.commit()
     name = f"vakbekwaam-{registration.norm_id}-{clock.today()}.pdf"
     return send_file(
         io.BytesIO(document), mimetype="application/pdf", as_attachment=True, download_name=name

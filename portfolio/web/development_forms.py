@@ -10,7 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 import competencies
 from portfolio.templating import GOAL_STATUSES
-from portfolio.worker.entry_forms import NONE, MultiCheckboxField
+from portfolio.web.entry_forms import NONE, MultiCheckboxField
 
 LEVELS = [
     SelectChoice(level.code, f"{level.rank}. {level.title}")

@@ -19,7 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 import competencies
-from portfolio.forms import MultiCheckboxField
+from portfolio.web.forms import MultiCheckboxField
 
 
 def _tags(records) -> list[SelectChoice]:
