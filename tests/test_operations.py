@@ -20,8 +20,12 @@ def test_healthz_and_readyz_answer_without_a_log_in_and_reveal_nothing(client):
 
 
 def test_readyz_says_unavailable_when_the_database_does_not_answer(app, client):
+    working = app.extensions["db_engine"]
     app.extensions["db_engine"] = create_engine("postgresql+psycopg://nobody@127.0.0.1:9/none")
-    response = client.get("/readyz")
+    try:
+        response = client.get("/readyz")
+    finally:
+        app.extensions["db_engine"] = working
     assert response.status_code == 503
     assert response.get_data(as_text=True) == "unavailable\n"
     assert client.get("/healthz").status_code == 200
@@ -30,10 +34,12 @@ def test_readyz_says_unavailable_when_the_database_does_not_answer(app, client):
 def test_readyz_asks_redis_when_a_cache_is_configured(database_url):
     from portfolio import create_app
 
-    app = create_app(app_config(database_url, CACHE_REDIS_URL="redis://127.0.0.1:9/0"))
-    assert app.test_client().get("/readyz").status_code == 503
-    app = create_app(app_config(database_url, CACHE_REDIS_URL="redis://127.0.0.1:6379/15"))
-    assert app.test_client().get("/readyz").status_code == 200
+    for redis_url, status in (("redis://127.0.0.1:9/0", 503), ("redis://127.0.0.1:6379/15", 200)):
+        app = create_app(app_config(database_url, CACHE_REDIS_URL=redis_url))
+        try:
+            assert app.test_client().get("/readyz").status_code == status
+        finally:
+            app.extensions["db_engine"].dispose()
 
 
 def test_every_request_logs_one_line_with_its_id(app, client, caplog):
