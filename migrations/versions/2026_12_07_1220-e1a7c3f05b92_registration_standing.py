@@ -4,7 +4,7 @@
 portfolio revision, recomputed otherwise (and by the scheduler's daily job).
 
 Revision ID: e1a7c3f05b92
-Revises: 0a1b2c3d4e5f
+Revises: f3a1c5e7d9b2
 Create Date: 2026-12-07 12:20:00+00:00
 """
 
@@ -15,7 +15,7 @@ import sqlmodel
 from alembic import op
 
 revision: str = "e1a7c3f05b92"
-down_revision: str | None = "0a1b2c3d4e5f"
+down_revision: str | None = "f3a1c5e7d9b2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
