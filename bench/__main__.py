@@ -1,4 +1,5 @@
-"""`python -m bench [--quick] [--only P1,P9]`: measure, print the table, exit 1 on a miss."""
+"""`python -m bench [--quick] [--only P1,P8] [--sizes 5000,70000]`: measure, print the table,
+exit 1 on a miss."""
 
 from __future__ import annotations
 
@@ -16,21 +17,25 @@ from bench import (
     p3_charts,
     p6_reminders,
     p7_employee_import,
+    p8_load,
     p10_privacy,
 )
 from bench.databases import POSTGRES, backends, demo_database
 from bench.timing import format_table
 
-BENCHMARKS = ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P9", "P10")
+BENCHMARKS = ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10")
 FLOORS = (
     "Floors: P1 a bare route rendering a 50-row template (in the benchmark's app only), "
     "anonymous;\n        P4/P5 COPY (SELECT …) TO STDOUT (CSV) of one SELECT reading the same rows "
     "and aggregates (bench/evaluation_exports.py says what it does not compute), PostgreSQL;\n"
     "        P7 COPY FROM STDIN of exactly the rows the demo / the import wrote (PostgreSQL); "
-    "P9 one argon2id verification."
+    "P8 the bare route through the same gunicorn (req/s, wrk, 8 connections);\n"
+    "        P9 one argon2id verification."
 )
 # Data behind the page and log-in benchmarks: a large employer (QUALITY.md), smaller with --quick.
+# P1 and P8 run at every size of --sizes (P9 at the first only).
 SEED = {"workers": 5000, "years": 5}
+SIZES = (5000, 70000)
 QUICK_SEED = {"workers": 500, "years": 1}
 
 
@@ -39,6 +44,17 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--quick", action="store_true", help="fewer repetitions and less data")
     parser.add_argument(
         "--only", default=",".join(BENCHMARKS), help="comma-separated ids, e.g. P1,P9"
+    )
+    parser.add_argument(
+        "--sizes",
+        default="",
+        help="worker counts for P1/P8, comma-separated (default 5000,70000; 500 with --quick)",
+    )
+    parser.add_argument(
+        "--sqlite-sizes",
+        default="",
+        help="worker counts for P1 on SQLite, when fewer than --sizes (demo data of 70,000 "
+        "workers takes SQLite long)",
     )
     arguments = parser.parse_args(argv)
     arguments.only = {part.strip().upper() for part in arguments.only.split(",") if part.strip()}
@@ -58,16 +74,43 @@ def main(argv: list[str] | None = None) -> int:
     seed = QUICK_SEED if arguments.quick else SEED
     started = time.perf_counter()
     results = []
-    if arguments.only & {"P1", "P9"}:
+    sizes = (
+        [int(part) for part in arguments.sizes.split(",") if part.strip()]
+        if arguments.sizes
+        else ([seed["workers"]] if arguments.quick else list(SIZES))
+    )
+    if arguments.only & {"P1", "P8", "P9"}:
         for backend in backends():
-            _say(f"[{backend}] demo data for P1/P9: {seed['workers']} workers, {seed['years']} y")
-            with demo_database(backend, **seed) as url:
-                if "P1" in arguments.only:
-                    _say(f"[{backend}] P1 first logged-in page")
-                    results += first_page.run(url, backend=backend, quick=arguments.quick)
-                if "P9" in arguments.only:
-                    _say(f"[{backend}] P9 log-in")
-                    results += login.run(url, backend=backend, quick=arguments.quick)
+            for index, workers in enumerate(sizes):
+                wanted = set(arguments.only) - ({"P9"} if index else set())
+                if backend != POSTGRES:
+                    wanted.discard("P8")
+                    if arguments.sqlite_sizes and str(workers) not in arguments.sqlite_sizes.split(
+                        ","
+                    ):
+                        continue
+                if not wanted & {"P1", "P8", "P9"}:
+                    continue
+                _say(f"[{backend}] demo data: {workers} workers, {seed['years']} y")
+                started_demo = time.perf_counter()
+                with demo_database(backend, workers=workers, years=seed["years"]) as url:
+                    _say(f"[{backend}] demo data took {time.perf_counter() - started_demo:.0f} s")
+                    label = f", {workers:,} workers"
+                    if "P1" in wanted:
+                        _say(f"[{backend}] P1 logged-in pages at {workers} workers")
+                        results += first_page.run(
+                            url, backend=backend, quick=arguments.quick, label=label
+                        )
+                    if "P9" in wanted:
+                        _say(f"[{backend}] P9 log-in")
+                        results += login.run(url, backend=backend, quick=arguments.quick)
+                    if "P8" in wanted:
+                        _say(f"[{backend}] P8 gunicorn + wrk at {workers} workers")
+                        results += p8_load.run(
+                            url, label=f"{backend}{label}", quick=arguments.quick
+                        )
+        if "P8" in arguments.only and POSTGRES not in backends():
+            _say("P8 skipped: it runs gunicorn on PostgreSQL (set VAKBEKWAAM_BENCH_POSTGRES)")
     if "P2" in arguments.only:
         _say("P2 statements per page, 10 and 1,000 entries")
         results += p2_query_counts.run(backends())
@@ -109,8 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"Vakbekwaam benchmarks ({'quick' if arguments.quick else 'full'}), "
         f"Python {platform.python_version()} on {platform.machine()}, "
-        f"databases: {', '.join(backends())}; P1/P9 data: {seed['workers']} workers, "
-        f"{seed['years']} years; {time.perf_counter() - started:.0f} s"
+        f"databases: {', '.join(backends())}; P1/P8 data: {', '.join(map(str, sizes))} workers "
+        f"× {seed['years']} years; {time.perf_counter() - started:.0f} s"
     )
     print(format_table(results))
     print(FLOORS)

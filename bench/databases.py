@@ -67,11 +67,15 @@ def fresh_database(backend: str) -> Iterator[str]:
 def demo_database(backend: str, *, workers: int, years: int) -> Iterator[str]:
     """A fresh database filled by the demo-data service (the demo log-ins plus `workers`)."""
     from portfolio import demo
+    from portfolio.services.norms import standings
 
     with fresh_database(backend) as url:
         engine = make_engine(url)
         with standalone_session(engine) as session:
             demo.create(session, workers=workers, years=years, today=date.today())
+            # What the scheduler's daily job leaves for the day: every standing current.
+            standings.refresh_all(session, today=date.today())
+            session.commit()
         engine.dispose()
         yield url
 
@@ -79,7 +83,10 @@ def demo_database(backend: str, *, workers: int, years: int) -> Iterator[str]:
 @contextmanager
 def bench_app(url: str) -> Iterator[Flask]:
     """The product app on `url`, configured as in production apart from the secret."""
-    app = create_app({"ENV_NAME": "test", "SECRET_KEY": BENCH_SECRET, "DATABASE_URL": url})
+    # No request log lines in the in-process benchmarks (P8 keeps them, as in production).
+    app = create_app(
+        {"ENV_NAME": "test", "SECRET_KEY": BENCH_SECRET, "DATABASE_URL": url, "LOG_REQUESTS": False}
+    )
     try:
         yield app
     finally:

@@ -36,14 +36,26 @@ BARE_ROWS = [
     }
     for i in range(50)
 ]
-# (role's log-in, path): the first page each role sees, and the pages HR lands on next.
+WORKER, SUPERVISOR = "werker@demo.vakbekwaam.nl", "begeleider@demo.vakbekwaam.nl"
+HR, ADMIN = "hr@demo.vakbekwaam.nl", "beheer@demo.vakbekwaam.nl"
+# (role's log-in, path): every main page of each role ({member}: the demo worker's id).
 PAGES = (
-    ("werker@demo.vakbekwaam.nl", "/"),
-    ("werker@demo.vakbekwaam.nl", "/portfolio/entries"),
-    ("begeleider@demo.vakbekwaam.nl", "/team/"),
-    ("hr@demo.vakbekwaam.nl", "/catalogue"),
-    ("hr@demo.vakbekwaam.nl", "/hr/people"),
+    (WORKER, "/"),
+    (WORKER, "/portfolio/entries"),
+    (WORKER, "/portfolio/development"),
+    (WORKER, "/portfolio/registrations"),
+    (WORKER, "/notifications"),
+    (SUPERVISOR, "/team/"),
+    (SUPERVISOR, "/team/sign-off"),
+    (SUPERVISOR, "/team/members/{member}"),
+    (HR, "/hr/people"),
+    (HR, "/hr/overview"),
+    (HR, "/hr/evaluations"),
+    (HR, "/catalogue"),
+    (ADMIN, "/admin/audit"),
 )
+# With --quick: the pages the issue measured over target, and the first page of each role.
+QUICK_PAGES = {"/", "/portfolio/entries", "/team/", "/hr/people", "/hr/overview"}
 
 
 def add_bare_routes(app: Flask) -> None:
@@ -80,23 +92,37 @@ def _landing(client, path: str) -> str:
     raise RuntimeError(f"too many redirects from {path}")
 
 
-def run(url: str, *, backend: str, quick: bool) -> list[Result]:
+def _member_id(app: Flask) -> int:
+    from sqlalchemy import select
+
+    from portfolio.db import standalone_session
+    from portfolio.models import User
+
+    with app.app_context(), standalone_session() as session:
+        return session.scalar(select(User.id).where(User.email == WORKER))
+
+
+def run(url: str, *, backend: str, quick: bool, label: str = "") -> list[Result]:
     """One row per page; plus the render_template_string variant of the floor, for information."""
     with bench_app(url) as app:
         add_bare_routes(app)
-        return _measure(app, backend=backend, quick=quick)
+        return _measure(app, backend=backend + label, quick=quick)
 
 
 def _measure(app: Flask, *, backend: str, quick: bool) -> list[Result]:
     plan = (
         {"warmup": 5, "count": 50, "budget_s": 10}
         if quick
-        else {"warmup": 30, "count": 300, "budget_s": 60}
+        else {"warmup": 10, "count": 100, "budget_s": 10}
     )
     anonymous = app.test_client()
     clients = {}
     results = []
+    member = _member_id(app)
     for email, path in PAGES:
+        if quick and path not in QUICK_PAGES:
+            continue
+        path = path.format(member=member)
         if email not in clients:
             clients[email] = app.test_client()
             log_in(clients[email], email)
@@ -118,6 +144,10 @@ def _measure(app: Flask, *, backend: str, quick: bool) -> list[Result]:
             )
         )
     results.append(_dashboard_uncached(app, clients[PAGES[0][0]], anonymous, plan, backend))
+    if HR not in clients:
+        clients[HR] = app.test_client()
+        log_in(clients[HR], HR)
+    results.append(_overview_uncached(app, clients[HR], anonymous, plan, backend))
     string, floor = alternate(
         partial(_get, anonymous, BARE_STRING_PATH), partial(_get, anonymous, BARE_PATH), **plan
     )
@@ -131,6 +161,25 @@ def _measure(app: Flask, *, backend: str, quick: bool) -> list[Result]:
         )
     )
     return results
+
+
+def _overview_uncached(app: Flask, hr, anonymous, plan: dict, backend: str) -> Result:
+    """HR's overview counted from the stored standings on every request (no 60 s cache)."""
+    seconds = app.config["OVERVIEW_CACHE_SECONDS"]
+    app.config["OVERVIEW_CACHE_SECONDS"] = 0
+    try:
+        page, floor = alternate(
+            partial(_get, hr, "/hr/overview"), partial(_get, anonymous, BARE_PATH), **plan
+        )
+    finally:
+        app.config["OVERVIEW_CACHE_SECONDS"] = seconds
+    return Result(
+        "P1",
+        f"GET /hr/overview with OVERVIEW_CACHE_SECONDS=0 (counted per request), {backend}",
+        median(page),
+        median(floor),
+        target="info",
+    )
 
 
 def _dashboard_uncached(app: Flask, worker, anonymous, plan: dict, backend: str) -> Result:

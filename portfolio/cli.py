@@ -13,7 +13,7 @@ from flask import Flask, current_app
 from flask.cli import with_appcontext
 
 import competencies
-from portfolio import db, migrate
+from portfolio import db
 from portfolio.models import Role
 
 
@@ -35,6 +35,8 @@ def init_app(app: Flask) -> None:
 @with_appcontext
 def db_upgrade() -> None:
     """Upgrade the database schema to the newest migration."""
+    from portfolio import migrate  # alembic: for this command only
+
     migrate.upgrade(current_app.config["DATABASE_URL"])
     click.echo(f"Database upgraded: {db.engine().url.render_as_string(hide_password=True)}")
 

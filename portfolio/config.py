@@ -98,6 +98,15 @@ def from_environment(instance_path: str) -> dict:
         # Rendered worker dashboards kept per process (0: none), and for how long at most.
         "DASHBOARD_CACHE_SIZE": _env_int("DASHBOARD_CACHE_SIZE", 256),
         "DASHBOARD_CACHE_SECONDS": _env_int("DASHBOARD_CACHE_SECONDS", 600),
+        # Rendered pages go through Flask-Caching: per process by default, shared by every
+        # worker and machine in Redis when this is set (redis://host:6379/0).
+        "CACHE_REDIS_URL": os.environ.get("CACHE_REDIS_URL", ""),
+        # HR's organisation overview (counts only) may be this many seconds old (0: always exact).
+        "OVERVIEW_CACHE_SECONDS": _env_int("OVERVIEW_CACHE_SECONDS", 60),
+        "CACHE_KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "vakbekwaam:"),
+        # One log line per request ("text" key=value, or "json"); LOG_REQUESTS=0 silences it.
+        "LOG_FORMAT": os.environ.get("LOG_FORMAT", "text"),
+        "LOG_REQUESTS": _env_bool("LOG_REQUESTS", True),
         # The largest evidence file; a whole request may be that plus the form's fields.
         "EVIDENCE_MAX_BYTES": evidence_max_bytes,
         "MAX_CONTENT_LENGTH": evidence_max_bytes + FORM_HEADROOM_BYTES,

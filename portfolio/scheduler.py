@@ -6,7 +6,7 @@ restart, a second scheduler or a long outage sends nothing twice. Never started 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from apscheduler.schedulers.base import BaseScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -23,6 +23,8 @@ from portfolio.services.notifications.reminder_sweep import SweepResult, sweep
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600}
 REMINDER_TRIGGER = CronTrigger(hour=7, minute=0, timezone=AMSTERDAM)
 OUTBOX_TRIGGER = IntervalTrigger(minutes=1, timezone=AMSTERDAM)
+# Just after midnight: every stored standing for the new day (services.norms.standings).
+STANDINGS_TRIGGER = CronTrigger(hour=0, minute=5, timezone=AMSTERDAM)
 
 
 def run_reminder_sweep(app: Flask, now: datetime | None = None) -> SweepResult:
@@ -43,9 +45,27 @@ def run_outbox_delivery(app: Flask, now: datetime | None = None) -> int:
         return mail.deliver_due(db, settings=app.config, now=now or clock.now())
 
 
+def run_standings_refresh(app: Flask, today: date | None = None) -> int:
+    """Recompute every stale registration standing for `today` (default: the clock's day),
+    one process at a time. Returns how many were written."""
+    from portfolio.services.norms import standings
+
+    with (
+        app.app_context(),
+        standalone_session() as db,
+        locks.try_lock(db.get_bind(), "standings-refresh") as acquired,
+    ):
+        if not acquired:
+            return 0
+        written = standings.refresh_all(db, today=today or clock.today())
+        db.commit()
+        return written
+
+
 def build_scheduler(app: Flask, scheduler_class=BlockingScheduler) -> BaseScheduler:
     """A scheduler with the fixed jobs, explicit ids, Europe/Amsterdam time."""
     scheduler = scheduler_class(timezone=AMSTERDAM, job_defaults=JOB_DEFAULTS)
     scheduler.add_job(run_reminder_sweep, REMINDER_TRIGGER, args=[app], id="reminder-sweep")
     scheduler.add_job(run_outbox_delivery, OUTBOX_TRIGGER, args=[app], id="outbox-delivery")
+    scheduler.add_job(run_standings_refresh, STANDINGS_TRIGGER, args=[app], id="standings-refresh")
     return scheduler

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Flask, current_app, flash, redirect, request, session, url_for
+from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 
@@ -72,7 +72,8 @@ def set_security_headers(response):
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if current_user and current_user.is_authenticated:
+    # Hashed static files and content-hashed charts set their own, long-lived Cache-Control.
+    if current_user and current_user.is_authenticated and not g.get("long_lived_response"):
         headers["Cache-Control"] = "no-store"
     return response
 

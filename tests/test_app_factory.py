@@ -47,3 +47,23 @@ def test_the_default_database_is_sqlite_in_the_instance_folder(monkeypatch):
     monkeypatch.delenv("DATABASE_URL", raising=False)
     app = create_app({"ENV_NAME": "test"})
     assert app.config["DATABASE_URL"] == f"sqlite:///{app.instance_path}/vakbekwaam.sqlite3"
+
+
+def test_creating_the_app_does_not_import_the_heavy_libraries(database_url):
+    """Charts, spreadsheets, PDFs and calendars load where they are used, not in every worker
+    (a fresh interpreter: this test process has imported them already)."""
+    import subprocess
+    import sys
+
+    heavy = ("matplotlib", "numpy", "openpyxl", "reportlab", "icalendar", "pygments", "alembic")
+    script = (
+        "import sys\n"
+        "from portfolio import create_app\n"
+        "create_app({'ENV_NAME': 'test', 'SECRET_KEY': 'x' * 40, "
+        f"'DATABASE_URL': {database_url!r}}})\n"
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", script], check=True, capture_output=True, text=True, timeout=60
+    )
+    assert found.stdout.strip() == ""

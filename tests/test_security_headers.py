@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from flask import url_for
@@ -159,3 +160,28 @@ def test_pages_need_no_inline_script(app, people):
             for pattern in (INLINE_SCRIPT_RE, EVENT_HANDLER_RE, JS_URL_RE):
                 problems += [f"{who} {url}: {m}" for m in pattern.findall(html)]
     assert not problems, "\n".join(problems)
+
+
+def test_static_files_have_hashed_names_cached_for_a_year(app, client, people):
+    login(client, people["worker"].email, PASSWORD)
+    html = client.get("/portfolio/").get_data(as_text=True)
+    found = re.search(r'href="(/assets/css/app\.([0-9a-f]{12})\.css)"', html)
+    assert found, "the stylesheet is linked by its hashed name"
+    response = client.get(found[1])
+    assert response.status_code == 200
+    directives = {d.strip() for d in response.headers["Cache-Control"].split(",")}
+    assert {"public", "max-age=31536000", "immutable"} <= directives
+    assert response.get_data() == (Path(app.static_folder) / "css" / "app.css").read_bytes()
+    response.close()
+    other = "0" * 12 if found[2] != "0" * 12 else "1" * 12
+    assert client.get(f"/assets/css/app.{other}.css").status_code == 404
+    assert client.get("/assets/../portfolio/__init__.py").status_code == 404
+
+
+def test_text_responses_are_compressed_when_the_browser_accepts_it(client):
+    response = client.get("/login", headers={"Accept-Encoding": "gzip"})
+    assert response.headers["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in response.headers["Vary"]
+    plain = client.get("/login")
+    assert "Content-Encoding" not in plain.headers
+    assert len(response.get_data()) < len(plain.get_data()) / 2

@@ -12,13 +12,10 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import matplotlib
-
-matplotlib.use("Agg")  # no display, no GUI toolkit, safe in a server
-# Text stays text in the SVG (no glyph paths): a third of the size, and less memory per render.
-matplotlib.rcParams["svg.fonttype"] = "none"
-from matplotlib.figure import Figure  # noqa: E402
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 CACHE_SIZE = 256
 _cache: OrderedDict[str, str] = OrderedDict()
@@ -26,6 +23,25 @@ _lock = threading.Lock()
 # matplotlib is not thread-safe (its font cache and text layout are shared): threaded gunicorn
 # workers render one chart at a time per process. Charts are cached, so this rarely waits.
 _render_lock = threading.Lock()
+
+
+_configured = False
+
+
+def new_figure(**options) -> Figure:
+    """A matplotlib Figure; matplotlib is imported (and set up) on the first chart a process
+    draws, not when the app is created: most requests never draw one."""
+    global _configured
+    if not _configured:
+        import matplotlib
+
+        matplotlib.use("Agg")  # no display, no GUI toolkit, safe in a server
+        # Text stays text in the SVG (no glyph paths): a third of the size, and less memory.
+        matplotlib.rcParams["svg.fonttype"] = "none"
+        _configured = True
+    from matplotlib.figure import Figure
+
+    return Figure(**options)
 
 
 def figure_to_svg(figure: Figure) -> str:

@@ -11,14 +11,13 @@ Plain values in (texts already localised); the pages and the PDF give the same n
 from __future__ import annotations
 
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.figure import Figure
-from matplotlib.ticker import MaxNLocator
-from matplotlib.transforms import blended_transform_factory
-
-from portfolio.charts import cached_png, cached_svg
+from portfolio.charts import cached_png, cached_svg, new_figure
 from portfolio.charts.progress import BRAND, INK, LINE, MUTED, OK
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 REQUIREMENTS = "evaluation-requirements"
 STANDINGS = "organisation-standings"
@@ -38,8 +37,10 @@ STANDING_COLOURS = {
 def requirements_figure(data: dict[str, Any]) -> Figure:
     """`data` = {"rows": [{"label", "percent" (None: no confirmed requirement), "met",
     "text"}], "axis"}: a bar per row, the numbers written beside it."""
+    from matplotlib.transforms import blended_transform_factory
+
     rows = data["rows"]
-    figure = Figure(figsize=(6.4, 0.5 + 0.32 * len(rows)), dpi=100)
+    figure = new_figure(figsize=(6.4, 0.5 + 0.32 * len(rows)), dpi=100)
     axes = figure.add_subplot()
     text_at = blended_transform_factory(axes.transAxes, axes.transData)
     for y, row in zip(range(len(rows) - 1, -1, -1), rows, strict=True):
@@ -81,6 +82,9 @@ def standings_figure(data: dict[str, Any]) -> Figure:
     """`data` = {"bars": [{"label", "counts": [n per series]}], "series": [{"key", "label"}],
     "axis"}: a stacked horizontal bar per norm, its name above it, counts written inside wide
     enough segments. Narrow with large text, as the progress chart: readable on a phone."""
+    from matplotlib.ticker import MaxNLocator
+    from matplotlib.transforms import blended_transform_factory
+
     bars, series = data["bars"], data["series"]
     line = FONT * 1.3 / 72
     labels = [textwrap.wrap(bar["label"], width=40) or [""] for bar in bars]
@@ -90,7 +94,7 @@ def standings_figure(data: dict[str, Any]) -> Figure:
     names = ["\n".join(textwrap.wrap(item["label"], width=30)) or item["label"] for item in series]
     legend_in = 0.22 * sum(name.count("\n") + 1 for name in names) + 0.06 * len(series) + 0.15
     height = total + AXIS_IN + legend_in
-    figure = Figure(figsize=(WIDTH_IN, height), dpi=100)
+    figure = new_figure(figsize=(WIDTH_IN, height), dpi=100)
     axes = figure.add_axes((0, (AXIS_IN + legend_in) / height, 1, total / height))
     largest = max((sum(bar["counts"]) for bar in bars), default=0) or 1
     axes.set_xlim(0, largest * 1.02)

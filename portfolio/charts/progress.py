@@ -11,12 +11,12 @@ from __future__ import annotations
 
 import base64
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.figure import Figure
-from matplotlib.transforms import blended_transform_factory
+from portfolio.charts import cached_png, cached_svg, new_figure
 
-from portfolio.charts import cached_png, cached_svg
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 NAME = "registration-progress"
 INK, MUTED, LINE = "#1d2330", "#4f5868", "#c9d0db"
@@ -48,12 +48,14 @@ def progress_figure(data: dict[str, Any]) -> Figure:
     own line above its bar, so the figure is about 300 units wide and its text, at 12 units,
     shows at 11 px or more when a 360 px screen draws it 300 px wide.
     """
+    from matplotlib.transforms import blended_transform_factory
+
     rows = data["rows"]
     line = FONT * 1.3 / 72  # inches per line of text
     labels = [textwrap.wrap(row["label"], width=LABEL_CHARS) or [""] for row in rows]
     heights = [len(lines) * line + BAR_IN + GAP_IN for lines in labels]
     total = sum(heights)
-    figure = Figure(figsize=(WIDTH_IN, total + AXIS_IN), dpi=100)
+    figure = new_figure(figsize=(WIDTH_IN, total + AXIS_IN), dpi=100)
     axes = figure.add_axes((0, AXIS_IN / (total + AXIS_IN), 1, total / (total + AXIS_IN)))
     axes.set_xlim(0, AXIS_LIMIT + 5)
     axes.set_ylim(0, total)

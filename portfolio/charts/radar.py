@@ -15,11 +15,12 @@ from __future__ import annotations
 
 import math
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from matplotlib.figure import Figure
+from portfolio.charts import cached_svg, new_figure
 
-from portfolio.charts import cached_svg
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 NAME = "competency-radar"
 INK, MUTED, LINE = "#1d2330", "#4f5868", "#c9d0db"
@@ -61,7 +62,7 @@ def radar_figure(data: dict[str, Any]) -> Figure:
     labels = data["axes"]
     levels = data["levels"]
     angles = axis_angles(len(labels))
-    figure = Figure(figsize=(SIZE_IN, SIZE_IN), dpi=100)
+    figure = new_figure(figsize=(SIZE_IN, SIZE_IN), dpi=100)
     axes = figure.add_subplot(projection="polar")
     axes.set_theta_offset(math.pi / 2)  # the first competency at the top
     axes.set_theta_direction(-1)  # clockwise, as a clock is read

@@ -25,19 +25,18 @@ from flask import (
     stream_with_context,
     url_for,
 )
-from flask_babel import format_date
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio import access, clock, db
-from portfolio.charts.evaluation import standings_svg
-from portfolio.charts.progress import svg_data_uri
+from portfolio.chart_urls import chart_digest, svg_response
 from portfolio.hr import bp
-from portfolio.hr.evaluation_sections import section_for
-from portfolio.hr.export_forms import EvaluationFilterForm, YearForm, year_form
+from portfolio.hr.export_forms import YEARS_BACK, EvaluationFilterForm, YearForm, year_form
 from portfolio.models import Role
+from portfolio.page_cache import page_cache
 from portfolio.requests import page_number
-from portfolio.services.evaluations import evaluation_export, evaluation_pdf
+from portfolio.services.evaluations import evaluation_export
 from portfolio.services.evaluations.evaluation_export import Selection
 from portfolio.services.evaluations.evaluation_facts import as_of_for
 from portfolio.services.evaluations.evaluation_listings import unled_workers
@@ -45,6 +44,7 @@ from portfolio.services.overviews import org_overview
 from portfolio.templating import EVALUATION_STATUSES, STANDINGS, current_locale
 
 CHUNK_BYTES = 64 * 1024
+STANDINGS_CHART = "standings"
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -81,22 +81,48 @@ def _filters(selection: Selection) -> dict:
     }
 
 
-def _chart(overview) -> dict | None:
-    """The standings chart as a data URI, with a sentence per norm as its text alternative."""
-    if not overview.norms:
-        return None
+def _chart_data(overview) -> dict:
+    """The standings chart's input: a bar per norm, a series per standing."""
     series = [{"key": key, "label": str(label)} for key, label in STANDINGS.items()]
     bars = [
         {"label": f"{n.register} — {n.title}", "counts": [n.counts[s["key"]] for s in series]}
         for n in overview.norms
     ]
-    data = {"bars": bars, "series": series, "axis": _("Registrations")}
+    return {"bars": bars, "series": series, "axis": _("Registrations")}
+
+
+def _chart(overview) -> dict | None:
+    """The standings chart's URL (chart_urls), with a sentence per norm as its text alternative."""
+    if not overview.norms:
+        return None
+    data = _chart_data(overview)
+    series = data["series"]
     sentences = [
         f"{bar['label']}: "
         + ", ".join(f"{s['label']} {count}" for s, count in zip(series, bar["counts"], strict=True))
         for bar in data["bars"]
     ]
-    return {"image": svg_data_uri(standings_svg(data)), "text": ". ".join(sentences) + "."}
+    image = url_for(
+        "hr.overview_chart", year=overview.year, digest=chart_digest(STANDINGS_CHART, data)
+    )
+    return {"image": image, "text": ". ".join(sentences) + "."}
+
+
+def _overview(year: int):
+    """The organisation's overview, kept for OVERVIEW_CACHE_SECONDS (counts of 70,000 people
+    take a while even from stored standings; HR's counts may be that much behind)."""
+    organisation_id, today = _organisation_id(), clock.today()
+
+    def compute():
+        result = org_overview.organisation_overview(
+            db.session(), organisation_id=organisation_id, year=year, today=today
+        )
+        db.session().commit()  # the standings it refreshed
+        return result
+
+    key = (organisation_id, year, today, str(get_locale()))
+    seconds = current_app.config["OVERVIEW_CACHE_SECONDS"]
+    return page_cache("hr-overview").get_or_compute(key, compute, seconds=seconds)
 
 
 @bp.route("/overview")
@@ -106,9 +132,7 @@ def overview():
     form = year_form(YearForm, this_year=clock.today().year)
     if not form.validate():
         return render_template("hr/overview.html", form=form, overview=None, chart=None), 400
-    result = org_overview.organisation_overview(
-        db.session(), organisation_id=_organisation_id(), year=form.year.data, today=clock.today()
-    )
+    result = _overview(form.year.data)
     return render_template(
         "hr/overview.html",
         form=form,
@@ -117,6 +141,22 @@ def overview():
         standings=STANDINGS,
         statuses=EVALUATION_STATUSES,
     )
+
+
+@bp.route("/overview/chart/<int:year>/<digest>.svg")
+@access.roles(Role.HR, Role.ADMIN)
+def overview_chart(year: int, digest: str):
+    """The overview's standings chart, for whom may see the overview."""
+    from portfolio.charts.evaluation import standings_svg  # matplotlib: drawn here
+
+    today = clock.today()
+    if year not in range(today.year - YEARS_BACK + 1, today.year + 2):  # the form's years
+        abort(404)
+    result = _overview(year)
+    if not result.norms:
+        abort(404)
+    data = _chart_data(result)
+    return svg_response(standings_svg(data), kind=STANDINGS_CHART, data=data, digest=digest)
 
 
 @bp.route("/evaluations")
@@ -286,6 +326,10 @@ def evaluations_pdf():
     introduction = _pdf_introduction(selection, today)
 
     def build(spool: IO[bytes]) -> int:
+        # reportlab and matplotlib: imported by the processes that write a PDF only.
+        from portfolio.hr.evaluation_sections import section_for
+        from portfolio.services.evaluations import evaluation_pdf
+
         written = 0
 
         def sections():

@@ -33,6 +33,7 @@ from portfolio.models.reminder import (
 from portfolio.models.security import AuditEvent, LoginThrottle, PasswordResetToken
 from portfolio.models.signin import OidcLoginState, OidcProvider, RecoveryCode
 from portfolio.models.signoff import EntryEvent
+from portfolio.models.standing import RegistrationStanding
 
 __all__ = [
     "AuditEvent",
@@ -63,6 +64,7 @@ __all__ = [
     "PasswordResetToken",
     "RecoveryCode",
     "Registration",
+    "RegistrationStanding",
     "Reminder",
     "Role",
     "TagVocabulary",

@@ -27,6 +27,7 @@ def team():
     waiting, waiting_total = signoff.longest_waiting(
         session, supervisor=supervisor, now=clock.now(), limit=QUEUE_PREVIEW_SIZE
     )
+    session.commit()  # the standings it refreshed
     return render_template(
         "supervisor/team.html", teams=teams, waiting=waiting, waiting_total=waiting_total
     )

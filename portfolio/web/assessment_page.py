@@ -21,8 +21,19 @@ MESSAGES = {
 }
 
 
-def radar(now, before=None, supervisor=None) -> dict | None:
-    """The radar's image and its numbers as a table, or None without any assessment."""
+def radar(now, before=None, supervisor=None, *, image_url=None) -> dict | None:
+    """The radar's image and its numbers as a table, or None without any assessment. The
+    image is `image_url(data)` when given (a chart URL: chart_urls), else an inline data URI."""
+    data = radar_data(now, before, supervisor)
+    if data is None:
+        return None
+    image = image_url(data) if image_url is not None else svg_data_uri(radar_svg(data))
+    return {"image": image, "series": data["series"], "rows": radar_rows(data)}
+
+
+def radar_data(now, before=None, supervisor=None) -> dict | None:
+    """The radar's input (plain values, texts in the viewer's language); None without any
+    assessment."""
     named = [
         ("now", _("Self-assessment %(date)s"), now),
         ("before", _("Self-assessment %(date)s"), before),
@@ -45,7 +56,7 @@ def radar(now, before=None, supervisor=None) -> dict | None:
         "levels": [level.title for level in competencies.PROFICIENCY_LEVELS],
         "series": series,
     }
-    return {"image": svg_data_uri(radar_svg(data)), "series": series, "rows": radar_rows(data)}
+    return data
 
 
 def fill_assessment(form: AssessmentForm, assessment) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import render_template, url_for
+from flask import abort, render_template, url_for
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -13,16 +13,18 @@ from markupsafe import Markup
 
 import competencies
 from portfolio import access, clock, db
-from portfolio.charts.progress import progress_svg, svg_data_uri
+from portfolio.chart_urls import chart_digest, svg_response
 from portfolio.models import Role
 from portfolio.page_cache import page_cache
+from portfolio.services.norms import registrations
 from portfolio.services.norms.norm_words import AVERAGE_REQUIREMENTS, average_shortfall_text
 from portfolio.services.overviews import dashboard as dashboard_service
 from portfolio.services.overviews.dashboard import ProgressRow, RegistrationProgress
 from portfolio.templating import ENTRY_KINDS, number
-from portfolio.web.assessment_page import radar
+from portfolio.web.assessment_page import radar, radar_data
 from portfolio.worker import bp
 
+PROGRESS_CHART, RADAR_CHART = "progress", "radar"
 TO_VERIFY = "te verifiëren"  # the register's own term, the same in both languages
 
 ADD_ENTRY_LABELS = {
@@ -140,8 +142,50 @@ def chart_data(progress: RegistrationProgress) -> dict:
 
 
 def chart_for(progress: RegistrationProgress) -> str:
-    """The progress chart as a data URI (rendered once per distinct content and language)."""
-    return svg_data_uri(progress_svg(chart_data(progress)))
+    """The progress chart's own URL, named by its content (chart_urls)."""
+    return url_for(
+        "worker.progress_chart",
+        registration_id=progress.registration.id,
+        digest=chart_digest(PROGRESS_CHART, chart_data(progress)),
+    )
+
+
+def _radar_url(data: dict) -> str:
+    return url_for("worker.radar_chart", digest=chart_digest(RADAR_CHART, data))
+
+
+@bp.route("/registrations/<int:registration_id>/chart/<digest>.svg")
+@access.roles(Role.WORKER)
+def progress_chart(registration_id: int, digest: str):
+    """A registration's progress chart, for its owner only (as the dashboard)."""
+    from portfolio.charts.progress import progress_svg  # matplotlib: drawn here
+
+    session = db.session()
+    registration = registrations.own_registration(
+        session, owner=current_user._get_current_object(), registration_id=registration_id
+    )
+    progress = dashboard_service.progress_for(
+        session, registration=registration, as_of=clock.today()
+    )
+    if progress is None or not progress.can_chart:
+        abort(404)
+    data = chart_data(progress)
+    return svg_response(progress_svg(data), kind=PROGRESS_CHART, data=data, digest=digest)
+
+
+@bp.route("/charts/radar/<digest>.svg")
+@access.roles(Role.WORKER)
+def radar_chart(digest: str):
+    """The dashboard's competency radar of the logged-in worker."""
+    from portfolio.charts.radar import radar_svg  # matplotlib: drawn here
+
+    values = dashboard_service.development_summary(
+        db.session(), owner_id=current_user.id, as_of=clock.today()
+    )
+    data = radar_data(values["self_now"], values["self_before"], values["supervisor_now"])
+    if data is None:
+        abort(404)
+    return svg_response(radar_svg(data), kind=RADAR_CHART, data=data, digest=digest)
 
 
 # "Record a peer review session" (Leg een intervisie … vast) opens the form on intervisie.
@@ -166,7 +210,12 @@ def development_context(owner_id: int, as_of) -> dict:
     values = dashboard_service.development_summary(db.session(), owner_id=owner_id, as_of=as_of)
     return {
         **values,
-        "radar": radar(values["self_now"], values["self_before"], values["supervisor_now"]),
+        "radar": radar(
+            values["self_now"],
+            values["self_before"],
+            values["supervisor_now"],
+            image_url=_radar_url,
+        ),
         "catalogue": competencies,
     }
 

@@ -12,10 +12,8 @@ from flask_login import current_user
 
 import competencies
 from portfolio import access, clock, db
-from portfolio.charts.progress import progress_png
 from portfolio.models import Role
 from portfolio.services.norms import norm_progress, registrations
-from portfolio.services.norms import registration_pdf as registration_pdf_service
 from portfolio.services.overviews import dashboard as dashboard_service
 from portfolio.services.privacy import audit, my_data
 from portfolio.templating import ENTRY_KINDS, ENTRY_STATUSES, number
@@ -132,6 +130,10 @@ def _activity_row(activity, norm) -> list[str]:
 @access.roles(Role.WORKER)
 def registration_pdf(registration_id: int):
     """The registration's PDF for re-registration: totals, activities, sessions, the chart."""
+    # reportlab and matplotlib: imported by the processes that write a PDF only.
+    from portfolio.charts.progress import progress_png
+    from portfolio.services.norms import registration_pdf as registration_pdf_service
+
     session = db.session()
     me = current_user._get_current_object()
     registration = registrations.own_registration(

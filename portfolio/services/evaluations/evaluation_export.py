@@ -52,9 +52,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import IO
 
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from sqlalchemy import Select, and_, case, func, literal, null, or_, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
@@ -411,6 +408,9 @@ def csv_chunks(
 
 
 def _xlsx_value(sheet, value: Cell):
+    from openpyxl.cell import WriteOnlyCell  # imported by write_xlsx already: a dict lookup
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
     if not isinstance(value, str):
         return value
     value = ILLEGAL_CHARACTERS_RE.sub("", value)
@@ -434,6 +434,8 @@ def write_xlsx(
     Sheet one holds the same header and rows as the CSV; sheet two each column's description.
     Returns the number of worker rows.
     """
+    from openpyxl import Workbook  # only here: most processes never write a workbook
+
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(f"evaluations {selection.year}")
     sheet.append(COLUMNS)

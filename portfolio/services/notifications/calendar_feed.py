@@ -9,13 +9,16 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
-from icalendar import Calendar, Event
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
 import competencies
+
+if TYPE_CHECKING:
+    from icalendar import Event
 from competencies.reminders import VOG_WARNING_MONTHS, months_before
 from portfolio.models import (
     CalendarFeed,
@@ -61,6 +64,8 @@ def user_for_token(db: Session, *, token: str) -> User | None:
 
 
 def _event(uid: str, summary: str, day: date, stamp: datetime) -> Event:
+    from icalendar import Event
+
     event = Event()
     event.add("uid", f"{uid}@vakbekwaam")
     event.add("summary", summary)
@@ -72,6 +77,8 @@ def _event(uid: str, summary: str, day: date, stamp: datetime) -> Event:
 
 def build(db: Session, *, user: User, today: date, now: datetime) -> bytes:
     """The user's calendar as iCalendar bytes (all-day events)."""
+    from icalendar import Calendar  # only here: few processes serve a feed
+
     calendar = Calendar()
     calendar.add("prodid", "-//Vakbekwaam//vakbekwaam//NL")
     calendar.add("version", "2.0")

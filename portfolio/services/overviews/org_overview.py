@@ -6,8 +6,8 @@ database) for every registration of the organisation's active people at once, as
 of the chosen year (today within the current year). A re-registration under the same norm
 replaces the previous registration. Evaluations count the active workers of the organisation by
 the status of their current evaluation of the year (no evaluation: not started), as the HR
-export does. Counts only: no person is named. Five statements, whatever the size of the
-organisation.
+export does. Counts only: no person is named. For the current year the standings are the
+stored ones (services.norms.standings: stale ones are computed first, then counted in SQL).
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from competencies.standing import STANDINGS, standing
 from portfolio.models import Registration, Team, User
 from portfolio.services.evaluations.evaluation_export import STATUSES, Selection, workers_statement
 from portfolio.services.evaluations.evaluation_facts import as_of_for
+from portfolio.services.norms import standings
 from portfolio.services.norms.norm_sums import summed_statuses_for
 
 
@@ -80,8 +81,21 @@ def _current_registrations(db: Session, organisation_id: int, as_of: date):
     return list(newest.values())
 
 
-def _standings(db: Session, organisation_id: int, as_of: date) -> tuple[Counter, list[Norm]]:
-    """Counter of (team id, norm id, standing), and the norms that occur, by register."""
+def _standings(
+    db: Session, organisation_id: int, as_of: date, today: date
+) -> tuple[Counter, list[Norm]]:
+    """Counter of (team id, norm id, standing), and the norms that occur, by register: the
+    stored standings for today (services.norms.standings), computed for an earlier year's end."""
+    if as_of == today:
+        counts = Counter()
+        known = standings.known_norms()
+        norms = {}
+        for team_id, norm_id, value, n in standings.organisation_counts(
+            db, organisation_id=organisation_id, today=today
+        ):
+            counts[team_id, norm_id, value] += n
+            norms[norm_id] = known[norm_id]
+        return counts, sorted(norms.values(), key=lambda n: (n.register, n.id))
     found = _current_registrations(db, organisation_id, as_of)
     statuses = summed_statuses_for(db, registrations=[r for r, _team in found], as_of=as_of)
     counts: Counter = Counter()
@@ -120,7 +134,7 @@ def _evaluations(db: Session, organisation_id: int, year: int) -> Counter:
 def organisation_overview(db: Session, *, organisation_id: int, year: int, today: date) -> Overview:
     """The overview of a year (standings as of its last day, or today within it)."""
     as_of = as_of_for(year, today)
-    standings, norms = _standings(db, organisation_id, as_of)
+    counted, norms = _standings(db, organisation_id, as_of, today)
     evaluations = _evaluations(db, organisation_id, year)
     teams = db.execute(
         select(Team.id, Team.name)
@@ -128,7 +142,7 @@ def organisation_overview(db: Session, *, organisation_id: int, year: int, today
         .order_by(Team.name, Team.id)
     ).all()
     team_ids = [team_id for team_id, _name in teams]
-    used = {team for team, _norm, _s in standings} | {team for team, _s in evaluations}
+    used = {team for team, _norm, _s in counted} | {team for team, _s in evaluations}
     groups = list(teams) + ([(None, None)] if None in used else [])
     every_team = [*team_ids, None]
 
@@ -138,11 +152,11 @@ def organisation_overview(db: Session, *, organisation_id: int, year: int, today
     return Overview(
         year=year,
         as_of=as_of,
-        norms=_norm_rows(standings, norms, every_team),
+        norms=_norm_rows(counted, norms, every_team),
         evaluations=evaluation_counts(every_team),
         teams=[
             TeamOverview(
-                team_id, name, _norm_rows(standings, norms, [team_id]), evaluation_counts([team_id])
+                team_id, name, _norm_rows(counted, norms, [team_id]), evaluation_counts([team_id])
             )
             for team_id, name in groups
         ],

@@ -8,9 +8,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from competencies.standing import standing
-from portfolio.models import Entry, Registration, Team, User
-from portfolio.services.norms.norm_sums import summed_statuses_for
+from portfolio.models import Entry, Team, User
+from portfolio.services.norms import standings
 from portfolio.services.people.people import team_members
 
 
@@ -29,22 +28,17 @@ def overview(db: Session, *, supervisor: User, today: date) -> list[tuple[Team, 
     "Last activity" is the date of the member's latest entry that is not in the future
     (occurred_on ≤ today): when they last did something for their development. A planned
     session dated next month is not activity yet, and the date an entry was typed in says
-    less than the date of what it records.
+    less than the date of what it records. Standings are the stored ones (stale ones are
+    computed first: services.norms.standings).
     """
     teams = team_members(db, supervisor=supervisor)
     member_ids = [m.id for _team, members in teams for m in members]
-    registrations = db.scalars(
-        select(Registration).where(Registration.owner_id.in_(member_ids))
-    ).all()
-    statuses = summed_statuses_for(db, registrations=registrations, as_of=today)
+    known = standings.known_norms()
     by_owner: dict[int, list[tuple[str, str]]] = {}
-    for registration in registrations:
-        found = statuses.get(registration.id)
-        if found:
-            norm, status = found
-            by_owner.setdefault(registration.owner_id, []).append(
-                (norm.title, standing(status, today))
-            )
+    for stored in standings.standings_of_owners(db, owner_ids=member_ids, today=today):
+        by_owner.setdefault(stored.owner_id, []).append(
+            (known[stored.norm_id].title, stored.standing)
+        )
     last = dict(
         db.execute(
             select(Entry.owner_id, func.max(Entry.occurred_on))

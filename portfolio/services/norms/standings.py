@@ -1,0 +1,254 @@
+"""Stored registration standings: what the team page, HR's overview and people list read.
+
+A standing row (models.RegistrationStanding) is current while it was computed today at the
+owner's present portfolio revision. The revision is raised in the same transaction as every
+change to the owner's entries, registrations and their organisation's thresholds
+(infra.portfolio_revision), so "stale" needs no hook of its own: a reader asks for the stale rows
+of the people it shows (one statement), computes those set-based with `norm_sums` (the same
+statuses as the dashboard's, without refs) and writes them (INSERT … ON CONFLICT), then reads
+the rest as data. The scheduler's daily job (`refresh_all`) recomputes every row for the new
+day, so the first overview of the morning finds them current.
+
+The revision is read before the sums: a change committed in between leaves a row whose revision
+is already behind, which is computed again on the next read, never a row that looks current
+but is not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import aliased
+from sqlmodel import Session
+
+import competencies
+from competencies import Norm
+from competencies.standing import standing as standing_of
+from portfolio.models import Registration, RegistrationStanding, User
+
+# Registrations computed and written per round (bounds memory; norm_sums chunks the same way).
+CHUNK = 5_000
+
+_LATER = aliased(Registration)
+
+
+@dataclass(frozen=True)
+class Stored:
+    """One registration's stored standing, with what the pages show beside it."""
+
+    registration_id: int
+    owner_id: int
+    norm_id: str
+    standing: str
+
+
+def known_norms() -> dict[str, Norm]:
+    """{norm id: norm} of the catalogue's files (titles and registers for the pages)."""
+    return {norm.id: norm for norm in competencies.all_norms()}
+
+
+def _current(today: date):
+    """The condition that a standing row is current for `today` (needs User joined)."""
+    return and_(
+        RegistrationStanding.computed_on == today,
+        RegistrationStanding.revision == User.portfolio_revision,
+    )
+
+
+def _is_current(today: date):
+    """1 when the (outer-joined) standing row is current for `today`, else 0."""
+    current = and_(RegistrationStanding.registration_id.is_not(None), _current(today))
+    return case((current, 1), else_=0).label("current")
+
+
+def newest_only(as_of: date):
+    """Registration is its owner's newest under its norm by `as_of` (a re-registration
+    replaces the previous one), as the organisation overview counts them."""
+    return ~exists().where(
+        _LATER.owner_id == Registration.owner_id,
+        _LATER.norm_id == Registration.norm_id,
+        _LATER.registered_on <= as_of,
+        or_(
+            _LATER.registered_on > Registration.registered_on,
+            and_(_LATER.registered_on == Registration.registered_on, _LATER.id > Registration.id),
+        ),
+    )
+
+
+def _stale_statement(today: date, where):
+    return (
+        select(Registration, User.portfolio_revision)
+        .join(User, User.id == Registration.owner_id)
+        .outerjoin(RegistrationStanding, RegistrationStanding.registration_id == Registration.id)
+        .where(
+            where,
+            or_(RegistrationStanding.registration_id.is_(None), ~_current(today)),
+        )
+        .order_by(Registration.id)
+    )
+
+
+def refresh_stale(db: Session, *, where, today: date) -> list[dict]:
+    """Compute and store the standings of the registrations matching `where` (a condition on
+    Registration / User) that are not current for `today`. Returns the rows written."""
+    found = db.execute(_stale_statement(today, where)).all()
+    revisions = {r.owner_id: revision for r, revision in found}
+    return refresh(db, registrations=[r for r, _ in found], today=today, revisions=revisions)
+
+
+def refresh(
+    db: Session,
+    *,
+    registrations: Sequence[Registration],
+    today: date,
+    revisions: dict[int, int] | None = None,
+) -> list[dict]:
+    """Compute these registrations' standings as of `today` and store them (upsert), at the
+    owners' `revisions` (read now when not given: before the sums, see the module)."""
+    from portfolio.services.norms.norm_sums import summed_statuses
+
+    written: list[dict] = []
+    for first in range(0, len(registrations), CHUNK):
+        chunk = registrations[first : first + CHUNK]
+        known = revisions
+        if known is None:
+            owners = sorted({r.owner_id for r in chunk})
+            known = dict(
+                db.connection()
+                .execute(select(User.id, User.portfolio_revision).where(User.id.in_(owners)))
+                .all()
+            )
+        rows = {
+            r.id: {
+                "registration_id": r.id,
+                "owner_id": r.owner_id,
+                "organisation_id": r.organisation_id,
+                "norm_id": r.norm_id,
+                "standing": None,
+                "met": None,
+                "forecast_on_track": None,
+                "forecast_met_on": None,
+                "deadline": None,
+                "days_left": None,
+                "counted": {},
+                "computed_on": today,
+                "revision": known.get(r.owner_id, 0),
+            }
+            for r in chunk
+        }
+        for registration, _norm, status in summed_statuses(db, registrations=chunk, as_of=today):
+            deadline = status.period.deadline
+            rows[registration.id].update(
+                standing=standing_of(status, today),
+                met=status.met,
+                forecast_on_track=status.forecast.on_track,
+                forecast_met_on=status.forecast.met_on,
+                deadline=deadline,
+                days_left=(deadline - today).days,
+                counted={c.id: _text(c.counted) for c in status.categories},
+            )
+        _upsert(db, [rows[key] for key in sorted(rows)])
+        written += rows.values()
+    return written
+
+
+def _text(hours) -> str:
+    """Hours as the shortest decimal text ("60", "12.5")."""
+    return format(hours.normalize(), "f")
+
+
+def _upsert(db: Session, rows: list[dict]) -> None:
+    if not rows:
+        return
+    table = RegistrationStanding.__table__
+    dialect = db.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = insert(table)
+    updated = {
+        column.name: statement.excluded[column.name]
+        for column in table.columns
+        if column.name != "registration_id"
+    }
+    db.connection().execute(
+        statement.on_conflict_do_update(index_elements=["registration_id"], set_=updated), rows
+    )
+
+
+def refresh_all(db: Session, *, today: date) -> int:
+    """The scheduler's daily job: every stale standing of every active person, set-based
+    (organisation by organisation would read the same; one condition does). Returns how many
+    were written."""
+    return len(refresh_stale(db, where=User.is_active.is_(True), today=today))
+
+
+def standings_of_owners(db: Session, *, owner_ids: Iterable[int], today: date) -> list[Stored]:
+    """The current standings of these people's registrations (stale ones refreshed first),
+    registrations of unknown norms left out; ordered by registration id."""
+    ids = sorted(set(owner_ids))
+    if not ids:
+        return []
+    mine = Registration.owner_id.in_(ids)
+    statement = (
+        select(
+            Registration.id,
+            Registration.owner_id,
+            RegistrationStanding.norm_id,
+            RegistrationStanding.standing,
+            _is_current(today),
+        )
+        .join(User, User.id == Registration.owner_id)
+        .outerjoin(RegistrationStanding, RegistrationStanding.registration_id == Registration.id)
+        .where(mine)
+        .order_by(Registration.id)
+    )
+    rows = db.execute(statement).all()
+    found = [Stored(*row) for *row, current in rows if current and row[3] is not None]
+    if not all(current for *_row, current in rows):  # stale or missing ones: computed now
+        fresh = refresh_stale(db, where=mine, today=today)
+        found += [
+            Stored(r["registration_id"], r["owner_id"], r["norm_id"], r["standing"])
+            for r in fresh
+            if r["standing"] is not None
+        ]
+        found.sort(key=lambda stored: stored.registration_id)
+    return found
+
+
+def organisation_counts(
+    db: Session, *, organisation_id: int, today: date
+) -> list[tuple[int | None, str, str, int]]:
+    """[(team id, norm id, standing, count)] of the current registrations (the newest per
+    person and norm) of the organisation's active people, as of today; stale ones refreshed
+    first. One statement when everything is current."""
+    active_here = and_(
+        Registration.organisation_id == organisation_id,
+        User.organisation_id == organisation_id,
+        User.is_active.is_(True),
+        Registration.registered_on <= today,
+    )
+    current = _is_current(today)
+    grouped = (
+        select(
+            User.team_id,
+            RegistrationStanding.norm_id,
+            RegistrationStanding.standing,
+            current,
+            func.count(),
+        )
+        .select_from(Registration)
+        .join(User, User.id == Registration.owner_id)
+        .outerjoin(RegistrationStanding, RegistrationStanding.registration_id == Registration.id)
+        .where(active_here, newest_only(today))
+        .group_by(
+            User.team_id, RegistrationStanding.norm_id, RegistrationStanding.standing, current
+        )
+    )
+    rows = db.execute(grouped).all()
+    if not all(is_current for *_row, is_current, _n in rows):  # one statement when current
+        refresh_stale(db, where=and_(active_here, newest_only(today)), today=today)
+        rows = db.execute(grouped).all()
+    return [(team, norm, value, n) for team, norm, value, _c, n in rows if value is not None]
