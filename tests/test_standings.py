@@ -76,7 +76,14 @@ def test_a_new_entry_is_reflected_in_the_stored_standing(db):
     assert _standing_of(db, worker) == "behind"
     assert _row(db, registration).counted == {"scholing": "0", "reflectie": "0"}
 
-    _entry(db, worker, "training", date(2024, 3, 1), hours=Decimal(60), accreditation_id="A1")
+    _entry(
+        db,
+        worker,
+        "training",
+        date(2024, 3, 1),
+        hours=Decimal(60),
+        accreditations=[{"register": "skj", "id": "A1"}],
+    )
     _entry(
         db,
         worker,
@@ -98,7 +105,16 @@ def test_a_threshold_override_is_reflected_in_the_stored_standing(db):
     org = make_organisation(db)
     worker = make_user(db, org)
     _register(db, worker, date(2024, 1, 1))
-    _entry(db, worker, "training", date(2024, 3, 1), hours=Decimal(5), accreditation_id="A1")
+    _entry(
+        db,
+        worker,
+        "training",
+        date(2024, 3, 1),
+        hours=Decimal(5),
+        accreditations=[{"register": "skj", "id": "A1"}],
+    )
+    # Full-time work all period: the register's weekly averages are met, the override decides.
+    _entry(db, worker, "work", date(2024, 1, 1), hours_per_week=Decimal(36))
     assert _standing_of(db, worker) == "behind"
 
     db.add(
@@ -166,7 +182,14 @@ def test_the_team_page_and_hr_overview_show_the_change_of_an_entry(app, db, cloc
     assert overview.norms[0].counts["at_risk"] == 1
 
     # Enough to meet the norm at once: 60 hours of each kind and the work hours.
-    _entry(db, worker, "training", date(2024, 3, 1), hours=Decimal(60), accreditation_id="A1")
+    _entry(
+        db,
+        worker,
+        "training",
+        date(2024, 3, 1),
+        hours=Decimal(60),
+        accreditations=[{"register": "skj", "id": "A1"}],
+    )
     _entry(
         db,
         worker,
@@ -227,7 +250,14 @@ def test_hr_overview_counts_are_kept_for_a_minute_or_always_exact(app, db, clock
     with count_queries() as counter:
         assert at_risk() == "1"
     assert counter.count <= 2  # the user and the session: the counts were kept
-    _entry(db, worker, "training", date(2024, 3, 1), hours=Decimal(60), accreditation_id="A1")
+    _entry(
+        db,
+        worker,
+        "training",
+        date(2024, 3, 1),
+        hours=Decimal(60),
+        accreditations=[{"register": "skj", "id": "A1"}],
+    )
     _entry(
         db,
         worker,
