@@ -10,6 +10,7 @@ from flask_login import current_user, login_user, logout_user
 from portfolio import access, clock, db
 from portfolio.auth import bp
 from portfolio.auth.forms import ChangePasswordForm, LoginForm, ResetPasswordForm, ResetRequestForm
+from portfolio.drafts import keeping
 from portfolio.infra import mail
 from portfolio.security import safe_next, start_session
 from portfolio.services.accounts import accounts
@@ -39,6 +40,8 @@ def login():
                 accounts.set_locale(db.session(), user=result.user, locale=chosen)
             start_session(clock.now())
             login_user(result.user)
+            if keeping.kept_form_waiting() is not None:  # typed before the session ended
+                return redirect(url_for("drafts.kept"))
             return redirect(safe_next(form.next.data, url_for("main.home")))
         if result.outcome is LoginOutcome.THROTTLED:
             flash(_("Too many failed attempts. Wait a few minutes and try again."), "error")
@@ -51,8 +54,10 @@ def login():
 @access.authenticated
 def logout():
     """Log out and end every session of this account."""
-    accounts.end_all_sessions(db.session(), user=current_user._get_current_object())
+    user = current_user._get_current_object()
+    accounts.end_all_sessions(db.session(), user=user)
     logout_user()
+    keeping.remember_ended_session(user.id)  # a page still open in another tab keeps its form
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 
