@@ -233,18 +233,34 @@ def _edit_goal(form: GoalForm, goal=None) -> tuple:
         done = already_saved(form, fallback=url_for("worker.development_overview"))
         if done is not None:
             raise _AlreadySaved(done)
-    saved = goals.save_goal(
-        session,
-        owner=owner,
-        data=data,
-        now=clock.now(),
-        goal=goal,
-        privacy_confirmed=bool(findings),
-    )
+    shown = str(form.version.data or "")
+    try:
+        saved = goals.save_goal(
+            session,
+            owner=owner,
+            data=data,
+            now=clock.now(),
+            goal=goal,
+            privacy_confirmed=bool(findings),
+            shown_version=int(shown) if goal is not None and shown and shown.isdigit() else None,
+        )
+    except goals.StaleGoal:
+        session.rollback()
+        session.refresh(goal)
+        form.version.data = str(goal.version)  # saving again replaces it, deliberately
+        raise _Conflict(goal) from None
     goals.set_evidence(session, owner=owner, goal=saved, entry_ids=form.evidence.data or [])
     if goal is None:
         settle_token(form, url_for("worker.goal_edit", goal_id=saved.id))
     return saved, {}
+
+
+class _Conflict(Exception):
+    """The goal changed after the form was shown: refused, both versions shown."""
+
+    def __init__(self, goal) -> None:
+        super().__init__(goal.id)
+        self.goal = goal
 
 
 class _AlreadySaved(Exception):
@@ -255,7 +271,7 @@ class _AlreadySaved(Exception):
         self.response = response
 
 
-def _goal_form_page(form: GoalForm, goal, findings: dict):
+def _goal_form_page(form: GoalForm, goal, findings: dict, conflict=None):
     labels = {name: form[name].label.text for name in ("title", "actions")}
     return render_template(
         "worker/development/goal_form.html",
@@ -263,6 +279,7 @@ def _goal_form_page(form: GoalForm, goal, findings: dict):
         goal=goal,
         findings=findings,
         privacy_labels=labels,
+        conflict=conflict,
     )
 
 
@@ -289,7 +306,10 @@ def goal_edit(goal_id: int):
     """Change a goal, its status and the entries that show progress."""
     goal = _goal_or_404(goal_id)
     form = GoalForm(obj=goal)
-    saved, findings = _edit_goal(form, goal)
+    try:
+        saved, findings = _edit_goal(form, goal)
+    except _Conflict as stale:
+        return _goal_form_page(form, goal, {}, conflict=stale.goal), 409
     if saved is not None:
         flash(_("Saved."), "success")
         return redirect(url_for("worker.development_overview"))

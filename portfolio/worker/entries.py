@@ -106,7 +106,7 @@ def _date(text):
         return None
 
 
-def _render_form(form: EntryForm, kind: str, entry, findings: dict):
+def _render_form(form: EntryForm, kind: str, entry, findings: dict, conflict=None):
     entry_saving.ask_for_the_file_again(form)
     entry_saving.describe_the_file_field(form, kind)
     return render_template(
@@ -119,6 +119,7 @@ def _render_form(form: EntryForm, kind: str, entry, findings: dict):
         entry=entry,
         structures=REFLECTION_STRUCTURES,
         phase_field=phase_field,
+        conflict=conflict,
     )
 
 
@@ -234,6 +235,11 @@ def entry_edit(entry_id: int):
         entry_saving.fill_sections(form, entry.sections)
     findings = {}
     if form.validate_on_submit():
+        if form.version.data and str(form.version.data) != str(entry.version):
+            # A stale form (another tab saved meanwhile): refuse, show both, lose nothing.
+            form.version.data = str(entry.version)
+            conflict = entry_context(session, entry)
+            return _render_form(form, entry.kind, entry, {}, conflict=conflict), 409
         try:
             saved, findings = entry_saving.save_form(entry.kind, form, entry=entry)
         except entries.EntryLocked:
