@@ -68,7 +68,7 @@ def test_a_form_posted_after_the_idle_timeout_is_saved_with_one_click_after_logg
     assert late.headers["Location"].startswith("/login")
     assert count(db, Entry) == 0 and count(db, KeptForm) == 1
     login_page = client.get(late.headers["Location"])
-    assert any("What you typed is kept" in text for _, text in flashes(login_page))
+    assert any("Wat je typte is bewaard" in text for _, text in flashes(login_page))
 
     logged_in = login(client, worker.email, PASSWORD)
     assert logged_in.headers["Location"] == "/drafts/kept"

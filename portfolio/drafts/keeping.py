@@ -102,9 +102,9 @@ def keep_anonymous_post():
 
 def _csrf_failed(error: CSRFError):
     """A CSRF token of a session that has ended takes the same path; otherwise a plain 400."""
-    if not current_user.is_authenticated and request.method == "POST":
-        user_id = session.get(ENDED_USER)
-        return keep_and_send_to_login(user_id if isinstance(user_id, int) else None)
+    user_id = session.get(ENDED_USER)
+    if not current_user.is_authenticated and isinstance(user_id, int) and wants_keeping():
+        return keep_and_send_to_login(user_id)
     from portfolio.templating import _error_page
 
     return _error_page(error)

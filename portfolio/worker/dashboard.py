@@ -17,6 +17,7 @@ from portfolio.charts.progress import progress_svg, svg_data_uri
 from portfolio.models import Role
 from portfolio.page_cache import page_cache
 from portfolio.services.overviews import dashboard as dashboard_service
+from portfolio.services.overviews import todo
 from portfolio.services.overviews.dashboard import ProgressRow, RegistrationProgress
 from portfolio.templating import number
 from portfolio.worker import bp
@@ -182,7 +183,9 @@ def dashboard():
         competencies.CATALOGUE_VERSION,
     )
     content = page_cache("dashboard").get_or_render(key, lambda: _content(worker.id, today))
-    return render_template("worker/dashboard.html", content=content)
+    # Not cached: attendance, feedback and evaluations change without raising the revision.
+    todo_items = todo.worker_todo(db.session(), worker=worker, today=today, now=clock.now())
+    return render_template("worker/dashboard.html", content=content, todo=todo_items)
 
 
 def _content(owner_id: int, today) -> Markup:
