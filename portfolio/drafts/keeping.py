@@ -26,9 +26,41 @@ NOT_KEPT = frozenset(
 
 
 def init_app(app: Flask) -> None:
-    """Register the error handler for a CSRF failure and the clean-up after a saved form."""
+    """Register the error handler for a CSRF failure, the clean-up after a saved form, and
+    what drafts.js needs from every page."""
     app.register_error_handler(CSRFError, _csrf_failed)
     app.after_request(_after_a_save)
+    app.jinja_env.globals.update(draft_texts=draft_texts, draft_saved=draft_saved)
+
+
+def draft_texts() -> dict[str, str]:
+    """The sentences drafts.js shows, in the page's language (%(time)s: a clock time)."""
+    return {
+        "saved": _("Draft saved at %(time)s.", time="%(time)s"),
+        "local": _(
+            "Draft kept in this browser at %(time)s; the server could not be reached.",
+            time="%(time)s",
+        ),
+        "restored": _(
+            "Your draft of %(time)s has been put back in the form. Save to keep it.",
+            time="%(time)s",
+        ),
+        "discard": _("Throw the draft away"),
+        "warning": _(
+            "You will be logged out soon because nothing has happened for a while. "
+            "Your typed text is kept as a draft."
+        ),
+        "stay": _("Stay logged in"),
+        "ended": _(
+            "Your session has ended. What you typed is kept: log in again (in another tab) "
+            "and save it, or press Save and log in."
+        ),
+    }
+
+
+def draft_saved() -> str:
+    """The form whose draft was just saved for real: drafts.js forgets the browser's copy."""
+    return session.pop("draft_saved", "") if "draft_saved" in session else ""
 
 
 def remember_ended_session(user_id: int) -> None:
