@@ -219,13 +219,6 @@ def may_read_evaluation_texts(viewer: User, worker: User, *, led_team_ids: set[i
     )
 
 
-def may_view_evaluation_record(viewer: User, worker: User, *, led_team_ids: set[int]) -> bool:
-    """Status, dates, signatures, facts and agreements: the above, and HR of the organisation."""
-    return may_read_evaluation_texts(viewer, worker, led_team_ids=led_team_ids) or (
-        same_organisation(viewer, worker) and viewer.has_role(Role.HR)
-    )
-
-
 # --- drafts and kept forms -----------------------------------------------------------------
 # What someone typed and has not saved is as private as the entry it becomes: its owner only,
 # whatever their role (a supervisor never sees a worker's draft, HR never, an admin never).

@@ -27,7 +27,7 @@ def init_app(app: Flask) -> None:
         # The defaults follow VAKBEKWAAM_ENV only; an ENV_NAME given to create_app must not
         # leave cookies without Secure outside development.
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
-    from portfolio.drafts import keeping
+    from portfolio.web import kept_forms as keeping
 
     app.before_request(expire_session)
     app.before_request(keeping.keep_anonymous_post)
@@ -47,7 +47,7 @@ def expire_session():
     idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
     absolute = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
     if now - started > absolute or now - seen > idle:
-        from portfolio.drafts import keeping
+        from portfolio.web import kept_forms as keeping
 
         user_id = current_user.id
         lang = session.get("lang")

@@ -10,12 +10,12 @@ from flask_login import current_user, login_user, logout_user
 from portfolio import access, clock, db
 from portfolio.auth import bp
 from portfolio.auth.forms import ChangePasswordForm, LoginForm, ResetPasswordForm, ResetRequestForm
-from portfolio.drafts import keeping
 from portfolio.infra import mail
 from portfolio.security import safe_next, start_session
 from portfolio.services.accounts import accounts
 from portfolio.services.accounts.accounts import LoginOutcome
 from portfolio.services.accounts.passwords import verify_password
+from portfolio.web import kept_forms as keeping
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -112,7 +112,6 @@ def _send_reset_mail(database, user) -> None:
             organisation_id=user.organisation_id,
             now=now,
         )
-    database.commit()
     mail.deliver(database, message, settings=current_app.config, now=now)
 
 

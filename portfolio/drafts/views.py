@@ -7,8 +7,9 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from portfolio import access, clock, db
-from portfolio.drafts import bp, keeping
+from portfolio.drafts import bp
 from portfolio.services.drafts import drafts
+from portfolio.web import kept_forms as keeping
 
 # Fields of a kept form that are not typed text: posted again, not shown.
 MACHINE_FIELDS = frozenset({"form_token", "version", "draft_key", "next", "privacy_confirmed"})
@@ -43,7 +44,6 @@ def save():
     drafts.save_draft(
         db.session(), owner=current_user._get_current_object(), key=key, fields=cleaned, now=now
     )
-    db.session().commit()
     return jsonify(saved_at=now.isoformat())
 
 
@@ -62,7 +62,6 @@ def load():
 def discard():
     """Throw the user's draft of a form away."""
     drafts.discard_draft(db.session(), owner=current_user._get_current_object(), key=_key())
-    db.session().commit()
     return jsonify(discarded=True)
 
 
@@ -112,7 +111,6 @@ def kept_discard():
         drafts.discard_kept_form(
             db.session(), viewer=current_user._get_current_object(), kept_id=kept_form.id
         )
-        db.session().commit()
     response.delete_cookie(keeping.COOKIE, path="/")
     session.pop(keeping.ENDED_USER, None)
     return response

@@ -67,7 +67,6 @@ def already_saved(form, *, fallback: str):
 
 
 def settle_token(form, result: str) -> None:
-    """Record where the record made with this form's token is, and commit."""
+    """Record where the record made with this form's token is (the request commits)."""
     token = form[form_tokens.FIELD].data if form_tokens.FIELD in form else None
     form_tokens.settle(db.session(), token=token, result=result)
-    db.session().commit()

@@ -99,7 +99,6 @@ def keep_and_send_to_login(user_id: int | None):
         now=clock.now(),
         ttl=current_app.config["KEPT_FORM_TTL"],
     )
-    database.commit()
     flash(
         _(
             "Your session had ended before you saved. What you typed is kept: log in again "
@@ -172,6 +171,5 @@ def _after_a_save(response):
     if draft_key:
         drafts.discard_draft(database, owner=current_user._get_current_object(), key=draft_key)
         session["draft_saved"] = draft_key[: drafts.MAX_KEY_CHARS]
-    database.commit()
     g.pop("kept_form", None)
     return response
