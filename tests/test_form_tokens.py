@@ -124,3 +124,20 @@ def test_another_user_replaying_a_token_learns_nothing_and_makes_nothing(app, db
     assert replay.status_code == 302
     assert replay.headers["Location"] == "/portfolio/entries"  # not the owner's entry
     assert count(db, Entry) == 1
+
+
+def test_a_double_submitted_registration_is_added_once(client, db, worker):
+    from portfolio.models import Registration
+
+    path = "/portfolio/registrations/new"
+    form = {
+        **tokens(client, path),
+        "norm_id": "skj-jeugd-gezinsprofessional",
+        "registration_number": "123456",
+        "registered_on": "2022-03-01",
+    }
+    first = client.post(path, data=form)
+    second = client.post(path, data=form)
+    assert first.status_code == 302, first.get_data(as_text=True)
+    assert second.status_code == 302
+    assert count(db, Registration) == 1

@@ -42,6 +42,8 @@ def privacy_confirmation() -> BooleanField:
 class AssessmentForm(FlaskForm):
     """A level and a short motivation for each of the ten competencies."""
 
+    form_token = form_token_field()  # each save makes a new assessment: one per form
+
     assessed_on = DateField(_l("Date"), validators=[InputRequired()])
     privacy_confirmed = privacy_confirmation()
 

@@ -103,6 +103,9 @@ def assessment_new():
         findings = development.motivation_findings(ratings)
         rating_errors(form, development.validate_ratings(ratings))
         if not form.errors and (not findings or form.privacy_confirmed.data):
+            done = already_saved(form, fallback=url_for("worker.development_overview"))
+            if done is not None:
+                return done
             try:
                 development.save_self_assessment(
                     session,
