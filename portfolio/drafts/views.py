@@ -86,7 +86,7 @@ def kept():
     if kept_form is None:
         return redirect(url_for("main.home"))
     shown = [
-        (name, values)
+        (name.replace("_", " ").capitalize(), values)
         for name, values in kept_form.fields.items()
         if name not in MACHINE_FIELDS and any(v.strip() for v in values)
     ]
