@@ -165,3 +165,20 @@ def test_hr_sees_people_whose_registration_expired_linked_to_the_person(client, 
     html = client.get("/").get_data(as_text=True)
     todo = html.split('id="todo-heading"')[1].split("</section>")[0]
     assert "Wendy Werker" in todo and f"/hr/people/{worker.id}" in todo
+
+
+def test_the_cached_dashboard_shows_feedback_asked_after_it_was_cached(client, db, people):
+    org, worker, colleague, *_rest = people
+    login(client, worker.email, PASSWORD)
+    assert "Geef feedback aan" not in client.get("/portfolio/").get_data(as_text=True)
+    db.add(
+        FeedbackRequest(
+            organisation_id=org.id,
+            requester_id=colleague.id,
+            respondent_id=worker.id,
+            respondent_name=worker.name,
+            competency_codes=["WMO1"],
+        )
+    )
+    db.commit()
+    assert "Geef feedback aan Cor Collega" in client.get("/portfolio/").get_data(as_text=True)

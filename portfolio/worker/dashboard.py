@@ -174,17 +174,20 @@ def dashboard():
         str(get_locale()),
         competencies.CATALOGUE_VERSION,
     )
-    content = page_cache("dashboard").get_or_render(key, lambda: _content(worker.id, today))
-    # Not cached: attendance, feedback and evaluations change without raising the revision.
-    todo_items = todo.worker_todo(db.session(), worker=worker, today=today, now=clock.now())
-    return render_template("worker/dashboard.html", content=content, todo=todo_items)
+    content = page_cache("dashboard").get_or_render(key, lambda: _content(worker, today))
+    return render_template("worker/dashboard.html", content=content)
 
 
-def _content(owner_id: int, today) -> Markup:
-    """The dashboard's content: our own autoescaped template, so safe to insert as it is."""
+def _content(worker, today) -> Markup:
+    """The dashboard's content: our own autoescaped template, so safe to insert as it is.
+
+    The to-do block is part of it: what it lists raises the revision too (portfolio_revision).
+    """
+    owner_id = worker.id
     board = dashboard_service.dashboard_for(db.session(), owner_id=owner_id, as_of=today)
     html = render_template(
         "worker/_dashboard_content.html",
+        todo=todo.worker_todo(db.session(), worker=worker, today=today, now=clock.now()),
         **development_context(owner_id, today),
         board=board,
         to_verify=TO_VERIFY,
