@@ -12,7 +12,18 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import Date, Integer, String, Text, literal, null, select, type_coerce, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    String,
+    Text,
+    cast,
+    literal,
+    null,
+    select,
+    type_coerce,
+    union_all,
+)
 from sqlmodel import Session
 
 import competencies
@@ -80,7 +91,7 @@ def _worker_statement(worker: User, today: date, now: datetime):
         Entry.occurred_on.label("day"),
         Entry.updated_at.label("at"),
         type_coerce(_latest_return_comment(), Text).label("detail"),
-        type_coerce(null(), Integer).label("number"),
+        cast(null(), Integer).label("number"),
     ).where(Entry.owner_id == worker.id, Entry.status == EntryStatus.RETURNED.value)
     attendance = (
         select(
@@ -88,9 +99,9 @@ def _worker_statement(worker: User, today: date, now: datetime):
             Entry.id,
             Entry.title,
             Entry.occurred_on,
-            type_coerce(null(), UTCDateTime),
+            cast(null(), UTCDateTime),
             owner_name.scalar_subquery(),
-            type_coerce(null(), Integer),
+            cast(null(), Integer),
         )
         .join(EntryParticipant, EntryParticipant.entry_id == Entry.id)
         .where(EntryParticipant.user_id == worker.id, EntryParticipant.confirmed_at.is_(None))
@@ -99,9 +110,9 @@ def _worker_statement(worker: User, today: date, now: datetime):
         literal("evaluation_sign", String),
         YearlyEvaluation.id,
         literal("", String),
-        type_coerce(null(), Date),
+        cast(null(), Date),
         YearlyEvaluation.completed_at,
-        type_coerce(null(), Text),
+        cast(null(), Text),
         YearlyEvaluation.year,
     ).where(
         YearlyEvaluation.worker_id == worker.id,
@@ -113,10 +124,10 @@ def _worker_statement(worker: User, today: date, now: datetime):
         literal("feedback", String),
         FeedbackRequest.id,
         requester.correlate(FeedbackRequest).scalar_subquery(),
-        type_coerce(null(), Date),
+        cast(null(), Date),
         FeedbackRequest.created_at,
-        type_coerce(null(), Text),
-        type_coerce(null(), Integer),
+        cast(null(), Text),
+        cast(null(), Integer),
     ).where(
         FeedbackRequest.respondent_id == worker.id,
         FeedbackRequest.answered_at.is_(None),
@@ -127,9 +138,9 @@ def _worker_statement(worker: User, today: date, now: datetime):
         DevelopmentGoal.id,
         DevelopmentGoal.title,
         DevelopmentGoal.due_on,
-        type_coerce(null(), UTCDateTime),
-        type_coerce(null(), Text),
-        type_coerce(null(), Integer),
+        cast(null(), UTCDateTime),
+        cast(null(), Text),
+        cast(null(), Integer),
     ).where(
         DevelopmentGoal.owner_id == worker.id,
         DevelopmentGoal.status.in_([GoalStatus.OPEN.value, GoalStatus.IN_PROGRESS.value]),
@@ -141,9 +152,9 @@ def _worker_statement(worker: User, today: date, now: datetime):
         Registration.id,
         Registration.norm_id,
         Registration.registered_on,
-        type_coerce(null(), UTCDateTime),
+        cast(null(), UTCDateTime),
         Registration.registration_number,
-        type_coerce(null(), Integer),
+        cast(null(), Integer),
     ).where(Registration.owner_id == worker.id, Registration.registered_on <= today)
     return union_all(returned, attendance, evaluation, feedback, goals, registrations)
 
