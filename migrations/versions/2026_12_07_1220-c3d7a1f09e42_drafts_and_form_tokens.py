@@ -1,7 +1,7 @@
 """drafts, kept forms, one-time form tokens; a version on development goals
 
 Revision ID: c3d7a1f09e42
-Revises: 0a1b2c3d4e5f
+Revises: f3a1c5e7d9b2
 Create Date: 2026-12-07 12:20:00+00:00
 """
 
@@ -13,7 +13,7 @@ from alembic import op
 import portfolio.models.base
 
 revision: str = "c3d7a1f09e42"
-down_revision: str | None = "0a1b2c3d4e5f"
+down_revision: str | None = "f3a1c5e7d9b2"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
