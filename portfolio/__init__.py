@@ -44,6 +44,7 @@ def create_app(config: dict | None = None) -> Flask:
 def _register_blueprints(app: Flask) -> None:
     from portfolio.admin import bp as admin_bp
     from portfolio.auth import bp as auth_bp
+    from portfolio.drafts import bp as drafts_bp
     from portfolio.feedback import bp as feedback_bp
     from portfolio.hr import bp as hr_bp
     from portfolio.main import bp as main_bp
@@ -62,5 +63,6 @@ def _register_blueprints(app: Flask) -> None:
         supervisor_bp,
         hr_bp,
         admin_bp,
+        drafts_bp,
     ):
         app.register_blueprint(blueprint)

@@ -217,3 +217,18 @@ def may_read_evaluation_texts(viewer: User, worker: User, *, led_team_ids: set[i
     return (same_organisation(viewer, worker) and is_owner(viewer, worker.id)) or (
         may_lead_evaluation(viewer, worker, led_team_ids=led_team_ids)
     )
+
+
+# --- drafts and kept forms -----------------------------------------------------------------
+# What someone typed and has not saved is as private as the entry it becomes: its owner only,
+# whatever their role (a supervisor never sees a worker's draft, HR never, an admin never).
+
+
+def may_read_draft(viewer: User, draft) -> bool:
+    """Read, restore or replace a draft: its owner only."""
+    return is_owner(viewer, draft.owner_id)
+
+
+def may_restore_kept_form(viewer: User, kept) -> bool:
+    """See and save a form kept over a log-in: only the person whose session posted it."""
+    return is_owner(viewer, kept.user_id)

@@ -60,6 +60,12 @@ def from_environment(instance_path: str) -> dict:
         "REMEMBER_COOKIE_SECURE": _env_bool("SESSION_COOKIE_SECURE", env != "development"),
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=_env_int("SESSION_IDLE_MINUTES", 30)),
         "SESSION_ABSOLUTE_LIFETIME": timedelta(hours=_env_int("SESSION_MAX_HOURS", 12)),
+        # Warn this long before the idle timeout, with a button to stay logged in (drafts.js).
+        "SESSION_WARNING_SECONDS": _env_int("SESSION_WARNING_SECONDS", 120),
+        # A form posted after its session ended is kept this long for its owner to log in.
+        "KEPT_FORM_TTL": timedelta(hours=_env_int("KEPT_FORM_HOURS", 24)),
+        # drafts.js saves what is typed this often (and when a field is left).
+        "DRAFT_SAVE_SECONDS": _env_int("DRAFT_SAVE_SECONDS", 5),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_env_int("SESSION_MAX_HOURS", 12)),
         # Log-in throttling: failures allowed per window, per account and per address.
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),

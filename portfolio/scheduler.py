@@ -17,7 +17,8 @@ from flask import Flask
 from portfolio import clock
 from portfolio.clock import AMSTERDAM
 from portfolio.db import standalone_session, unit_of_work
-from portfolio.infra import locks, mail
+from portfolio.infra import form_tokens, locks, mail
+from portfolio.services.drafts import drafts
 from portfolio.services.notifications.reminder_sweep import SweepResult, sweep
 
 JOB_DEFAULTS = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 6 * 3600}
@@ -28,9 +29,14 @@ STANDINGS_TRIGGER = CronTrigger(hour=0, minute=5, timezone=AMSTERDAM)
 
 
 def run_reminder_sweep(app: Flask, now: datetime | None = None) -> SweepResult:
-    """One reminder sweep at `now` (default: the clock)."""
+    """One reminder sweep at `now` (default: the clock); then forget expired kept forms and
+    one-time form tokens used more than two days ago (services.drafts, infra.form_tokens)."""
     with app.app_context(), unit_of_work() as db:
-        return sweep(db, now=now or clock.now(), settings=app.config)
+        moment = now or clock.now()
+        result = sweep(db, now=moment, settings=app.config)
+        drafts.prune(db, now=moment)
+        form_tokens.prune(db, now=moment)
+        return result
 
 
 def run_outbox_delivery(app: Flask, now: datetime | None = None) -> int:

@@ -27,8 +27,12 @@ def init_app(app: Flask) -> None:
         # The defaults follow VAKBEKWAAM_ENV only; an ENV_NAME given to create_app must not
         # leave cookies without Secure outside development.
         app.config["SESSION_COOKIE_SECURE"] = app.config["REMEMBER_COOKIE_SECURE"] = True
+    from portfolio.web import kept_forms as keeping
+
     app.before_request(expire_session)
+    app.before_request(keeping.keep_anonymous_post)
     app.before_request(access.enforce_route_rule)
+    keeping.init_app(app)
     app.after_request(set_security_headers)
 
 
@@ -43,11 +47,17 @@ def expire_session():
     idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
     absolute = current_app.config["SESSION_ABSOLUTE_LIFETIME"].total_seconds()
     if now - started > absolute or now - seen > idle:
+        from portfolio.web import kept_forms as keeping
+
+        user_id = current_user.id
         lang = session.get("lang")
         logout_user()
         session.clear()
         if lang:
             session["lang"] = lang
+        keeping.remember_ended_session(user_id)
+        if keeping.wants_keeping():  # a form posted too late is kept, not thrown away
+            return keeping.keep_and_send_to_login(user_id)
         flash(_("Your session has ended. Please log in again."), "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     session["seen_at"] = now

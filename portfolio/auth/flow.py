@@ -9,6 +9,7 @@ from portfolio import clock, db
 from portfolio.models import User
 from portfolio.security import safe_next, start_session
 from portfolio.services.accounts import accounts
+from portfolio.web import kept_forms
 
 # The session key that remembers a sign-in through the provider (for the log-out).
 SSO_SESSION_KEY = "sso"
@@ -25,6 +26,8 @@ def finish_login(database, user: User, next_path: str | None, *, extra: dict | N
     start_session(clock.now())
     session.update(extra or {})
     login_user(user)
+    if kept_forms.kept_form_waiting() is not None:  # typed before the session ended
+        return redirect(url_for("drafts.kept"))
     return redirect(safe_next(next_path, url_for("main.home")))
 
 

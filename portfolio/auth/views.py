@@ -18,6 +18,7 @@ from portfolio.services.accounts import accounts, oidc, second_factor
 from portfolio.services.accounts.accounts import LoginOutcome
 from portfolio.services.accounts.passwords import verify_password
 from portfolio.services.privacy import audit
+from portfolio.web import kept_forms as keeping
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -89,6 +90,7 @@ def logout():
     database = db.session()
     accounts.end_all_sessions(database, user=user)
     logout_user()
+    keeping.remember_ended_session(user.id)  # a page still open in another tab keeps its form
     if signed_in_with:
         provider = oidc.provider_for(database, signed_in_with.get("org"))
         after = current_app.config["PUBLIC_BASE_URL"] + url_for("auth.login")

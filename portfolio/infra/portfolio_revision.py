@@ -6,7 +6,9 @@ flush, and each UPDATE or DELETE run through a session, that touches one of the 
 raises the revision of the people concerned, in the same transaction (an INSERT statement
 too, when its rows are given as parameters). What a person's
 dashboard shows: their entries and tags, registrations, goals and their evidence, assessments
-of them and their ratings, and their organisation's threshold overrides.
+of them and their ratings, and their organisation's threshold overrides; for its to-do block
+also the sessions they are asked to confirm, the feedback asked of them and their yearly
+evaluations.
 
 Writes that bypass the session are the demo loader's COPY, which writes history only for
 people it has just created (who have no cached page yet). Anything else that writes these
@@ -26,11 +28,14 @@ from portfolio.models import (
     CompetencyRating,
     DevelopmentGoal,
     Entry,
+    EntryParticipant,
     EntryTag,
+    FeedbackRequest,
     GoalEvidence,
     Registration,
     ThresholdOverride,
     User,
+    YearlyEvaluation,
 )
 
 # The person of a row, as (their column) or (the column of its parent, the parent's person).
@@ -39,6 +44,10 @@ _PERSON = {
     Registration: Registration.owner_id,
     DevelopmentGoal: DevelopmentGoal.owner_id,
     CompetencyAssessment: CompetencyAssessment.subject_id,
+    # The to-do block (services.overviews.todo): attendance, feedback to give, evaluations.
+    EntryParticipant: EntryParticipant.user_id,
+    FeedbackRequest: FeedbackRequest.respondent_id,
+    YearlyEvaluation: YearlyEvaluation.worker_id,
 }
 _VIA_PARENT = {
     EntryTag: (EntryTag.entry_id, Entry.id, Entry.owner_id),

@@ -18,13 +18,14 @@ from flask_login import current_user
 from markupsafe import Markup
 
 import competencies
-from portfolio import access, db
+from portfolio import access, clock, db
 from portfolio.main import bp
 from portfolio.main.forms import LanguageForm
 from portfolio.models import Role
 from portfolio.page_cache import page_cache
 from portfolio.security import safe_next
 from portfolio.services.accounts import accounts
+from portfolio.services.overviews import todo
 
 
 @bp.route("/")
@@ -35,7 +36,17 @@ def home():
         return redirect(url_for("auth.login"))
     if current_user.has_role(Role.WORKER):
         return redirect(url_for("worker.dashboard"))
-    return render_template("main/home.html")
+    user, database = current_user._get_current_object(), db.session()
+    items, more = [], 0
+    if user.has_role(Role.SUPERVISOR):
+        items, waiting = todo.supervisor_todo(
+            database, supervisor=user, today=clock.today(), now=clock.now()
+        )
+        more = max(waiting - sum(1 for t in items if t.kind == "signoff"), 0)
+    elif user.has_role(Role.HR, Role.ADMIN):
+        items = todo.hr_todo(database, viewer=user, today=clock.today())
+        items, more = items[: todo.SHOWN], max(len(items) - todo.SHOWN, 0)
+    return render_template("main/home.html", todo=items, todo_more=more)
 
 
 @bp.route("/favicon.ico")

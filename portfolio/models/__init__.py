@@ -10,6 +10,7 @@ from portfolio.models.development import (
     Registration,
     ThresholdOverride,
 )
+from portfolio.models.drafts import Draft, FormTokenUse, KeptForm
 from portfolio.models.entry import (
     Entry,
     EntryKind,
@@ -41,6 +42,7 @@ __all__ = [
     "CompetencyAssessment",
     "CompetencyRating",
     "DevelopmentGoal",
+    "Draft",
     "Entry",
     "EntryEvent",
     "EntryKind",
@@ -50,8 +52,10 @@ __all__ = [
     "EvaluationStatus",
     "EvidenceFile",
     "FeedbackRequest",
+    "FormTokenUse",
     "GoalEvidence",
     "GoalStatus",
+    "KeptForm",
     "LoginThrottle",
     "MailStatus",
     "Notification",

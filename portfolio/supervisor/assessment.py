@@ -18,6 +18,7 @@ from portfolio.web.assessment_page import (
     rating_errors,
 )
 from portfolio.web.development_forms import AssessmentForm
+from portfolio.web.forms import already_saved
 
 
 @bp.route("/members/<int:member_id>/assessment", methods=["GET", "POST"])
@@ -40,6 +41,11 @@ def member_assessment(member_id: int):
         if mine:
             fill_assessment(form, mine)
     if form.validate_on_submit():
+        done = already_saved(
+            form, fallback=url_for("supervisor.member_assessment", member_id=subject.id)
+        )
+        if done is not None:
+            return done
         try:
             development.save_supervisor_assessment(
                 session,

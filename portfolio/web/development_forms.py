@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 import competencies
 from portfolio.templating import GOAL_STATUSES
 from portfolio.web.entry_forms import NONE, MultiCheckboxField
+from portfolio.web.forms import form_token_field
 
 LEVELS = [
     SelectChoice(level.code, f"{level.rank}. {level.title}")
@@ -41,6 +42,8 @@ def privacy_confirmation() -> BooleanField:
 class AssessmentForm(FlaskForm):
     """A level and a short motivation for each of the ten competencies."""
 
+    form_token = form_token_field()  # each save makes a new assessment: one per form
+
     assessed_on = DateField(_l("Date"), validators=[InputRequired()])
     privacy_confirmed = privacy_confirmation()
 
@@ -69,6 +72,9 @@ for _competency in competencies.COMPETENCIES:
 
 class GoalForm(FlaskForm):
     """A development goal: a competency from a current to a target level, with actions."""
+
+    form_token = form_token_field()
+    version = HiddenField()  # the version shown: a stale save is refused
 
     title = StringField(_l("Goal"), validators=[InputRequired(), Length(max=200)])
     competency_code = SelectField(_l("Competency"), choices=COMPETENCY_CHOICES)

@@ -8,6 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     RadioField,
     SelectField,
     StringField,
@@ -18,7 +19,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 import competencies
 from portfolio.services.entries.entry_input import MAX_HOURS_PER_ENTRY, MAX_HOURS_PER_WEEK
-from portfolio.web.forms import DutchNumberField, MultiCheckboxField
+from portfolio.web.forms import DutchNumberField, MultiCheckboxField, form_token_field
 
 
 def _tags(records) -> list[SelectChoice]:
@@ -81,6 +82,9 @@ EVIDENCE_LABELS = {
 
 class EntryForm(FlaskForm):
     """Every field an entry can have; the template shows those of its kind."""
+
+    form_token = form_token_field()
+    version = HiddenField()  # the version shown: a stale save is refused
 
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
     occurred_on = DateField(_l("Date"), validators=[InputRequired()])

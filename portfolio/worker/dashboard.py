@@ -19,6 +19,7 @@ from portfolio.page_cache import page_cache
 from portfolio.services.norms import registrations
 from portfolio.services.norms.norm_words import AVERAGE_REQUIREMENTS, average_shortfall_text
 from portfolio.services.overviews import dashboard as dashboard_service
+from portfolio.services.overviews import todo
 from portfolio.services.overviews.dashboard import ProgressRow, RegistrationProgress
 from portfolio.templating import ENTRY_KINDS, number
 from portfolio.web.assessment_page import radar, radar_data
@@ -232,15 +233,20 @@ def dashboard():
         str(get_locale()),
         competencies.CATALOGUE_VERSION,
     )
-    content = page_cache("dashboard").get_or_render(key, lambda: _content(worker.id, today))
+    content = page_cache("dashboard").get_or_render(key, lambda: _content(worker, today))
     return render_template("worker/dashboard.html", content=content)
 
 
-def _content(owner_id: int, today) -> Markup:
-    """The dashboard's content: our own autoescaped template, so safe to insert as it is."""
+def _content(worker, today) -> Markup:
+    """The dashboard's content: our own autoescaped template, so safe to insert as it is.
+
+    The to-do block is part of it: what it lists raises the revision too (portfolio_revision).
+    """
+    owner_id = worker.id
     board = dashboard_service.dashboard_for(db.session(), owner_id=owner_id, as_of=today)
     html = render_template(
         "worker/_dashboard_content.html",
+        todo=todo.worker_todo(db.session(), worker=worker, today=today, now=clock.now()),
         **development_context(owner_id, today),
         board=board,
         to_verify=TO_VERIFY,

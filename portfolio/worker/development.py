@@ -26,6 +26,7 @@ from portfolio.web.development_forms import (
     EvidenceForm,
     GoalForm,
 )
+from portfolio.web.forms import already_saved, settle_token
 from portfolio.worker import bp
 
 
@@ -102,6 +103,9 @@ def assessment_new():
         findings = development.motivation_findings(ratings)
         rating_errors(form, development.validate_ratings(ratings))
         if not form.errors and (not findings or form.privacy_confirmed.data):
+            done = already_saved(form, fallback=url_for("worker.development_overview"))
+            if done is not None:
+                return done
             try:
                 development.save_self_assessment(
                     session,
@@ -160,19 +164,49 @@ def _edit_goal(form: GoalForm, goal=None) -> tuple:
     if form.errors or (findings and not form.privacy_confirmed.data):
         return None, findings
     owner = current_user._get_current_object()
-    saved = goals.save_goal(
-        session,
-        owner=owner,
-        data=data,
-        now=clock.now(),
-        goal=goal,
-        privacy_confirmed=bool(findings),
-    )
+    if goal is None:
+        done = already_saved(form, fallback=url_for("worker.development_overview"))
+        if done is not None:
+            raise _AlreadySaved(done)
+    shown = str(form.version.data or "")
+    try:
+        saved = goals.save_goal(
+            session,
+            owner=owner,
+            data=data,
+            now=clock.now(),
+            goal=goal,
+            privacy_confirmed=bool(findings),
+            shown_version=int(shown) if goal is not None and shown and shown.isdigit() else None,
+        )
+    except goals.StaleGoal:
+        session.rollback()
+        session.refresh(goal)
+        form.version.data = str(goal.version)  # saving again replaces it, deliberately
+        raise _Conflict(goal) from None
     goals.set_evidence(session, owner=owner, goal=saved, entry_ids=form.evidence.data or [])
+    if goal is None:
+        settle_token(form, url_for("worker.goal_edit", goal_id=saved.id))
     return saved, {}
 
 
-def _goal_form_page(form: GoalForm, goal, findings: dict):
+class _Conflict(Exception):
+    """The goal changed after the form was shown: refused, both versions shown."""
+
+    def __init__(self, goal) -> None:
+        super().__init__(goal.id)
+        self.goal = goal
+
+
+class _AlreadySaved(Exception):
+    """The new-goal form was saved before; `response` leads to what it made."""
+
+    def __init__(self, response) -> None:
+        super().__init__("already saved")
+        self.response = response
+
+
+def _goal_form_page(form: GoalForm, goal, findings: dict, conflict=None):
     labels = {name: form[name].label.text for name in ("title", "actions")}
     return render_template(
         "worker/development/goal_form.html",
@@ -180,6 +214,7 @@ def _goal_form_page(form: GoalForm, goal, findings: dict):
         goal=goal,
         findings=findings,
         privacy_labels=labels,
+        conflict=conflict,
     )
 
 
@@ -190,7 +225,10 @@ def goal_new():
     form = GoalForm()
     if request.method == "GET" and request.args.get("competency"):
         form.competency_code.data = request.args["competency"]
-    saved, findings = _edit_goal(form)
+    try:
+        saved, findings = _edit_goal(form)
+    except _AlreadySaved as done:
+        return done.response
     if saved is not None:
         flash(_("Saved."), "success")
         return redirect(url_for("worker.development_overview"))
@@ -203,7 +241,10 @@ def goal_edit(goal_id: int):
     """Change a goal, its status and the entries that show progress."""
     goal = _own_goal(goal_id)
     form = GoalForm(obj=goal)
-    saved, findings = _edit_goal(form, goal)
+    try:
+        saved, findings = _edit_goal(form, goal)
+    except _Conflict as stale:
+        return _goal_form_page(form, goal, {}, conflict=stale.goal), 409
     if saved is not None:
         flash(_("Saved."), "success")
         return redirect(url_for("worker.development_overview"))

@@ -113,7 +113,7 @@ def _date(text):
         return None
 
 
-def _render_form(form: EntryForm, kind: str, entry, findings: dict):
+def _render_form(form: EntryForm, kind: str, entry, findings: dict, conflict=None):
     entry_saving.ask_for_the_file_again(form)
     entry_saving.describe_the_file_field(form, kind)
     return render_template(
@@ -128,6 +128,7 @@ def _render_form(form: EntryForm, kind: str, entry, findings: dict):
         phase_field=phase_field,
         registers=[accreditation_field(r.code) for r in competencies.REGISTERS],
         unknown_register_ids=unknown_register_ids(entry),
+        conflict=conflict,
     )
 
 
@@ -146,7 +147,11 @@ def entry_new(kind: str):
         form.form.data = chosen if chosen in PEER_REVIEW_FORMS else "intervisie"
     findings = {}
     if form.validate_on_submit():
-        saved, findings = entry_saving.save_form(kind, form)
+        try:
+            saved, findings = entry_saving.save_form(kind, form)
+        except entry_saving.AlreadySaved as done:
+            flash(_("This form was already saved; it was not saved a second time."), "info")
+            return redirect(done.result or url_for("worker.entry_list"))
         if saved is not None:
             flash(_("Saved."), "success")
             return redirect(url_for("worker.entry_detail", entry_id=saved.id))
@@ -213,6 +218,11 @@ def entry_edit(entry_id: int):
         fill_accreditations(form, entry)
     findings = {}
     if form.validate_on_submit():
+        if form.version.data and str(form.version.data) != str(entry.version):
+            # A stale form (another tab saved meanwhile): refuse, show both, lose nothing.
+            form.version.data = str(entry.version)
+            conflict = entry_context(session, entry)
+            return _render_form(form, entry.kind, entry, {}, conflict=conflict), 409
         try:
             saved, findings = entry_saving.save_form(entry.kind, form, entry=entry)
         except entries.EntryLocked:

@@ -11,6 +11,7 @@ from wtforms.validators import InputRequired, Length, Optional
 import competencies
 from portfolio import clock
 from portfolio.services.norms import registrations
+from portfolio.web.forms import form_token_field
 
 DATE_MESSAGE = _l("Enter a date as day, month and year.")
 
@@ -25,6 +26,8 @@ def norm_choices() -> list[SelectChoice]:
 
 class RegistrationForm(FlaskForm):
     """Norm, registration number and dates. The service checks the norm, dates and twins."""
+
+    form_token = form_token_field()
 
     norm_id = SelectField(
         _l("Register and norm"),

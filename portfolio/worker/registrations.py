@@ -11,6 +11,7 @@ import competencies
 from portfolio import access, clock, db
 from portfolio.models import Role
 from portfolio.services.norms import registrations
+from portfolio.web.forms import already_saved
 from portfolio.worker import bp
 from portfolio.worker.registration_forms import RegistrationForm
 
@@ -53,6 +54,9 @@ def registration_new():
     """Add a registration."""
     form = RegistrationForm()
     if form.validate_on_submit():
+        done = already_saved(form, fallback=url_for("worker.registration_list"))
+        if done is not None:
+            return done
         try:
             registrations.add_registration(
                 db.session(), owner=current_user._get_current_object(), **_fields(form)

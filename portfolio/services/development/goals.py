@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
 from sqlmodel import Session
 
 import competencies
@@ -62,6 +62,10 @@ def goal_findings(data: GoalInput) -> dict[str, list[competencies.Finding]]:
     return scan_texts({"title": data.title, "actions": data.actions})
 
 
+class StaleGoal(Exception):
+    """The goal was changed after the form that tried to save it was shown."""
+
+
 def save_goal(
     db: Session,
     *,
@@ -70,11 +74,26 @@ def save_goal(
     now: datetime,
     goal: DevelopmentGoal | None = None,
     privacy_confirmed: bool = False,
+    shown_version: int | None = None,
 ) -> DevelopmentGoal:
     """Create or change a goal of the owner. The caller validated `data`.
 
     `privacy_confirmed`: the owner saves despite privacy findings in the text (audited).
+    `shown_version`: the version the form showed; when another save raised it meanwhile,
+    StaleGoal is raised and nothing changes (the version is claimed in one UPDATE, so two saves
+    at the same moment cannot both win).
     """
+    if goal is not None:
+        expected = goal.version if shown_version is None else shown_version
+        won = db.execute(
+            update(DevelopmentGoal)
+            .where(DevelopmentGoal.id == goal.id, DevelopmentGoal.version == expected)
+            .values(version=expected + 1)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if won != 1:
+            raise StaleGoal(goal.id)
+        goal.version = expected + 1
     if goal is None:
         goal = DevelopmentGoal(
             organisation_id=owner.organisation_id,
