@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app portfolio
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-sqlite test-postgres lint format migrate demo bench translations browser clean
+.PHONY: setup run test test-sqlite test-postgres lint format migrate demo bench translations browser ocr clean
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ migrate: setup
 demo: migrate
 	$(FLASK) demo-data --if-empty
 
-run: demo
+run: demo ocr
 	@echo ""
 	@echo "Vakbekwaam runs on http://127.0.0.1:5000  (stop with Ctrl+C)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
@@ -39,6 +39,13 @@ browser:
 		echo "Installing Chromium for the browser tests (apt-get)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
+# Certificates are read on this server only: Debian's Tesseract with the Dutch model (issue 15).
+ocr:
+	@command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx nld || { \
+		echo "Installing Tesseract OCR with the Dutch model (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends tesseract-ocr tesseract-ocr-nld >/dev/null; }
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -47,11 +54,11 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test-sqlite: setup browser
+test-sqlite: setup browser ocr
 	@echo "=== Test suite on SQLite ==="
 	env -u VAKBEKWAAM_TEST_POSTGRES $(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: setup browser
+test-postgres: setup browser ocr
 	@echo "=== Test suite on PostgreSQL ($(VAKBEKWAAM_TEST_POSTGRES)) ==="
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -60,7 +67,7 @@ test: lint test-sqlite
 	@if [ -n "$$VAKBEKWAAM_TEST_POSTGRES" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "VAKBEKWAAM_TEST_POSTGRES is not set: PostgreSQL run skipped."; fi
 
-bench: setup
+bench: setup ocr
 	$(BIN)/python -m bench
 
 clean:

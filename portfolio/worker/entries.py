@@ -106,9 +106,11 @@ def _date(text):
         return None
 
 
-def _render_form(form: EntryForm, kind: str, entry, findings: dict):
+def render_form(form: EntryForm, kind: str, entry, findings: dict, **extra):
+    """The entry form; `extra` carries a certificate's reading (worker/capture.py)."""
     entry_saving.ask_for_the_file_again(form)
     entry_saving.describe_the_file_field(form, kind)
+    pending = entry_saving.pending_file(form) if kind == "training" and entry is None else None
     return render_template(
         "worker/entries/entry_form.html",
         form=form,
@@ -119,6 +121,8 @@ def _render_form(form: EntryForm, kind: str, entry, findings: dict):
         entry=entry,
         structures=REFLECTION_STRUCTURES,
         phase_field=phase_field,
+        pending=pending,
+        **extra,
     )
 
 
@@ -136,7 +140,7 @@ def entry_new(kind: str):
         if saved is not None:
             flash(_("Saved."), "success")
             return redirect(url_for("worker.entry_detail", entry_id=saved.id))
-    return _render_form(form, kind, None, findings)
+    return render_form(form, kind, None, findings)
 
 
 @bp.route("/entries/<int:entry_id>")
@@ -238,7 +242,7 @@ def entry_edit(entry_id: int):
         if saved is not None:
             flash(_("Saved."), "success")
             return redirect(url_for("worker.entry_detail", entry_id=entry.id))
-    return _render_form(form, entry.kind, entry, findings)
+    return render_form(form, entry.kind, entry, findings)
 
 
 @bp.route("/entries/<int:entry_id>/delete", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DecimalField,
+    HiddenField,
     RadioField,
     SelectField,
     SelectMultipleField,
@@ -120,6 +121,9 @@ class EntryForm(FlaskForm):
         description=_l("The register's course id. Without it, the training counts as other."),
     )
     certificate = FileField(_l("Certificate (PDF, PNG, JPEG, DOCX or ODT)"))
+    # A certificate photographed and read before the form was shown (worker/capture.py): kept
+    # as the worker's pending file, attached when the training is saved.
+    pending_file_id = HiddenField()
     form = SelectField(
         _l("Form"), choices=_tags(competencies.REFLECTION_FORMS), validate_choice=False
     )
@@ -188,3 +192,9 @@ for _structure, _phases in REFLECTION_STRUCTURES.items():
             phase_field(_structure, _phase),
             TextAreaField(_label, validators=[Length(max=5000)]),
         )
+
+
+class CaptureForm(FlaskForm):
+    """The start page's "Certificaat fotograferen": one picture or PDF, read on the server."""
+
+    photo = FileField(_l("Photograph a certificate"))
