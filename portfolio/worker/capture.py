@@ -114,14 +114,14 @@ def _sureness(reading) -> dict[str, str]:
         value = reading.confidence.get(field, 0.0)
         if value >= 0.8:
             words[form_name] = _(
-                "read from the certificate, probably right (%(n)d%%)", n=value * 100
+                "Read from the certificate, probably right (%(n)d%%)", n=value * 100
             )
         elif value > 0:
             words[form_name] = _(
-                "read from the certificate, not sure: check it (%(n)d%%)", n=value * 100
+                "Read from the certificate, not sure: check it (%(n)d%%)", n=value * 100
             )
         else:
-            words[form_name] = _("not found on the certificate: fill it in")
+            words[form_name] = _("Not found on the certificate: fill it in")
     return words
 
 
