@@ -62,13 +62,14 @@ def log_in(page, live_server, user) -> None:
 
 
 def wait_for_service_worker(page) -> None:
+    """Until the service worker is active (its app shell cached)."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-    page.wait_for_function("navigator.serviceWorker.controller !== null || true")
 
 
 DRAFTS_LEFT = """() => new Promise((resolve) => {
   const open = indexedDB.open('vakbekwaam', 1);
-  open.onupgradeneeded = () => open.result.createObjectStore('drafts', {keyPath: 'id', autoIncrement: true});
+  open.onupgradeneeded = () =>
+    open.result.createObjectStore('drafts', {keyPath: 'id', autoIncrement: true});
   open.onsuccess = () => {
     const count = open.result.transaction('drafts').objectStore('drafts').count();
     count.onsuccess = () => { resolve(count.result); open.result.close(); };
