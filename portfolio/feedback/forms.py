@@ -15,11 +15,13 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 import competencies
-from portfolio.forms import MultiCheckboxField
+from portfolio.forms import MultiCheckboxField, form_token_field
 
 
 class RequestForm(FlaskForm):
     """Whom to ask, about which competencies."""
+
+    form_token = form_token_field()
 
     who = RadioField(
         _l("Whom do you ask?"),

@@ -12,6 +12,7 @@ import competencies
 from portfolio import access, clock, db
 from portfolio.feedback import bp
 from portfolio.feedback.forms import AnswerForm, RequestForm
+from portfolio.forms import already_saved, settle_token
 from portfolio.models import Role
 from portfolio.services.development import feedback
 
@@ -44,6 +45,9 @@ def request_new():
     ]
     if form.validate_on_submit():
         outside = form.who.data == "outside"
+        done = already_saved(form, fallback=url_for("feedback.feedback_list"))
+        if done is not None:
+            return done
         try:
             feedback.request_feedback(
                 session,
@@ -57,8 +61,10 @@ def request_new():
                 base_url=current_app.config["PUBLIC_BASE_URL"],
             )
         except ValueError:
+            session.rollback()
             form.colleague.errors.append(_("Choose a colleague from your organisation."))
         else:
+            settle_token(form, url_for("feedback.feedback_list"))
             flash(_("Your request has been sent."), "success")
             return redirect(url_for("feedback.feedback_list"))
     return render_template("feedback/request_new.html", form=form)

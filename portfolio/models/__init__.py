@@ -10,6 +10,7 @@ from portfolio.models.development import (
     Registration,
     ThresholdOverride,
 )
+from portfolio.models.drafts import Draft, FormTokenUse, KeptForm
 from portfolio.models.entry import (
     Entry,
     EntryKind,
@@ -39,6 +40,7 @@ __all__ = [
     "CompetencyAssessment",
     "CompetencyRating",
     "DevelopmentGoal",
+    "Draft",
     "Entry",
     "EntryEvent",
     "EntryKind",
@@ -48,8 +50,10 @@ __all__ = [
     "EvaluationStatus",
     "EvidenceFile",
     "FeedbackRequest",
+    "FormTokenUse",
     "GoalEvidence",
     "GoalStatus",
+    "KeptForm",
     "LoginThrottle",
     "MailStatus",
     "Notification",

@@ -105,6 +105,7 @@ class DevelopmentGoal(SQLModel, table=True):
     due_on: date | None = None
     status: str = Field(default=GoalStatus.OPEN.value, max_length=12)
     details: dict | None = Field(default=None, sa_type=JSON)
+    version: int = Field(default=1)  # optimistic concurrency: a stale edit is refused
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 

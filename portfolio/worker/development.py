@@ -13,6 +13,7 @@ import competencies
 from portfolio import access, clock, db
 from portfolio.charts.progress import svg_data_uri
 from portfolio.charts.radar import radar_rows, radar_svg
+from portfolio.forms import already_saved, settle_token
 from portfolio.models import Role
 from portfolio.requests import page_number, search_text
 from portfolio.services.development import development, goals
@@ -228,6 +229,10 @@ def _edit_goal(form: GoalForm, goal=None) -> tuple:
     if form.errors or (findings and not form.privacy_confirmed.data):
         return None, findings
     owner = current_user._get_current_object()
+    if goal is None:
+        done = already_saved(form, fallback=url_for("worker.development_overview"))
+        if done is not None:
+            raise _AlreadySaved(done)
     saved = goals.save_goal(
         session,
         owner=owner,
@@ -237,7 +242,17 @@ def _edit_goal(form: GoalForm, goal=None) -> tuple:
         privacy_confirmed=bool(findings),
     )
     goals.set_evidence(session, owner=owner, goal=saved, entry_ids=form.evidence.data or [])
+    if goal is None:
+        settle_token(form, url_for("worker.goal_edit", goal_id=saved.id))
     return saved, {}
+
+
+class _AlreadySaved(Exception):
+    """The new-goal form was saved before; `response` leads to what it made."""
+
+    def __init__(self, response) -> None:
+        super().__init__("already saved")
+        self.response = response
 
 
 def _goal_form_page(form: GoalForm, goal, findings: dict):
@@ -258,7 +273,10 @@ def goal_new():
     form = GoalForm()
     if request.method == "GET" and request.args.get("competency"):
         form.competency_code.data = request.args["competency"]
-    saved, findings = _edit_goal(form)
+    try:
+        saved, findings = _edit_goal(form)
+    except _AlreadySaved as done:
+        return done.response
     if saved is not None:
         flash(_("Saved."), "success")
         return redirect(url_for("worker.development_overview"))

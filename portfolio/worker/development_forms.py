@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 import competencies
+from portfolio.forms import form_token_field
 from portfolio.templating import GOAL_STATUSES
 from portfolio.worker.entry_forms import NONE, MultiCheckboxField
 
@@ -69,6 +70,9 @@ for _competency in competencies.COMPETENCIES:
 
 class GoalForm(FlaskForm):
     """A development goal: a competency from a current to a target level, with actions."""
+
+    form_token = form_token_field()
+    version = HiddenField()  # the version shown: a stale save is refused
 
     title = StringField(_l("Goal"), validators=[InputRequired(), Length(max=200)])
     competency_code = SelectField(_l("Competency"), choices=COMPETENCY_CHOICES)

@@ -136,7 +136,11 @@ def entry_new(kind: str):
     entry_saving.participant_choices(form, current_user)
     findings = {}
     if form.validate_on_submit():
-        saved, findings = entry_saving.save_form(kind, form)
+        try:
+            saved, findings = entry_saving.save_form(kind, form)
+        except entry_saving.AlreadySaved as done:
+            flash(_("This form was already saved; it was not saved a second time."), "info")
+            return redirect(done.result or url_for("worker.entry_list"))
         if saved is not None:
             flash(_("Saved."), "success")
             return redirect(url_for("worker.entry_detail", entry_id=saved.id))

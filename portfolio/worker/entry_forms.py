@@ -20,7 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 import competencies
-from portfolio.forms import MultiCheckboxField
+from portfolio.forms import MultiCheckboxField, form_token_field
 
 
 def _tags(records) -> list[SelectChoice]:
@@ -82,6 +82,9 @@ EVIDENCE_LABELS = {
 
 class EntryForm(FlaskForm):
     """Every field an entry can have; the template shows those of its kind."""
+
+    form_token = form_token_field()
+    version = HiddenField()  # the version shown: a stale save is refused
 
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])
     occurred_on = DateField(_l("Date"), validators=[InputRequired()])

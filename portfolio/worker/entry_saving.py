@@ -6,13 +6,14 @@ corrects it and saves again without making a second entry.
 
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from portfolio import clock, db
+from portfolio.infra import form_tokens
 from portfolio.models import EntryKind
 from portfolio.services.entries import entries, entry_input, evidence
 from portfolio.services.sessions import participation
@@ -202,6 +203,12 @@ def save_form(kind: str, form: EntryForm, entry=None):
         return None, findings
     session = db.session()
     now = clock.now()
+    if entry is None:
+        earlier = form_tokens.claim(session, token=form.form_token.data, user_id=owner.id, now=now)
+        if earlier is not None:
+            result = earlier.result
+            session.rollback()
+            raise AlreadySaved(result)
     saved = entries.save(
         session,
         owner=owner,
@@ -232,5 +239,19 @@ def save_form(kind: str, form: EntryForm, entry=None):
         )
     elif pending:
         evidence.attach_pending(session, owner=owner, file_id=pending[0], entry=saved)
+    if entry is None:
+        form_tokens.settle(
+            session,
+            token=form.form_token.data,
+            result=url_for("worker.entry_detail", entry_id=saved.id),
+        )
     session.commit()
     return saved, {}
+
+
+class AlreadySaved(Exception):
+    """This create form's one-time token was used before: nothing is saved a second time."""
+
+    def __init__(self, result: str | None) -> None:
+        super().__init__(result)
+        self.result = result
