@@ -219,3 +219,29 @@ def test_the_cli_prints_the_reading_as_json_and_fails_clearly(app, tmp_path):
     assert 0 < printed["confidence"]["date"] <= 1
     failed = runner.invoke(args=["read-certificate", str(bad)])
     assert failed.exit_code == 2 and "password" in failed.output
+
+
+def test_a_truncated_photo_on_the_entry_form_is_refused_and_the_form_kept(client, db, worker):
+    response = post_form(
+        client,
+        "/portfolio/entries/new/training",
+        {
+            "title": "Meldcode in de praktijk",
+            "occurred_on": "2026-11-02",
+            "hours": "3",
+            "certificate": (io.BytesIO(certificates.photo(CORPUS[0])[:40_000]), "IMG_1.jpg"),
+        },
+        content_type="multipart/form-data",
+    )
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "This picture is incomplete" in html
+    assert _value(html, "title") == "Meldcode in de praktijk"
+    assert db.scalars(select(Entry)).all() == [] and db.scalars(select(EvidenceFile)).all() == []
+
+
+def test_discarding_removes_the_pending_photo_and_makes_no_training(client, db, worker):
+    _read(client, certificates.pdf(CORPUS[1]), "c.pdf")
+    assert db.scalars(select(EvidenceFile)).one().entry_id is None
+    response = post_form(client, "/portfolio/certificates/discard", {}, token_from="/portfolio/")
+    assert response.status_code == 302
+    assert db.scalars(select(EvidenceFile)).all() == [] and db.scalars(select(Entry)).all() == []

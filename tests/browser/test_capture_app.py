@@ -114,6 +114,7 @@ def test_an_entry_typed_offline_is_saved_once_when_the_connection_returns(
     phone.goto(f"{live_server}/portfolio/entries")
     assert "Je bent offline" in phone.locator("h1").inner_text()
     phone.locator("[data-unsent] li", has_text="Huisbezoek in de wijk").wait_for()
+    phone.screenshot(path=SHOTS / "offline-2-offline-pagina.png")
     assert entries(db) == 0
 
     phone.context.set_offline(False)

@@ -74,7 +74,9 @@
         const status = document.createElement("strong");
         status.className = "unsent-label";
         status.textContent = box.dataset.title;
-        item.append(status, ` — ${draft.fields.title || "?"} (${draft.fields.occurred_on || ""})`);
+        const day = draft.fields.occurred_on ? new Date(`${draft.fields.occurred_on}T12:00`) : null;
+        const when = day && !Number.isNaN(day.getTime()) ? day.toLocaleDateString(document.documentElement.lang || "nl") : "";
+        item.append(status, ` — ${draft.fields.title || "?"}${when ? ` (${when})` : ""}`);
         if (draft.problem) {
           const problem = document.createElement("p");
           problem.className = "error";
