@@ -45,7 +45,9 @@
 
   async function render(message) {
     const box = panel();
-    if (!box) return;
+    // Nobody signed in on this device (after log-out): do not even open, and so re-create,
+    // the database.
+    if (!box || !currentUser()) return;
     let drafts = [];
     try {
       drafts = await allDrafts();
@@ -217,8 +219,15 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
+    // The app (service worker and its cache) is there for a signed-in person only: a page
+    // without one (after log-out) takes it away, except the offline page the worker serves.
     if ("serviceWorker" in navigator) {
-      navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+      if (document.body.dataset.user) {
+        navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
+      } else if (!("offlinePage" in document.body.dataset)) {
+        navigator.serviceWorker.getRegistrations().then((all) => all.forEach((r) => r.unregister()));
+        if (window.caches) caches.keys().then((keys) => keys.forEach((key) => caches.delete(key)));
+      }
     }
     if (document.body.dataset.user) localStorage.setItem("vakbekwaam-user", document.body.dataset.user);
     const logout = document.querySelector("form[data-logout]");
