@@ -189,19 +189,16 @@
     return fields;
   }
 
-  async function clearEverything() {
+  // Started while the log-out is posted (not awaited: the log-out must not wait for it); the
+  // server's Clear-Site-Data answer and the log-in page after it clear the rest.
+  function clearEverything() {
     try {
       localStorage.removeItem("vakbekwaam-user");
-      await new Promise((resolve) => {
-        const request = indexedDB.deleteDatabase(DB_NAME);
-        request.onsuccess = request.onerror = request.onblocked = () => resolve();
-      });
-      if (window.caches) {
-        for (const key of await caches.keys()) await caches.delete(key);
-      }
+      indexedDB.deleteDatabase(DB_NAME);
       navigator.serviceWorker?.controller?.postMessage("clear");
+      if (window.caches) caches.keys().then((keys) => keys.forEach((key) => caches.delete(key)));
     } catch (error) {
-      // The server's Clear-Site-Data answer clears them too.
+      // Nothing to clear, or no access: the server's answer clears it.
     }
   }
 
@@ -232,10 +229,7 @@
     if (document.body.dataset.user) localStorage.setItem("vakbekwaam-user", document.body.dataset.user);
     const logout = document.querySelector("form[data-logout]");
     if (logout) {
-      logout.addEventListener("submit", (event) => {
-        event.preventDefault();
-        clearEverything().finally(() => logout.submit());
-      });
+      logout.addEventListener("submit", clearEverything);
     }
     const entryForm = document.querySelector("form[data-entry-form]");
     if (entryForm) {
