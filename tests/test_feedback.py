@@ -217,6 +217,7 @@ def test_two_answers_read_before_either_was_saved_only_one_counts(app, db):
     ):
         first, second = one.get(FeedbackRequest, request.id), two.get(FeedbackRequest, request.id)
         feedback.answer(one, request=first, text="Eerste", now=NOW, base_url="http://x")
+        one.commit()  # the first request ends
         with pytest.raises(feedback.AlreadyAnswered):
             feedback.answer(two, request=second, text="Tweede", now=NOW, base_url="http://x")
     db.expire_all()

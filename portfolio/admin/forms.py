@@ -13,7 +13,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from portfolio.forms import MultiCheckboxField
 from portfolio.services.organisation.org_settings import REQUIRED_SIGNOFF_KINDS, parse_offsets
 from portfolio.services.organisation.threshold_admin import (
     TOTAL,
@@ -22,6 +21,7 @@ from portfolio.services.organisation.threshold_admin import (
     Threshold,
 )
 from portfolio.templating import ENTRY_KINDS, number
+from portfolio.web.forms import MultiCheckboxField
 
 
 class SettingsForm(FlaskForm):

@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import Email, InputRequired, Length
 
-from portfolio.forms import new_password_fields
+from portfolio.web.forms import new_password_fields
 
 
 class LoginForm(FlaskForm):

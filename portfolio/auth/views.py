@@ -110,7 +110,6 @@ def _send_reset_mail(database, user) -> None:
             organisation_id=user.organisation_id,
             now=now,
         )
-    database.commit()
     mail.deliver(database, message, settings=current_app.config, now=now)
 
 

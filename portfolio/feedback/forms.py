@@ -15,7 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 import competencies
-from portfolio.forms import MultiCheckboxField, form_token_field
+from portfolio.web.forms import MultiCheckboxField, form_token_field
 
 
 class RequestForm(FlaskForm):

@@ -12,9 +12,9 @@ import competencies
 from portfolio import access, clock, db
 from portfolio.feedback import bp
 from portfolio.feedback.forms import AnswerForm, RequestForm
-from portfolio.forms import already_saved, settle_token
 from portfolio.models import Role
 from portfolio.services.development import feedback
+from portfolio.web.forms import already_saved, settle_token
 
 ASKERS = (Role.WORKER, Role.SUPERVISOR)
 
@@ -76,16 +76,13 @@ def remind(request_id: int):
     """Ask again for an unanswered request."""
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        feedback.remind(
-            db.session(),
-            requester=current_user._get_current_object(),
-            request_id=request_id,
-            now=clock.now(),
-            base_url=current_app.config["PUBLIC_BASE_URL"],
-        )
-    except feedback.NotAvailable:
-        abort(404)
+    feedback.remind(
+        db.session(),
+        requester=current_user._get_current_object(),
+        request_id=request_id,
+        now=clock.now(),
+        base_url=current_app.config["PUBLIC_BASE_URL"],
+    )
     flash(_("A reminder has been sent."), "success")
     return redirect(url_for("feedback.feedback_list"))
 
@@ -99,8 +96,6 @@ def answer(request_id: int):
         item, requester = feedback.for_respondent(
             session, user=current_user._get_current_object(), request_id=request_id
         )
-    except feedback.NotAvailable:
-        abort(404)
     except feedback.AlreadyAnswered:
         return _already_answered()
     return _answer_page(session, item, requester)
@@ -113,8 +108,6 @@ def answer_by_link(token: str):
     session = db.session()
     try:
         item, requester = feedback.for_token(session, token=token, now=clock.now())
-    except feedback.NotAvailable:
-        abort(404)
     except feedback.AlreadyAnswered:
         return _already_answered()
     return _answer_page(session, item, requester)
@@ -138,8 +131,6 @@ def _answer_page(session, item, requester):
             )
         except feedback.AlreadyAnswered:  # a double click or a second tab, at the same moment
             return _already_answered()
-        except feedback.NotAvailable:  # the link expired or was replaced while typing
-            abort(404)
         return render_template("feedback/thanks.html", requester=requester)
     return render_template(
         "feedback/answer.html",

@@ -16,9 +16,9 @@ from flask_login import current_user
 from portfolio import access, clock, db
 from portfolio.models import Role
 from portfolio.services.entries import certificate_reading, evidence
+from portfolio.web.entry_forms import CaptureForm, EntryForm
 from portfolio.worker import bp, entry_saving
 from portfolio.worker.entries import render_form
-from portfolio.worker.entry_forms import CaptureForm, EntryForm
 
 CANNOT_READ = {
     "pdf_password": _l(
@@ -73,8 +73,7 @@ def certificate_read():
     owner = current_user._get_current_object()
     pending = evidence.store_pending(
         session, owner=owner, filename=name, data=data, content_type=content_type, now=clock.now()
-    )
-    session.commit()
+    )  # the request commits
     form = EntryForm(formdata=None)
     form.title.data = reading.title
     form.occurred_on.data = reading.date
@@ -132,6 +131,5 @@ def certificate_discard():
     form = CaptureForm()
     if form.validate_on_submit():
         evidence.discard_pending(db.session(), owner=current_user._get_current_object())
-        db.session().commit()
         flash(_("The photo is removed; no training was saved."), "info")
     return redirect(url_for("worker.dashboard"))

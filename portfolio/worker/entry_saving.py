@@ -17,7 +17,7 @@ from portfolio.infra import form_tokens
 from portfolio.models import EntryKind
 from portfolio.services.entries import entries, entry_input, evidence
 from portfolio.services.sessions import participation
-from portfolio.worker.entry_forms import (
+from portfolio.web.entry_forms import (
     EVIDENCE_LABELS,
     KIND_FIELDS,
     REFLECTION_STRUCTURES,
@@ -216,7 +216,6 @@ def save_form(kind: str, form: EntryForm, entry=None):
         now=now,
         entry=entry,
         privacy_overridden=findings,
-        commit=False,
     )
     if kind == EntryKind.PEER_REVIEW:
         participation.set_participants(
@@ -245,7 +244,6 @@ def save_form(kind: str, form: EntryForm, entry=None):
             token=form.form_token.data,
             result=url_for("worker.entry_detail", entry_id=saved.id),
         )
-    session.commit()
     return saved, {}
 
 

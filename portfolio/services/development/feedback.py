@@ -18,18 +18,20 @@ from sqlalchemy import select, update
 from sqlmodel import Session
 
 import competencies
-from portfolio.infra import mail
+from portfolio.errors import Conflict, NotFound
+from portfolio.infra import links, mail
+from portfolio.infra.links import Link
 from portfolio.models import FeedbackRequest, User
 from portfolio.services.notifications import notifications
 
 LINK_TTL = timedelta(days=30)
 
 
-class NotAvailable(LookupError):
+class NotAvailable(NotFound):
     """No such request for this person, or its link expired or was replaced by a reminder."""
 
 
-class AlreadyAnswered(LookupError):
+class AlreadyAnswered(Conflict):
     """The request has its answer: a second one is refused."""
 
 
@@ -54,7 +56,7 @@ def _external_link(db: Session, request: FeedbackRequest, *, now: datetime, base
     request.token_hash = _hash(token)
     request.expires_at = now + LINK_TTL
     db.add(request)
-    return f"{base_url}/feedback/answer/{token}"
+    return links.external(Link("feedback.answer_by_link", {"token": token}), base_url=base_url)
 
 
 def _ask(db: Session, request: FeedbackRequest, requester: User, *, now, base_url) -> None:
@@ -69,7 +71,7 @@ def _ask(db: Session, request: FeedbackRequest, requester: User, *, now, base_ur
                 _("%(name)s asks for your feedback", name=requester.name),
                 _("Open the request to see what it is about and to answer."),
             ),
-            link=f"/feedback/{request.id}/answer",
+            link=Link("feedback.answer", {"request_id": request.id}),
             base_url=base_url,
             now=now,
         )
@@ -104,7 +106,7 @@ def request_feedback(
     now: datetime,
     base_url: str,
 ) -> FeedbackRequest:
-    """Ask a colleague (respondent_id) or an outside person (name + email). Commits."""
+    """Ask a colleague (respondent_id) or an outside person (name + email)."""
     unknown = [code for code in competency_codes if not competencies.is_known_competency(code)]
     if unknown or not competency_codes:
         raise ValueError(f"unknown competency codes: {unknown}")
@@ -133,7 +135,7 @@ def request_feedback(
     db.add(request)
     db.flush()
     _ask(db, request, requester, now=now, base_url=base_url)
-    db.commit()
+    db.flush()
     return request
 
 
@@ -154,13 +156,13 @@ def overview(db: Session, *, user: User) -> tuple[list[FeedbackRequest], list]:
 
 
 def remind(db: Session, *, requester: User, request_id: int, now: datetime, base_url: str):
-    """Ask again (an outside person gets a fresh link; the old one stops working). Commits."""
+    """Ask again (an outside person gets a fresh link; the old one stops working)."""
     request = db.get(FeedbackRequest, request_id)
     if request is None or request.requester_id != requester.id or request.answered_at:
         raise NotAvailable(request_id)
     request.reminded_at = now
     _ask(db, request, requester, now=now, base_url=base_url)
-    db.commit()
+    db.flush()
 
 
 def for_respondent(db: Session, *, user: User, request_id: int) -> tuple[FeedbackRequest, User]:
@@ -195,7 +197,7 @@ def for_token(db: Session, *, token: str, now: datetime) -> tuple[FeedbackReques
 
 
 def answer(db: Session, *, request: FeedbackRequest, text: str, now: datetime, base_url: str):
-    """Store the answer once and tell the requester. Commits.
+    """Store the answer once and tell the requester.
 
     Raises AlreadyAnswered when another answer came first (nothing is written, nobody is
     notified), or NotAvailable when an outside person's link expired or was replaced meanwhile.
@@ -223,8 +225,8 @@ def answer(db: Session, *, request: FeedbackRequest, text: str, now: datetime, b
             _("Feedback from %(name)s", name=request.respondent_name),
             _("%(name)s answered your request for feedback.", name=request.respondent_name),
         ),
-        link="/feedback/",
+        link=Link("feedback.feedback_list"),
         base_url=base_url,
         now=now,
     )
-    db.commit()
+    db.flush()

@@ -20,7 +20,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 import competencies
-from portfolio.forms import MultiCheckboxField, form_token_field
+from portfolio.web.forms import MultiCheckboxField, form_token_field
 
 
 def _tags(records) -> list[SelectChoice]:

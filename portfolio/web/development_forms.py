@@ -9,9 +9,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 import competencies
-from portfolio.forms import form_token_field
 from portfolio.templating import GOAL_STATUSES
-from portfolio.worker.entry_forms import NONE, MultiCheckboxField
+from portfolio.web.entry_forms import NONE, MultiCheckboxField
+from portfolio.web.forms import form_token_field
 
 LEVELS = [
     SelectChoice(level.code, f"{level.rank}. {level.title}")
