@@ -185,6 +185,8 @@ def test_log_out_clears_the_drafts_and_caches_on_the_device(phone, live_server, 
     # Log out before it is sent (the send starts on 'online'; we do not raise it here).
     phone.locator("form[data-logout] button").click()
     phone.wait_for_url(f"{live_server}/login")
+    # Deleting is asynchronous in the browser: wait until it is done (or the timeout fails us).
+    phone.wait_for_function("async () => (await indexedDB.databases()).length === 0")
     left = phone.evaluate(
         """async () => {
           const names = (await indexedDB.databases()).map((d) => d.name);

@@ -8,8 +8,13 @@
   const STORE = "drafts";
   const SKIP = new Set(["csrf_token", "certificate", "pending_file_id", "privacy_confirmed"]);
 
+  let loggingOut = false; // once the log-out is posted, nothing opens (re-creates) the drafts
   function openDb() {
     return new Promise((resolve, reject) => {
+      if (loggingOut) {
+        reject(new Error("logging out"));
+        return;
+      }
       const request = indexedDB.open(DB_NAME, 1);
       request.onupgradeneeded = () => request.result.createObjectStore(STORE, { keyPath: "id", autoIncrement: true });
       request.onsuccess = () => resolve(request.result);
@@ -192,6 +197,7 @@
   // Started while the log-out is posted (not awaited: the log-out must not wait for it); the
   // server's Clear-Site-Data answer and the log-in page after it clear the rest.
   function clearEverything() {
+    loggingOut = true;
     try {
       localStorage.removeItem("vakbekwaam-user");
       indexedDB.deleteDatabase(DB_NAME);
