@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app portfolio
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-sqlite test-postgres lint format migrate demo bench translations browser ocr clean
+.PHONY: setup run test test-sqlite test-postgres lint format migrate demo bench translations browser ocr oidc-provider clean screenshots axe
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -46,6 +46,30 @@ ocr:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			--no-install-recommends tesseract-ocr tesseract-ocr-nld >/dev/null; }
 
+# The sign-in tests run a real OpenID Connect provider (oidc-provider, node) on loopback; npm
+# installs it into tests/oidc/node_modules once (again when the lock file changes).
+OIDC_STAMP := tests/oidc/node_modules/.installed-stamp
+$(OIDC_STAMP): tests/oidc/package.json tests/oidc/package-lock.json
+	@command -v npm >/dev/null || { \
+		echo "Installing Node.js and npm for the sign-in tests (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(OIDC_STAMP)
+
+oidc-provider: $(OIDC_STAMP)
+
+# axe-core from the npm registry, for the accessibility checks of the browser tests (no CDN).
+AXE := tests/browser/node_modules/axe-core/axe.min.js
+$(AXE): tests/browser/package.json
+	npm install --silent --no-audit --no-fund --prefix tests/browser
+	@touch $(AXE)
+
+axe: $(AXE)
+
+# Every main page of every role on the demo data, 1280 and 360 px, Dutch and English (PNG).
+screenshots: setup browser
+	$(BIN)/python -m tests.browser.screenshots screenshots
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -55,11 +79,11 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test-sqlite: setup browser ocr
+test-sqlite: setup browser ocr oidc-provider axe
 	@echo "=== Test suite on SQLite ==="
 	env -u VAKBEKWAAM_TEST_POSTGRES $(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: setup browser ocr
+test-postgres: setup browser ocr oidc-provider axe
 	@echo "=== Test suite on PostgreSQL ($(VAKBEKWAAM_TEST_POSTGRES)) ==="
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -72,4 +96,4 @@ bench: setup ocr
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache screenshots tests/oidc/node_modules tests/browser/node_modules

@@ -41,6 +41,8 @@ class Competency:
     perspective_society: str
     perspective_society_en: str
     source: Source
+    short: str = ""  # one or two words for a chart axis (our own, from the title)
+    short_en: str = ""
 
 
 @dataclass(frozen=True)

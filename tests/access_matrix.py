@@ -50,6 +50,7 @@ EXPECTED_GET: dict[str, dict[str, int]] = {
     # A worker's start page is the portfolio dashboard.
     "main.home": {**everyone(200), WORKER: 302, OTHER_WORKER: 302},
     "main.catalogue": everyone(200),
+    "main.favicon": everyone(200, anonymous=200),
     "main.account": everyone(200),
     "main.set_language": everyone(405, anonymous=405),
     # The installable app's files hold nothing of any person (portfolio/main/pwa.py).
@@ -83,6 +84,7 @@ EXPECTED_POST: dict[str, dict[str, int]] = {
     "static": everyone(405, anonymous=405),
     "main.home": everyone(405, anonymous=405),
     "main.catalogue": everyone(405, anonymous=405),
+    "main.favicon": everyone(405, anonymous=405),
     "main.account": everyone(405, anonymous=405),
     "main.set_language": everyone(302, anonymous=302),
     "main.manifest": everyone(405, anonymous=405),

@@ -105,3 +105,23 @@ def test_rendering_never_imports_pyplot():
         "assert 'matplotlib.pyplot' not in sys.modules\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+def test_the_progress_and_standings_charts_read_at_11_px_or_more_on_a_phone():
+    from portfolio.charts.evaluation import standings_svg
+    from tests.test_radar_chart import PHONE_CHART_PX, shown_font_px
+
+    long_label = chart_data()
+    long_label["rows"][0]["label"] = "Overige deskundigheidsbevordering en nog veel meer"
+    standings = {
+        "bars": [{"label": "SKJ — Jeugd- en gezinsprofessional", "counts": [3, 1, 0, 2, 0]}],
+        "series": [
+            {"key": "on_track", "label": "op koers"},
+            {"key": "at_risk", "label": "risico dat de uiterste datum niet wordt gehaald"},
+            {"key": "unknown", "label": "onbekend: drempels te verifiëren"},
+        ],
+        "axis": "Registraties",
+    }
+    assert shown_font_px(progress_svg(chart_data()), PHONE_CHART_PX) >= 11
+    assert shown_font_px(progress_svg(long_label), PHONE_CHART_PX) >= 11
+    assert shown_font_px(standings_svg(standings), PHONE_CHART_PX) >= 11

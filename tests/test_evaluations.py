@@ -809,3 +809,78 @@ def test_a_corrected_session_counts_once(db, people):
         today=date(YEAR + 1, 2, 1),
     )[worker.id]
     assert facts["signed_sessions"] == 1
+
+
+def _signed_session(db, worker, on: date) -> None:
+    _entry(db, worker, "peer_review", on, hours=2, form="intervisie", status="signed")
+    db.commit()
+
+
+def test_the_year_in_figures_is_live_until_signed_then_frozen(app, db, clock, people):
+    worker, lead = people
+    me, boss = client_for(app, worker), client_for(app, lead)
+    page, detail = f"/portfolio/evaluation/{YEAR}", f"/team/evaluations/{worker.id}/{YEAR}"
+    submit(me, page, PREPARATION)
+    submit(
+        boss, detail, {"evaluation": "Goed jaar.", **agreement_rows(("WMO3", "Mediation oefenen"))}
+    )
+    item = current(db, worker)
+    assert item.status == "completed"
+    assert (
+        evaluations.facts_shown(db, evaluation=item, today=date(YEAR, 3, 3))["signed_sessions"] == 0
+    )
+
+    # A session signed after completing shows at once: the figures are live until signed.
+    _signed_session(db, worker, date(YEAR, 3, 1))
+    item = current(db, worker)
+    assert (
+        evaluations.facts_shown(db, evaluation=item, today=date(YEAR, 3, 3))["signed_sessions"] == 1
+    )
+
+    submit(me, f"{page}/sign", {}, page=page)
+    clock.advance(minutes=5)
+    submit(boss, f"{detail}/sign", {}, page=detail)
+    item = current(db, worker)
+    assert item.status == "signed" and item.facts["signed_sessions"] == 1  # as both saw them
+    _signed_session(db, worker, date(YEAR, 3, 2))
+    item = current(db, worker)
+    assert (
+        evaluations.facts_shown(db, evaluation=item, today=date(YEAR, 3, 3))["signed_sessions"] == 1
+    )
+
+
+def test_the_supervisor_saves_a_draft_the_worker_does_not_see_yet(app, db, clock, people):
+    worker, lead = people
+    me, boss = client_for(app, worker), client_for(app, lead)
+    page, detail = f"/portfolio/evaluation/{YEAR}", f"/team/evaluations/{worker.id}/{YEAR}"
+    submit(me, page, PREPARATION)
+    assert "Save as draft" in boss.get(detail).get_data(as_text=True)
+
+    response = submit(
+        boss,
+        detail,
+        {
+            "evaluation": "Half af CONCEPTTEKST",
+            "draft": "1",
+            **agreement_rows(("WMO3", "Mediation oefenen")),
+        },
+        follow_redirects=True,
+    )
+
+    assert "Saved as a draft" in flashes(response)[0][1]
+    item = current(db, worker)
+    assert item.status == "prepared" and item.completed_at is None
+    assert item.supervisor_evaluation == "Half af CONCEPTTEKST"
+    assert item.agreements == "WMO3: Mediation oefenen"
+    assert db.scalar(select(func.count()).select_from(DevelopmentGoal)) == 0  # no goals yet
+    assert "CONCEPTTEKST" in boss.get(detail).get_data(as_text=True)  # kept for the supervisor
+    mine = me.get(page).get_data(as_text=True)
+    assert (
+        "CONCEPTTEKST" not in mine
+        and "Mediation oefenen" not in mine
+        and 'action="/portfolio/evaluation/2025/sign"' not in mine
+    )
+    # Completing it later makes it the worker's to read and sign.
+    submit(boss, detail, {"evaluation": "Af", **agreement_rows(("WMO3", "Mediation oefenen"))})
+    assert current(db, worker).status == "completed"
+    assert "Af" in me.get(page).get_data(as_text=True)

@@ -131,8 +131,8 @@ def world(app, db, clock):
     carla = make_user(db, org, team=beta, name="Carla Claes")
     dirk = make_user(db, org, name="Dirk Dekker")
     make_user(db, org, team=alpha, name="Eva Ex", is_active=False)
-    hr = make_user(db, org, role=Role.HR, name="Hanna HR")
-    admin = make_user(db, org, role=Role.ADMIN)
+    hr = make_user(db, org, role=Role.HR, name="Hanna HR", locale="en")  # the English CSV
+    admin = make_user(db, org, role=Role.ADMIN, locale="en")
     hr.locale = "en"
     db.add(hr)
     db.commit()
@@ -319,7 +319,12 @@ def test_the_xlsx_holds_the_same_rows_as_the_csv(world):
     width = len(COLUMNS)  # trailing empty cells are not stored
     padded = [row + [None] * (width - len(row)) for row in rows]
     assert [[_as_csv_text(value) for value in row] for row in padded] == expected
-    assert [row[0] for row in legend[1:]] == list(COLUMNS) and all(row[1] for row in legend[1:])
+    described = legend[1 : len(COLUMNS) + 1]
+    assert [row[0] for row in described] == list(COLUMNS) and all(row[1] for row in described)
+    # Below the columns, every code a cell can hold, with its meaning.
+    codes = {(row[0], row[1]) for row in legend[len(COLUMNS) + 1 :] if row and row[0]}
+    assert ("status", "not_started") in codes and ("<norm>.standing", "at_risk") in codes
+    assert ("<norm>.on_track", "yes") in codes
 
 
 def _pdf_text(response) -> str:
@@ -442,7 +447,7 @@ def test_each_export_writes_one_audit_row_with_the_row_count(world, db):
 
 
 def test_another_organisations_hr_exports_only_their_own_workers(world, app, db):
-    outsider_hr = make_user(db, make_organisation(db), role=Role.HR)
+    outsider_hr = make_user(db, make_organisation(db), role=Role.HR, locale="en")
     client = app.test_client()
     login(client, outsider_hr.email, PASSWORD)
     assert _names(_csv(client.get(CSV_URL))) == []
@@ -764,3 +769,30 @@ def test_an_export_of_nobody_is_audited_with_no_rows(world, db):
         f"format=csv year=2025 team={beta} status=signed rows=0",
         f"format=xlsx year=2025 team={beta} status=signed rows=0",
     ]
+
+
+def test_a_dutch_reader_gets_a_csv_dutch_excel_opens_in_columns(world, db):
+    english = _by_name(_csv(world["client"].get(CSV_URL)))
+    hr = world["hr"]
+    hr.locale = "nl"
+    db.add(hr)
+    db.commit()
+
+    response = world["client"].get(CSV_URL)
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+
+    assert rows[0] == list(COLUMNS)  # the header keeps the documented column names
+    dutch = _by_name(rows)
+    assert set(dutch) == set(english) != set()
+    statuses = {row["status"] for row in dutch.values()}
+    assert "ondertekend" in statuses and not statuses & {"signed", "not_started"}
+    shortfall = "skj-jeugd-gezinsprofessional.shortfall"
+    assert english["Anna Aalders"][shortfall].startswith("scholing short by 25.85; ")
+    assert dutch["Anna Aalders"][shortfall].startswith("scholing tekort 25,85; ")
+    assert dutch["Anna Aalders"]["skj-jeugd-gezinsprofessional.on_track"] == "nee"
+    for person, row in english.items():
+        for name, value in row.items():
+            if re.fullmatch(r"\d+\.\d+", value):
+                assert dutch[person][name] == value.replace(".", ","), name
+    standings = {v for row in dutch.values() for n, v in row.items() if n.endswith(".standing")}
+    assert standings and not standings & {"on_track", "behind", "at_risk", "expired", "unknown"}

@@ -106,7 +106,16 @@ def test_the_archive_holds_exactly_my_data_and_my_files(app, client, db):
     (meta,) = data["evidence_files"]
     assert meta["archive_path"] == f"evidence/{meta['id']}-certificaat_1.pdf"
     assert archive.read(meta["archive_path"]) == PDF
-    assert sorted(archive.namelist()) == sorted(["vakbekwaam.json", meta["archive_path"]])
+    assert sorted(archive.namelist()) == sorted(
+        ["index.html", "vakbekwaam.json", meta["archive_path"]]
+    )
+    # index.html: the same data readable in a browser, in my language, linking my file.
+    index = archive.read("index.html").decode()
+    assert index.startswith("<!doctype html>") or "<!doctype html>" in index[:200]
+    assert 'lang="nl"' in index and "Mijn gegevens in Vakbekwaam" in index
+    assert "Mijn reflectie" in index and "mijn eigen tekst" in index
+    assert f'href="{meta["archive_path"]}"' in index
+    assert "geheime tekst" not in index and "Andermans" not in index
 
 
 def test_the_download_is_audited_without_content(app, client, db):

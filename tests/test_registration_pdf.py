@@ -199,3 +199,34 @@ def test_a_corrected_session_is_listed_once_and_the_chart_is_drawn(client, db, w
         if obj.get_object()["/Subtype"] == "/Image"
     ]
     assert images, "the progress chart is in the PDF"
+
+
+def test_dutch_column_headers_keep_their_words_whole(client, db, worker):
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from portfolio.services.norms.registration_pdf import CELL_PADDING, fit_widths
+
+    header = ["Datum", "Titel", "Eis", "Uren", "Punten", "Accreditatienummer"]
+    widths = fit_widths(header, [0.13, 0.27, 0.26, 0.1, 0.08, 0.16], 493.0)
+    assert abs(sum(widths) - 493.0) < 0.01
+    for text, width in zip(header, widths, strict=True):
+        assert width >= stringWidth(text, "Helvetica-Bold", 8.5) + CELL_PADDING, text
+
+    worker.locale = "nl"
+    db.add(worker)
+    registration = _registration(db, worker, "skj-jeugd-gezinsprofessional")
+    db.add(
+        Entry(
+            organisation_id=worker.organisation_id,
+            owner_id=worker.id,
+            catalogue_version="t",
+            kind="training",
+            title="Systemisch werken",
+            occurred_on=date(2024, 5, 2),
+            hours=Decimal(12),
+            accreditation_id="SKJ-31337",
+        )
+    )
+    db.commit()
+    text = _text(client.get(f"/portfolio/registrations/{registration.id}/export.pdf"))
+    assert "Punten" in text and "Accreditatienummer" in text

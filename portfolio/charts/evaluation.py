@@ -10,6 +10,7 @@ Plain values in (texts already localised); the pages and the PDF give the same n
 
 from __future__ import annotations
 
+import textwrap
 from typing import Any
 
 from matplotlib.figure import Figure
@@ -22,6 +23,8 @@ from portfolio.charts.progress import BRAND, INK, LINE, MUTED, OK
 REQUIREMENTS = "evaluation-requirements"
 STANDINGS = "organisation-standings"
 AXIS_LIMIT = 150.0
+FONT = 12  # the standings chart (on a page): about 300 units wide, so 11 px or more on a phone
+WIDTH_IN, BAR_IN, GAP_IN, AXIS_IN = 3.9, 0.3, 0.22, 0.62
 # One colour per standing, told apart by lightness as well as hue (and by the table beside it).
 STANDING_COLOURS = {
     "on_track": "#1b6e3a",
@@ -76,12 +79,29 @@ def requirements_png(data: dict[str, Any]) -> bytes:
 
 def standings_figure(data: dict[str, Any]) -> Figure:
     """`data` = {"bars": [{"label", "counts": [n per series]}], "series": [{"key", "label"}],
-    "axis"}: a stacked horizontal bar per norm, counts written inside wide enough segments."""
+    "axis"}: a stacked horizontal bar per norm, its name above it, counts written inside wide
+    enough segments. Narrow with large text, as the progress chart: readable on a phone."""
     bars, series = data["bars"], data["series"]
-    figure = Figure(figsize=(7.2, 1.4 + 0.6 * len(bars)), dpi=100)
-    axes = figure.add_subplot()
-    positions = list(range(len(bars)))[::-1]
+    line = FONT * 1.3 / 72
+    labels = [textwrap.wrap(bar["label"], width=40) or [""] for bar in bars]
+    heights = [len(lines) * line + BAR_IN + GAP_IN for lines in labels]
+    total = sum(heights)
+    # One column, names wrapped: a standing's name can be a whole phrase.
+    names = ["\n".join(textwrap.wrap(item["label"], width=30)) or item["label"] for item in series]
+    legend_in = 0.22 * sum(name.count("\n") + 1 for name in names) + 0.06 * len(series) + 0.15
+    height = total + AXIS_IN + legend_in
+    figure = Figure(figsize=(WIDTH_IN, height), dpi=100)
+    axes = figure.add_axes((0, (AXIS_IN + legend_in) / height, 1, total / height))
     largest = max((sum(bar["counts"]) for bar in bars), default=0) or 1
+    axes.set_xlim(0, largest * 1.02)
+    axes.set_ylim(0, total)
+    text_at = blended_transform_factory(axes.transAxes, axes.transData)
+    positions = []
+    top = total
+    for lines, row_height in zip(labels, heights, strict=True):
+        axes.text(0, top, "\n".join(lines), transform=text_at, va="top", fontsize=FONT, color=INK)
+        positions.append(top - len(lines) * line - 0.04 - BAR_IN / 2)
+        top -= row_height
     starts = [0] * len(bars)
     for index, item in enumerate(series):
         widths = [bar["counts"][index] for bar in bars]
@@ -90,53 +110,40 @@ def standings_figure(data: dict[str, Any]) -> Figure:
             positions,
             widths,
             left=starts,
-            height=0.6,
+            height=BAR_IN,
             color=colour,
-            label=item["label"],
+            label=names[index],
             edgecolor="white",
             linewidth=0.8,
         )
         dark = item["key"] in {"on_track", "at_risk", "expired"}
         for y, start, width in zip(positions, starts, widths, strict=True):
-            if width and width / largest >= 0.06:
+            if width and width / largest >= 0.08:
                 axes.text(
                     start + width / 2,
                     y,
                     str(width),
                     ha="center",
                     va="center",
-                    fontsize=9,
+                    fontsize=FONT,
                     color="white" if dark else INK,
                 )
         starts = [start + width for start, width in zip(starts, widths, strict=True)]
-    text_at = blended_transform_factory(axes.transAxes, axes.transData)
-    for y, bar in zip(positions, bars, strict=True):
-        axes.text(
-            -0.02,
-            y,
-            bar["label"],
-            transform=text_at,
-            ha="right",
-            va="center",
-            fontsize=9,
-            color=INK,
-        )
     axes.set_yticks([])
-    axes.set_ylim(-0.7, len(bars) - 0.3)
-    axes.set_xlim(0, largest * 1.02)
-    axes.xaxis.set_major_locator(MaxNLocator(integer=True))  # counts: no 0.25 of a person
-    axes.set_xlabel(data["axis"], color=MUTED, fontsize=9)
-    axes.tick_params(axis="x", colors=MUTED, labelsize=9)
+    axes.xaxis.set_major_locator(MaxNLocator(integer=True, nbins=5))  # no 0.25 of a person
+    axes.set_xlabel(data["axis"], color=MUTED, fontsize=FONT)
+    axes.tick_params(axis="x", colors=MUTED, labelsize=FONT)
     axes.grid(axis="x", color=LINE, linewidth=0.6)
     axes.set_axisbelow(True)
     for side in ("top", "right", "left"):
         axes.spines[side].set_visible(False)
     axes.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.18 - 0.1 / max(len(bars), 1)),
-        ncol=len(series),
+        loc="lower center",
+        bbox_to_anchor=(0.5, 0),
+        bbox_transform=figure.transFigure,
+        ncol=1,
         frameon=False,
-        fontsize=8,
+        fontsize=FONT,
     )
     return figure
 

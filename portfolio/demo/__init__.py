@@ -16,7 +16,15 @@ from sqlmodel import Session
 from portfolio.demo import development as demo_development
 from portfolio.demo.history import create_history
 from portfolio.infra.bulk import analyze
-from portfolio.models import Organisation, Role, Team, TeamLead, User, utcnow
+from portfolio.models import (
+    Organisation,
+    OrganisationSettings,
+    Role,
+    Team,
+    TeamLead,
+    User,
+    utcnow,
+)
 from portfolio.services.accounts.passwords import hash_password
 
 DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - published demo log-in
@@ -95,6 +103,9 @@ def _organisation(db: Session) -> Organisation:
         organisation = Organisation(name=name, slug=slug)
         db.add(organisation)
         db.flush()
+        # The demo lets a newcomer try every role at once: no authenticator app needed. A real
+        # organisation gets SECOND_FACTOR_DEFAULT (HR and admins) until its admin chooses.
+        db.add(OrganisationSettings(organisation_id=organisation.id, second_factor="none"))
     return organisation
 
 

@@ -162,9 +162,8 @@ def section_for(worker: WorkerRow, facts: dict) -> Section:
                 ),
             )
         )
-        lines.append(
-            (f"{registration['register']} — {_('at the current pace')}", _forecast(registration))
-        )
+        pace = _("at the current pace")  # not inside an f-string: babel would not find it
+        lines.append((f"{registration['register']} — {pace}", _forecast(registration)))
         prefix = f"{registration['register']}: " if len(facts["registrations"]) > 1 else ""
         table += [
             [prefix + name, _hours(registration, part), number(part["counted"]), _required(part)]

@@ -42,7 +42,7 @@ from portfolio.services.evaluations.evaluation_export import Selection
 from portfolio.services.evaluations.evaluation_facts import as_of_for
 from portfolio.services.evaluations.evaluation_listings import unled_workers
 from portfolio.services.overviews import org_overview
-from portfolio.templating import EVALUATION_STATUSES, STANDINGS
+from portfolio.templating import EVALUATION_STATUSES, STANDINGS, current_locale
 
 CHUNK_BYTES = 64 * 1024
 MIMETYPES = {
@@ -205,7 +205,11 @@ def evaluations_csv():
     """The selection as CSV (UTF-8 with byte-order mark, for Excel), streamed batch by batch."""
     selection = _export_selection()
     chunks = evaluation_export.csv_chunks(
-        db.session(), selection=selection, today=clock.today(), on_done=_recorder(selection, "csv")
+        db.session(),
+        selection=selection,
+        today=clock.today(),
+        on_done=_recorder(selection, "csv"),
+        style=_csv_style(),
     )
 
     def body() -> Iterator[bytes]:
@@ -214,6 +218,18 @@ def evaluations_csv():
             yield chunk.encode()
 
     return _attachment(body(), selection, "csv")
+
+
+def _csv_style() -> evaluation_export.CsvStyle:
+    """English: the CSV as documented. Dutch: as Dutch Excel opens it (`;`, decimal comma) with
+    the codes' Dutch words."""
+    if current_locale() != "nl":
+        return evaluation_export.ENGLISH_CSV
+    words = {code: str(label) for code, label in {**EVALUATION_STATUSES, **STANDINGS}.items()}
+    words |= {"yes": _("yes"), "no": _("no")}
+    return evaluation_export.CsvStyle(
+        delimiter=";", decimal_comma=True, words=words, short_by=_("short by")
+    )
 
 
 @bp.route("/evaluations/export.xlsx")
@@ -234,9 +250,11 @@ def evaluations_xlsx():
 def _pdf_introduction(selection: Selection, today) -> list[str]:
     teams = dict(evaluation_export.teams(db.session(), organisation_id=selection.organisation_id))
     status = EVALUATION_STATUSES.get(selection.status) if selection.status else None
+    # Each text its own gettext call: one nested in another's arguments is not extracted.
+    all_teams, all_statuses = _("all teams"), _("all statuses")
     return [
-        _("Team: %(team)s", team=teams.get(selection.team_id, _("all teams"))),
-        _("Status: %(status)s", status=status or _("all statuses")),
+        _("Team: %(team)s", team=teams.get(selection.team_id, all_teams)),
+        _("Status: %(status)s", status=status or all_statuses),
         _(
             "Portfolio figures as of %(date)s; a signed evaluation shows the figures both signed.",
             date=format_date(as_of_for(selection.year, today)),

@@ -62,6 +62,9 @@ def _complete_form(item, facts) -> CompleteForm:
     )
 
 
+COMPLETED_OR_SIGNED = (EvaluationStatus.COMPLETED, EvaluationStatus.SIGNED)
+
+
 @bp.route("/evaluations/<int:member_id>/<int:year>", methods=["GET", "POST"])
 @access.roles(Role.SUPERVISOR)
 def evaluation_detail(member_id: int, year: int):
@@ -80,18 +83,31 @@ def evaluation_detail(member_id: int, year: int):
         agreements = parse_agreements(
             [(row["competency_code"], row["text"]) for row in form.agreements.data]
         )
+        as_draft = "draft" in request.form and item.status not in COMPLETED_OR_SIGNED
         try:
-            evaluations.complete(
-                session,
-                supervisor=current_user._get_current_object(),
-                worker=member,
-                year=year,
-                text=form.evaluation.data or "",
-                agreements=agreements,
-                expected=form.expected_at(),
-                now=clock.now(),
-                today=clock.today(),
-            )
+            if as_draft:
+                evaluations.save_draft(
+                    session,
+                    supervisor=current_user._get_current_object(),
+                    worker=member,
+                    year=year,
+                    text=form.evaluation.data or "",
+                    agreements=agreements,
+                    expected=form.expected_at(),
+                    now=clock.now(),
+                )
+            else:
+                evaluations.complete(
+                    session,
+                    supervisor=current_user._get_current_object(),
+                    worker=member,
+                    year=year,
+                    text=form.evaluation.data or "",
+                    agreements=agreements,
+                    expected=form.expected_at(),
+                    now=clock.now(),
+                    today=clock.today(),
+                )
         except evaluations.Stale:
             flash(str(STALE), "error")
             history = evaluations.versions(session, worker_id=member.id, year=year)
@@ -102,7 +118,13 @@ def evaluation_detail(member_id: int, year: int):
             flash(_("This evaluation is signed. Correct it to change it."), "error")
             return redirect(here)
         else:
-            flash(_("The evaluation is completed. Both of you can now sign it."), "success")
+            if as_draft:
+                flash(
+                    _("Saved as a draft. %(name)s sees it once you complete it.", name=member.name),
+                    "success",
+                )
+            else:
+                flash(_("The evaluation is completed. Both of you can now sign it."), "success")
             return redirect(here)
     return render_template(
         "evaluation/supervisor.html", member=member, form=form, **context

@@ -9,6 +9,7 @@ import competencies
 from portfolio.charts.progress import svg_data_uri
 from portfolio.charts.radar import radar_rows, radar_svg
 from portfolio.services.development import development
+from portfolio.templating import localized
 from portfolio.web.development_forms import AssessmentForm, level_field, motivation_field
 
 MESSAGES = {
@@ -39,7 +40,7 @@ def radar(now, before=None, supervisor=None) -> dict | None:
     if not series:
         return None
     data = {
-        "axes": [str(c.number) for c in competencies.COMPETENCIES],
+        "axes": [f"{c.number} {localized(c, 'short')}" for c in competencies.COMPETENCIES],
         "names": [f"{c.number}. {c.title}" for c in competencies.COMPETENCIES],
         "levels": [level.title for level in competencies.PROFICIENCY_LEVELS],
         "series": series,

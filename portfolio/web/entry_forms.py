@@ -12,7 +12,6 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
@@ -161,7 +160,7 @@ class EntryForm(FlaskForm):
         choices=[SelectChoice(c.code, f"{c.number}. {c.title}") for c in competencies.COMPETENCIES],
         validate_choice=False,
     )
-    article_numbers = SelectMultipleField(
+    article_numbers = MultiCheckboxField(
         _l("Beroepscode articles"),
         coerce=int,
         validate_choice=False,

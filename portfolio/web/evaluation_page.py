@@ -41,6 +41,7 @@ def page_context(session, item: YearlyEvaluation, history: list, *, known: list)
         "history": history,
         "facts": evaluations.facts_shown(session, evaluation=item, today=clock.today()),
         "agreements": agreements_from_text(item.agreements),
+        "is_draft": item.status not in ("completed", "signed"),
         "names": evaluations.signer_names(session, evaluations=[item, *history], known=known),
         "sign_form": SignForm(data={"expected": stamp(item)}),
     }

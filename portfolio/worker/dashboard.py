@@ -141,9 +141,16 @@ def chart_for(progress: RegistrationProgress) -> str:
     return svg_data_uri(progress_svg(chart_data(progress)))
 
 
+# "Record a peer review session" (Leg een intervisie … vast) opens the form on intervisie.
+PRESETS = {"peer_review": {"form": "intervisie"}}
+
+
 def add_entry_links(kinds) -> list[tuple[str, str]]:
     """(label, url) to add an entry of each kind."""
-    return [(ADD_ENTRY_LABELS[k], url_for("worker.entry_new", kind=k)) for k in kinds]
+    return [
+        (ADD_ENTRY_LABELS[k], url_for("worker.entry_new", kind=k, **PRESETS.get(k, {})))
+        for k in kinds
+    ]
 
 
 def entry_url(entry_id: int) -> str:

@@ -22,6 +22,7 @@ from portfolio.web.entry_forms import KIND_FIELDS, REFLECTION_STRUCTURES, EntryF
 from portfolio.web.entry_page import entry_context
 from portfolio.worker import bp, entry_saving
 
+PEER_REVIEW_FORMS = {tag.code for tag in competencies.REFLECTION_FORMS}
 LOCKED = {
     "change": {
         EntryStatus.SUBMITTED.value: _l(
@@ -132,6 +133,11 @@ def entry_new(kind: str):
         abort(404)
     form = EntryForm()
     entry_saving.participant_choices(form, current_user)
+    if request.method == "GET" and kind == "peer_review":
+        # Preset the form of peer review: the one asked for (?form=), else intervisie — the
+        # most common, and one that needs no registered supervisor (supervisie does).
+        chosen = request.args.get("form", "intervisie")
+        form.form.data = chosen if chosen in PEER_REVIEW_FORMS else "intervisie"
     findings = {}
     if form.validate_on_submit():
         try:

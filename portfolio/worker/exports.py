@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, send_file
+from flask import abort, render_template, send_file
 from flask_babel import format_date
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portfolio import access, clock, db
@@ -16,7 +17,7 @@ from portfolio.services.norms import registration_pdf as registration_pdf_servic
 from portfolio.services.norms import registrations
 from portfolio.services.overviews import dashboard as dashboard_service
 from portfolio.services.privacy import audit, my_data
-from portfolio.templating import ENTRY_STATUSES, number
+from portfolio.templating import ENTRY_KINDS, ENTRY_STATUSES, number
 from portfolio.worker import bp
 from portfolio.worker.dashboard import TO_VERIFY, chart_data, forecast_sentences, row_title
 
@@ -25,13 +26,48 @@ from portfolio.worker.dashboard import TO_VERIFY, chart_data, forecast_sentences
 @access.roles(Role.WORKER, Role.SUPERVISOR, Role.HR, Role.ADMIN)
 def download_my_data():
     """All of the logged-in user's data as a ZIP (JSON plus the original evidence files)."""
-    archive = my_data.write_archive(db.session(), user=current_user._get_current_object())
+    archive = my_data.write_archive(
+        db.session(), user=current_user._get_current_object(), index_html=_my_data_index
+    )
     stamp = clock.today().isoformat()
     return send_file(
         archive,
         mimetype="application/zip",
         as_attachment=True,
         download_name=f"vakbekwaam-mijn-gegevens-{stamp}.zip",
+    )
+
+
+# The free texts of an entry, in the order its form asks them.
+ENTRY_TEXTS = (
+    ("body", _l("Text")),
+    ("case_description", _l("Case (anonymised)")),
+    ("learning_points", _l("Learning points")),
+    ("provider", _l("Provider")),
+    ("accreditation_id", _l("Accreditation id")),
+    ("facilitator", _l("Facilitator")),
+    ("method", _l("Method")),
+    ("employer", _l("Employer")),
+    ("role_title", _l("Role")),
+)
+
+
+def _my_data_index(data: dict) -> str:
+    """index.html of the archive: the data of vakbekwaam.json as one readable page."""
+    files: dict[int, list[dict]] = {}
+    for meta in data["evidence_files"]:
+        files.setdefault(meta["entry_id"], []).append(meta)
+    ratings: dict[int, list[dict]] = {}
+    for rating in data["competency_ratings"]:
+        ratings.setdefault(rating["assessment_id"], []).append(rating)
+    return render_template(
+        "main/my_data_index.html",
+        data=data,
+        today=clock.today(),
+        kinds=ENTRY_KINDS,
+        text_fields=ENTRY_TEXTS,
+        files_by_entry=files,
+        ratings_by_assessment=ratings,
     )
 
 

@@ -41,7 +41,8 @@ def counted(page, requirement: str) -> str:
 
 
 def save(page) -> None:
-    page.locator("main form.card button[type=submit]").click()
+    # The form's own button; after a privacy warning a second one stands in the warning.
+    page.locator("main form.card > button[type=submit]").click()
     page.wait_for_load_state()
 
 
@@ -75,7 +76,8 @@ def test_training_and_a_reflection_with_a_bsn_change_the_dashboard(page, live_se
     assert "citizen service number (BSN)" in summary.inner_text()
     assert "111222333" in page.locator("#body").input_value()  # nothing typed is lost
     page.locator("#privacy_confirmed").check()
-    save(page)
+    page.locator(".error-summary button[type=submit]").click()  # right under the warning
+    page.wait_for_load_state()
     assert "Huisbezoek" in page.locator("h1").inner_text()
 
     page.goto(f"{live_server}/portfolio/")

@@ -329,5 +329,5 @@ def _texts(action: str, title: str, supervisor_name: str, comment: str | None):
         "%(name)s returned your entry \u201c%(title)s\u201d.", name=supervisor_name, title=title
     )
     if comment:
-        body = f"{body} {_('Comment')}: {comment}"
+        body = _("%(text)s Comment: %(comment)s", text=body, comment=comment)
     return _("Returned: %(title)s", title=title), body

@@ -31,6 +31,11 @@ The audit entry of an export is written before the first byte is sent (format, f
 ``rows=unfinished``) and gets the number of rows sent at the end, also when the download is
 broken off; a process killed mid-download leaves ``rows=unfinished``.
 
+A Dutch reader gets the CSV as Dutch Excel opens it (`CsvStyle`): ``;`` between values, a
+decimal comma, and the codes of the code columns (``status``, ``<norm>.standing``,
+``<norm>.on_track``) and the words of ``<norm>.shortfall`` in Dutch; the English CSV keeps
+``,``, ``.`` and the codes. The XLSX's second sheet explains the columns and every code.
+
 Text cells that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
 tab or carriage return) get a leading ``'`` in the CSV and are stored as plain text in the
 XLSX (OWASP, CSV injection).
@@ -40,9 +45,11 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import IO
 
 from openpyxl import Workbook
@@ -88,6 +95,49 @@ BASE_COLUMNS: dict[str, str] = {
 COLUMNS: tuple[str, ...] = (*BASE_COLUMNS, *FACT_COLUMNS)
 assert len(set(COLUMNS)) == len(COLUMNS), "an export column name is used twice"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# Columns whose values are codes (a Dutch CSV gives their Dutch words) and the shortfall texts.
+CODE_COLUMNS = tuple(
+    i
+    for i, name in enumerate(COLUMNS)
+    if name == "status" or name.endswith((".standing", ".on_track"))
+)
+SHORTFALL_COLUMNS = tuple(i for i, name in enumerate(COLUMNS) if name.endswith(".shortfall"))
+# Every code a cell can hold, with its meaning (the XLSX's second sheet lists them).
+CODES: dict[str, dict[str, str]] = {
+    "status": {
+        "not_started": "the worker has not prepared the evaluation of the year",
+        "prepared": "the worker prepared it; the supervisor has not completed it",
+        "completed": "the supervisor completed it; not both signed yet",
+        "signed": "the worker and the supervisor both signed it",
+    },
+    "<norm>.standing": {
+        "on_track": "the norm is met, or will be by the deadline at the current pace",
+        "behind": "at the current pace the norm is not met by the deadline",
+        "at_risk": "the deadline is near and the norm is not met",
+        "expired": "the period ended without the norm met",
+        "unknown": "a threshold is to be verified (te verifiëren), so no standing",
+    },
+    "<norm>.on_track": {
+        "yes": "met by the deadline at the current pace",
+        "no": "not met by the deadline at the current pace",
+    },
+}
+
+
+@dataclass(frozen=True)
+class CsvStyle:
+    """How the CSV is written. The default is the English CSV: ``,``, a decimal point and the
+    codes. A Dutch one: ``;``, a decimal comma, `words` for the codes (code → word) and
+    `short_by` for the shortfall texts."""
+
+    delimiter: str = ","
+    decimal_comma: bool = False
+    words: Mapping[str, str] = field(default_factory=dict)
+    short_by: str = "short by"
+
+
+ENGLISH_CSV = CsvStyle()
+_NUMBER_IN_TEXT = re.compile(r"(?<=\d)\.(?=\d)")
 
 
 @dataclass(frozen=True)
@@ -299,6 +349,28 @@ def _csv_cells(cells: list[Cell]) -> list[Cell]:
     return ["'" + v if isinstance(v, str) and v.startswith(FORMULA_STARTS) else v for v in cells]
 
 
+def _localised_cells(cells: list[Cell], style: CsvStyle) -> list[Cell]:
+    """A Dutch row: decimal commas, the codes' words, Dutch shortfall texts (see `CsvStyle`)."""
+    row = [
+        ("'" + v if v.startswith(FORMULA_STARTS) else v)
+        if isinstance(v, str)
+        else str(v).replace(".", ",")
+        if isinstance(v, float | Decimal)
+        else v
+        for v in cells
+    ]
+    words = style.words
+    for index in CODE_COLUMNS:
+        value = row[index]
+        if value in words:
+            row[index] = words[value]
+    for index in SHORTFALL_COLUMNS:
+        if row[index]:
+            text = row[index].replace("short by", style.short_by)
+            row[index] = _NUMBER_IN_TEXT.sub(",", text) if style.decimal_comma else text
+    return row
+
+
 def csv_chunks(
     db: Session,
     *,
@@ -306,15 +378,23 @@ def csv_chunks(
     today: date,
     on_done: Callable[[int], None],
     batch_size: int = BATCH_SIZE,
+    style: CsvStyle = ENGLISH_CSV,
 ) -> Iterator[str]:
     """The CSV (header first), one chunk of text per batch. `on_done(rows written)` runs at the
     end, also when the download is broken off (then with the rows sent so far)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer = csv.writer(buffer, delimiter=style.delimiter, lineterminator="\r\n")
     written = 0
 
-    def write(cells: list[Cell]) -> None:
-        writer.writerow(_csv_cells(cells))
+    if style == ENGLISH_CSV:
+
+        def write(cells: list[Cell]) -> None:
+            writer.writerow(_csv_cells(cells))
+
+    else:
+
+        def write(cells: list[Cell]) -> None:
+            writer.writerow(_localised_cells(cells, style))
 
     try:
         writer.writerow(COLUMNS)
@@ -368,6 +448,11 @@ def write_xlsx(
         legend.append((name, meaning))
     for name, column in FACT_COLUMNS.items():
         legend.append((name, column.description))
+    legend.append(())
+    legend.append(("column", "code", "meaning"))
+    for name, codes in CODES.items():
+        for code, meaning in codes.items():
+            legend.append((name, code, meaning))
     workbook.save(target)
     return written
 

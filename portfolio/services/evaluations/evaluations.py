@@ -28,6 +28,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.exc import IntegrityError
@@ -52,6 +53,7 @@ from portfolio.services.privacy import audit
 
 SELF_EVALUATION_PARTS = ("year_in_short", "went_well", "to_develop")
 SIGNED = EvaluationStatus.SIGNED.value
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 COMPLETED = EvaluationStatus.COMPLETED.value
 
 
@@ -313,7 +315,9 @@ def sign(
     if mine == "supervisor_signed_at":
         values["supervisor_id"] = user.id
     if getattr(evaluation, theirs) is not None:
+        # The second signature freezes the figures as both saw them: live until now.
         values["status"] = SIGNED
+        values["facts"] = _facts(db, evaluation, now.astimezone(AMSTERDAM).date())
     _write(db, evaluation, expected, values, now=now)
 
 
@@ -390,5 +394,40 @@ def latest_self_assessment_on(db: Session, *, worker: User) -> date | None:
 
 
 def facts_shown(db: Session, *, evaluation: YearlyEvaluation, today: date) -> dict:
-    """The facts stored with the evaluation, or computed now while none are stored."""
-    return evaluation.facts or _facts(db, evaluation, today)
+    """The year in figures: live (computed now) until both signed, so a changed threshold or a
+    new entry shows; frozen once signed (the figures stored at the second signature)."""
+    if evaluation.status == SIGNED and evaluation.facts:
+        return evaluation.facts
+    return _facts(db, evaluation, today)
+
+
+def save_draft(
+    db: Session,
+    *,
+    supervisor: User,
+    worker: User,
+    year: int,
+    text: str,
+    agreements: Sequence[Agreement],
+    expected: datetime | None,
+    now: datetime,
+) -> YearlyEvaluation:
+    """The supervisor's evaluation and agreements saved as a draft: not completed, no goals
+    made, nothing for the worker to sign yet, the status as it was. Commits."""
+    if not leads(db, supervisor=supervisor, worker=worker):
+        raise PersonNotVisible(worker.id)
+    evaluation, expected = _opened(db, worker=worker, year=year, expected=expected, now=now)
+    if evaluation.status in (COMPLETED, SIGNED):
+        raise Locked(evaluation.id)  # a completed one is changed by completing it again
+    _write(
+        db,
+        evaluation,
+        expected,
+        {
+            "supervisor_id": supervisor.id,
+            "supervisor_evaluation": text.strip(),
+            "agreements": agreements_text(agreements),
+        },
+        now=now,
+    )
+    return evaluation

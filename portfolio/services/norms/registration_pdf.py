@@ -16,6 +16,7 @@ from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 from sqlalchemy import select
 from sqlmodel import Session
@@ -60,11 +61,34 @@ def sessions_in_period(db: Session, *, owner_id: int, status: NormStatus) -> lis
     ).all()
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[str]], widths) -> Table:
-    """A table whose cells wrap (long titles stay inside their column)."""
+HEAD_FONT, CELL_SIZE, CELL_PADDING = "Helvetica-Bold", 8.5, 12  # Table's padding: 6 pt a side
+
+
+def fit_widths(header: Sequence[str], shares: Sequence[float], width: float) -> list[float]:
+    """Column widths from `shares` of `width`, each wide enough for the longest word of its
+    header (so "Punten" never splits into "Punte/n"); what that takes comes off the columns
+    with room to spare, widest first."""
+    needed = [
+        max(stringWidth(word, HEAD_FONT, CELL_SIZE) for word in text.split()) + CELL_PADDING
+        for text in header
+    ]
+    widths = [max(share * width, least) for share, least in zip(shares, needed, strict=True)]
+    excess = sum(widths) - width
+    for index in sorted(range(len(widths)), key=lambda i: widths[i] - needed[i], reverse=True):
+        if excess <= 0:
+            break
+        give = min(excess, widths[index] - needed[index])
+        widths[index] -= give
+        excess -= give
+    return widths
+
+
+def _table(header: Sequence[str], rows: Sequence[Sequence[str]], shares, width) -> Table:
+    """A table whose cells wrap (long titles stay inside their column); header words whole."""
     styles = getSampleStyleSheet()
-    cell = ParagraphStyle("cell", parent=styles["Normal"], fontSize=8.5, leading=10.5)
-    head = ParagraphStyle("head", parent=cell, fontName="Helvetica-Bold")
+    cell = ParagraphStyle("cell", parent=styles["Normal"], fontSize=CELL_SIZE, leading=10.5)
+    head = ParagraphStyle("head", parent=cell, fontName=HEAD_FONT, splitLongWords=0)
+    widths = fit_widths(header, shares, width)
     data = [[Paragraph(escape(text), head) for text in header]]
     data += [[Paragraph(escape(text), cell) for text in row] for row in rows]
     table = Table(data, colWidths=widths, repeatRows=1)
@@ -116,7 +140,7 @@ def build_pdf(
     ]
     story += [
         Spacer(1, 4 * mm),
-        _table(requirement_header, requirements, [width * 0.4] + [width * 0.2] * 3),
+        _table(requirement_header, requirements, [0.4, 0.2, 0.2, 0.2], width),
     ]
     story += [Spacer(1, 3 * mm)] + [Paragraph(escape(s), styles["Normal"]) for s in forecast]
     if chart_png:
@@ -129,13 +153,15 @@ def build_pdf(
             activity_title,
             activity_header,
             activities,
-            [width * 0.13, width * 0.27, width * 0.26, width * 0.1, width * 0.08, width * 0.16],
+            [0.13, 0.27, 0.26, 0.1, 0.08, 0.16],
         ),
-        (session_title, session_header, sessions, [width * 0.14, width * 0.5, width * 0.36]),
+        (session_title, session_header, sessions, [0.14, 0.5, 0.36]),
     ):
         story += [Spacer(1, 5 * mm), Paragraph(escape(title), styles["Heading2"])]
         story.append(
-            _table(header, rows, widths) if rows else Paragraph(escape(empty), styles["Normal"])
+            _table(header, rows, widths, width)
+            if rows
+            else Paragraph(escape(empty), styles["Normal"])
         )
     document.build(story)
     return buffer.getvalue()

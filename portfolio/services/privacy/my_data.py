@@ -13,6 +13,7 @@ import json
 import re
 import tempfile
 import zipfile
+from collections.abc import Callable
 from datetime import date, datetime
 from decimal import Decimal
 from typing import IO
@@ -146,11 +147,18 @@ def collect(db: Session, *, user: User) -> dict:
     }
 
 
-def write_archive(db: Session, *, user: User) -> IO[bytes]:
-    """The ZIP archive in a spooled temporary file (memory first, disk when large). Audited."""
+def write_archive(
+    db: Session, *, user: User, index_html: Callable[[dict], str] | None = None
+) -> IO[bytes]:
+    """The ZIP archive in a spooled temporary file (memory first, disk when large). Audited.
+
+    Beside vakbekwaam.json, `index_html(data)` (the view renders it in the reader's language)
+    becomes index.html: the same data, readable in a browser, linking the evidence files."""
     data = collect(db, user=user)
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115 - caller closes
     with zipfile.ZipFile(spool, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        if index_html is not None:
+            archive.writestr("index.html", index_html(data))
         archive.writestr("vakbekwaam.json", json.dumps(data, indent=2, ensure_ascii=False))
         for meta in data["evidence_files"]:
             content = db.scalar(select(EvidenceFile.data).where(EvidenceFile.id == meta["id"]))

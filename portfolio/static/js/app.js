@@ -17,18 +17,39 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
-  // A guided reflection shows only the phases of the chosen structure.
-  const choice = document.querySelector("[data-structure-choice]");
-  if (choice) {
-    const show = () => {
-      const chosen = choice.querySelector("input:checked");
-      document.querySelectorAll("[data-structure]").forEach((set) => {
-        set.hidden = !chosen || set.dataset.structure !== chosen.value;
+  // A long list of checkboxes gets a filter box: type a few letters, see the matching options
+  // (ticked ones stay in view). Without JavaScript the whole list shows.
+  document.querySelectorAll("fieldset[data-filter]").forEach((set, index) => {
+    const options = [...set.querySelectorAll(".option")];
+    if (options.length < 8) return;
+    const label = document.createElement("label");
+    const input = document.createElement("input");
+    const status = document.createElement("p");
+    input.type = "search";
+    input.id = `filter-${index}`;
+    input.autocomplete = "off";
+    label.htmlFor = input.id;
+    label.textContent = set.dataset.filter;
+    status.className = "hint";
+    status.setAttribute("aria-live", "polite");
+    const wrapper = document.createElement("div");
+    wrapper.className = "field filter";
+    wrapper.append(label, input, status);
+    set.querySelector("legend").after(wrapper);
+    input.addEventListener("input", () => {
+      const words = input.value.trim().toLocaleLowerCase().split(/\s+/).filter(Boolean);
+      let shown = 0;
+      options.forEach((option) => {
+        const text = option.textContent.toLocaleLowerCase();
+        const hit = option.querySelector("input").checked || words.every((w) => text.includes(w));
+        option.hidden = !hit;
+        if (hit) shown += 1;
       });
-    };
-    choice.addEventListener("change", show);
-    show();
-  }
+      status.textContent = words.length
+        ? set.dataset.filterCount.replace("{shown}", shown).replace("{total}", options.length)
+        : "";
+    });
+  });
   // A file over the limit is refused here, before it is sent: a request far over the limit
   // would be cut off by the server and lose what was typed (the server checks again).
   document.querySelectorAll("input[type=file][data-max-bytes]").forEach((input) => {
