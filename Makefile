@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app portfolio
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-sqlite test-postgres lint format migrate demo bench translations browser oidc-provider clean screenshots axe
+.PHONY: setup run test test-sqlite test-postgres lint format migrate demo bench translations browser ocr oidc-provider clean screenshots axe
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -28,7 +28,7 @@ migrate: setup
 demo: migrate
 	$(FLASK) demo-data --if-empty
 
-run: demo
+run: demo ocr
 	@echo ""
 	@echo "Vakbekwaam runs on http://127.0.0.1:5000  (stop with Ctrl+C)"
 	$(FLASK) run --host 127.0.0.1 --port 5000
@@ -38,6 +38,13 @@ browser:
 	@test -x $(CHROMIUM) || { \
 		echo "Installing Chromium for the browser tests (apt-get)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
+
+# Certificates are read on this server only: Debian's Tesseract with the Dutch model (issue 15).
+ocr:
+	@command -v tesseract >/dev/null && tesseract --list-langs 2>/dev/null | grep -qx nld || { \
+		echo "Installing Tesseract OCR with the Dutch model (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends tesseract-ocr tesseract-ocr-nld >/dev/null; }
 
 # The sign-in tests run a real OpenID Connect provider (oidc-provider, node) on loopback; npm
 # installs it into tests/oidc/node_modules once (again when the lock file changes).
@@ -72,11 +79,11 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test-sqlite: setup browser oidc-provider axe
+test-sqlite: setup browser ocr oidc-provider axe
 	@echo "=== Test suite on SQLite ==="
 	env -u VAKBEKWAAM_TEST_POSTGRES $(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: setup browser oidc-provider axe
+test-postgres: setup browser ocr oidc-provider axe
 	@echo "=== Test suite on PostgreSQL ($(VAKBEKWAAM_TEST_POSTGRES)) ==="
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -85,7 +92,7 @@ test: lint test-sqlite
 	@if [ -n "$$VAKBEKWAAM_TEST_POSTGRES" ]; then $(MAKE) --no-print-directory test-postgres; \
 	else echo "VAKBEKWAAM_TEST_POSTGRES is not set: PostgreSQL run skipped."; fi
 
-bench: setup
+bench: setup ocr
 	$(BIN)/python -m bench
 
 clean:

@@ -9,6 +9,7 @@ import sys
 import time
 
 from bench import (
+    c1_certificates,
     demo_data,
     evaluation_exports,
     first_page,
@@ -23,7 +24,7 @@ from bench import (
 from bench.databases import POSTGRES, backends, demo_database
 from bench.timing import format_table
 
-BENCHMARKS = ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10")
+BENCHMARKS = ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10", "C1")
 FLOORS = (
     "Floors: P1 a bare route rendering a 50-row template (in the benchmark's app only), "
     "anonymous;\n        P4/P5 COPY (SELECT …) TO STDOUT (CSV) of one SELECT reading the same rows "
@@ -149,6 +150,9 @@ def main(argv: list[str] | None = None) -> int:
     if "P10" in arguments.only:
         _say("P10 privacy scan: corpus precision/recall and a 20,000-character reflection")
         results += p10_privacy.run(quick=arguments.quick)
+    if "C1" in arguments.only:
+        _say("C1 certificate reading (PDF text, Tesseract on photos)")
+        results += c1_certificates.run(quick=arguments.quick, say=_say)
     print(
         f"Vakbekwaam benchmarks ({'quick' if arguments.quick else 'full'}), "
         f"Python {platform.python_version()} on {platform.machine()}, "

@@ -27,6 +27,7 @@ def init_app(app: Flask) -> None:
         scheduler,
         sweep,
         import_employees,
+        read_certificate,
     ):
         app.cli.add_command(command)
 
@@ -249,3 +250,32 @@ def import_employees(file: Path, organisation_id: int, dry_run: bool) -> None:
         f"Imported: {outcome.created} added ({outcome.invited} invited by e-mail), "
         f"{outcome.updated} changed, {outcome.unchanged} unchanged."
     )
+
+
+READ_FAILURES = {
+    "pdf_password": "the PDF is protected with a password; save it without one and try again",
+    "pdf_broken": "the PDF is damaged and cannot be opened",
+    "pdf_too_large": "the PDF is too large to read",
+    "truncated": "the picture is incomplete (truncated); take or send it again",
+    "too_many_pixels": "the picture has too many pixels to read safely",
+    "not_an_image": "the file is not a picture that can be opened",
+    "no_text": "no certificate text found (a blank page, or not a certificate)",
+    "ocr_missing": "Tesseract OCR is not installed (make ocr installs it)",
+    "wrong_type": "not a PDF, JPEG, PNG or HEIC file",
+}
+
+
+@click.command("read-certificate")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def read_certificate(file: Path) -> None:
+    """Read a certificate (PDF or photo) on this machine and print what it says as JSON."""
+    from portfolio.services.entries import certificate_reading
+
+    try:
+        reading = certificate_reading.read(file.read_bytes())
+    except certificate_reading.Unreadable as error:
+        click.echo(
+            f"{file}: cannot read: {READ_FAILURES.get(error.reason, error.reason)}", err=True
+        )
+        sys.exit(2)
+    click.echo(json.dumps(reading.as_json(), ensure_ascii=False, indent=2))

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("main", __name__)
 
-from portfolio.main import views  # noqa: E402, F401  (registers the routes)
+from portfolio.main import pwa, views  # noqa: E402, F401  (registers the routes)

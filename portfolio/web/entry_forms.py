@@ -139,6 +139,9 @@ class EntryForm(FlaskForm):
         ),
     )
     certificate = FileField(_l("Certificate (PDF, PNG, JPEG, DOCX or ODT)"))
+    # A certificate photographed and read before the form was shown (worker/capture.py): kept
+    # as the worker's pending file, attached when the training is saved.
+    pending_file_id = HiddenField()
     form = SelectField(
         _l("Form"), choices=_tags(competencies.REFLECTION_FORMS), validate_choice=False
     )
@@ -265,3 +268,9 @@ for _structure, _phases in REFLECTION_STRUCTURES.items():
             phase_field(_structure, _phase),
             TextAreaField(_label, validators=[Length(max=5000)]),
         )
+
+
+class CaptureForm(FlaskForm):
+    """The start page's "Certificaat fotograferen": one picture or PDF, read on the server."""
+
+    photo = FileField(_l("Photograph a certificate"))

@@ -113,9 +113,12 @@ def _date(text):
         return None
 
 
-def _render_form(form: EntryForm, kind: str, entry, findings: dict, conflict=None):
+def render_form(form: EntryForm, kind: str, entry, findings: dict, conflict=None, **extra):
+    """The entry form; `conflict` is the saved version beside a stale save, `extra` carries a
+    certificate's reading (worker/capture.py)."""
     entry_saving.ask_for_the_file_again(form)
     entry_saving.describe_the_file_field(form, kind)
+    pending = entry_saving.pending_file(form) if kind == "training" and entry is None else None
     return render_template(
         "worker/entries/entry_form.html",
         form=form,
@@ -129,6 +132,8 @@ def _render_form(form: EntryForm, kind: str, entry, findings: dict, conflict=Non
         registers=[accreditation_field(r.code) for r in competencies.REGISTERS],
         unknown_register_ids=unknown_register_ids(entry),
         conflict=conflict,
+        pending=pending,
+        **extra,
     )
 
 
@@ -155,7 +160,7 @@ def entry_new(kind: str):
         if saved is not None:
             flash(_("Saved."), "success")
             return redirect(url_for("worker.entry_detail", entry_id=saved.id))
-    return _render_form(form, kind, None, findings)
+    return render_form(form, kind, None, findings)
 
 
 @bp.route("/entries/<int:entry_id>")
@@ -222,7 +227,7 @@ def entry_edit(entry_id: int):
             # A stale form (another tab saved meanwhile): refuse, show both, lose nothing.
             form.version.data = str(entry.version)
             conflict = entry_context(session, entry)
-            return _render_form(form, entry.kind, entry, {}, conflict=conflict), 409
+            return render_form(form, entry.kind, entry, {}, conflict=conflict), 409
         try:
             saved, findings = entry_saving.save_form(entry.kind, form, entry=entry)
         except entries.EntryLocked:
@@ -231,7 +236,7 @@ def entry_edit(entry_id: int):
         if saved is not None:
             flash(_("Saved."), "success")
             return redirect(url_for("worker.entry_detail", entry_id=entry.id))
-    return _render_form(form, entry.kind, entry, findings)
+    return render_form(form, entry.kind, entry, findings)
 
 
 @bp.route("/entries/<int:entry_id>/delete", methods=["GET", "POST"])

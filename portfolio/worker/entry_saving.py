@@ -48,6 +48,9 @@ MESSAGES = {
     "registration_format": _l("Give the register and the number, for example LVSC 12345."),
     "too_large": _l("The file is too large. Choose a file of at most %(size)s."),
     "wrong_type": _l("This file is not a PDF, PNG, JPEG, DOCX or ODT document."),
+    "truncated": _l("This picture is incomplete (cut off while sending). Take or choose it again."),
+    "too_many_pixels": _l("This picture has too many pixels. Take it again at a lower resolution."),
+    "not_an_image": _l("This picture cannot be opened. Take or choose it again."),
 }
 
 
@@ -136,12 +139,24 @@ def _checked_upload(form: EntryForm) -> tuple[str, bytes] | None:
     limit = current_app.config["EVIDENCE_MAX_BYTES"]
     data = upload.read(limit + 1)
     try:
-        evidence.check(data, max_bytes=limit)
+        name, data, _type = evidence.prepare(upload.filename, data, max_bytes=limit)
     except evidence.RejectedFile as rejected:
         message = str(MESSAGES[rejected.reason]) % {"size": evidence.size_label(limit)}
         form.certificate.errors.append(message)
         return None
-    return upload.filename, data
+    return name, data
+
+
+def pending_file(form: EntryForm) -> tuple[int, str] | None:
+    """(id, name) of the photographed certificate this form carries, when it is the worker's."""
+    try:
+        file_id = int(form.pending_file_id.data or 0)
+    except ValueError:
+        return None
+    if not file_id:
+        return None
+    name = evidence.pending_name(db.session(), owner=current_user, file_id=file_id)
+    return (file_id, name) if name else None
 
 
 def ask_for_the_file_again(form: EntryForm) -> None:
@@ -163,10 +178,12 @@ def describe_the_file_field(form: EntryForm, kind: str) -> None:
         return
     limit = current_app.config["EVIDENCE_MAX_BYTES"]
     form.certificate.label.text = str(EVIDENCE_LABELS[kind])
+    # image/* lets a phone offer its camera next to its files (no `capture` here: it would
+    # open only the camera and a PDF could not be chosen; the start page's capture has it).
     form.certificate.render_kw = {
         "data-max-bytes": limit,
         "data-too-large": str(MESSAGES["too_large"]) % {"size": evidence.size_label(limit)},
-        "accept": ".pdf,.png,.jpg,.jpeg,.docx,.odt",
+        "accept": "image/*,application/pdf,.pdf,.png,.jpg,.jpeg,.heic,.docx,.odt",
     }
 
 
@@ -185,6 +202,7 @@ def save_form(kind: str, form: EntryForm, entry=None):
     owner = current_user._get_current_object()
     participant_ids = _participants(form, owner) if kind == EntryKind.PEER_REVIEW else []
     upload = _checked_upload(form) if kind in EVIDENCE_LABELS else None
+    pending = pending_file(form) if kind == EntryKind.TRAINING and not upload else None
     if form.errors:
         return None, {}
     findings = entry_input.privacy_findings(data)
@@ -225,6 +243,8 @@ def save_form(kind: str, form: EntryForm, entry=None):
             max_bytes=current_app.config["EVIDENCE_MAX_BYTES"],
             now=now,
         )
+    elif pending:
+        evidence.attach_pending(session, owner=owner, file_id=pending[0], entry=saved)
     if entry is None:
         form_tokens.settle(
             session,

@@ -28,6 +28,8 @@ GET = {
         }
     ),
     "worker.evidence_remove": OWNER_ONLY,  # the question first
+    "worker.certificate_read": everyone(405, anonymous=405),
+    "worker.certificate_discard": everyone(405, anonymous=405),
 }
 POST = {
     "worker.entry_list": everyone(405, anonymous=405),
@@ -41,6 +43,9 @@ POST = {
     "worker.entry_correct": only({WORKER: 302, OTHER_WORKER: 404}),
     "worker.evidence_download": everyone(405, anonymous=405),
     "worker.evidence_remove": only({WORKER: 302, OTHER_WORKER: 404}),
+    # Without a picture: back to the start page with a message. Only one's own pending file.
+    "worker.certificate_read": only({WORKER: 302, OTHER_WORKER: 302}),
+    "worker.certificate_discard": only({WORKER: 302, OTHER_WORKER: 302}),
 }
 
 

@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from portfolio import access
 from portfolio.models import Entry, EvidenceFile, User
+from portfolio.services.entries import photos
 from portfolio.services.people.people import led_team_ids
 from portfolio.services.privacy import audit
 
@@ -42,7 +43,8 @@ def _zip_type(data: bytes) -> str | None:
 
 
 def detect_type(data: bytes) -> str | None:
-    """The content type from the file's first bytes (PDF, PNG, JPEG, DOCX, ODT), else None."""
+    """The content type from the file's first bytes (PDF, PNG, JPEG, HEIC, DOCX, ODT), else
+    None."""
     if data.startswith(b"%PDF-"):
         return "application/pdf"
     if data.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -51,6 +53,8 @@ def detect_type(data: bytes) -> str | None:
         return "image/jpeg"
     if data.startswith(b"PK\x03\x04"):
         return _zip_type(data)
+    if photos.is_heif(data):
+        return "image/heic"
     return None
 
 
@@ -79,6 +83,78 @@ def check(data: bytes, *, max_bytes: int) -> str:
     if content_type is None:
         raise RejectedFile("wrong_type")
     return content_type
+
+
+def prepare(filename: str, data: bytes, *, max_bytes: int) -> tuple[str, bytes, str]:
+    """(name, content, type) as stored: checked, and a photo made upright, without EXIF (no
+    GPS), at most photos.MAX_SIDE pixels, HEIC converted to JPEG. Raises RejectedFile with
+    too_large, wrong_type or a photo's reason (truncated, too_many_pixels, not_an_image)."""
+    content_type = check(data, max_bytes=max_bytes)
+    if not content_type.startswith("image/"):
+        return safe_name(filename), data, content_type
+    try:
+        data, content_type = photos.normalise(data)
+    except photos.UnreadablePhoto as error:
+        raise RejectedFile(error.reason) from error
+    name = safe_name(filename)
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{stem}.{'png' if content_type == 'image/png' else 'jpg'}", data, content_type
+
+
+def store_pending(
+    db: Session, *, owner: User, filename: str, data: bytes, content_type: str, now: datetime
+) -> EvidenceFile:
+    """Keep a prepared certificate for the training the worker is about to confirm (not yet
+    attached to an entry). A worker has at most one: an older pending file is removed. Flushes."""
+    db.execute(
+        delete(EvidenceFile).where(
+            EvidenceFile.owner_id == owner.id, EvidenceFile.entry_id.is_(None)
+        )
+    )
+    evidence = EvidenceFile(
+        organisation_id=owner.organisation_id,
+        owner_id=owner.id,
+        entry_id=None,
+        filename=filename,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        data=data,
+        uploaded_at=now,
+    )
+    db.add(evidence)
+    db.flush()
+    return evidence
+
+
+def pending_name(db: Session, *, owner: User, file_id: int) -> str | None:
+    """The name of the owner's pending (unattached) file with this id, else None."""
+    return db.scalar(
+        select(EvidenceFile.filename).where(
+            EvidenceFile.id == file_id,
+            EvidenceFile.owner_id == owner.id,
+            EvidenceFile.entry_id.is_(None),
+        )
+    )
+
+
+def attach_pending(db: Session, *, owner: User, file_id: int, entry: Entry) -> bool:
+    """Attach the owner's pending file to their entry; False when there is no such file."""
+    evidence = db.get(EvidenceFile, file_id)
+    if evidence is None or evidence.owner_id != owner.id or evidence.entry_id is not None:
+        return False
+    evidence.entry_id = entry.id
+    db.add(evidence)
+    return True
+
+
+def discard_pending(db: Session, *, owner: User) -> None:
+    """Remove the owner's pending file (the worker cancelled). Caller commits."""
+    db.execute(
+        delete(EvidenceFile).where(
+            EvidenceFile.owner_id == owner.id, EvidenceFile.entry_id.is_(None)
+        )
+    )
 
 
 def store(

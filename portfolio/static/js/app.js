@@ -1,5 +1,16 @@
 // Progressive enhancement only: every page works without JavaScript.
+document.documentElement.classList.add("js");
 document.addEventListener("DOMContentLoaded", () => {
+  // "Certificaat fotograferen": the picture is sent for reading as soon as it is taken.
+  document.querySelectorAll("form[data-capture]").forEach((form) => {
+    const input = form.querySelector("input[type=file]");
+    input.addEventListener("change", () => {
+      if (input.files.length) {
+        form.classList.add("busy");
+        form.submit();
+      }
+    });
+  });
   // Forms that delete or otherwise destroy ask first (data-confirm holds the question).
   document.querySelectorAll("form[data-confirm]").forEach((form) => {
     form.addEventListener("submit", (event) => {
