@@ -61,6 +61,9 @@ def from_environment(instance_path: str) -> dict:
         "SESSION_IDLE_TIMEOUT": timedelta(minutes=_env_int("SESSION_IDLE_MINUTES", 30)),
         "SESSION_ABSOLUTE_LIFETIME": timedelta(hours=_env_int("SESSION_MAX_HOURS", 12)),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_env_int("SESSION_MAX_HOURS", 12)),
+        # Proxies of our own in front of the app (load balancer, reverse proxy): only their
+        # X-Forwarded-For / X-Forwarded-Proto are believed. 0: the app faces clients directly.
+        "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
         # Log-in throttling: failures allowed per window, per account and per address.
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": _env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20),

@@ -1,13 +1,59 @@
-"""Form pieces shared by every area."""
+"""Form pieces shared by every area.
+
+Every form of the app derives from `Form`: its single-line text fields (a StringField that is
+not a TextAreaField: names, titles, e-mail addresses, hidden values) refuse a line break, so a
+value typed into one can never split a mail header or a CSV line. NUL and other control
+characters never reach a form at all (`portfolio.requests.CleanRequest`).
+"""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import PasswordField, SelectMultipleField
-from wtforms.validators import EqualTo, InputRequired, Length
+from flask_wtf import FlaskForm
+from wtforms import Form as PlainForm
+from wtforms import PasswordField, SelectMultipleField, StringField, TextAreaField
+from wtforms.meta import DefaultMeta
+from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portfolio.services.accounts.passwords import MAX_LENGTH, MIN_LENGTH
+
+LINE_BREAKS = frozenset("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+def single_line(_form, field) -> None:
+    """Refuse a line break in a one-line field (the shared validator)."""
+    if isinstance(field.data, str) and any(c in LINE_BREAKS for c in field.data):
+        raise ValidationError(_l("Use a single line here (no line breaks)."))
+
+
+def is_single_line_field(field) -> bool:
+    """A text field shown on one line: every StringField except a text area."""
+    return isinstance(field, StringField) and not isinstance(field, TextAreaField)
+
+
+class _SingleLineMeta(DefaultMeta):
+    """Binds every field as usual and adds `single_line` to the one-line text fields."""
+
+    def bind_field(self, form, unbound_field, options):
+        field = super().bind_field(form, unbound_field, options)
+        if is_single_line_field(field):
+            field.validators = [*field.validators, single_line]
+        return field
+
+
+class Form(FlaskForm):
+    """The base of every form with fields (CSRF from Flask-WTF, one-line fields checked)."""
+
+    class Meta(_SingleLineMeta):
+        pass
+
+
+class SubForm(PlainForm):
+    """The base of a form nested in another (FormField): no CSRF of its own."""
+
+    class Meta(_SingleLineMeta):
+        pass
 
 
 def new_password_fields() -> tuple[PasswordField, PasswordField]:

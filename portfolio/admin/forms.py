@@ -7,13 +7,12 @@ from decimal import Decimal, InvalidOperation
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import Field, IntegerField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from portfolio.forms import MultiCheckboxField
+from portfolio.forms import Form, MultiCheckboxField
 from portfolio.services.organisation.org_settings import REQUIRED_SIGNOFF_KINDS, parse_offsets
 from portfolio.services.organisation.threshold_admin import (
     TOTAL,
@@ -24,7 +23,7 @@ from portfolio.services.organisation.threshold_admin import (
 from portfolio.templating import ENTRY_KINDS, number
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     """Reminder offsets, the digest threshold and the entry kinds that need sign-off.
 
     The kinds in `required_kinds` are shown ticked and cannot be unticked; the service adds
@@ -138,7 +137,7 @@ def _file_hint(threshold: Threshold, to_verify: str) -> str:
     return _("Norm file: %(value)s (no confirmed number).", value=to_verify)
 
 
-class ThresholdFormBase(FlaskForm):
+class ThresholdFormBase(Form):
     """The note; `threshold_form` adds a number field per threshold of the norm."""
 
     note = TextAreaField(

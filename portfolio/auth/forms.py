@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import Email, InputRequired, Length
 
-from portfolio.forms import new_password_fields
+from portfolio.forms import Form, new_password_fields
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """E-mail address and password."""
 
     email = EmailField(
@@ -26,19 +25,19 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     """Ask for a reset link by e-mail."""
 
     email = EmailField(_l("E-mail address"), validators=[InputRequired(), Email(), Length(max=254)])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     """Choose a new password with a reset token."""
 
     password, confirm = new_password_fields()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     """Change the password while logged in."""
 
     current = PasswordField(

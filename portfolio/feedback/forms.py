@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     RadioField,
@@ -15,10 +14,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 import competencies
-from portfolio.forms import MultiCheckboxField
+from portfolio.forms import Form, MultiCheckboxField
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     """Whom to ask, about which competencies."""
 
     who = RadioField(
@@ -55,7 +54,7 @@ class RequestForm(FlaskForm):
         return valid
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     """The feedback itself."""
 
     answer = TextAreaField(

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
+from portfolio.forms import Form
 from portfolio.templating import EVALUATION_STATUSES
 
 YEARS_BACK = 5
 
 
-class YearForm(FlaskForm):
+class YearForm(Form):
     """The year to show."""
 
     class Meta:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
@@ -15,6 +14,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from portfolio.forms import Form
 
 # What the services' refusals mean, by (field, code).
 PERSON_MESSAGES = {
@@ -34,7 +35,7 @@ TEAM_MESSAGES = {
 }
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     """Name, e-mail address, role, team and start date; the view sets the choices the viewer may
     use."""
 
@@ -70,7 +71,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class TeamForm(FlaskForm):
+class TeamForm(Form):
     """A team's name."""
 
     name = StringField(
@@ -85,7 +86,7 @@ class TeamEditForm(TeamForm):
     leads = CheckboxesField(_l("Supervisors who lead this team"), coerce=int, choices=[])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     """The CSV file to import."""
 
     file = FileField(
@@ -96,7 +97,7 @@ class ImportForm(FlaskForm):
     )
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(Form):
     """The checked file, signed, sent back to apply it."""
 
     payload = HiddenField(validators=[InputRequired()])

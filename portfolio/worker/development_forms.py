@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 import competencies
+from portfolio.forms import Form
 from portfolio.templating import GOAL_STATUSES
 from portfolio.worker.entry_forms import NONE, MultiCheckboxField
 
@@ -38,7 +38,7 @@ def privacy_confirmation() -> BooleanField:
     )
 
 
-class AssessmentForm(FlaskForm):
+class AssessmentForm(Form):
     """A level and a short motivation for each of the ten competencies."""
 
     assessed_on = DateField(_l("Date"), validators=[InputRequired()])
@@ -67,7 +67,7 @@ for _competency in competencies.COMPETENCIES:
     )
 
 
-class GoalForm(FlaskForm):
+class GoalForm(Form):
     """A development goal: a competency from a current to a target level, with actions."""
 
     title = StringField(_l("Goal"), validators=[InputRequired(), Length(max=200)])
@@ -85,7 +85,7 @@ class GoalForm(FlaskForm):
     privacy_confirmed = privacy_confirmation()
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(Form):
     """Link one of your entries to a goal, or unlink it."""
 
     entry_id = SelectField(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -19,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 import competencies
-from portfolio.forms import MultiCheckboxField
+from portfolio.forms import Form, MultiCheckboxField
 
 
 def _tags(records) -> list[SelectChoice]:
@@ -79,7 +78,7 @@ EVIDENCE_LABELS = {
 }
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     """Every field an entry can have; the template shows those of its kind."""
 
     title = StringField(_l("Title"), validators=[InputRequired(), Length(max=200)])

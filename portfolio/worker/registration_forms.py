@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 import competencies
 from portfolio import clock
+from portfolio.forms import Form
 from portfolio.services.norms import registrations
 
 DATE_MESSAGE = _l("Enter a date as day, month and year.")
@@ -23,7 +23,7 @@ def norm_choices() -> list[SelectChoice]:
     ]
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     """Norm, registration number and dates. The service checks the norm, dates and twins."""
 
     norm_id = SelectField(
