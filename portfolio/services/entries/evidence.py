@@ -104,9 +104,7 @@ EXTENSIONS = {
 }
 # Control characters, and the Unicode format characters that reorder or hide text
 # (U+202E RIGHT-TO-LEFT OVERRIDE makes "gpj.exe" read as "exe.jpg"; zero-width marks).
-UNSAFE_IN_NAMES = re.compile(
-    "[\x00-\x1f\x7f-\x9f\"\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]"
-)
+UNSAFE_IN_NAMES = re.compile('[\x00-\x1f\x7f-\x9f"\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]')
 
 
 def safe_name(name: str, content_type: str | None = None) -> str:
