@@ -178,7 +178,7 @@ def sweep(now_text: str | None) -> None:
     delivered = run_outbox_delivery(app, now)
     click.echo(
         f"Reminders sent: {result.sent}, superseded: {result.superseded}, "
-        f"obsolete: {result.obsolete}; mails delivered: {delivered}."
+        f"obsolete: {result.obsolete}, failed: {result.failed}; mails delivered: {delivered}."
     )
 
 
