@@ -69,6 +69,10 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_MAX_FAILURES_PER_ADDRESS": _env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
         "LOGIN_THROTTLE_WINDOW": timedelta(minutes=_env_int("LOGIN_THROTTLE_MINUTES", 15)),
         "PASSWORD_RESET_TTL": timedelta(hours=_env_int("PASSWORD_RESET_HOURS", 2)),
+        # Reset links asked per client address and per account address within the window.
+        "PASSWORD_RESET_MAX_PER_ADDRESS": _env_int("PASSWORD_RESET_MAX_PER_ADDRESS", 10),
+        "PASSWORD_RESET_MAX_PER_TARGET": _env_int("PASSWORD_RESET_MAX_PER_TARGET", 3),
+        "PASSWORD_RESET_THROTTLE_WINDOW": timedelta(hours=1),
         # Mail: "console" prints (development), "smtp" delivers.
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "console"),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Vakbekwaam <no-reply@vakbekwaam.local>"),

@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 
 from portfolio import access, clock, db
-from portfolio.auth import bp
+from portfolio.auth import bp, devices
 from portfolio.auth.forms import ChangePasswordForm, LoginForm, ResetPasswordForm, ResetRequestForm
 from portfolio.infra import mail
 from portfolio.security import safe_next, start_session
@@ -32,6 +32,7 @@ def login():
             address=request.remote_addr,
             now=clock.now(),
             limits=current_app.config,
+            device=devices.device_for(form.email.data),
         )
         if result.outcome is LoginOutcome.OK:
             chosen = session.get("lang")
@@ -39,7 +40,8 @@ def login():
                 accounts.set_locale(db.session(), user=result.user, locale=chosen)
             start_session(clock.now())
             login_user(result.user)
-            return redirect(safe_next(form.next.data, url_for("main.home")))
+            response = redirect(safe_next(form.next.data, url_for("main.home")))
+            return devices.remember(response, result.user.email)
         if result.outcome is LoginOutcome.THROTTLED:
             flash(_("Too many failed attempts. Wait a few minutes and try again."), "error")
             return render_template("auth/login.html", form=form), 429
@@ -83,23 +85,32 @@ def request_reset():
     """Ask for a reset link; the answer is the same whether the account exists or not."""
     form = ResetRequestForm()
     if form.validate_on_submit():
+        # Known or not, the same steps: count the request, and queue a mail (delivered later by
+        # the outbox, never inside the request) only for an active account within its limits.
         database = db.session()
-        user = accounts.find_by_email(database, form.email.data)
-        if user and user.is_active:
-            _send_reset_mail(database, user)
+        user = accounts.reset_request_allowed(
+            database,
+            email=form.email.data,
+            address=request.remote_addr,
+            now=clock.now(),
+            limits=current_app.config,
+        )
+        if user is not None:
+            _queue_reset_mail(database, user)
+        database.commit()
         flash(_("If an account exists for that address, a reset link is on its way."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/request_reset.html", form=form)
 
 
-def _send_reset_mail(database, user) -> None:
+def _queue_reset_mail(database, user) -> None:
     now = clock.now()
     token = accounts.create_reset_token(
         database, user=user, now=now, ttl=current_app.config["PASSWORD_RESET_TTL"]
     )
     link = current_app.config["PUBLIC_BASE_URL"] + url_for("auth.reset_password", token=token)
     with force_locale(user.locale):
-        message = mail.queue_mail(
+        mail.queue_mail(
             database,
             to=user.email,
             subject=_("Reset your Vakbekwaam password"),
@@ -107,8 +118,6 @@ def _send_reset_mail(database, user) -> None:
             organisation_id=user.organisation_id,
             now=now,
         )
-    database.commit()
-    mail.deliver(database, message, settings=current_app.config, now=now)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])

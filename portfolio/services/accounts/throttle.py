@@ -21,6 +21,21 @@ def address_key(address: str | None) -> str:
     return f"address:{address or 'unknown'}"
 
 
+def device_key(device: str, email: str) -> str:
+    """Counter key for one account on one known browser."""
+    return f"device:{device[:64]}:{email.strip().lower()}"[:300]
+
+
+def reset_address_key(address: str | None) -> str:
+    """Counter key for reset links asked from one client address."""
+    return f"reset-address:{address or 'unknown'}"
+
+
+def reset_target_key(email: str) -> str:
+    """Counter key for reset links asked for one e-mail address."""
+    return f"reset-target:{email.strip().lower()}"[:300]
+
+
 def failures(db: Session, key: str, *, now: datetime, window: timedelta) -> int:
     """Failures recorded for `key` within the current window."""
     row = db.get(LoginThrottle, key)
