@@ -46,3 +46,18 @@ class ChangePasswordForm(Form):
         render_kw={"autocomplete": "current-password"},
     )
     password, confirm = new_password_fields()
+
+
+class EmailChangeForm(Form):
+    """A new e-mail address, confirmed with the current password."""
+
+    email = EmailField(
+        _l("New e-mail address"),
+        validators=[InputRequired(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+    current = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired(), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )

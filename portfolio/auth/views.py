@@ -5,14 +5,22 @@ from __future__ import annotations
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from portfolio import access, clock, db
 from portfolio.auth import bp, devices
-from portfolio.auth.forms import ChangePasswordForm, LoginForm, ResetPasswordForm, ResetRequestForm
+from portfolio.auth.forms import (
+    ChangePasswordForm,
+    EmailChangeForm,
+    LoginForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
+from portfolio.forms import Form
 from portfolio.infra import mail
 from portfolio.security import safe_next, start_session
-from portfolio.services.accounts import accounts
+from portfolio.services.accounts import accounts, email_change
 from portfolio.services.accounts.accounts import LoginOutcome
 from portfolio.services.accounts.passwords import verify_password
 
@@ -139,3 +147,107 @@ def reset_password(token: str):
         flash(_("Your password has been set. You can log in now."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
+
+
+EMAIL_CHANGE_MESSAGES = {
+    "invalid": _l("Enter a valid e-mail address, such as name@example.org."),
+    "same": _l("This is already your e-mail address."),
+    "unavailable": _l("This e-mail address cannot be used. Choose another address."),
+}
+
+
+def _mail(database, *, to: str, user, subject: str, template: str, **context) -> None:
+    mail.queue_mail(
+        database,
+        to=to,
+        subject=subject,
+        text=render_template(template, user=user, **context),
+        organisation_id=user.organisation_id,
+        now=clock.now(),
+    )
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@access.authenticated
+def change_email():
+    """Ask to change the own e-mail address: confirmed from the new address, the old one told."""
+    form = EmailChangeForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        database = db.session()
+        if not verify_password(user.password_hash, form.current.data):
+            form.current.errors.append(_("This is not your current password."))
+        else:
+            try:
+                new_email, token = email_change.request_change(
+                    database, user=user, new_email=form.email.data, secret=current_app.secret_key
+                )
+            except email_change.EmailChangeRefused as refused:
+                form.email.errors.append(str(EMAIL_CHANGE_MESSAGES[refused.code]))
+            else:
+                link = current_app.config["PUBLIC_BASE_URL"] + url_for(
+                    "auth.confirm_email", token=token
+                )
+                with force_locale(user.locale):
+                    _mail(
+                        database,
+                        to=new_email,
+                        user=user,
+                        subject=_("Confirm your new e-mail address for Vakbekwaam"),
+                        template="mail/email_change_confirm.txt",
+                        link=link,
+                        hours=int(email_change.LINK_TTL.total_seconds() // 3600),
+                    )
+                    _mail(
+                        database,
+                        to=user.email,
+                        user=user,
+                        subject=_("Your Vakbekwaam e-mail address is about to change"),
+                        template="mail/email_change_requested.txt",
+                    )
+                database.commit()
+                flash(
+                    _(
+                        "We sent a link to the new address. The change takes effect when you "
+                        "open it; until then you log in with your current address."
+                    ),
+                    "info",
+                )
+                return redirect(url_for("main.account"))
+    return render_template("auth/change_email.html", form=form)
+
+
+@bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
+@access.public
+def confirm_email(token: str):
+    """Confirm a new e-mail address from the link mailed to it (a button: no change on GET)."""
+    database = db.session()
+    secret = current_app.secret_key
+    found = email_change.pending(database, token=token, secret=secret)
+    if found is None:
+        flash(_("This link is invalid or has expired. Ask for the change again."), "error")
+        return redirect(url_for("auth.login"))
+    form = Form()
+    if form.validate_on_submit():
+        try:
+            done = email_change.confirm(database, token=token, secret=secret, now=clock.now())
+        except email_change.EmailChangeRefused:
+            flash(str(EMAIL_CHANGE_MESSAGES["unavailable"]), "error")
+            return redirect(url_for("auth.login"))
+        if done is None:
+            flash(_("This link is invalid or has expired. Ask for the change again."), "error")
+            return redirect(url_for("auth.login"))
+        user, old_email = done
+        with force_locale(user.locale):
+            _mail(
+                database,
+                to=old_email,
+                user=user,
+                subject=_("Your Vakbekwaam e-mail address has been changed"),
+                template="mail/email_changed.txt",
+            )
+        database.commit()
+        logout_user()
+        flash(_("Your e-mail address has been changed. Log in with the new address."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/confirm_email.html", form=form, new_email=found.new_email)

@@ -20,7 +20,13 @@ from portfolio.forms import Form
 # What the services' refusals mean, by (field, code).
 PERSON_MESSAGES = {
     ("email", "invalid"): _l("Enter a valid e-mail address, such as name@example.org."),
-    ("email", "taken"): _l("This e-mail address is already in use by another account."),
+    ("email", "taken"): _l(
+        "This e-mail address cannot be used. Check it with the person, or use another address."
+    ),
+    ("email", "owner_only"): _l(
+        "This account has been used: only its owner can change the e-mail address (under "
+        "Account), confirmed from the new address."
+    ),
     ("name", "invalid"): _l("Enter a name of at most 200 characters."),
     ("role", "not_allowed"): _l("You may not give this role."),
     ("role", "own_role"): _l("You cannot change the role of your own account."),
