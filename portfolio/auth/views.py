@@ -67,6 +67,20 @@ def logout():
     return redirect(url_for("auth.login"))
 
 
+@bp.route("/account/logout-everywhere", methods=["POST"])
+@access.authenticated
+def logout_everywhere():
+    """End every session and the calendar link, for when somebody else may have had access."""
+    if Form().validate_on_submit():
+        accounts.end_all_sessions(
+            db.session(), user=current_user._get_current_object(), end_calendar_feed=True
+        )
+        logout_user()
+        flash(_("Every session and your calendar link have ended."), "info")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("main.account"))
+
+
 @bp.route("/password", methods=["GET", "POST"])
 @access.authenticated
 def change_password():

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
-from portfolio.models import Notification, PasswordResetToken, Role, User
+from portfolio.models import CalendarFeed, Notification, PasswordResetToken, Role, User
 from portfolio.services.accounts import throttle
 from portfolio.services.accounts.passwords import (
     DUMMY_HASH,
@@ -128,9 +128,13 @@ _UNREAD = (
 )
 
 
-def end_all_sessions(db: Session, *, user: User) -> None:
-    """Invalidate every session of `user` (a replayed cookie is refused). Commits."""
+def end_all_sessions(db: Session, *, user: User, end_calendar_feed: bool = False) -> None:
+    """Invalidate every session of `user` (a replayed cookie is refused), and with
+    `end_calendar_feed` the secret calendar URL too ("log out everywhere"). Commits."""
     user.session_token = new_session_token()
+    if end_calendar_feed:
+        db.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
+        audit.record(db, actor=user, action="logged_out_everywhere", subject_user_id=user.id)
     db.add(user)
     db.commit()
 
@@ -140,6 +144,8 @@ def change_password(db: Session, *, user: User, new_password: str, now: datetime
     user.password_hash = hash_password(new_password)
     user.password_changed_at = now
     user.session_token = new_session_token()
+    # Whoever had the old password may have copied the calendar's secret URL: it ends too.
+    db.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     # A reset link mailed before the change must not set the password again afterwards.
     db.execute(
         update(PasswordResetToken)
