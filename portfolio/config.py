@@ -73,6 +73,10 @@ def from_environment(instance_path: str) -> dict:
         "PASSWORD_RESET_MAX_PER_ADDRESS": _env_int("PASSWORD_RESET_MAX_PER_ADDRESS", 10),
         "PASSWORD_RESET_MAX_PER_TARGET": _env_int("PASSWORD_RESET_MAX_PER_TARGET", 3),
         "PASSWORD_RESET_THROTTLE_WINDOW": timedelta(hours=1),
+        # Feedback asked of outside people carries the worker's text to any address typed:
+        # at most this many requests and reminders a day, and one reminder per request per N days.
+        "FEEDBACK_OUTSIDE_PER_DAY": _env_int("FEEDBACK_OUTSIDE_PER_DAY", 10),
+        "FEEDBACK_REMINDER_INTERVAL_DAYS": _env_int("FEEDBACK_REMINDER_INTERVAL_DAYS", 3),
         # Mail: "console" prints (development), "smtp" delivers.
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "console"),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Vakbekwaam <no-reply@vakbekwaam.local>"),

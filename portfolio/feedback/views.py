@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -16,6 +17,8 @@ from portfolio.models import Role
 from portfolio.services.development import feedback
 
 ASKERS = (Role.WORKER, Role.SUPERVISOR)
+
+OFTEN_TODAY = _l("You have asked people outside the organisation often today. Try again tomorrow.")
 
 
 @bp.route("/")
@@ -55,6 +58,11 @@ def request_new():
                 message=form.message.data,
                 now=clock.now(),
                 base_url=current_app.config["PUBLIC_BASE_URL"],
+                limits=feedback.OutsideLimits.from_settings(current_app.config),
+            )
+        except feedback.TooMany:
+            form.email.errors.append(
+                _("You have asked people outside the organisation often today. Try again tomorrow.")
             )
         except ValueError:
             form.colleague.errors.append(_("Choose a colleague from your organisation."))
@@ -77,9 +85,20 @@ def remind(request_id: int):
             request_id=request_id,
             now=clock.now(),
             base_url=current_app.config["PUBLIC_BASE_URL"],
+            limits=feedback.OutsideLimits.from_settings(current_app.config),
         )
     except feedback.NotAvailable:
         abort(404)
+    except feedback.TooMany as too_many:
+        message = (
+            _("You reminded this person recently. Give them a few days.")
+            if too_many.what == "per_request"
+            else _(
+                "You have asked people outside the organisation often today. Try again tomorrow."
+            )
+        )
+        flash(message, "error")
+        return redirect(url_for("feedback.feedback_list"))
     flash(_("A reminder has been sent."), "success")
     return redirect(url_for("feedback.feedback_list"))
 
