@@ -11,7 +11,13 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import Form as PlainForm
-from wtforms import PasswordField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    IntegerField,
+    PasswordField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.meta import DefaultMeta
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -21,10 +27,28 @@ from portfolio.services.accounts.passwords import MAX_LENGTH, MIN_LENGTH
 LINE_BREAKS = frozenset("\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
 
 
+def within_32_bits(_form, field) -> None:
+    """Refuse a whole number that no column can hold."""
+    if isinstance(field.data, int) and not -MAX_ID - 1 <= field.data <= MAX_ID:
+        raise ValidationError(_l("Enter a smaller number."))
+
+
 def single_line(_form, field) -> None:
     """Refuse a line break in a one-line field (the shared validator)."""
     if isinstance(field.data, str) and any(c in LINE_BREAKS for c in field.data):
         raise ValidationError(_l("Use a single line here (no line breaks)."))
+
+
+MAX_ID = 2**31 - 1  # every id and whole number column is 32 bits
+
+
+def bounded_int(value) -> int:
+    """`int` for choices that name a row: a value beyond 32 bits is not a choice (ValueError),
+    rather than a database error."""
+    number = int(value)
+    if not -MAX_ID - 1 <= number <= MAX_ID:
+        raise ValueError("out of range")
+    return number
 
 
 def is_single_line_field(field) -> bool:
@@ -33,12 +57,17 @@ def is_single_line_field(field) -> bool:
 
 
 class _SingleLineMeta(DefaultMeta):
-    """Binds every field as usual and adds `single_line` to the one-line text fields."""
+    """Binds every field as usual; then one-line text fields refuse line breaks, choices coerced
+    with `int` and whole-number fields refuse values beyond 32 bits."""
 
     def bind_field(self, form, unbound_field, options):
         field = super().bind_field(form, unbound_field, options)
         if is_single_line_field(field):
             field.validators = [*field.validators, single_line]
+        if getattr(field, "coerce", None) is int:
+            field.coerce = bounded_int
+        if isinstance(field, IntegerField):
+            field.validators = [*field.validators, within_32_bits]
         return field
 
 
