@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app portfolio
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-sqlite test-postgres lint format migrate demo bench translations browser clean
+.PHONY: setup run test test-sqlite test-postgres lint audit format migrate demo bench translations browser clean
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,12 @@ browser:
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/bandit -q -r portfolio competencies
+
+# Known vulnerabilities in the installed dependencies. By hand: it asks the PyPI/OSV
+# vulnerability service over the network, so it is not part of `make test`.
+audit: setup
+	$(BIN)/pip-audit --local --skip-editable
 
 format: setup
 	$(BIN)/ruff format .

@@ -6,7 +6,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-DEV_SECRET_KEY = "dev-only-secret-key-change-me"  # noqa: S105 - refused outside development
+DEV_SECRET_KEY = "dev-only-secret-key-change-me"  # noqa: S105 - refused outside development  # nosec B105
 
 
 def _env_bool(name: str, default: bool) -> bool:

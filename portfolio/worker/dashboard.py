@@ -201,4 +201,4 @@ def _content(owner_id: int, today) -> Markup:
         add_entry_links=add_entry_links,
         entry_url=entry_url,
     )
-    return Markup(html)  # noqa: S704 - our own autoescaped template
+    return Markup(html)  # noqa: S704 - our own autoescaped template  # nosec B704
