@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -19,6 +21,7 @@ from portfolio.auth.forms import (
 )
 from portfolio.forms import Form
 from portfolio.infra import mail
+from portfolio.models import User
 from portfolio.security import safe_next, start_session
 from portfolio.services.accounts import accounts, email_change
 from portfolio.services.accounts.accounts import LoginOutcome
@@ -107,8 +110,9 @@ def request_reset():
     """Ask for a reset link; the answer is the same whether the account exists or not."""
     form = ResetRequestForm()
     if form.validate_on_submit():
-        # Known or not, the same steps: count the request, and queue a mail (delivered later by
-        # the outbox, never inside the request) only for an active account within its limits.
+        # Known or not, the same steps in the same time: count the request, make a link and its
+        # mail, and commit once. Only for an active account within its limits are the link and
+        # the mail kept (the outbox delivers it later: never SMTP inside the request).
         database = db.session()
         user = accounts.reset_request_allowed(
             database,
@@ -117,26 +121,33 @@ def request_reset():
             now=clock.now(),
             limits=current_app.config,
         )
-        if user is not None:
-            _queue_reset_mail(database, user)
+        _reset_mail(database, user)
         database.commit()
         flash(_("If an account exists for that address, a reset link is on its way."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/request_reset.html", form=form)
 
 
-def _queue_reset_mail(database, user) -> None:
+def _reset_mail(database, user) -> None:
+    """Make the link and the mail; add them only for `user` (None: an unknown address)."""
     now = clock.now()
-    token = accounts.create_reset_token(
-        database, user=user, now=now, ttl=current_app.config["PASSWORD_RESET_TTL"]
+    ttl = current_app.config["PASSWORD_RESET_TTL"]
+    token = (
+        accounts.create_reset_token(database, user=user, now=now, ttl=ttl)
+        if user
+        else accounts.reset_token_hash(secrets.token_urlsafe(32))
     )
     link = current_app.config["PUBLIC_BASE_URL"] + url_for("auth.reset_password", token=token)
-    with force_locale(user.locale):
+    recipient = user or User(name="", email="", locale=current_app.config["BABEL_DEFAULT_LOCALE"])
+    with force_locale(recipient.locale):
+        subject = _("Reset your Vakbekwaam password")
+        text = render_template("mail/password_reset.txt", user=recipient, link=link)
+    if user:
         mail.queue_mail(
             database,
             to=user.email,
-            subject=_("Reset your Vakbekwaam password"),
-            text=render_template("mail/password_reset.txt", user=user, link=link),
+            subject=subject,
+            text=text,
             organisation_id=user.organisation_id,
             now=now,
         )

@@ -175,7 +175,7 @@ def reset_request_allowed(
         throttle.failures(db, key, now=now, window=window) < limit for key, limit in counters
     )
     for key, _limit in counters:
-        throttle.record_failure(db, key, now=now, window=window)
+        throttle.count(db, key, now=now, window=window)
     user = find_by_email(db, email)
     return user if within and user is not None and user.is_active else None
 

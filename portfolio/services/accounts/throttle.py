@@ -70,6 +70,31 @@ def record_failure(db: Session, key: str, *, now: datetime, window: timedelta) -
     db.commit()
 
 
+def count(db: Session, key: str, *, now: datetime, window: timedelta) -> None:
+    """Count one event for `key` in the caller's transaction (no commit): for counters that are
+    written together with the rest of a request's work, in one commit."""
+    expired = LoginThrottle.window_start <= now - window
+    reset = (
+        update(LoginThrottle)
+        .where(LoginThrottle.key == key, expired)
+        .values(window_start=now, failures=1)
+    )
+    if db.execute(reset).rowcount:
+        return
+    bump = (
+        update(LoginThrottle)
+        .where(LoginThrottle.key == key)
+        .values(failures=LoginThrottle.failures + 1)
+    )
+    if db.execute(bump).rowcount:
+        return
+    try:
+        with db.begin_nested():  # another process may insert the same key first
+            db.add(LoginThrottle(key=key, window_start=now, failures=1))
+    except IntegrityError:
+        db.execute(bump)
+
+
 def clear(db: Session, key: str) -> None:
     """Forget the failures of `key` (after a successful log-in). Commits."""
     db.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
