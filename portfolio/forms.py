@@ -18,6 +18,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectFieldBase
 from wtforms.meta import DefaultMeta
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -64,7 +65,7 @@ class _SingleLineMeta(DefaultMeta):
         field = super().bind_field(form, unbound_field, options)
         if is_single_line_field(field):
             field.validators = [*field.validators, single_line]
-        if getattr(field, "coerce", None) is int:
+        if isinstance(field, SelectFieldBase) and field.coerce is int:
             field.coerce = bounded_int
         if isinstance(field, IntegerField):
             field.validators = [*field.validators, within_32_bits]
