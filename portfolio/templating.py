@@ -63,6 +63,9 @@ ROLE_LABELS = {
 AUDIT_ACTIONS = {
     "login": _l("Logged in"),
     "password_changed": _l("Changed password"),
+    "email_change_requested": _l("Asked to change own e-mail address"),
+    "email_changed": _l("Changed own e-mail address (confirmed from the new address)"),
+    "logged_out_everywhere": _l("Logged out everywhere"),
     "view_person": _l("Viewed a person's record"),
     "export_my_data": _l("Downloaded own data"),
     "privacy_override": _l("Saved despite a privacy warning"),
