@@ -42,6 +42,7 @@ browser:
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 	$(BIN)/bandit -q -r portfolio competencies
 
 # Known vulnerabilities in the installed dependencies. By hand: it asks the PyPI/OSV

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from bench.databases import bench_app
 from bench.timing import Result, median, p95, timed
-from portfolio import DEMO_LOGINS, DEMO_PASSWORD
+from portfolio.demo import DEMO_LOGINS, DEMO_PASSWORD
 from portfolio.services.accounts import passwords
 
 TARGET_P95_S = 0.300

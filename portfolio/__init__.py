@@ -24,13 +24,16 @@ def create_app(config: dict | None = None) -> Flask:
     settings.check(app.config)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
 
-    from portfolio import cli, db, extensions, security, templating
-    from portfolio.infra import portfolio_revision  # noqa: F401 - its session events
+    from portfolio import cli, db, errors, extensions, security, templating
+    from portfolio.web import links, requests
 
     db.init_app(app)
+    requests.init_app(app)
+    links.init_app(app)
     extensions.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    errors.init_app(app)
     _register_blueprints(app)
     cli.init_app(app)
     return app

@@ -235,10 +235,3 @@ def may_read_evaluation_texts(viewer: User, worker: User, *, led_team_ids: set[i
     return (same_organisation(viewer, worker) and is_owner(viewer, worker.id)) or (
         may_lead_evaluation(viewer, worker, led_team_ids=led_team_ids)
     )
-
-
-def may_view_evaluation_record(viewer: User, worker: User, *, led_team_ids: set[int]) -> bool:
-    """Status, dates, signatures, facts and agreements: the above, and HR of the organisation."""
-    return may_read_evaluation_texts(viewer, worker, led_team_ids=led_team_ids) or (
-        same_organisation(viewer, worker) and viewer.has_role(Role.HR)
-    )

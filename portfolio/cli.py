@@ -48,7 +48,7 @@ def demo_data(workers: int, years: int, if_empty: bool) -> None:
     """Create a demo organisation with one log-in per role and synthetic history."""
     from portfolio import demo
 
-    with db.standalone_session() as session:
+    with db.unit_of_work() as session:
         if if_empty and demo.has_accounts(session):
             click.echo("Demo data: the database already has accounts; nothing added.")
             demo.print_logins(click.echo)
@@ -127,7 +127,7 @@ def create_user(
     """Create an account."""
     from portfolio.services.accounts import admin_cli
 
-    with db.standalone_session() as session:
+    with db.unit_of_work() as session:
         try:
             user = admin_cli.create_account(
                 session,
@@ -199,7 +199,7 @@ def import_employees(file: Path, organisation_id: int, dry_run: bool) -> None:
     from portfolio.models import Organisation
     from portfolio.services.people import employee_import as importer
 
-    with db.standalone_session() as session, force_locale("en"):
+    with db.unit_of_work() as session, force_locale("en"):
         organisation = session.get(Organisation, organisation_id)
         if organisation is None:
             raise click.ClickException(f"no organisation with id {organisation_id}")

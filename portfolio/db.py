@@ -1,11 +1,16 @@
-"""Database engine and the request-scoped SQLModel session."""
+"""Database engine, the request-scoped SQLModel session and the one place a unit of work commits.
+
+Services add and flush; they never commit. A request commits once, after its view returned a
+response that is not a server error (`_commit_request`); a CLI command or a scheduler job commits
+once through `unit_of_work()`. A failure anywhere rolls the whole unit back.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
-from flask import Flask, current_app, g
+from flask import Flask, Response, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlmodel import Session, create_engine
@@ -31,10 +36,14 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Attach the engine (lazy) and close the request session at teardown."""
+    """Attach the engine (lazy), the portfolio-revision hooks, and the request's commit."""
+    from portfolio.infra import portfolio_revision
+
+    portfolio_revision.install()
     app.extensions["db_engine"] = make_engine(
         app.config["DATABASE_URL"], echo=app.config["SQL_ECHO"]
     )
+    app.after_request(_commit_request)
     app.teardown_appcontext(_close_session)
 
 
@@ -48,6 +57,22 @@ def session() -> Session:
     if "db_session" not in g:
         g.db_session = Session(engine(), expire_on_commit=False)
     return g.db_session
+
+
+def _commit_request(response: Response) -> Response:
+    """Commit the request's unit of work once; a server error rolls it back instead.
+
+    Runs before a streamed body is sent, so what a streaming view wrote (an export's audit row)
+    is committed before the first byte.
+    """
+    db_session = g.get("db_session")
+    if db_session is None:
+        return response
+    if response.status_code >= 500:
+        db_session.rollback()
+    else:
+        db_session.commit()
+    return response
 
 
 def _close_session(_exc: BaseException | None) -> None:
@@ -79,6 +104,18 @@ def without_database() -> bool:
 
 @contextmanager
 def standalone_session(bind: Engine | None = None) -> Iterator[Session]:
-    """A session outside any request (CLI, scheduler); commits are explicit."""
+    """A session outside any request (tests, steps that commit explicitly)."""
     with Session(bind or engine(), expire_on_commit=False) as db_session:
         yield db_session
+
+
+@contextmanager
+def unit_of_work(bind: Engine | None = None) -> Iterator[Session]:
+    """A session for one CLI command or scheduler job: commits once at the end, or rolls back."""
+    with standalone_session(bind) as db_session:
+        try:
+            yield db_session
+        except BaseException:
+            db_session.rollback()
+            raise
+        db_session.commit()

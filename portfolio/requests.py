@@ -4,7 +4,7 @@ PostgreSQL refuses a NUL in text, a control character has no place in anything a
 and a line break belongs only in a multi-line text. `CleanRequest` removes NUL and the other
 control characters (C0 except tab, line feed and carriage return; DEL; C1) from every form and
 query parameter, names and values, before any view or form reads them. Line breaks stay here:
-a one-line form field refuses them (`portfolio.forms.single_line`).
+a one-line form field refuses them (`portfolio.web.forms.single_line`).
 """
 
 from __future__ import annotations

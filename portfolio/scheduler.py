@@ -16,7 +16,7 @@ from flask import Flask
 
 from portfolio import clock
 from portfolio.clock import AMSTERDAM
-from portfolio.db import standalone_session
+from portfolio.db import standalone_session, unit_of_work
 from portfolio.infra import locks, mail
 from portfolio.services.notifications.reminder_sweep import SweepResult, sweep
 
@@ -27,7 +27,7 @@ OUTBOX_TRIGGER = IntervalTrigger(minutes=1, timezone=AMSTERDAM)
 
 def run_reminder_sweep(app: Flask, now: datetime | None = None) -> SweepResult:
     """One reminder sweep at `now` (default: the clock)."""
-    with app.app_context(), standalone_session() as db:
+    with app.app_context(), unit_of_work() as db:
         return sweep(db, now=now or clock.now(), settings=app.config)
 
 

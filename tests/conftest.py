@@ -151,10 +151,20 @@ def db(app):
     """A session for arranging and checking data directly.
 
     It pushes no app context: one left open would be shared by every test-client request.
+    Services only flush: as in the app, the caller ends the unit of work. Here that is the
+    test, and its arrangement ends when the app is used: the session commits before every
+    test-client request, and the test commits itself before anything else (a CLI command).
     """
     from portfolio.db import standalone_session
 
     with standalone_session(app.extensions["db_engine"]) as session:
+
+        def commit_the_arrangement() -> None:
+            if session.in_transaction():
+                session.commit()
+                session.expire_all()  # what the test reads next comes from the database again
+
+        app.before_request_funcs.setdefault(None, []).insert(0, commit_the_arrangement)
         yield session
 
 

@@ -236,7 +236,7 @@ def test_a_supervisor_of_another_team_cannot_assess(app, db, worker):
     data = ratings_form({})
     data["csrf_token"] = csrf_token(other, "/team/")
     assert other.post(f"/team/members/{worker.id}/assessment", data=data).status_code == 404
-    with pytest.raises(development.NotVisible):
+    with pytest.raises(development.PersonNotVisible):
         development.save_supervisor_assessment(
             db,
             supervisor=stranger,
@@ -332,7 +332,7 @@ def test_evidence_is_linked_and_unlinked_only_for_own_entries(client, db, worker
     refused = post(client, path, {"action": "link", "entry_id": theirs.id})
     assert refused.status_code == 404
     assert set(db.scalars(select(GoalEvidence.entry_id))) == {mine.id}
-    with pytest.raises(development.NotVisible):
+    with pytest.raises(development.PersonNotVisible):
         goals.link_evidence(db, owner=worker, goal=goal, entry_id=theirs.id)
     assert post(client, path, {"action": "unlink", "entry_id": mine.id}).status_code == 302
     assert db.scalars(select(GoalEvidence)).all() == []

@@ -525,9 +525,11 @@ def test_a_file_that_is_not_text_gets_a_clear_message(hr_client):
 
 def apply_now(app, db, org, **given) -> employee_import.Outcome:
     with app.app_context():  # invitations render a mail template
-        return employee_import.apply(
+        outcome = employee_import.apply(
             db, organisation=org, actor=None, now=CLOCK_START, base_url="https://v.test", **given
         )
+    db.commit()  # the caller ends the unit of work
+    return outcome
 
 
 def test_apply_writes_a_preview_of_the_same_transaction_without_checking_again(

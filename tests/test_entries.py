@@ -506,6 +506,7 @@ def test_a_save_racing_a_submit_loses_and_changes_nothing(app, db, worker):
             now=datetime.now(UTC),
             base_url="http://localhost",
         )
+        other_request.commit()
     stale = db.merge(entry, load=False)
     assert stale.status == "draft"
     data = entry_input.EntryInput(

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from portfolio import create_app
-from portfolio.db import standalone_session
+from portfolio.db import standalone_session, unit_of_work
 from portfolio.models import FeedbackRequest, Notification, OutboxMessage, User
 from portfolio.scheduler import run_outbox_delivery
 from portfolio.services.development import feedback
@@ -217,6 +217,7 @@ def test_two_answers_read_before_either_was_saved_only_one_counts(app, db):
     ):
         first, second = one.get(FeedbackRequest, request.id), two.get(FeedbackRequest, request.id)
         feedback.answer(one, request=first, text="Eerste", now=NOW, base_url="http://x")
+        one.commit()  # the first request ends
         with pytest.raises(feedback.AlreadyAnswered):
             feedback.answer(two, request=second, text="Tweede", now=NOW, base_url="http://x")
     db.expire_all()
@@ -232,7 +233,7 @@ def test_two_answers_at_the_same_moment_one_wins(database_url, db):
     outcomes = []
 
     def answer(text: str):
-        with application.test_request_context(), standalone_session() as session:
+        with application.test_request_context(), unit_of_work() as session:  # one request
             item = session.get(FeedbackRequest, request.id)
             barrier.wait()
             try:

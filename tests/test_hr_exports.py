@@ -25,10 +25,9 @@ from portfolio.models import (
     Role,
 )
 from portfolio.services.evaluations import evaluation_export, evaluations
-from portfolio.services.evaluations.evaluation_agreements import Agreement
+from portfolio.services.evaluations.evaluation_agreements import Agreement, agreements_from_text
 from portfolio.services.evaluations.evaluation_export import BASE_COLUMNS, COLUMNS
 from portfolio.services.evaluations.evaluation_facts import FACT_COLUMNS, fact_row
-from portfolio.services.evaluations.evaluation_listings import organisation_statuses
 from tests.conftest import CLOCK_START, flashes, login
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
@@ -594,7 +593,8 @@ def test_a_built_export_is_audited_before_it_is_built(world, app, db, endpoint):
     file_format = endpoint.rsplit("_", 1)[1]
     with app.test_request_context(f"/hr/evaluations/export.{file_format}?year={YEAR}"):
         login_user(world["hr"])
-        response = app.view_functions[endpoint]()  # what a server gets before sending
+        # What a server gets before sending: the view's response, after the request's hooks.
+        response = app.process_response(app.view_functions[endpoint]())
         [event] = _export_events(db)
         assert event.detail == f"format={file_format} year=2025 team=all status=all rows=unfinished"
         assert len(b"".join(response.response)) > 1000  # built and sent
@@ -659,8 +659,10 @@ def test_agreements_reach_hr_only_once_both_signed(world, db, clock):
 
     def agreements() -> tuple[str, tuple]:
         row = _by_name(_csv(client.get(f"{CSV_URL}&team={world['alpha'].id}")))["Anna Aalders"]
-        record = organisation_statuses(db, organisation_id=anna.organisation_id, year=YEAR)
-        return row["agreements"], record[anna.id].agreements
+        selection = evaluation_export.Selection(anna.organisation_id, YEAR)
+        page = evaluation_export.worker_page(db, selection=selection, page=1, per_page=50)
+        listed = {record.worker_id: record.agreements for record in page.items}
+        return row["agreements"], tuple(agreements_from_text(listed[anna.id]))
 
     assert agreements() == ("", ())  # completed: a draft between Anna and her supervisor
     evaluations.sign(db, user=anna, evaluation=item, expected=item.updated_at, now=now)

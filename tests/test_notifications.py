@@ -19,6 +19,7 @@ from portfolio.models import (
     OutboxMessage,
     Registration,
     Role,
+    User,
 )
 from portfolio.scheduler import run_outbox_delivery, run_reminder_sweep
 from portfolio.services.development import feedback
@@ -334,6 +335,7 @@ def _every_kind(app, db, people: dict) -> list[tuple[str, str, dict, str]]:
         feedback.answer(
             db, request=request, text="Je vraagt goed door.", now=MAILED_AT, base_url=BASE_URL
         )
+    db.commit()
     return [
         (lead, "For sign-off: %(title)s", {"title": "Sessie A"}),
         (lead, "For sign-off: %(title)s", {"title": "Sessie B"}),
@@ -461,3 +463,45 @@ def test_reminding_a_colleague_in_the_app_notifies_and_mails_them_again(mail_app
     run_outbox_delivery(mail_app, datetime.now(UTC) + timedelta(minutes=1))  # the app's clock
     to_colleague = [m for m in smtp_server.messages if m["To"] == colleague.email]
     assert len(to_colleague) == 2
+
+
+def test_every_notification_kind_links_to_a_page_its_recipient_can_open(mail_app, db):
+    people = _team_speaking(db, "nl")
+    _every_kind(mail_app, db, people)
+    notes = db.scalars(select(Notification).order_by(Notification.id)).all()
+    assert {n.kind for n in notes} == {
+        "submitted",
+        "signed",
+        "returned",
+        "attendance",
+        "feedback_requested",
+        "feedback_received",
+    }
+    routes = mail_app.url_map.bind("localhost")
+    answers = {}
+    for note in notes:
+        routes.match(note.link)  # raises for a link that routes nowhere
+        client = mail_app.test_client()
+        login(client, db.get(User, note.user_id).email, PASSWORD)
+        answers[(note.kind, note.title)] = client.get(note.link).status_code
+    # The returned session is the worker's again: its sign-off page is gone for the supervisor.
+    returned = [key for key in answers if key[0] == "submitted" and "Sessie B" in key[1]]
+    assert [answers.pop(key) for key in returned] == [404]
+    assert set(answers.values()) == {200}, answers
+
+
+def test_every_link_a_service_names_is_a_route_with_exactly_those_values(app):
+    """Static: each `Link("endpoint", {...})` in the code names a route and fills its URL."""
+    import ast
+    from pathlib import Path
+
+    arguments = {rule.endpoint: set(rule.arguments) for rule in app.url_map.iter_rules()}
+    found = []
+    for path in Path("portfolio").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Link":
+                endpoint = node.args[0].value
+                keys = {k.value for k in node.args[1].keys} if len(node.args) > 1 else set()
+                found.append(endpoint)
+                assert arguments.get(endpoint) == keys, (str(path), endpoint, keys)
+    assert len(found) >= 10

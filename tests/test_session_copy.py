@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from portfolio import create_app
-from portfolio.db import standalone_session
+from portfolio.db import unit_of_work
 from portfolio.models import Entry, EntryParticipant, EntryTag, Role, User
 from portfolio.services.sessions import session_copies
 from tests.conftest import app_config, is_postgres, login, post_form
@@ -115,7 +115,7 @@ def test_two_copies_at_the_same_moment_make_one(database_url, db):
     made = []
 
     def copy():
-        with application.test_request_context(), standalone_session() as session:
+        with application.test_request_context(), unit_of_work() as session:  # one request
             user = session.get(User, colleague.id)
             barrier.wait()
             made.append(session_copies.copy_once(session, user=user, entry_id=entry.id, now=NOW))

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from portfolio import create_app
-from portfolio.db import standalone_session
+from portfolio.db import unit_of_work
 from portfolio.models import (
     AuditEvent,
     Entry,
@@ -479,7 +479,7 @@ def test_two_supervisors_deciding_at_once_one_wins(database_url, db):
     outcomes = []
 
     def decide(lead_id: int, approve: bool):
-        with application.test_request_context(), standalone_session() as session:
+        with application.test_request_context(), unit_of_work() as session:  # one request
             lead = session.get(User, lead_id)
             barrier.wait()
             try:

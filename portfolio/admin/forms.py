@@ -12,7 +12,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from portfolio.forms import Form, MultiCheckboxField
 from portfolio.services.organisation.org_settings import REQUIRED_SIGNOFF_KINDS, parse_offsets
 from portfolio.services.organisation.threshold_admin import (
     TOTAL,
@@ -21,6 +20,7 @@ from portfolio.services.organisation.threshold_admin import (
     Threshold,
 )
 from portfolio.templating import ENTRY_KINDS, number
+from portfolio.web.forms import Form, MultiCheckboxField
 
 
 class SettingsForm(Form):

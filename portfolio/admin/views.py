@@ -150,6 +150,5 @@ def test_mail():
     session = db.session()
     outcome = "sent" if check.is_sent else f"failed: {check.problem}"
     audit_service.record(session, actor=admin, action="test_mail", detail=outcome)
-    session.commit()
     flash(_test_mail_outcome(check, admin.email), "success" if check.is_sent else "error")
     return redirect(url_for("admin.settings"))

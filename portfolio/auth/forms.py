@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import EmailField, HiddenField, PasswordField
 from wtforms.validators import Email, InputRequired, Length
 
-from portfolio.forms import Form, new_password_fields
+from portfolio.web.forms import Form, new_password_fields
 
 
 class LoginForm(Form):

@@ -19,13 +19,13 @@ from portfolio.auth.forms import (
     ResetPasswordForm,
     ResetRequestForm,
 )
-from portfolio.forms import Form
 from portfolio.infra import mail
 from portfolio.models import User
 from portfolio.security import safe_next, start_session
 from portfolio.services.accounts import accounts, email_change
 from portfolio.services.accounts.accounts import LoginOutcome
 from portfolio.services.accounts.passwords import verify_password
+from portfolio.web.forms import Form
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -122,7 +122,6 @@ def request_reset():
             limits=current_app.config,
         )
         _reset_mail(database, user)
-        database.commit()
         flash(_("If an account exists for that address, a reset link is on its way."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/request_reset.html", form=form)
@@ -230,7 +229,6 @@ def change_email():
                         subject=_("Your Vakbekwaam e-mail address is about to change"),
                         template="mail/email_change_requested.txt",
                     )
-                database.commit()
                 flash(
                     _(
                         "We sent a link to the new address. The change takes effect when you "
@@ -271,7 +269,6 @@ def confirm_email(token: str):
                 subject=_("Your Vakbekwaam e-mail address has been changed"),
                 template="mail/email_changed.txt",
             )
-        database.commit()
         logout_user()
         flash(_("Your e-mail address has been changed. Log in with the new address."), "success")
         return redirect(url_for("auth.login"))

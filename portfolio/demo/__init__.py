@@ -54,7 +54,11 @@ def create(
     today: date,
     progress: Callable[[int], None] = lambda n: None,
 ) -> Organisation:
-    """Create (or extend) the demo organisation with `years` of history per worker. Commits."""
+    """Create (or extend) the demo organisation with `years` of history per worker.
+
+    Commits before `analyze` (the planner's statistics must see the rows), so the command's
+    unit of work ends here in two steps.
+    """
     organisation = _organisation(db)
     teams = _teams(db, organisation)
     new_ids = _demo_logins(db, organisation, teams)

@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 import competencies
-from portfolio.forms import Form, MultiCheckboxField
+from portfolio.web.forms import Form, MultiCheckboxField
 
 
 class RequestForm(Form):

@@ -87,15 +87,11 @@ def remind(request_id: int):
             base_url=current_app.config["PUBLIC_BASE_URL"],
             limits=feedback.OutsideLimits.from_settings(current_app.config),
         )
-    except feedback.NotAvailable:
-        abort(404)
     except feedback.TooMany as too_many:
         message = (
             _("You reminded this person recently. Give them a few days.")
             if too_many.what == "per_request"
-            else _(
-                "You have asked people outside the organisation often today. Try again tomorrow."
-            )
+            else str(OFTEN_TODAY)
         )
         flash(message, "error")
         return redirect(url_for("feedback.feedback_list"))
@@ -112,8 +108,6 @@ def answer(request_id: int):
         item, requester = feedback.for_respondent(
             session, user=current_user._get_current_object(), request_id=request_id
         )
-    except feedback.NotAvailable:
-        abort(404)
     except feedback.AlreadyAnswered:
         return _already_answered()
     return _answer_page(session, item, requester)
@@ -126,8 +120,6 @@ def answer_by_link(token: str):
     session = db.session()
     try:
         item, requester = feedback.for_token(session, token=token, now=clock.now())
-    except feedback.NotAvailable:
-        abort(404)
     except feedback.AlreadyAnswered:
         return _already_answered()
     return _answer_page(session, item, requester)
@@ -151,8 +143,6 @@ def _answer_page(session, item, requester):
             )
         except feedback.AlreadyAnswered:  # a double click or a second tab, at the same moment
             return _already_answered()
-        except feedback.NotAvailable:  # the link expired or was replaced while typing
-            abort(404)
         return render_template("feedback/thanks.html", requester=requester)
     return render_template(
         "feedback/answer.html",

@@ -7,8 +7,8 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from portfolio.forms import Form
 from portfolio.templating import EVALUATION_STATUSES
+from portfolio.web.forms import Form
 
 YEARS_BACK = 5
 

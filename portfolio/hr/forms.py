@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portfolio.forms import Form
+from portfolio.web.forms import Form
 
 # What the services' refusals mean, by (field, code).
 PERSON_MESSAGES = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -28,14 +28,9 @@ def _actor() -> User:
     return current_user._get_current_object()
 
 
-def _person_or_abort(person_id: int) -> User:
+def _person_to_change(person_id: int) -> User:
     """The account to change: 404 outside the organisation, 403 for an admin's (to HR)."""
-    try:
-        return people_admin.person_for_change(db.session(), actor=_actor(), person_id=person_id)
-    except people_admin.NotVisible:
-        abort(404)
-    except people_admin.NotAllowed:
-        abort(403)
+    return people_admin.person_for_change(db.session(), actor=_actor(), person_id=person_id)
 
 
 def _person_choices(form: PersonForm) -> None:
@@ -95,7 +90,7 @@ def person_new():
 @access.roles(Role.HR, Role.ADMIN)
 def person_edit(person_id: int):
     """Change a person's name, e-mail address, role, team and start date."""
-    person = _person_or_abort(person_id)
+    person = _person_to_change(person_id)
     current = {
         "name": person.name,
         "email": person.email,
@@ -132,7 +127,7 @@ def person_edit(person_id: int):
 @access.roles(Role.HR, Role.ADMIN)
 def person_deactivate(person_id: int):
     """Ask, then deactivate an account: every session of it ends at once."""
-    person = _person_or_abort(person_id)
+    person = _person_to_change(person_id)
     form = FlaskForm()
     if form.validate_on_submit():
         try:
@@ -154,7 +149,7 @@ def person_deactivate(person_id: int):
 @access.roles(Role.HR, Role.ADMIN)
 def person_reactivate(person_id: int):
     """Let a deactivated account log in again."""
-    person = _person_or_abort(person_id)
+    person = _person_to_change(person_id)
     if FlaskForm().validate_on_submit():
         people_admin.reactivate_person(db.session(), actor=_actor(), person=person)
         flash(_("%(name)s can log in again.", name=person.name), "success")
@@ -166,11 +161,8 @@ def person_reactivate(person_id: int):
 # --- teams ---------------------------------------------------------------------------------
 
 
-def _team_or_404(team_id: int) -> Team:
-    try:
-        return team_admin.team_for_change(db.session(), actor=_actor(), team_id=team_id)
-    except team_admin.NotVisible:
-        abort(404)
+def _team_to_change(team_id: int) -> Team:
+    return team_admin.team_for_change(db.session(), actor=_actor(), team_id=team_id)
 
 
 @bp.route("/teams")
@@ -206,7 +198,7 @@ def team_new():
 @access.roles(Role.HR, Role.ADMIN)
 def team_edit(team_id: int):
     """Rename a team and choose the supervisors who lead it."""
-    team = _team_or_404(team_id)
+    team = _team_to_change(team_id)
     session = db.session()
     leads = team_admin.lead_ids(session, team=team)
     form = TeamEditForm(
@@ -233,7 +225,7 @@ def team_edit(team_id: int):
 @access.roles(Role.HR, Role.ADMIN)
 def team_delete(team_id: int):
     """Ask, then delete a team; refused while people are in it."""
-    team = _team_or_404(team_id)
+    team = _team_to_change(team_id)
     session = db.session()
     form = FlaskForm()
     if form.validate_on_submit():

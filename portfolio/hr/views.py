@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, render_template
+from flask import current_app, render_template
 from flask_login import current_user
 
 from portfolio import access, db
@@ -36,10 +36,7 @@ def person(person_id: int):
     """One person's record: name, role, team, status. Never portfolio content."""
     viewer = current_user._get_current_object()
     session = db.session()
-    try:
-        subject = people.get_person(session, viewer=viewer, person_id=person_id)
-    except people.NotVisible:
-        abort(404)
+    subject = people.get_person(session, viewer=viewer, person_id=person_id)
     teams = people.teams_by_id(session, organisation_id=viewer.organisation_id)
     return render_template(
         "hr/person.html",

@@ -54,6 +54,13 @@ _BY_TABLE_NAME = {model.__tablename__: model for model in _MODELS}
 _USERS: Table = User.__table__
 
 
+def install() -> None:
+    """Listen to every session's flushes and write statements (once per process; idempotent)."""
+    for name, listener in (("after_flush", _after_flush), ("do_orm_execute", _around_statement)):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
 def bump(db: Session, *, user_ids: Iterable[int]) -> None:
     """Raise the revision of these people (in the caller's transaction)."""
     ids = sorted({i for i in user_ids if i is not None})
@@ -83,7 +90,6 @@ def _owners_of_parents(db: Session, model, parent_ids: Iterable[int]) -> set[int
     return set(db.connection().scalars(select(parent_person).where(parent_id.in_(ids))))
 
 
-@event.listens_for(Session, "after_flush")
 def _after_flush(session: Session, _context) -> None:
     changed = [
         obj
@@ -102,7 +108,6 @@ def _after_flush(session: Session, _context) -> None:
     bump_organisations(session, organisation_ids=organisations)
 
 
-@event.listens_for(Session, "do_orm_execute")
 def _around_statement(state: ORMExecuteState):
     """Find the people a write statement concerns (before it runs: a DELETE leaves no rows to
     ask), run it, then raise their revision: the data rows are locked before the person's row,

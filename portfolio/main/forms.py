@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from wtforms import HiddenField, StringField
 
-from portfolio.forms import Form
+from portfolio.web.forms import Form
 
 
 class LanguageForm(Form):

@@ -51,6 +51,7 @@ class Notification(SQLModel, table=True):
     title: str = Field(max_length=300)
     body: str = Field(sa_type=Text)
     link: str | None = Field(default=None, max_length=300)
+    subject_id: int | None = None  # the record it is about (an attendance request's session)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     read_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 

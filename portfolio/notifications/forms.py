@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlmodel import Session
 from wtforms import BooleanField
 
-from portfolio.forms import Form
 from portfolio.services.notifications.notifications import KIND_LABELS, email_preferences
+from portfolio.web.forms import Form
 
 
 class PreferencesForm(Form):

@@ -12,7 +12,7 @@ from portfolio.notifications import bp
 from portfolio.notifications.forms import preferences_form
 from portfolio.requests import page_number
 from portfolio.services.notifications import calendar_feed, notifications
-from portfolio.services.sessions import attendance, participation
+from portfolio.services.sessions import attendance
 
 
 @bp.route("/notifications")
@@ -40,15 +40,12 @@ def confirm_attendance(notification_id: int):
     """Confirm ("I was there") the session a notification asks about, and mark it read."""
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        attendance.confirm_from_notification(
-            db.session(),
-            user=current_user._get_current_object(),
-            notification_id=notification_id,
-            now=clock.now(),
-        )
-    except participation.NotAParticipant:
-        abort(404)
+    attendance.confirm_from_notification(
+        db.session(),
+        user=current_user._get_current_object(),
+        notification_id=notification_id,
+        now=clock.now(),
+    )
     flash(_("Your attendance is confirmed."), "success")
     return redirect(url_for("notifications.notification_list"))
 
@@ -68,15 +65,12 @@ def mark_one_read(notification_id: int):
     """Mark one of my notifications as read; someone else's does not exist (404)."""
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        notifications.mark_read(
-            db.session(),
-            user=current_user._get_current_object(),
-            notification_id=notification_id,
-            now=clock.now(),
-        )
-    except notifications.NotificationNotFound:
-        abort(404)
+    notifications.mark_read(
+        db.session(),
+        user=current_user._get_current_object(),
+        notification_id=notification_id,
+        now=clock.now(),
+    )
     page = page_number()
     return redirect(url_for("notifications.notification_list", page=page if page > 1 else None))
 

@@ -19,12 +19,9 @@ def shared_session(entry_id: int):
     """The shared facts of a session the user took part in."""
     session = db.session()
     user = current_user._get_current_object()
-    try:
-        entry, mine, people, owner_name = participation.session_for_participant(
-            session, user=user, entry_id=entry_id
-        )
-    except participation.NotAParticipant:
-        abort(404)
+    entry, mine, people, owner_name = participation.session_for_participant(
+        session, user=user, entry_id=entry_id
+    )
     may_copy = user.has_role(Role.WORKER)  # only a worker keeps a portfolio
     my_copy = (
         session_copies.existing_copy(session, user=user, entry_id=entry_id) if may_copy else None
@@ -47,15 +44,12 @@ def confirm(entry_id: int):
     """Confirm attendance with one action (its notification is then read)."""
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        attendance.confirm(
-            db.session(),
-            user=current_user._get_current_object(),
-            entry_id=entry_id,
-            now=clock.now(),
-        )
-    except participation.NotAParticipant:
-        abort(404)
+    attendance.confirm(
+        db.session(),
+        user=current_user._get_current_object(),
+        entry_id=entry_id,
+        now=clock.now(),
+    )
     flash(_("Your attendance is confirmed."), "success")
     return redirect(url_for("sessions.shared_session", entry_id=entry_id))
 
@@ -70,15 +64,12 @@ def copy(entry_id: int):
     """
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        mine, is_new = session_copies.copy_once(
-            db.session(),
-            user=current_user._get_current_object(),
-            entry_id=entry_id,
-            now=clock.now(),
-        )
-    except participation.NotAParticipant:
-        abort(404)
+    mine, is_new = session_copies.copy_once(
+        db.session(),
+        user=current_user._get_current_object(),
+        entry_id=entry_id,
+        now=clock.now(),
+    )
     if is_new:
         flash(
             _("The session is in your portfolio as a draft. Add your own learning points."),

@@ -10,14 +10,14 @@ from portfolio import access, clock, db
 from portfolio.models import Role
 from portfolio.services.development import development
 from portfolio.supervisor import bp
-from portfolio.supervisor.members import member_or_404
-from portfolio.worker.development import (
+from portfolio.supervisor.members import led_member
+from portfolio.web.assessment_page import (
     assessment_context,
     fill_assessment,
     radar,
     rating_errors,
 )
-from portfolio.worker.development_forms import AssessmentForm
+from portfolio.web.development_forms import AssessmentForm
 
 
 @bp.route("/members/<int:member_id>/assessment", methods=["GET", "POST"])
@@ -26,9 +26,9 @@ def member_assessment(member_id: int):
     """Assess a member's ten competencies; their self-assessment beside it, with differences.
 
     Only a supervisor who leads the member's team gets here (others: 404); every visit is
-    audited by `member_or_404`.
+    audited by `led_member`.
     """
-    subject = member_or_404(member_id)
+    subject = led_member(member_id)
     supervisor = current_user._get_current_object()
     session = db.session()
     history = development.assessments_of(session, subject_id=subject.id)

@@ -7,7 +7,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portfolio import access, clock, db
-from portfolio.evaluation_forms import AGREEMENT_ROWS, CompleteForm, SignForm
 from portfolio.models import EvaluationStatus, Role
 from portfolio.services.evaluations import evaluations
 from portfolio.services.evaluations.evaluation_agreements import (
@@ -16,9 +15,9 @@ from portfolio.services.evaluations.evaluation_agreements import (
     suggested_competency,
 )
 from portfolio.services.evaluations.evaluation_listings import team_statuses
-from portfolio.services.people.people import NotVisible
 from portfolio.supervisor import bp
-from portfolio.worker.evaluation import STALE, STALE_SIGN, page_context, stamp, valid_year
+from portfolio.web.evaluation_forms import AGREEMENT_ROWS, CompleteForm, SignForm
+from portfolio.web.evaluation_page import STALE, STALE_SIGN, page_context, stamp, valid_year
 
 
 @bp.route("/evaluations")
@@ -36,15 +35,12 @@ def evaluation_list():
 def _evaluation(member_id: int, year: int):
     """(member, current or unsaved evaluation, versions); 404 unless the supervisor leads them."""
     valid_year(year)
-    try:
-        member, history = evaluations.for_supervisor(
-            db.session(),
-            supervisor=current_user._get_current_object(),
-            member_id=member_id,
-            year=year,
-        )
-    except NotVisible:
-        abort(404)
+    member, history = evaluations.for_supervisor(
+        db.session(),
+        supervisor=current_user._get_current_object(),
+        member_id=member_id,
+        year=year,
+    )
     item = evaluations.current_in(history) or evaluations.unsaved(worker=member, year=year)
     return member, item, history
 

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
-from portfolio.forms import Form
+from portfolio.web.forms import Form
 
 
 class DecisionForm(Form):

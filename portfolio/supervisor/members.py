@@ -10,25 +10,22 @@ from portfolio.models import Role
 from portfolio.requests import page_number
 from portfolio.services.entries import signoff
 from portfolio.services.overviews import member_portfolio
-from portfolio.services.people.people import NotVisible
 from portfolio.supervisor import bp
-from portfolio.worker.entries import KINDS, entry_context
+from portfolio.web.entry_page import KINDS, entry_context
 
 
-def member_or_404(member_id: int):
-    try:
-        return member_portfolio.member_for(
-            db.session(), supervisor=current_user._get_current_object(), member_id=member_id
-        )
-    except NotVisible:
-        abort(404)
+def led_member(member_id: int):
+    """A member of a team the logged-in supervisor leads (audited); 404 for anybody else."""
+    return member_portfolio.member_for(
+        db.session(), supervisor=current_user._get_current_object(), member_id=member_id
+    )
 
 
 @bp.route("/members/<int:member_id>")
 @access.roles(Role.SUPERVISOR)
 def member(member_id: int):
     """A member's registration standings and the entries they submitted or shared."""
-    subject = member_or_404(member_id)
+    subject = led_member(member_id)
     session = db.session()
     return render_template(
         "supervisor/member.html",
@@ -47,10 +44,7 @@ def member_entry(member_id: int, entry_id: int):
     """One entry the member shared or submitted, read-only; audited."""
     supervisor = current_user._get_current_object()
     session = db.session()
-    try:
-        entry, owner = signoff.reviewable_entry(session, supervisor=supervisor, entry_id=entry_id)
-    except signoff.NotReviewable:
-        abort(404)
+    entry, owner = signoff.reviewable_entry(session, supervisor=supervisor, entry_id=entry_id)
     if owner.id != member_id:
         abort(404)
     return render_template(

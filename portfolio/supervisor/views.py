@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -12,7 +12,7 @@ from portfolio.services.entries import signoff
 from portfolio.services.overviews import team_overview
 from portfolio.supervisor import bp
 from portfolio.supervisor.forms import DecisionForm
-from portfolio.worker.entries import entry_context
+from portfolio.web.entry_page import entry_context
 
 # How many entries of the sign-off queue (longest waiting first) the team page shows.
 QUEUE_PREVIEW_SIZE = 5
@@ -70,16 +70,11 @@ def review_entry(entry_id: int):
                     now=clock.now(),
                     base_url=current_app.config["PUBLIC_BASE_URL"],
                 )
-            except signoff.NotReviewable:
-                abort(404)
             except signoff.AlreadyDecided as conflict:
                 return _conflict_page(session, supervisor, entry_id, form, conflict.status)
             flash(_("Signed off.") if approve else _("Returned to the worker."), "success")
             return redirect(url_for("supervisor.signoff_queue"))
-    try:
-        entry, owner = signoff.reviewable_entry(session, supervisor=supervisor, entry_id=entry_id)
-    except signoff.NotReviewable:
-        abort(404)
+    entry, owner = signoff.reviewable_entry(session, supervisor=supervisor, entry_id=entry_id)
     if not form.is_submitted():
         form.version.data = entry.version
     return _review_page(session, entry, owner, form)

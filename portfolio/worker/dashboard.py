@@ -18,19 +18,11 @@ from portfolio.models import Role
 from portfolio.page_cache import page_cache
 from portfolio.services.overviews import dashboard as dashboard_service
 from portfolio.services.overviews.dashboard import ProgressRow, RegistrationProgress
-from portfolio.templating import number
+from portfolio.templating import ENTRY_KINDS, number
+from portfolio.web.assessment_page import radar
 from portfolio.worker import bp
-from portfolio.worker.development import radar
 
 TO_VERIFY = "te verifiëren"  # the register's own term, the same in both languages
-
-KIND_LABELS = {
-    "reflection": _l("Reflection"),
-    "training": _l("Training"),
-    "peer_review": _l("Peer review session"),
-    "other": _l("Other development activity"),
-    "work": _l("Work experience"),
-}
 
 ADD_ENTRY_LABELS = {
     "reflection": _l("Write a reflection"),
@@ -193,7 +185,7 @@ def _content(owner_id: int, today) -> Markup:
         **development_context(owner_id, today),
         board=board,
         to_verify=TO_VERIFY,
-        kind_labels=KIND_LABELS,
+        kind_labels=ENTRY_KINDS,
         row_title=row_title,
         row_numbers=row_numbers,
         forecast_sentences=forecast_sentences,

@@ -2,96 +2,31 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 import competencies
 from portfolio import access, clock, db
-from portfolio.charts.progress import svg_data_uri
-from portfolio.charts.radar import radar_rows, radar_svg
 from portfolio.models import Role
 from portfolio.requests import page_number, search_text
 from portfolio.services.development import development, goals
-from portfolio.worker import bp
-from portfolio.worker.development_forms import (
+from portfolio.web.assessment_page import (
+    MESSAGES,
+    assessment_context,
+    fill_assessment,
+    radar,
+    rating_errors,
+)
+from portfolio.web.development_forms import (
     GOAL_STATUSES,
     AssessmentForm,
     EvidenceForm,
     GoalForm,
-    level_field,
-    motivation_field,
 )
-
-MESSAGES = {
-    "missing": _l("Choose a level for this competency."),
-    "unknown_level": _l("Choose one of the four levels."),
-    "unknown_competency": _l("Choose a competency from the list."),
-    "target_below_current": _l("The target level cannot be below the current level."),
-    "unknown_status": _l("Choose one of the options in the list."),
-}
-
-
-def radar(now, before=None, supervisor=None) -> dict | None:
-    """The radar's image and its numbers as a table, or None without any assessment."""
-    named = [
-        ("now", _("Self-assessment %(date)s"), now),
-        ("before", _("Self-assessment %(date)s"), before),
-        ("supervisor", _("Supervisor %(date)s"), supervisor),
-    ]
-    series = [
-        {
-            "key": key,
-            "label": label % {"date": a.assessed_on.isoformat()},
-            "values": [a.rank(code) for code in development.COMPETENCY_CODES],
-        }
-        for key, label, a in named
-        if a is not None
-    ]
-    if not series:
-        return None
-    data = {
-        "axes": [str(c.number) for c in competencies.COMPETENCIES],
-        "names": [f"{c.number}. {c.title}" for c in competencies.COMPETENCIES],
-        "levels": [level.title for level in competencies.PROFICIENCY_LEVELS],
-        "series": series,
-    }
-    return {"image": svg_data_uri(radar_svg(data)), "series": series, "rows": radar_rows(data)}
-
-
-def fill_assessment(form: AssessmentForm, assessment) -> None:
-    """Pre-fill the form with an earlier assessment (the usual start of a new one)."""
-    for code, level in assessment.levels.items():
-        form[level_field(code)].data = level
-        form[motivation_field(code)].data = assessment.motivations.get(code, "")
-
-
-def rating_errors(form: AssessmentForm, errors: dict[str, str]) -> None:
-    """Put the service's per-competency problems on the form's fields."""
-    for code, problem in errors.items():
-        if level_field(code) in form:
-            form[level_field(code)].errors.append(str(MESSAGES[problem]))
-
-
-def assessment_context(
-    form: AssessmentForm, *, heading: str, cancel_url: str, subject=None, findings=None
-):
-    """What the assessment form template needs; `findings` by competency code."""
-    labels = {motivation_field(c.code): f"{c.number}. {c.title}" for c in competencies.COMPETENCIES}
-    return {
-        "form": form,
-        "catalogue": competencies,
-        "level_field": level_field,
-        "motivation_field": motivation_field,
-        "heading": heading,
-        "cancel_url": cancel_url,
-        "subject": subject,
-        "privacy_labels": labels,
-        "findings": {motivation_field(code): found for code, found in (findings or {}).items()},
-    }
+from portfolio.worker import bp
 
 
 def chosen_pair(mine: list, later_id: int | None, earlier_id: int | None) -> tuple:
@@ -192,11 +127,8 @@ def assessment_new():
     )
 
 
-def _goal_or_404(goal_id: int):
-    goal = goals.own_goal(db.session(), owner=current_user._get_current_object(), goal_id=goal_id)
-    if goal is None:
-        abort(404)
-    return goal
+def _own_goal(goal_id: int):
+    return goals.own_goal(db.session(), owner=current_user._get_current_object(), goal_id=goal_id)
 
 
 def _edit_goal(form: GoalForm, goal=None) -> tuple:
@@ -269,7 +201,7 @@ def goal_new():
 @access.roles(Role.WORKER)
 def goal_edit(goal_id: int):
     """Change a goal, its status and the entries that show progress."""
-    goal = _goal_or_404(goal_id)
+    goal = _own_goal(goal_id)
     form = GoalForm(obj=goal)
     saved, findings = _edit_goal(form, goal)
     if saved is not None:
@@ -282,7 +214,7 @@ def goal_edit(goal_id: int):
 @access.roles(Role.WORKER)
 def goal_delete(goal_id: int):
     """Ask, then delete a goal (its entries stay)."""
-    goal = _goal_or_404(goal_id)
+    goal = _own_goal(goal_id)
     form = FlaskForm()
     if form.validate_on_submit():
         goals.delete_goal(db.session(), goal=goal)
@@ -296,21 +228,18 @@ def goal_delete(goal_id: int):
 def goal_evidence(goal_id: int):
     """Link own entries to a goal as evidence of progress, or unlink them; every entry can be
     found by its title, page by page."""
-    goal = _goal_or_404(goal_id)
+    goal = _own_goal(goal_id)
     session = db.session()
     owner = current_user._get_current_object()
     text = search_text()
     form = EvidenceForm()
     if form.validate_on_submit():
-        try:
-            if form.action.data == "unlink":
-                goals.unlink_evidence(session, owner=owner, goal=goal, entry_id=form.entry_id.data)
-                flash(_("The entry is no longer linked to this goal."), "success")
-            else:
-                goals.link_evidence(session, owner=owner, goal=goal, entry_id=form.entry_id.data)
-                flash(_("The entry is linked to this goal."), "success")
-        except goals.NotVisible:
-            abort(404)
+        if form.action.data == "unlink":
+            goals.unlink_evidence(session, owner=owner, goal=goal, entry_id=form.entry_id.data)
+            flash(_("The entry is no longer linked to this goal."), "success")
+        else:
+            goals.link_evidence(session, owner=owner, goal=goal, entry_id=form.entry_id.data)
+            flash(_("The entry is linked to this goal."), "success")
         # Back to the same search and page (the form posts to the page's own address).
         return redirect(
             url_for(

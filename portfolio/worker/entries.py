@@ -14,12 +14,13 @@ import competencies
 from portfolio import access, clock, db
 from portfolio.models import EntryStatus, Role, User
 from portfolio.requests import page_number, search_text
-from portfolio.services.entries import entries, entry_search, evidence, signoff
+from portfolio.services.entries import entries, entry_search, signoff
 from portfolio.services.organisation import org_settings
 from portfolio.services.sessions import participation
 from portfolio.templating import ENTRY_KINDS as KINDS
+from portfolio.web.entry_forms import KIND_FIELDS, REFLECTION_STRUCTURES, EntryForm, phase_field
+from portfolio.web.entry_page import entry_context
 from portfolio.worker import bp, entry_saving
-from portfolio.worker.entry_forms import KIND_FIELDS, REFLECTION_STRUCTURES, EntryForm, phase_field
 
 LOCKED = {
     "change": {
@@ -42,12 +43,9 @@ LOCKED = {
 
 
 def _owned(entry_id: int):
-    entry = entries.own_entry(
+    return entries.own_entry(
         db.session(), owner=current_user._get_current_object(), entry_id=entry_id
     )
-    if entry is None:
-        abort(404)
-    return entry
 
 
 def _refuse(entry, action: str):
@@ -171,38 +169,6 @@ def _signer(session, entry, history) -> str | None:
             return name
     signer = session.get(User, entry.signed_by_id)
     return signer.name if signer else None
-
-
-def _code_title(records, code) -> str:
-    """A catalogue code's title; the code itself when the catalogue no longer knows it."""
-    try:
-        return competencies.by_code(records, code).title
-    except KeyError:
-        return str(code)
-
-
-def _article_title(number) -> str:
-    try:
-        return f"{number}. {competencies.article(int(number)).title}"
-    except (KeyError, ValueError):
-        return str(number)
-
-
-def entry_context(session, entry) -> dict:
-    """What `_entry_facts.html` needs to show one entry (its owner's page and its readers')."""
-    return {
-        "entry": entry,
-        "kinds": KINDS,
-        "tags": entries.tags_of(session, entry_id=entry.id),
-        "files": evidence.files_of(session, entry_id=entry.id),
-        "catalogue": competencies,
-        "code_title": _code_title,
-        "article_title": _article_title,
-        "structures": REFLECTION_STRUCTURES,
-        "participants": participation.participants_of(session, entry_id=entry.id)
-        if participation.is_peer_review(entry)
-        else [],
-    }
 
 
 @bp.route("/entries/<int:entry_id>/edit", methods=["GET", "POST"])

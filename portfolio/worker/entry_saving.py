@@ -16,7 +16,7 @@ from portfolio import clock, db
 from portfolio.models import EntryKind
 from portfolio.services.entries import entries, entry_input, evidence
 from portfolio.services.sessions import participation
-from portfolio.worker.entry_forms import (
+from portfolio.web.entry_forms import (
     EVIDENCE_LABELS,
     KIND_FIELDS,
     REFLECTION_STRUCTURES,
@@ -191,7 +191,6 @@ def save_form(kind: str, form: EntryForm, entry=None):
         now=now,
         entry=entry,
         privacy_overridden=findings,
-        commit=False,
     )
     if kind == EntryKind.PEER_REVIEW:
         participation.set_participants(
@@ -212,5 +211,4 @@ def save_form(kind: str, form: EntryForm, entry=None):
             max_bytes=current_app.config["EVIDENCE_MAX_BYTES"],
             now=now,
         )
-    session.commit()
     return saved, {}

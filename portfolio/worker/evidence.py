@@ -41,7 +41,7 @@ def evidence_remove(entry_id: int, file_id: int):
     session = db.session()
     entry = entries.own_entry(session, owner=current_user._get_current_object(), entry_id=entry_id)
     names = {id_: name for id_, name, _size, _type in evidence.files_of(session, entry_id=entry_id)}
-    if entry is None or file_id not in names:
+    if file_id not in names:
         abort(404)
     back = redirect(url_for("worker.entry_detail", entry_id=entry.id))
     if not access.may_change_entry(current_user, entry):

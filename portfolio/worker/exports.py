@@ -13,12 +13,12 @@ from portfolio import access, clock, db
 from portfolio.charts.progress import progress_png
 from portfolio.models import Role
 from portfolio.services.norms import registration_pdf as registration_pdf_service
+from portfolio.services.norms import registrations
 from portfolio.services.overviews import dashboard as dashboard_service
 from portfolio.services.privacy import audit, my_data
 from portfolio.templating import ENTRY_STATUSES, number
 from portfolio.worker import bp
 from portfolio.worker.dashboard import TO_VERIFY, chart_data, forecast_sentences, row_title
-from portfolio.worker.registrations import own_registration_or_404
 
 
 @bp.route("/my-data.zip", methods=["POST"])
@@ -78,9 +78,11 @@ def _activity_row(activity, points_per_hour) -> list[str]:
 @access.roles(Role.WORKER)
 def registration_pdf(registration_id: int):
     """The registration's PDF for re-registration: totals, activities, sessions, the chart."""
-    registration = own_registration_or_404(registration_id)
     session = db.session()
     me = current_user._get_current_object()
+    registration = registrations.own_registration(
+        session, owner=me, registration_id=registration_id
+    )
     # This registration's own status: an older registration of a norm is not on the dashboard.
     progress = dashboard_service.progress_for(
         session, registration=registration, as_of=clock.today()
@@ -140,7 +142,6 @@ def registration_pdf(registration_id: int):
         subject_type="registration",
         subject_id=registration.id,
     )
-    session.commit()
     name = f"vakbekwaam-{registration.norm_id}-{clock.today()}.pdf"
     return send_file(
         io.BytesIO(document), mimetype="application/pdf", as_attachment=True, download_name=name

@@ -9,8 +9,8 @@ from wtforms.validators import InputRequired, Length, Optional
 
 import competencies
 from portfolio import clock
-from portfolio.forms import Form
 from portfolio.services.norms import registrations
+from portfolio.web.forms import Form
 
 DATE_MESSAGE = _l("Enter a date as day, month and year.")
 

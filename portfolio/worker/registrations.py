@@ -2,27 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 import competencies
 from portfolio import access, clock, db
-from portfolio.models import Registration, Role
+from portfolio.models import Role
 from portfolio.services.norms import registrations
 from portfolio.worker import bp
 from portfolio.worker.registration_forms import RegistrationForm
-
-
-def own_registration_or_404(registration_id: int) -> Registration:
-    """The logged-in worker's registration, or 404 (also for somebody else's)."""
-    registration = db.session().get(Registration, registration_id)
-    if registration is None or not access.may_change_registration(
-        current_user._get_current_object(), registration
-    ):
-        abort(404)
-    return registration
 
 
 def _fields(form: RegistrationForm) -> dict:
@@ -79,7 +69,9 @@ def registration_new():
 @access.roles(Role.WORKER)
 def registration_edit(registration_id: int):
     """Change a registration."""
-    registration = own_registration_or_404(registration_id)
+    registration = registrations.own_registration(
+        db.session(), owner=current_user._get_current_object(), registration_id=registration_id
+    )
     form = RegistrationForm(obj=registration)
     if form.validate_on_submit():
         try:
@@ -100,7 +92,9 @@ def registration_edit(registration_id: int):
 @access.roles(Role.WORKER)
 def registration_delete(registration_id: int):
     """Ask, then remove a registration (the entries stay)."""
-    registration = own_registration_or_404(registration_id)
+    registration = registrations.own_registration(
+        db.session(), owner=current_user._get_current_object(), registration_id=registration_id
+    )
     form = FlaskForm()
     if form.validate_on_submit():
         registrations.remove_registration(db.session(), registration=registration)

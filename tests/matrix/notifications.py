@@ -54,6 +54,7 @@ def arrange(db, users) -> dict:
         title="Was je erbij?",
         body="Bevestig.",
         link=f"/sessions/{entry.id}",
+        subject_id=entry.id,
     )
     db.add(notification)
     db.commit()

@@ -98,7 +98,7 @@ def authenticate(
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     audit.record(db, actor=user, action="login", subject_user_id=user.id)
-    db.commit()
+    db.flush()
     return LoginResult(LoginOutcome.OK, user)
 
 
@@ -130,17 +130,17 @@ _UNREAD = (
 
 def end_all_sessions(db: Session, *, user: User, end_calendar_feed: bool = False) -> None:
     """Invalidate every session of `user` (a replayed cookie is refused), and with
-    `end_calendar_feed` the secret calendar URL too ("log out everywhere"). Commits."""
+    `end_calendar_feed` the secret calendar URL too ("log out everywhere")."""
     user.session_token = new_session_token()
     if end_calendar_feed:
         db.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
         audit.record(db, actor=user, action="logged_out_everywhere", subject_user_id=user.id)
     db.add(user)
-    db.commit()
+    db.flush()
 
 
 def change_password(db: Session, *, user: User, new_password: str, now: datetime) -> None:
-    """Set a new password, end every other session and void open reset links. Commits."""
+    """Set a new password, end every other session and void open reset links."""
     user.password_hash = hash_password(new_password)
     user.password_changed_at = now
     user.session_token = new_session_token()
@@ -154,7 +154,7 @@ def change_password(db: Session, *, user: User, new_password: str, now: datetime
     )
     audit.record(db, actor=user, action="password_changed", subject_user_id=user.id)
     db.add(user)
-    db.commit()
+    db.flush()
 
 
 def reset_request_allowed(
@@ -190,7 +190,7 @@ def reset_token_hash(token: str) -> str:
 
 
 def create_reset_token(db: Session, *, user: User, now: datetime, ttl) -> str:
-    """A single-use reset token for `user`; only its hash is kept. Caller commits."""
+    """A single-use reset token for `user`; only its hash is kept."""
     token = secrets.token_urlsafe(32)
     db.add(PasswordResetToken(user_id=user.id, token_hash=_token_hash(token), expires_at=now + ttl))
     return token
@@ -236,7 +236,7 @@ def create_user(
     team_id: int | None = None,
     locale: str = "nl",
 ) -> User:
-    """Create an account. Raises ValueError when the e-mail address is taken. Caller commits."""
+    """Create an account. Raises ValueError when the e-mail address is taken."""
     email = normalise_email(email)
     taken = db.scalar(select(func.count()).select_from(User).where(User.email == email))
     if taken:
@@ -257,8 +257,8 @@ def create_user(
 
 
 def set_locale(db: Session, *, user: User, locale: str) -> None:
-    """Remember the user's interface language. Commits when it changed."""
+    """Remember the user's interface language."""
     if user.locale != locale:
         user.locale = locale
         db.add(user)
-        db.commit()
+        db.flush()

@@ -20,7 +20,7 @@ def create_account(
     team_name: str | None,
     password: str,
 ) -> User:
-    """Create an account in an existing organisation (and team). Commits.
+    """Create an account in an existing organisation (and team).
 
     A supervisor given a team becomes one of its leads; anyone else becomes a member.
     """
@@ -50,5 +50,5 @@ def create_account(
     )
     if is_lead:
         db.add(TeamLead(team_id=team.id, user_id=user.id))
-    db.commit()
+    db.flush()
     return user

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -45,7 +45,7 @@ def failures(db: Session, key: str, *, now: datetime, window: timedelta) -> int:
 
 
 def record_failure(db: Session, key: str, *, now: datetime, window: timedelta) -> None:
-    """Count one failure; a window that has run out starts again. Commits."""
+    """Count one failure; a window that has run out starts again."""
     expired = LoginThrottle.window_start <= now - window
     reset = (
         update(LoginThrottle)
@@ -53,7 +53,7 @@ def record_failure(db: Session, key: str, *, now: datetime, window: timedelta) -
         .values(window_start=now, failures=1)
     )
     if db.execute(reset).rowcount:
-        db.commit()
+        db.flush()
         return
     bump = (
         update(LoginThrottle)
@@ -63,11 +63,11 @@ def record_failure(db: Session, key: str, *, now: datetime, window: timedelta) -
     if db.execute(bump).rowcount == 0:
         db.add(LoginThrottle(key=key, window_start=now, failures=1))
         try:
-            db.commit()
+            db.flush()
         except IntegrityError:  # another process inserted it first
             db.rollback()
             db.execute(bump)
-    db.commit()
+    db.flush()
 
 
 def count(db: Session, key: str, *, now: datetime, window: timedelta) -> None:
@@ -96,11 +96,6 @@ def count(db: Session, key: str, *, now: datetime, window: timedelta) -> None:
 
 
 def clear(db: Session, key: str) -> None:
-    """Forget the failures of `key` (after a successful log-in). Commits."""
+    """Forget the failures of `key` (after a successful log-in)."""
     db.execute(delete(LoginThrottle).where(LoginThrottle.key == key))
-    db.commit()
-
-
-def exists(db: Session, key: str) -> bool:
-    """True when a counter row exists for `key`."""
-    return db.execute(select(LoginThrottle.key).where(LoginThrottle.key == key)).first() is not None
+    db.flush()

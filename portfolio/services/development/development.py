@@ -23,7 +23,7 @@ from portfolio.models import (
     User,
 )
 from portfolio.models.base import utcnow
-from portfolio.services.people.people import NotVisible, led_team_ids
+from portfolio.services.people.people import PersonNotVisible, led_team_ids
 from portfolio.services.privacy import audit
 
 LEVEL_RANKS = {level.code: level.rank for level in competencies.PROFICIENCY_LEVELS}
@@ -125,7 +125,7 @@ def save_self_assessment(
     now: datetime | None = None,
     privacy_confirmed: bool = False,
 ) -> CompetencyAssessment:
-    """Keep the worker's own rating of the ten competencies. Commits; raises InvalidRatings.
+    """Keep the worker's own rating of the ten competencies; raises InvalidRatings.
 
     `privacy_confirmed`: the worker saves despite privacy findings in the motivations (audited).
     """
@@ -149,13 +149,13 @@ def save_supervisor_assessment(
     assessed_on: date,
     now: datetime | None = None,
 ) -> CompetencyAssessment:
-    """Keep a supervisor's rating of a member of a team they lead. Commits; audited.
+    """Keep a supervisor's rating of a member of a team they lead; audited.
 
-    Raises NotVisible for anybody else (including the supervisor themselves), InvalidRatings
+    Raises PersonNotVisible for anybody else (including the supervisor themselves), InvalidRatings
     for unknown codes.
     """
     if supervisor.id == subject.id:
-        raise NotVisible(subject.id)
+        raise PersonNotVisible(subject.id)
     return save_assessment(
         db, assessor=supervisor, subject=subject, ratings=ratings, assessed_on=assessed_on, now=now
     )
@@ -171,13 +171,13 @@ def save_assessment(
     now: datetime | None = None,
     privacy_confirmed: bool = False,
 ) -> CompetencyAssessment:
-    """Keep a new assessment of all ten competencies. Commits.
+    """Keep a new assessment of all ten competencies.
 
-    Raises InvalidRatings for unknown codes, NotVisible when the assessor may not assess.
+    Raises InvalidRatings for unknown codes, PersonNotVisible when the assessor may not assess.
     With `privacy_confirmed` a save despite findings in the motivations is audited.
     """
     if not may_assess(db, assessor=assessor, subject=subject):
-        raise NotVisible(subject.id)
+        raise PersonNotVisible(subject.id)
     errors = validate_ratings(ratings)
     if errors:
         raise InvalidRatings(errors)
@@ -220,7 +220,7 @@ def save_assessment(
             object_id=assessment.id,
             fields=fields or ["motivation"],
         )
-    db.commit()
+    db.flush()
     return assessment
 
 

@@ -19,18 +19,20 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 import competencies
-from portfolio.infra import mail
+from portfolio.errors import Conflict, NotFound
+from portfolio.infra import links, mail
+from portfolio.infra.links import Link
 from portfolio.models import FeedbackRequest, User
 from portfolio.services.notifications import notifications
 
 LINK_TTL = timedelta(days=30)
 
 
-class NotAvailable(LookupError):
+class NotAvailable(NotFound):
     """No such request for this person, or its link expired or was replaced by a reminder."""
 
 
-class AlreadyAnswered(LookupError):
+class AlreadyAnswered(Conflict):
     """The request has its answer: a second one is refused."""
 
 
@@ -99,7 +101,7 @@ def _external_link(db: Session, request: FeedbackRequest, *, now: datetime, base
     request.token_hash = _hash(token)
     request.expires_at = now + LINK_TTL
     db.add(request)
-    return f"{base_url}/feedback/answer/{token}"
+    return links.external(Link("feedback.answer_by_link", {"token": token}), base_url=base_url)
 
 
 def _ask(db: Session, request: FeedbackRequest, requester: User, *, now, base_url) -> None:
@@ -114,7 +116,7 @@ def _ask(db: Session, request: FeedbackRequest, requester: User, *, now, base_ur
                 _("%(name)s asks for your feedback", name=requester.name),
                 _("Open the request to see what it is about and to answer."),
             ),
-            link=f"/feedback/{request.id}/answer",
+            link=Link("feedback.answer", {"request_id": request.id}),
             base_url=base_url,
             now=now,
         )
@@ -150,7 +152,7 @@ def request_feedback(
     base_url: str,
     limits: OutsideLimits | None = None,
 ) -> FeedbackRequest:
-    """Ask a colleague (respondent_id) or an outside person (name + email). Commits.
+    """Ask a colleague (respondent_id) or an outside person (name + email).
 
     Mail to an outside person carries the worker's text to any address typed: with `limits`,
     at most `per_day` such mails a day (TooMany)."""
@@ -184,7 +186,7 @@ def request_feedback(
     db.add(request)
     db.flush()
     _ask(db, request, requester, now=now, base_url=base_url)
-    db.commit()
+    db.flush()
     return request
 
 
@@ -213,7 +215,7 @@ def remind(
     base_url: str,
     limits: OutsideLimits | None = None,
 ):
-    """Ask again (an outside person gets a fresh link; the old one stops working). Commits.
+    """Ask again (an outside person gets a fresh link; the old one stops working).
 
     With `limits`, an outside person is reminded at most once per `reminder_interval` and
     within the daily limit (TooMany)."""
@@ -227,7 +229,7 @@ def remind(
         _check_daily_limit(db, requester=requester, now=now, limits=limits)
     request.reminded_at = now
     _ask(db, request, requester, now=now, base_url=base_url)
-    db.commit()
+    db.flush()
 
 
 def for_respondent(db: Session, *, user: User, request_id: int) -> tuple[FeedbackRequest, User]:
@@ -262,7 +264,7 @@ def for_token(db: Session, *, token: str, now: datetime) -> tuple[FeedbackReques
 
 
 def answer(db: Session, *, request: FeedbackRequest, text: str, now: datetime, base_url: str):
-    """Store the answer once and tell the requester. Commits.
+    """Store the answer once and tell the requester.
 
     Raises AlreadyAnswered when another answer came first (nothing is written, nobody is
     notified), or NotAvailable when an outside person's link expired or was replaced meanwhile.
@@ -290,8 +292,8 @@ def answer(db: Session, *, request: FeedbackRequest, text: str, now: datetime, b
             _("Feedback from %(name)s", name=request.respondent_name),
             _("%(name)s answered your request for feedback.", name=request.respondent_name),
         ),
-        link="/feedback/",
+        link=Link("feedback.feedback_list"),
         base_url=base_url,
         now=now,
     )
-    db.commit()
+    db.flush()

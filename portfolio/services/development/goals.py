@@ -15,6 +15,7 @@ from sqlmodel import Session
 
 import competencies
 from portfolio import access
+from portfolio.errors import NotFound
 from portfolio.models import DevelopmentGoal, Entry, GoalEvidence, GoalStatus, User
 from portfolio.pagination import Page, paginate
 from portfolio.services.development.development import (
@@ -22,7 +23,7 @@ from portfolio.services.development.development import (
     LEVEL_RANKS,
     scan_texts,
 )
-from portfolio.services.people.people import NotVisible
+from portfolio.services.people.people import PersonNotVisible
 from portfolio.services.privacy import audit
 
 OPEN_STATUSES = (GoalStatus.OPEN.value, GoalStatus.IN_PROGRESS.value)
@@ -70,7 +71,7 @@ def save_goal(
     goal: DevelopmentGoal | None = None,
     privacy_confirmed: bool = False,
 ) -> DevelopmentGoal:
-    """Create or change a goal of the owner. Commits. The caller validated `data`.
+    """Create or change a goal of the owner. The caller validated `data`.
 
     `privacy_confirmed`: the owner saves despite privacy findings in the text (audited).
     """
@@ -99,20 +100,26 @@ def save_goal(
             object_id=goal.id,
             fields=goal_findings(data) or ["text"],
         )
-    db.commit()
+    db.flush()
     return goal
 
 
-def own_goal(db: Session, *, owner: User, goal_id: int) -> DevelopmentGoal | None:
-    """The owner's goal, or None (another worker's goal does not exist for them)."""
+class GoalNotFound(NotFound):
+    """No such goal of this owner (another worker's goal does not exist for them)."""
+
+
+def own_goal(db: Session, *, owner: User, goal_id: int) -> DevelopmentGoal:
+    """The owner's goal; raises GoalNotFound otherwise."""
     goal = db.get(DevelopmentGoal, goal_id)
-    return goal if goal is not None and goal.owner_id == owner.id else None
+    if goal is None or goal.owner_id != owner.id:
+        raise GoalNotFound(goal_id)
+    return goal
 
 
 def delete_goal(db: Session, *, goal: DevelopmentGoal) -> None:
-    """Delete a goal with its evidence links (the entries stay). Commits."""
+    """Delete a goal with its evidence links (the entries stay)."""
     db.delete(goal)
-    db.commit()
+    db.flush()
 
 
 def goals_of(db: Session, *, owner_id: int, open_only: bool = False, limit: int | None = None):
@@ -177,28 +184,28 @@ def entries_to_link(
 
 
 def link_evidence(db: Session, *, owner: User, goal: DevelopmentGoal, entry_id: int) -> None:
-    """Link one of the owner's own entries to their goal. Commits.
+    """Link one of the owner's own entries to their goal.
 
-    Raises NotVisible when the goal or the entry is not the owner's (or the entry is gone).
+    Raises PersonNotVisible when the goal or the entry is not the owner's (or the entry is gone).
     """
     entry = db.get(Entry, entry_id)
     if not access.is_owner(owner, goal.owner_id) or entry is None or entry.owner_id != owner.id:
-        raise NotVisible(entry_id)
+        raise PersonNotVisible(entry_id)
     if db.get(GoalEvidence, (goal.id, entry.id)) is None:
         db.add(GoalEvidence(goal_id=goal.id, entry_id=entry.id))
-    db.commit()
+    db.flush()
 
 
 def unlink_evidence(db: Session, *, owner: User, goal: DevelopmentGoal, entry_id: int) -> bool:
-    """Remove an entry from the owner's goal (the entry stays). Commits; False when not linked."""
+    """Remove an entry from the owner's goal (the entry stays); False when not linked."""
     if not access.is_owner(owner, goal.owner_id):
-        raise NotVisible(goal.id)
+        raise PersonNotVisible(goal.id)
     removed = db.execute(
         delete(GoalEvidence).where(
             GoalEvidence.goal_id == goal.id, GoalEvidence.entry_id == entry_id
         )
     ).rowcount
-    db.commit()
+    db.flush()
     return bool(removed)
 
 
@@ -213,12 +220,12 @@ def evidence_entries(db: Session, *, goal_id: int) -> list[Entry]:
 
 
 def set_evidence(db: Session, *, owner: User, goal: DevelopmentGoal, entry_ids: list[int]) -> int:
-    """Link exactly these entries of the owner to the goal; others' ids are ignored. Commits."""
+    """Link exactly these entries of the owner to the goal; others' ids are ignored."""
     own = set(
         db.scalars(select(Entry.id).where(Entry.id.in_(entry_ids), Entry.owner_id == owner.id))
     )
     db.execute(delete(GoalEvidence).where(GoalEvidence.goal_id == goal.id))
     for entry_id in sorted(own):
         db.add(GoalEvidence(goal_id=goal.id, entry_id=entry_id))
-    db.commit()
+    db.flush()
     return len(own)

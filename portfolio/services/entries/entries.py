@@ -21,6 +21,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 import competencies
+from portfolio.errors import NotFound
+from portfolio.infra.links import Link
 from portfolio.models import (
     Entry,
     EntryEvent,
@@ -89,14 +91,12 @@ def save(
     now: datetime,
     entry: Entry | None = None,
     privacy_overridden: Iterable[str] = (),
-    commit: bool = True,
 ) -> Entry:
     """Create or update an entry with its tags; an update raises the version.
 
     `privacy_overridden` names the fields the worker saved despite the privacy scan's
     findings: recorded on the entry and audited; an entry saved without findings loses the
-    mark. Raises EntryLocked unless the entry is a draft or returned. Commits unless `commit`
-    is False (the caller adds participants and files to the same transaction).
+    mark. Raises EntryLocked unless the entry is a draft or returned.
     """
     privacy_overridden = sorted(privacy_overridden)
     if entry is not None and not entry.is_editable:
@@ -127,8 +127,6 @@ def save(
             object_id=entry.id,
             fields=privacy_overridden,
         )
-    if commit:
-        db.commit()
     return entry
 
 
@@ -159,30 +157,36 @@ def tags_of(db: Session, *, entry_id: int) -> dict[str, list[str]]:
     return tags
 
 
-def own_entry(db: Session, *, owner: User, entry_id: int) -> Entry | None:
-    """The owner's entry, or None (another worker's entry does not exist for them)."""
+class EntryNotFound(NotFound):
+    """No such entry of this owner (another worker's entry does not exist for them)."""
+
+
+def own_entry(db: Session, *, owner: User, entry_id: int) -> Entry:
+    """The owner's entry; raises EntryNotFound otherwise."""
     entry = db.get(Entry, entry_id)
-    return entry if entry is not None and entry.owner_id == owner.id else None
+    if entry is None or entry.owner_id != owner.id:
+        raise EntryNotFound(entry_id)
+    return entry
 
 
 def delete_entry(db: Session, *, entry: Entry) -> None:
-    """Delete an entry with its tags and files. Commits. Raises EntryLocked unless editable."""
+    """Delete an entry with its tags and files. Raises EntryLocked unless editable."""
     if not entry.is_editable:
         raise EntryLocked(entry.id, status=entry.status)
     db.delete(entry)
-    db.commit()
+    db.flush()
 
 
 def set_shared(db: Session, *, entry: Entry, shared: bool, now: datetime) -> None:
-    """Share one entry with the supervisor, or withdraw it. Commits."""
+    """Share one entry with the supervisor, or withdraw it."""
     entry.is_shared = shared
     entry.updated_at = now
     db.add(entry)
-    db.commit()
+    db.flush()
 
 
 def submit(db: Session, *, entry: Entry, now: datetime, base_url: str) -> int:
-    """Submit a draft or returned entry of a kind the organisation signs off. Commits.
+    """Submit a draft or returned entry of a kind the organisation signs off.
 
     The active supervisors of the owner's team are notified; returns how many there are (0:
     submitted, but nobody can sign it yet). Raises NotSubmittable.
@@ -230,11 +234,11 @@ def submit(db: Session, *, entry: Entry, now: datetime, base_url: str) -> int:
                     title=entry.title,
                 ),
             ),
-            link=f"/team/sign-off/{entry.id}",
+            link=Link("supervisor.review_entry", {"entry_id": entry.id}),
             base_url=base_url,
             now=now,
         )
-    db.commit()
+    db.flush()
     return len(supervisors)
 
 
@@ -249,7 +253,7 @@ def correction_of(db: Session, *, entry: Entry) -> int | None:
 
 
 def correct(db: Session, *, entry: Entry, owner: User, now: datetime) -> Entry:
-    """A new draft version of a signed entry (fields, tags, participants, files). Commits.
+    """A new draft version of a signed entry (fields, tags, participants, files).
 
     The signed entry stays as it is and is superseded by the draft, which needs its own
     sign-off. A signed entry has at most one correction: asking again returns it.
@@ -261,7 +265,7 @@ def correct(db: Session, *, entry: Entry, owner: User, now: datetime) -> Entry:
     db.execute(select(Entry.id).where(Entry.id == entry.id).with_for_update())
     existing = correction_of(db, entry=entry)
     if existing is not None:
-        db.commit()
+        db.flush()
         return db.get(Entry, existing)
     new = Entry(
         organisation_id=entry.organisation_id,
@@ -288,7 +292,7 @@ def correct(db: Session, *, entry: Entry, owner: User, now: datetime) -> Entry:
             at=now,
         )
     )
-    db.commit()
+    db.flush()
     return new
 
 

@@ -151,7 +151,7 @@ def store(
     max_bytes: int,
     now: datetime,
 ) -> EvidenceFile:
-    """Check and attach a file to the owner's entry. Raises RejectedFile. Caller commits."""
+    """Check and attach a file to the owner's entry. Raises RejectedFile."""
     content_type = check(data, max_bytes=max_bytes)
     evidence = EvidenceFile(
         organisation_id=owner.organisation_id,
@@ -169,7 +169,7 @@ def store(
 
 
 def copy_files(db: Session, *, source_entry_id: int, target_entry_id: int) -> None:
-    """Attach copies of one entry's files to another, inside the database. Caller commits."""
+    """Attach copies of one entry's files to another, inside the database."""
     columns = (
         "organisation_id",
         "owner_id",
@@ -192,7 +192,7 @@ def copy_files(db: Session, *, source_entry_id: int, target_entry_id: int) -> No
 
 def remove(db: Session, *, entry: Entry, file_id: int) -> bool:
     """Delete one of the entry's files; False when the entry has no such file. The caller
-    decides whether the entry may still change. Commits."""
+    decides whether the entry may still change."""
     removed = db.execute(
         delete(EvidenceFile).where(
             EvidenceFile.id == file_id,
@@ -200,7 +200,7 @@ def remove(db: Session, *, entry: Entry, file_id: int) -> bool:
             EvidenceFile.owner_id == entry.owner_id,
         )
     ).rowcount
-    db.commit()
+    db.flush()
     return removed == 1
 
 
@@ -237,5 +237,5 @@ def for_download(db: Session, *, viewer: User, file_id: int) -> EvidenceFile | N
             subject_type="evidence",
             subject_id=evidence.id,
         )
-        db.commit()
+        db.flush()
     return evidence

@@ -21,6 +21,8 @@ from sqlalchemy import exists, func, select, update
 from sqlmodel import Session
 
 from portfolio import access
+from portfolio.errors import NotFound
+from portfolio.infra.links import Link
 from portfolio.models import (
     Entry,
     EntryEvent,
@@ -64,7 +66,7 @@ CONTENT_FIELDS = (
 CENT = Decimal("0.01")
 
 
-class NotReviewable(LookupError):
+class NotReviewable(NotFound):
     """The entry does not exist for this supervisor, or is not waiting for a decision."""
 
 
@@ -201,7 +203,7 @@ def reviewable_entry(db: Session, *, supervisor: User, entry_id: int) -> tuple[E
         subject_type="entry",
         subject_id=entry.id,
     )
-    db.commit()
+    db.flush()
     return entry, owner
 
 
@@ -253,7 +255,7 @@ def decide(
     now: datetime,
     base_url: str,
 ) -> Entry:
-    """Sign or return a submitted entry. Raises NotReviewable or AlreadyDecided. Commits.
+    """Sign or return a submitted entry. Raises NotReviewable or AlreadyDecided.
 
     `version` is the version the supervisor read: a decision on anything else is refused.
     """
@@ -304,11 +306,11 @@ def decide(
         user=owner,
         kind=action,
         title_and_body=lambda: _texts(action, entry.title, supervisor.name, comment),
-        link=f"/portfolio/entries/{entry_id}",
+        link=Link("worker.entry_detail", {"entry_id": entry_id}),
         base_url=base_url,
         now=now,
     )
-    db.commit()
+    db.flush()
     db.refresh(entry)
     return entry
 

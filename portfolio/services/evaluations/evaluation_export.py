@@ -44,7 +44,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import IO
-from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -53,6 +52,7 @@ from sqlalchemy import Select, and_, case, func, literal, null, or_, select, upd
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
+from portfolio.clock import AMSTERDAM
 from portfolio.infra.bulk_reads import cyclic_gc_paused
 from portfolio.models import AuditEvent, EvaluationStatus, Role, Team, User, YearlyEvaluation
 from portfolio.pagination import Page, paginate
@@ -60,7 +60,6 @@ from portfolio.services.evaluations.evaluation_columns import FACT_COLUMNS, Cell
 from portfolio.services.evaluations.evaluation_facts import facts_for
 from portfolio.services.privacy import audit
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 # Large enough that the facts' statements see thousands of workers at once (their fixed cost
 # per statement and PostgreSQL's per-statement plans pay off: a tenth of the export's time
 # against batches of 500), small enough that a batch's facts stay a few tens of MB.
@@ -382,7 +381,7 @@ def start_export(
     db: Session, *, actor: User, file_format: str, selection: Selection, now: datetime
 ) -> int:
     """Write the export to the audit log before anything is sent (format and filters; the row
-    count reads `unfinished` until `finish_export`). Commits; returns the entry's id."""
+    count reads `unfinished` until `finish_export`); returns the entry's id."""
     event = audit.record(
         db,
         actor=actor,
@@ -392,14 +391,17 @@ def start_export(
         organisation_id=selection.organisation_id,
     )
     event.at = now
-    db.commit()
+    db.flush()
     return event.id
 
 
 def finish_export(
     db: Session, *, event_id: int, file_format: str, selection: Selection, rows_written: int
 ) -> None:
-    """Put the number of rows sent on the export's audit entry. Commits."""
+    """Put the number of rows sent on the export's audit entry, and commit it.
+
+    A step commit: it runs while the response streams, after the request's own commit.
+    """
     db.execute(
         update(AuditEvent)
         .where(AuditEvent.id == event_id)

@@ -51,7 +51,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select
 from sqlmodel import Session
@@ -59,6 +58,7 @@ from sqlmodel import Session
 import competencies
 from competencies.standing import standing
 from competencies.status import json_number
+from portfolio.clock import AMSTERDAM
 from portfolio.infra.bulk_reads import ids_in, joined_pairs, split_pairs
 from portfolio.models import (
     CompetencyAssessment,
@@ -82,8 +82,6 @@ from portfolio.services.evaluations.evaluation_columns import (  # noqa: F401  (
 from portfolio.services.norms.norm_progress import OWNER_CHUNK
 from portfolio.services.norms.norm_sums import NOT_SUPERSEDED, summed_statuses
 from portfolio.services.overviews.dashboard import art3_evidence_by_kind
-
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
 
 def as_of_for(year: int, today: date) -> date:

@@ -1,24 +1,19 @@
-"""Who stands where with the yearly evaluation: a supervisor's team, the organisation (HR).
+"""Who stands where with the yearly evaluation: a supervisor's team, and who nobody can evaluate.
 
-Reads only, set-based. What HR may see is the `EvaluationRecord` (status, dates, who signed,
-agreements once both signed), never the self-evaluation or the supervisor's text
-(portfolio.access). Until both signed, the agreements are a draft between the worker and the
-supervisor.
+Reads only, set-based. HR's organisation-wide list is `evaluation_export.worker_page`, which
+reads the same columns as the exports (status, dates, who signed, agreements once both signed),
+never the self-evaluation or the supervisor's text (portfolio.access).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 
-from sqlalchemy import case, exists, func, null, select
+from sqlalchemy import exists, func, select
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
-from portfolio.models import EvaluationStatus, Role, Team, TeamLead, User, YearlyEvaluation
-from portfolio.services.evaluations.evaluation_agreements import Agreement, agreements_from_text
-from portfolio.services.norms.norm_progress import OWNER_CHUNK
+from portfolio.models import Role, Team, TeamLead, User, YearlyEvaluation
 
 
 def team_statuses(db: Session, *, supervisor: User, year: int):
@@ -49,84 +44,6 @@ def team_statuses(db: Session, *, supervisor: User, year: int):
         )
     }
     return [(member, found.get(member.id)) for member in members]
-
-
-@dataclass(frozen=True)
-class EvaluationRecord:
-    """What HR may see of one current evaluation: status, dates, signer, agreements (signed
-    evaluations only); no texts."""
-
-    worker_id: int
-    status: str
-    version: int
-    prepared_at: datetime | None
-    completed_at: datetime | None
-    worker_signed_at: datetime | None
-    supervisor_signed_at: datetime | None
-    supervisor_name: str | None
-    agreements: tuple[Agreement, ...]
-
-
-def organisation_statuses(
-    db: Session, *, organisation_id: int, year: int, worker_ids: Sequence[int] | None = None
-) -> dict[int, EvaluationRecord]:
-    """{worker id: record} of the current evaluations of a year (workers without one: absent).
-
-    One statement for the whole organisation, or per 5,000 of `worker_ids`; the
-    self-evaluation and the supervisor's text are never selected.
-    """
-    lead = aliased(User)
-    signed = YearlyEvaluation.status == EvaluationStatus.SIGNED.value
-    statement = (
-        select(
-            YearlyEvaluation.worker_id,
-            YearlyEvaluation.status,
-            YearlyEvaluation.version,
-            YearlyEvaluation.prepared_at,
-            YearlyEvaluation.completed_at,
-            YearlyEvaluation.worker_signed_at,
-            YearlyEvaluation.supervisor_signed_at,
-            lead.name,
-            case((signed, YearlyEvaluation.agreements), else_=null()),
-        )
-        .outerjoin(lead, lead.id == YearlyEvaluation.supervisor_id)
-        .where(
-            YearlyEvaluation.organisation_id == organisation_id,
-            YearlyEvaluation.year == year,
-            YearlyEvaluation.is_current.is_(True),
-        )
-    )
-    ids = None if worker_ids is None else sorted(set(worker_ids))
-    chunks = [ids[i : i + OWNER_CHUNK] for i in range(0, len(ids), OWNER_CHUNK)] if ids else []
-    queries = (
-        [statement]
-        if ids is None
-        else [statement.where(YearlyEvaluation.worker_id.in_(chunk)) for chunk in chunks]
-    )
-    result = {}
-    for query in queries:
-        for row in db.execute(query):
-            *fields, agreements = row
-            result[row[0]] = EvaluationRecord(*fields, tuple(agreements_from_text(agreements)))
-    return result
-
-
-def status_counts(db: Session, *, organisation_id: int, year: int, worker_count: int):
-    """{status: number of workers} for a year; workers without an evaluation: not started."""
-    counts = dict(
-        db.execute(
-            select(YearlyEvaluation.status, func.count())
-            .where(
-                YearlyEvaluation.organisation_id == organisation_id,
-                YearlyEvaluation.year == year,
-                YearlyEvaluation.is_current.is_(True),
-            )
-            .group_by(YearlyEvaluation.status)
-        ).all()
-    )
-    started = sum(counts.values()) - counts.get(EvaluationStatus.NOT_STARTED.value, 0)
-    counts[EvaluationStatus.NOT_STARTED.value] = max(worker_count - started, 0)
-    return {status.value: counts.get(status.value, 0) for status in EvaluationStatus}
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,7 @@ from portfolio.services.evaluations.evaluation_agreements import (
     replace_goals,
 )
 from portfolio.services.evaluations.evaluation_facts import facts_for
-from portfolio.services.people.people import NotVisible, led_team_ids
+from portfolio.services.people.people import PersonNotVisible, led_team_ids
 from portfolio.services.privacy import audit
 
 SELF_EVALUATION_PARTS = ("year_in_short", "went_well", "to_develop")
@@ -89,7 +89,7 @@ def unsaved(*, worker: User, year: int) -> YearlyEvaluation:
 
 
 def get_or_start(db: Session, *, worker: User, year: int, now: datetime) -> YearlyEvaluation:
-    """The current evaluation, created (not started) when there is none. Commits."""
+    """The current evaluation, created (not started) when there is none."""
     found = current(db, worker_id=worker.id, year=year)
     if found is not None:
         return found
@@ -102,7 +102,7 @@ def get_or_start(db: Session, *, worker: User, year: int, now: datetime) -> Year
     )
     db.add(evaluation)
     try:
-        db.commit()
+        db.flush()
     except IntegrityError:  # started at the same moment by the other party
         db.rollback()
         return current(db, worker_id=worker.id, year=year)
@@ -141,7 +141,7 @@ def for_supervisor(db: Session, *, supervisor: User, member_id: int, year: int):
     member = rows[0][0] if rows else None
     led = {team_id for _user, team_id, _version in rows if team_id is not None}
     if member is None or not access.may_lead_evaluation(supervisor, member, led_team_ids=led):
-        raise NotVisible(member_id)
+        raise PersonNotVisible(member_id)
     history = [version for _user, _team_id, version in rows if version is not None]
     current = current_in(history)
     audit.record(
@@ -153,7 +153,7 @@ def for_supervisor(db: Session, *, supervisor: User, member_id: int, year: int):
         subject_id=current.id if current else None,
         detail=str(year),
     )
-    db.commit()
+    db.flush()
     return member, history
 
 
@@ -164,7 +164,6 @@ def _write(
     values: dict,
     *,
     now: datetime,
-    commit: bool = True,
 ) -> None:
     """Update only if nobody changed the row since `expected`; raises Stale otherwise."""
     if expected is None:
@@ -179,8 +178,6 @@ def _write(
     if changed != 1:
         db.rollback()
         raise Stale(evaluation.id)
-    if commit:
-        db.commit()
     db.refresh(evaluation)
 
 
@@ -217,10 +214,10 @@ def prepare(
     now: datetime,
     today: date,
 ) -> YearlyEvaluation:
-    """The worker's preparation: the self-evaluation and fresh facts. Commits."""
+    """The worker's preparation: the self-evaluation and fresh facts."""
     evaluation, expected = _opened(db, worker=worker, year=year, expected=expected, now=now)
     if not access.may_prepare_evaluation(worker, evaluation):
-        raise NotVisible(evaluation.id)
+        raise PersonNotVisible(evaluation.id)
     status = evaluation.status
     if status == EvaluationStatus.NOT_STARTED:
         status = EvaluationStatus.PREPARED.value
@@ -253,9 +250,9 @@ def complete(
     now: datetime,
     today: date,
 ) -> YearlyEvaluation:
-    """The supervisor's evaluation and agreements; the agreements become goals. Commits."""
+    """The supervisor's evaluation and agreements; the agreements become goals."""
     if not leads(db, supervisor=supervisor, worker=worker):
-        raise NotVisible(worker.id)
+        raise PersonNotVisible(worker.id)
     evaluation, expected = _opened(db, worker=worker, year=year, expected=expected, now=now)
     facts = _facts(db, evaluation, today)
     _write(
@@ -273,7 +270,6 @@ def complete(
             "supervisor_signed_at": None,
         },
         now=now,
-        commit=False,
     )
     replace_goals(
         db, evaluation=evaluation, worker=worker, agreements=agreements, facts=facts, now=now
@@ -286,7 +282,7 @@ def complete(
         subject_type="yearly_evaluation",
         subject_id=evaluation.id,
     )
-    db.commit()
+    db.flush()
     return evaluation
 
 
@@ -298,7 +294,7 @@ def sign(
     expected: datetime | None,
     now: datetime,
 ) -> None:
-    """The worker or the supervisor signs a completed evaluation; both → signed. Commits.
+    """The worker or the supervisor signs a completed evaluation; both → signed.
 
     Signing twice keeps the first signature.
     """
@@ -308,7 +304,7 @@ def sign(
     elif leads(db, supervisor=user, worker=worker):
         mine, theirs = "supervisor_signed_at", "worker_signed_at"
     else:
-        raise NotVisible(evaluation.id)
+        raise PersonNotVisible(evaluation.id)
     if evaluation.status != COMPLETED:
         raise Locked(evaluation.id)
     if getattr(evaluation, mine) is not None:
@@ -332,10 +328,10 @@ def correct(
     """A new version of a signed evaluation, to change and sign again; the old one stays."""
     worker = db.get(User, evaluation.worker_id)
     if not leads(db, supervisor=supervisor, worker=worker):
-        raise NotVisible(evaluation.id)
+        raise PersonNotVisible(evaluation.id)
     if evaluation.status != SIGNED or not evaluation.is_current:
         raise Locked(evaluation.id)
-    _write(db, evaluation, expected, {"is_current": False}, now=now, commit=False)
+    _write(db, evaluation, expected, {"is_current": False}, now=now)
     copy = YearlyEvaluation(
         organisation_id=evaluation.organisation_id,
         worker_id=evaluation.worker_id,
@@ -362,7 +358,7 @@ def correct(
         subject_id=evaluation.id,
     )
     try:
-        db.commit()
+        db.flush()
     except IntegrityError as error:  # another correction of the same version came first
         db.rollback()
         raise Stale(evaluation.id) from error

@@ -103,13 +103,6 @@ def apply_override(norm: Norm, thresholds: dict | None) -> Norm:
         return norm
 
 
-def effective_norm(db: Session, *, organisation_id: int, norm_id: str) -> Norm:
-    """The norm file plus the organisation's newest override; UnknownNormError if no such norm."""
-    norm = competencies.load_norm(norm_id)
-    overrides = newest_overrides(db, organisation_ids=[organisation_id], norm_ids=[norm_id])
-    return apply_override(norm, overrides.get((organisation_id, norm_id)))
-
-
 def _known_norms(registrations: Sequence[Registration]) -> dict[str, Norm]:
     known = {norm.id: norm for norm in competencies.all_norms()}
     return {r.norm_id: known[r.norm_id] for r in registrations if r.norm_id in known}

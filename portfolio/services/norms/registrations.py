@@ -14,6 +14,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 import competencies
+from portfolio import access
+from portfolio.errors import NotFound
 from portfolio.models import Registration, User
 
 
@@ -24,6 +26,18 @@ class RegistrationError(ValueError):
         super().__init__(message)
         self.field = field
         self.message = message
+
+
+class RegistrationNotFound(NotFound):
+    """No such registration of this worker (another worker's does not exist for them)."""
+
+
+def own_registration(db: Session, *, owner: User, registration_id: int) -> Registration:
+    """The worker's own registration; raises RegistrationNotFound otherwise."""
+    registration = db.get(Registration, registration_id)
+    if registration is None or not access.may_change_registration(owner, registration):
+        raise RegistrationNotFound(registration_id)
+    return registration
 
 
 def registrations_of(db: Session, *, owner_id: int) -> list[Registration]:
@@ -93,7 +107,7 @@ def _check(
 def _save(db: Session, registration: Registration) -> Registration:
     db.add(registration)
     try:
-        db.commit()
+        db.flush()
     except IntegrityError:  # a second request with the same data won the race
         db.rollback()
         raise RegistrationError(
@@ -162,4 +176,4 @@ def update_registration(
 def remove_registration(db: Session, *, registration: Registration) -> None:
     """Delete a registration (its entries stay: they belong to the worker, not the register)."""
     db.delete(registration)
-    db.commit()
+    db.flush()

@@ -34,18 +34,18 @@ def _hash(token: str) -> str:
 
 
 def renew_token(db: Session, *, user: User) -> str:
-    """A new secret token for `user` (the old URL stops working). Commits; returns the token."""
+    """A new secret token for `user` (the old URL stops working); returns the token."""
     token = secrets.token_urlsafe(32)
     db.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     db.add(CalendarFeed(user_id=user.id, token_hash=_hash(token)))
-    db.commit()
+    db.flush()
     return token
 
 
 def revoke(db: Session, *, user: User) -> None:
-    """Switch the feed off. Commits."""
+    """Switch the feed off."""
     db.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
-    db.commit()
+    db.flush()
 
 
 def has_feed(db: Session, *, user_id: int) -> bool:

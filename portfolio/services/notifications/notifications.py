@@ -11,7 +11,9 @@ from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 from portfolio import access
-from portfolio.infra import mail
+from portfolio.errors import NotFound
+from portfolio.infra import links, mail
+from portfolio.infra.links import Link
 from portfolio.models import Notification, NotificationPreference, User
 from portfolio.pagination import Page, paginate
 
@@ -54,15 +56,18 @@ def notify(
     user: User,
     kind: str,
     title_and_body,
-    link: str | None,
+    link: Link | None,
     base_url: str,
     now: datetime,
+    subject_id: int | None = None,
 ) -> Notification:
-    """Add a notification (and queue its e-mail) in the user's language. Caller commits.
+    """Add a notification (and queue its e-mail) in the user's language.
 
     `title_and_body` is called inside the user's locale and returns (title, body), so both the
-    in-app text and the mail are in the recipient's language.
+    in-app text and the mail are in the recipient's language. `link` names the page the
+    notification opens; `subject_id` the record it is about (e.g. the session to confirm).
     """
+    link_path = links.path(link)
     with force_locale(user.locale):
         title, body = title_and_body()
         notification = Notification(
@@ -71,12 +76,19 @@ def notify(
             kind=kind,
             title=str(title)[:300],  # a title built from a user's text may be long
             body=str(body),
-            link=link,
+            link=link_path,
+            subject_id=subject_id,
             created_at=now,
         )
         db.add(notification)
         if user.is_active and wants_email(db, user_id=user.id, kind=kind):
-            context = {"user": user, "title": title, "body": body, "link": link, "base": base_url}
+            context = {
+                "user": user,
+                "title": title,
+                "body": body,
+                "link": link_path,
+                "base": base_url,
+            }
             mail.queue_mail(
                 db,
                 to=user.email,
@@ -108,12 +120,12 @@ def page_for(db: Session, *, user_id: int, page: int, per_page: int) -> Page:
     return paginate(db, statement, page=page, per_page=per_page)
 
 
-class NotificationNotFound(LookupError):
+class NotificationNotFound(NotFound):
     """No such notification for this user (it does not exist or is someone else's)."""
 
 
 def mark_read(db: Session, *, user: User, notification_id: int, now: datetime) -> None:
-    """Mark one of the user's notifications as read; one read before keeps its time. Commits.
+    """Mark one of the user's notifications as read; one read before keeps its time.
 
     Raises NotificationNotFound for someone else's notification, as for one that does not exist.
     """
@@ -122,25 +134,25 @@ def mark_read(db: Session, *, user: User, notification_id: int, now: datetime) -
         raise NotificationNotFound(notification_id)
     if notification.read_at is None:
         notification.read_at = now
-    db.commit()
+    db.flush()
 
 
 def mark_all_read(db: Session, *, user_id: int, now: datetime) -> None:
-    """Mark every unread notification of the user as read. Commits."""
+    """Mark every unread notification of the user as read."""
     db.execute(
         update(Notification)
         .where(Notification.user_id == user_id, Notification.read_at.is_(None))
         .values(read_at=now)
     )
-    db.commit()
+    db.flush()
 
 
 def set_email_preferences(db: Session, *, user_id: int, by_kind: dict[str, bool]) -> None:
-    """Store which kinds also come by e-mail. Commits."""
+    """Store which kinds also come by e-mail."""
     for kind, by_email in by_kind.items():
         preference = db.get(NotificationPreference, (user_id, kind))
         if preference is None:
             db.add(NotificationPreference(user_id=user_id, kind=kind, by_email=by_email))
         else:
             preference.by_email = by_email
-    db.commit()
+    db.flush()

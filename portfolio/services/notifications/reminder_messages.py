@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 import competencies
 from competencies.reminders import DEFAULT_OFFSETS, deadline_reminder_dates, vog_is_due
+from portfolio.infra.links import Link
 from portfolio.models import (
     DevelopmentGoal,
     Entry,
@@ -27,7 +28,7 @@ from portfolio.models import (
 from portfolio.services.norms.norm_progress import status_for
 from portfolio.services.notifications import reminder_planning as planning
 
-DASHBOARD = "/portfolio/"
+DASHBOARD = Link("worker.dashboard")
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,8 @@ class Message:
     """A reminder's texts (called inside the recipient's locale) and its link."""
 
     texts: Callable[[], tuple[str, str]]
-    link: str | None
+    link: Link | None
+    subject_id: int | None = None
 
 
 def build(db: Session, *, reminder: Reminder, today: date) -> Message | None:
@@ -65,7 +67,7 @@ def _feedback(db: Session, reminder: Reminder) -> Message | None:
             _("A week ago %(name)s asked for your feedback. It takes a few minutes.", name=asker),
         )
 
-    return Message(texts, f"/feedback/{request.id}/answer")
+    return Message(texts, Link("feedback.answer", {"request_id": request.id}))
 
 
 def _attendance(db: Session, reminder: Reminder) -> Message | None:
@@ -80,7 +82,11 @@ def _attendance(db: Session, reminder: Reminder) -> Message | None:
             _("Please confirm your attendance, so the session counts for everyone who was there."),
         )
 
-    return Message(texts, f"/sessions/{reminder.subject_id}")
+    return Message(
+        texts,
+        Link("sessions.shared_session", {"entry_id": reminder.subject_id}),
+        subject_id=reminder.subject_id,
+    )
 
 
 def _digest(db: Session, reminder: Reminder, today: date) -> Message | None:
@@ -105,7 +111,7 @@ def _digest(db: Session, reminder: Reminder, today: date) -> Message | None:
             ),
         )
 
-    return Message(digest_texts, "/team/")
+    return Message(digest_texts, Link("supervisor.team"))
 
 
 def _registration(db: Session, reminder: Reminder, today: date) -> Message | None:

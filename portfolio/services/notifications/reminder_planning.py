@@ -37,6 +37,7 @@ from portfolio.models import (
     TeamLead,
     User,
 )
+from portfolio.services.organisation.org_settings import DEFAULT_DIGEST_DAYS
 
 LOOKBACK_DAYS = 45
 DEADLINE = "registration_deadline"
@@ -48,7 +49,6 @@ FEEDBACK_UNANSWERED = "feedback_requested"
 ATTENDANCE_UNCONFIRMED = "attendance"
 NUDGE_AFTER_DAYS = 7  # an open feedback request or attendance question is nudged once
 BEHIND_PACE_DAYS = 7  # checked in the first week of a month: at most one reminder a month
-DEFAULT_DIGEST_DAYS = 7
 
 
 def organisation_offsets(db: Session) -> dict[int, tuple[str, ...]]:
@@ -319,7 +319,7 @@ def due_digest_reminders(db: Session, *, today: date) -> list[dict]:
 
 
 def insert_reminders(db: Session, rows: list[dict]) -> None:
-    """Insert reminder rows, ignoring those that exist already (unique key). Caller commits."""
+    """Insert reminder rows, ignoring those that exist already (unique key)."""
     if not rows:
         return
     dialect = db.get_bind().dialect.name
@@ -329,7 +329,7 @@ def insert_reminders(db: Session, rows: list[dict]) -> None:
 
 
 def plan(db: Session, *, today: date, extra: Iterable[list[dict]] = ()) -> int:
-    """Create every reminder row that is due; returns how many candidates were found. Commits."""
+    """Create every reminder row that is due; returns how many candidates were found."""
     rows = (
         due_registration_reminders(db, today=today)
         + due_goal_reminders(db, today=today)
@@ -340,5 +340,5 @@ def plan(db: Session, *, today: date, extra: Iterable[list[dict]] = ()) -> int:
     for more in extra:
         rows += more
     insert_reminders(db, rows)
-    db.commit()
+    db.flush()
     return len(rows)

@@ -1,4 +1,8 @@
-"""The reminder sweep: select due and unsent rows, notify, stamp, commit — each exactly once."""
+"""The reminder sweep: select due and unsent rows, notify, stamp, commit — each exactly once.
+
+The sweep commits in steps, by design: every reminder's stamp, notification and mail commit
+together, so a failure on one person never undoes (or repeats) what was sent to the others.
+"""
 
 from __future__ import annotations
 
@@ -116,6 +120,7 @@ def _send_one(db: Session, reminder_id: int, user: User, today, now: datetime, s
         kind=reminder.kind,
         title_and_body=message.texts,
         link=message.link,
+        subject_id=message.subject_id,
         base_url=settings["PUBLIC_BASE_URL"],
         now=now,
     )

@@ -56,7 +56,7 @@ def save(
     now: datetime,
     kinds_to_sign: list[str] | None = None,
 ) -> None:
-    """Store the settings with who changed them and when. Commits.
+    """Store the settings with who changed them and when.
 
     `kinds_to_sign` None leaves the entry kinds that need sign-off as they are; peer review is
     added to those given.
@@ -79,4 +79,4 @@ def save(
         detail=f"reminder_offsets={','.join(offsets)} digest_days={digest_days}"
         f" signoff_kinds={','.join(kinds)}",
     )
-    db.commit()
+    db.flush()

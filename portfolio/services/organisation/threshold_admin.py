@@ -267,7 +267,7 @@ def save_override(
     note: str | None,
     now: datetime,
 ) -> ThresholdOverride | None:
-    """Append the organisation's new thresholds for a norm, audited. Commits.
+    """Append the organisation's new thresholds for a norm, audited.
 
     `values` maps threshold keys to a number, or None to use the norm file. Returns None (and
     writes nothing) when the numbers are those already in force. Raises ValueError when the
@@ -297,5 +297,5 @@ def save_override(
         subject_type="norm",
         detail=f"norm={norm_id} {numbers or 'norm file'}",
     )
-    db.commit()
+    db.flush()
     return override

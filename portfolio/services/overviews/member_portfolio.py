@@ -16,12 +16,12 @@ from portfolio import access
 from portfolio.models import Entry, Registration, User
 from portfolio.pagination import Page, paginate
 from portfolio.services.norms.norm_progress import statuses_for
-from portfolio.services.people.people import NotVisible, led_team_ids
+from portfolio.services.people.people import PersonNotVisible, led_team_ids
 from portfolio.services.privacy import audit
 
 
 def member_for(db: Session, *, supervisor: User, member_id: int) -> User:
-    """A member of a team this supervisor leads; audited. Raises NotVisible otherwise."""
+    """A member of a team this supervisor leads; audited. Raises PersonNotVisible otherwise."""
     member = db.get(User, member_id)
     if (
         member is None
@@ -30,7 +30,7 @@ def member_for(db: Session, *, supervisor: User, member_id: int) -> User:
             supervisor, member, led_team_ids=led_team_ids(db, user=supervisor)
         )
     ):
-        raise NotVisible(member_id)
+        raise PersonNotVisible(member_id)
     audit.record(
         db,
         actor=supervisor,
@@ -39,7 +39,7 @@ def member_for(db: Session, *, supervisor: User, member_id: int) -> User:
         subject_type="user",
         subject_id=member.id,
     )
-    db.commit()
+    db.flush()
     return member
 
 

@@ -289,7 +289,7 @@ def apply(
     """Write the import of `rows`, or of the rows of the preview `checked`, in one transaction,
     set-based; ImportRejected and nothing written when any row has an error, and at once for a
     preview with errors (of the file too: lines `parse` could not read are not in its rows).
-    `actor` is the importing user, or None for the command line. Commits.
+    `actor` is the importing user, or None for the command line.
 
     `checked` is used as it is only when `preview` made it in this session's current
     transaction, for the same organisation and actor; otherwise its rows are checked again
@@ -321,7 +321,7 @@ def apply(
             db, people=invitees, organisation=organisation, now=now, base_url=base_url
         )
         _audit(db, organisation, checked, new_ids, actor, now)
-        db.commit()
+        db.flush()
     except BaseException as error:
         db.rollback()
         # COPY (PostgreSQL) raises the driver's error, executemany SQLAlchemy's wrapper of it.

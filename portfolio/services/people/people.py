@@ -6,12 +6,13 @@ from sqlalchemy import or_, select
 from sqlmodel import Session
 
 from portfolio import access
+from portfolio.errors import NotFound
 from portfolio.models import Team, TeamLead, User
 from portfolio.pagination import Page, paginate
 from portfolio.services.privacy import audit
 
 
-class NotVisible(LookupError):
+class PersonNotVisible(NotFound):
     """The subject does not exist for this viewer (answered as 404)."""
 
 
@@ -41,12 +42,12 @@ def get_person(db: Session, *, viewer: User, person_id: int) -> User:
     if person is None or not access.may_view_person_record(
         viewer, person, led_team_ids=led_team_ids(db, user=viewer)
     ):
-        raise NotVisible(person_id)
+        raise PersonNotVisible(person_id)
     if person.id != viewer.id:
         audit.record(
             db, actor=viewer, action="view_person", subject_user_id=person.id, subject_type="user"
         )
-        db.commit()
+        db.flush()
     return person
 
 

@@ -20,8 +20,9 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from portfolio import access
-from portfolio.infra import bulk, mail
+from portfolio import access, errors
+from portfolio.infra import bulk, links, mail
+from portfolio.infra.links import Link
 from portfolio.models import (
     MailStatus,
     Organisation,
@@ -35,7 +36,7 @@ from portfolio.models import (
 from portfolio.models.base import utcnow
 from portfolio.services.accounts import accounts, email_change
 from portfolio.services.accounts.passwords import hash_password
-from portfolio.services.people.people import NotVisible
+from portfolio.services.people.people import PersonNotVisible
 from portfolio.services.privacy import audit
 
 # An invitation waits longer than a reset link (hours): a new colleague may read it next week.
@@ -46,7 +47,7 @@ NAME_MAX = 200
 QUEUED = MailStatus.QUEUED.value
 
 
-class NotAllowed(PermissionError):
+class NotAllowed(errors.NotAllowed):
     """The viewer may see this account but not change it (answered as 403)."""
 
 
@@ -80,10 +81,10 @@ def unusable_password_hash() -> str:
 
 
 def person_for_change(db: Session, *, actor: User, person_id: int) -> User:
-    """The account `actor` wants to change: NotVisible (404) or NotAllowed (403) otherwise."""
+    """The account `actor` wants to change: PersonNotVisible (404) or NotAllowed (403) otherwise."""
     person = db.get(User, person_id)
     if person is None or not access.same_organisation(actor, person):
-        raise NotVisible(person_id)
+        raise PersonNotVisible(person_id)
     if not access.may_change_person(actor, person):
         raise NotAllowed(person_id)
     return person
@@ -132,7 +133,7 @@ def _name(name: str) -> str:
 def _commit_unique(db: Session) -> None:
     """Commit; a concurrent request that took the same address loses with a clear error."""
     try:
-        db.commit()
+        db.flush()
     except IntegrityError as exc:
         db.rollback()
         raise PersonError("email", "taken") from exc
@@ -150,7 +151,7 @@ def create_person(
     base_url: str,
     employment_started_on: date | None = None,
 ) -> tuple[User, OutboxMessage]:
-    """Create an account without a password and queue its invitation. Commits.
+    """Create an account without a password and queue its invitation.
 
     Returns the person and the queued invitation (the caller may try to deliver it at once).
     """
@@ -192,7 +193,7 @@ def update_person(
     now: datetime | None = None,
     base_url: str = "",
 ) -> list[str]:
-    """Change name, address, role, team and start date; returns the changed fields. Commits.
+    """Change name, address, role, team and start date; returns the changed fields.
 
     Nobody changes their own role (they could lock themselves out). A supervisor who gets another
     role stops leading their teams. The address of an account that has been used is its owner's
@@ -243,7 +244,7 @@ def update_person(
 def deactivate_person(db: Session, *, actor: User, person: User, now: datetime) -> None:
     """Deactivate an account and end all its sessions at once (a replayed cookie is refused).
 
-    Open invitation and reset links are voided too. Idempotent. Commits.
+    Open invitation and reset links are voided too. Idempotent.
     """
     if person.id == actor.id:
         raise PersonError("is_active", "own_account")
@@ -267,7 +268,7 @@ def deactivate_person(db: Session, *, actor: User, person: User, now: datetime) 
         subject_user_id=person.id,
         subject_type="user",
     )
-    db.commit()
+    db.flush()
 
 
 def reactivate_person(db: Session, *, actor: User, person: User) -> None:
@@ -284,7 +285,7 @@ def reactivate_person(db: Session, *, actor: User, person: User) -> None:
         subject_user_id=person.id,
         subject_type="user",
     )
-    db.commit()
+    db.flush()
 
 
 # --- invitations ---------------------------------------------------------------------------
@@ -303,11 +304,11 @@ def _invitation_mail(*, name: str, organisation: str, link: str) -> tuple[str, s
 
 
 def _reset_link(base_url: str, token: str) -> str:
-    return f"{base_url}/password/reset/{token}"
+    return links.external(Link("auth.reset_password", {"token": token}), base_url=base_url)
 
 
 def invite(db: Session, *, person: User, now: datetime, base_url: str) -> OutboxMessage:
-    """Queue one invitation: a reset token and a mail in the outbox. Caller commits."""
+    """Queue one invitation: a reset token and a mail in the outbox."""
     token = accounts.create_reset_token(db, user=person, now=now, ttl=INVITATION_TTL)
     organisation = db.get(Organisation, person.organisation_id)
     with force_locale(person.locale):
@@ -342,7 +343,7 @@ def invite_many(
     now: datetime,
     base_url: str,
 ) -> int:
-    """Queue invitations for many new people, set-based (two bulk inserts). Caller commits."""
+    """Queue invitations for many new people, set-based (two bulk inserts)."""
     layouts: dict[str, tuple[str, str]] = {}  # per language: subject, text with slots
     tokens, mails = [], []
     for person in people:

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from portfolio import access
+from portfolio.errors import NotFound
 from portfolio.models import Role, Team, TeamLead, User
 from portfolio.pagination import Page, paginate
 from portfolio.services.privacy import audit
@@ -20,7 +21,7 @@ from portfolio.services.privacy import audit
 NAME_MAX = 200
 
 
-class NotVisible(LookupError):
+class TeamNotVisible(NotFound):
     """No such team in the viewer's organisation (answered as 404)."""
 
 
@@ -69,12 +70,12 @@ def team_page(db: Session, *, organisation_id: int, page: int, per_page: int) ->
 
 
 def team_for_change(db: Session, *, actor: User, team_id: int) -> Team:
-    """A team of the actor's organisation that HR or an admin may change, else NotVisible."""
+    """A team of the actor's organisation that HR or an admin may change, else TeamNotVisible."""
     team = db.get(Team, team_id)
     if team is None or team.organisation_id != actor.organisation_id:
-        raise NotVisible(team_id)
+        raise TeamNotVisible(team_id)
     if not access.may_manage_people(actor):
-        raise NotVisible(team_id)
+        raise TeamNotVisible(team_id)
     return team
 
 
@@ -123,14 +124,14 @@ def _name(db: Session, *, organisation_id: int, name: str, exclude_id: int | Non
 
 def _commit(db: Session) -> None:
     try:
-        db.commit()
+        db.flush()
     except IntegrityError as exc:  # a concurrent request made a team of that name
         db.rollback()
         raise TeamError("name", "taken") from exc
 
 
 def create_team(db: Session, *, actor: User, name: str) -> Team:
-    """A new team in the actor's organisation. Commits."""
+    """A new team in the actor's organisation."""
     team = Team(
         organisation_id=actor.organisation_id,
         name=_name(db, organisation_id=actor.organisation_id, name=name),
@@ -143,7 +144,7 @@ def create_team(db: Session, *, actor: User, name: str) -> Team:
 
 
 def update_team(db: Session, *, actor: User, team: Team, name: str, leads: Iterable[int]) -> None:
-    """Rename the team and set who leads it (supervisors of the organisation). Commits."""
+    """Rename the team and set who leads it (supervisors of the organisation)."""
     new_name = _name(db, organisation_id=team.organisation_id, name=name, exclude_id=team.id)
     wanted = set(leads)
     current = lead_ids(db, team=team)
@@ -178,7 +179,7 @@ def update_team(db: Session, *, actor: User, team: Team, name: str, leads: Itera
 
 
 def delete_team(db: Session, *, actor: User, team: Team) -> None:
-    """Delete a team nobody is in (its leads simply stop leading it). Commits.
+    """Delete a team nobody is in (its leads simply stop leading it).
 
     Raises TeamError("team", "not_empty") while people are in it.
     """
@@ -188,7 +189,7 @@ def delete_team(db: Session, *, actor: User, team: Team) -> None:
     audit.record(db, actor=actor, action="team_deleted", subject_type="team", subject_id=team.id)
     db.delete(team)
     try:
-        db.commit()
+        db.flush()
     except IntegrityError as exc:  # somebody was put in the team meanwhile
         db.rollback()
         raise TeamError("team", "not_empty") from exc

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from flask import has_request_context, request
+from contextvars import ContextVar
+
 from sqlmodel import Session
 
 from portfolio.models import AuditEvent, User
+
+# The address a request came from, set by the web layer for the request's duration
+# (`portfolio.web.requests`); None in CLI commands and scheduler jobs.
+client_address: ContextVar[str | None] = ContextVar("client_address", default=None)
 
 
 def record(
@@ -31,7 +36,7 @@ def record(
         subject_type=subject_type,
         subject_id=subject_id,
         detail=detail[:500] if detail else None,
-        ip_address=request.remote_addr if has_request_context() else None,
+        ip_address=client_address.get(),
     )
     db.add(event)
     return event

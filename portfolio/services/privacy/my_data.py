@@ -162,6 +162,6 @@ def write_archive(db: Session, *, user: User) -> IO[bytes]:
         subject_user_id=user.id,
         detail=f"entries={len(data['entries'])} files={len(data['evidence_files'])}",
     )
-    db.commit()
+    db.flush()
     spool.seek(0)
     return spool

@@ -1,13 +1,12 @@
 """Attendance of a shared session, confirmed in one action from its notification.
 
-An attendance notification names its session by its link ("/sessions/<id>", as
-`participation.invite` writes it). Confirming, from the notification or from the session page,
-marks the session's attendance notifications read.
+An attendance notification names its session in `subject_id` (written by `participation.invite`
+and the reminder sweep). Confirming, from the notification or from the session page, marks the
+session's attendance notifications read.
 """
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -18,13 +17,11 @@ from portfolio.models import EntryParticipant, Notification, User
 from portfolio.services.sessions import participation
 
 KIND = "attendance"
-_LINK = re.compile(r"/sessions/(\d+)")
 
 
 def session_of(notification: Notification) -> int | None:
     """The id of the session an attendance notification asks about; None for other kinds."""
-    match = _LINK.fullmatch(notification.link or "") if notification.kind == KIND else None
-    return int(match[1]) if match else None
+    return notification.subject_id if notification.kind == KIND else None
 
 
 def waiting_for_me(db: Session, *, user: User, notifications: Iterable[Notification]) -> set[int]:
@@ -49,7 +46,7 @@ def waiting_for_me(db: Session, *, user: User, notifications: Iterable[Notificat
 
 
 def confirm(db: Session, *, user: User, entry_id: int, now: datetime) -> None:
-    """Confirm attendance (idempotent) and mark the session's notifications read. Commits.
+    """Confirm attendance (idempotent) and mark the session's notifications read.
 
     Raises participation.NotAParticipant.
     """
@@ -59,12 +56,12 @@ def confirm(db: Session, *, user: User, entry_id: int, now: datetime) -> None:
         .where(
             Notification.user_id == user.id,
             Notification.kind == KIND,
-            Notification.link == f"/sessions/{entry_id}",
+            Notification.subject_id == entry_id,
             Notification.read_at.is_(None),
         )
         .values(read_at=now)
     )
-    db.commit()
+    db.flush()
 
 
 def confirm_from_notification(

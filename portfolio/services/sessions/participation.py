@@ -13,6 +13,8 @@ from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlmodel import Session
 
+from portfolio.errors import NotFound
+from portfolio.infra.links import Link
 from portfolio.models import Entry, EntryKind, EntryParticipant, User
 from portfolio.services.notifications import notifications
 
@@ -31,7 +33,7 @@ SHARED_FIELDS = (
 )
 
 
-class NotAParticipant(LookupError):
+class NotAParticipant(NotFound):
     """The session does not exist for this person."""
 
 
@@ -46,7 +48,7 @@ def invite(
 ) -> int:
     """Add colleagues of the owner's organisation as participants and ask them to confirm.
 
-    Already invited colleagues are left alone. Caller commits. Returns how many were added.
+    Already invited colleagues are left alone. Returns how many were added.
     """
     existing = set(
         db.scalars(select(EntryParticipant.user_id).where(EntryParticipant.entry_id == entry.id))
@@ -73,7 +75,8 @@ def invite(
                     name=owner.name,
                 ),
             ),
-            link=f"/sessions/{entry.id}",
+            link=Link("sessions.shared_session", {"entry_id": entry.id}),
+            subject_id=entry.id,
             base_url=base_url,
             now=now,
         )
@@ -90,7 +93,7 @@ def set_participants(
     now: datetime,
 ) -> tuple[int, int]:
     """Make the session's participants these colleagues: invite the new ones, and remove those
-    left out who have not confirmed yet (a confirmed attendance stays). Caller commits.
+    left out who have not confirmed yet (a confirmed attendance stays).
 
     Returns (how many were invited, how many were removed).
     """
@@ -120,14 +123,14 @@ def session_for_participant(
 
 
 def confirm(db: Session, *, user: User, entry_id: int, now: datetime) -> None:
-    """Confirm attendance (idempotent). Commits."""
+    """Confirm attendance (idempotent)."""
     participation = db.get(EntryParticipant, (entry_id, user.id))
     if participation is None:
         raise NotAParticipant(entry_id)
     if participation.confirmed_at is None:
         participation.confirmed_at = now
         db.add(participation)
-        db.commit()
+        db.flush()
 
 
 def is_peer_review(entry: Entry) -> bool:

@@ -32,7 +32,7 @@ def existing_copy(db: Session, *, user: User, entry_id: int) -> Entry | None:
 
 
 def copy_once(db: Session, *, user: User, entry_id: int, now: datetime) -> tuple[Entry, bool]:
-    """(the participant's draft copy of the session, made now?). Confirms attendance. Commits.
+    """(the participant's draft copy of the session, made now?). Confirms attendance.
 
     The first call makes the copy; later calls (a double click, a second tab) return it. The
     participant's row is updated before anything is looked up, so a second request waits until
@@ -51,7 +51,7 @@ def copy_once(db: Session, *, user: User, entry_id: int, now: datetime) -> tuple
         raise NotAParticipant(entry_id)
     found = existing_copy(db, user=user, entry_id=entry_id)
     if found is not None:
-        db.commit()
+        db.flush()
         return found, False
     copy = Entry(
         organisation_id=user.organisation_id,
@@ -77,5 +77,5 @@ def copy_once(db: Session, *, user: User, entry_id: int, now: datetime) -> tuple
         subject_id=entry.id,
         detail=f"copy={copy.id}",
     )
-    db.commit()
+    db.flush()
     return copy, True

@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 import competencies
-from portfolio.forms import Form, SubForm
+from portfolio.web.forms import Form, SubForm
 
 AGREEMENT_ROWS = 3
 

@@ -8,9 +8,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 import competencies
-from portfolio.forms import Form
 from portfolio.templating import GOAL_STATUSES
-from portfolio.worker.entry_forms import NONE, MultiCheckboxField
+from portfolio.web.entry_forms import NONE, MultiCheckboxField
+from portfolio.web.forms import Form
 
 LEVELS = [
     SelectChoice(level.code, f"{level.rank}. {level.title}")

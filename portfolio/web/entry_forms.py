@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
 import competencies
-from portfolio.forms import Form, MultiCheckboxField
+from portfolio.web.forms import Form, MultiCheckboxField
 
 
 def _tags(records) -> list[SelectChoice]:

@@ -1,0 +1,1 @@
+"""What several blueprints share: the page helpers, labels and forms they all render."""
