@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app portfolio
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-sqlite test-postgres lint audit format migrate demo bench translations browser clean
+.PHONY: setup run test test-sqlite test-postgres lint audit format migrate demo bench translations browser oidc-provider clean
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,18 @@ browser:
 		echo "Installing Chromium for the browser tests (apt-get)"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null; }
 
+# The sign-in tests run a real OpenID Connect provider (oidc-provider, node) on loopback; npm
+# installs it into tests/oidc/node_modules once (again when the lock file changes).
+OIDC_STAMP := tests/oidc/node_modules/.installed-stamp
+$(OIDC_STAMP): tests/oidc/package.json tests/oidc/package-lock.json
+	@command -v npm >/dev/null || { \
+		echo "Installing Node.js and npm for the sign-in tests (apt-get)"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null; }
+	cd tests/oidc && npm ci --no-audit --no-fund --loglevel=error
+	@touch $(OIDC_STAMP)
+
+oidc-provider: $(OIDC_STAMP)
+
 lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -54,11 +66,11 @@ format: setup
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-test-sqlite: setup browser
+test-sqlite: setup browser oidc-provider
 	@echo "=== Test suite on SQLite ==="
 	env -u VAKBEKWAAM_TEST_POSTGRES $(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: setup browser
+test-postgres: setup browser oidc-provider
 	@echo "=== Test suite on PostgreSQL ($(VAKBEKWAAM_TEST_POSTGRES)) ==="
 	$(BIN)/pytest $(PYTEST_ARGS)
 
@@ -71,4 +83,4 @@ bench: setup
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache tests/oidc/node_modules

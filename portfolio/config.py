@@ -77,6 +77,15 @@ def from_environment(instance_path: str) -> dict:
         # at most this many requests and reminders a day, and one reminder per request per N days.
         "FEEDBACK_OUTSIDE_PER_DAY": _env_int("FEEDBACK_OUTSIDE_PER_DAY", 10),
         "FEEDBACK_REMINDER_INTERVAL_DAYS": _env_int("FEEDBACK_REMINDER_INTERVAL_DAYS", 3),
+        # Sign-in through an organisation's OpenID Connect provider (README, "Single sign-on").
+        # The key that encrypts client and TOTP secrets; derived from SECRET_KEY when unset.
+        "OIDC_SECRET_KEY": os.environ.get("OIDC_SECRET_KEY", ""),
+        "OIDC_HTTP_TIMEOUT": _env_int("OIDC_HTTP_TIMEOUT", 5),
+        "OIDC_CLOCK_SKEW": timedelta(seconds=_env_int("OIDC_CLOCK_SKEW_SECONDS", 120)),
+        "OIDC_STATE_TTL": timedelta(minutes=_env_int("OIDC_STATE_MINUTES", 10)),
+        # Who must use a second factor with a password, where the organisation chose nothing:
+        # "none", "hr_admin" or "all".
+        "SECOND_FACTOR_DEFAULT": os.environ.get("SECOND_FACTOR_DEFAULT", "hr_admin"),
         # Mail: "console" prints (development), "smtp" delivers.
         "MAIL_BACKEND": os.environ.get("MAIL_BACKEND", "console"),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Vakbekwaam <no-reply@vakbekwaam.local>"),

@@ -94,6 +94,16 @@ AUDIT_ACTIONS = {
     "team_deleted": _l("Deleted a team"),
     "team_lead_added": _l("Made a supervisor lead a team"),
     "team_lead_removed": _l("Stopped a supervisor leading a team"),
+    "sso_login": _l("Signed in through the organisation's provider"),
+    "sso_login_failed": _l("Sign-in through the provider refused"),
+    "login_refused": _l("Password log-in refused (the organisation uses single sign-on)"),
+    "sso_config_changed": _l("Changed the single sign-on settings"),
+    "second_factor_policy_changed": _l("Changed who needs a second step at log-in"),
+    "second_factor_enrolled": _l("Set up an authenticator app"),
+    "second_factor_failed": _l("Typed a wrong log-in code"),
+    "recovery_code_used": _l("Logged in with a recovery code"),
+    "second_factor_reset": _l("Removed their authenticator app"),
+    "second_factor_reset_by_admin": _l("Reset someone's authenticator app"),
 }
 
 STANDINGS = {

@@ -24,7 +24,7 @@ import portfolio.models  # noqa: F401  (registers the tables)
 from portfolio import create_app, migrate
 from portfolio.config import normalise_database_url
 
-pytest_plugins = ["tests.smtp"]
+pytest_plugins = ["tests.smtp", "tests.oidc_provider"]
 
 POSTGRES_SERVER = os.environ.get("VAKBEKWAAM_TEST_POSTGRES", "").strip()
 TEST_SECRET = "test-secret-key-that-is-long-enough-0123456789"
@@ -104,6 +104,9 @@ def app_config(database_url: str, **overrides) -> dict:
         "SMTP_PORT": 9,  # nothing listens: mail stays queued unless a test starts a server
         "SMTP_TIMEOUT": 2,
         "SERVER_NAME": None,
+        # The suite's organisations ask no second factor unless a test chooses one
+        # (tests/test_second_factor.py); the instance's default is "hr_admin".
+        "SECOND_FACTOR_DEFAULT": "none",
         **overrides,
     }
 

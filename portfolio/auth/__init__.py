@@ -1,7 +1,7 @@
-"""Log-in, log-out, password change and reset."""
+"""Log-in (password, second factor, the organisation's provider), log-out, password change."""
 
 from flask import Blueprint
 
 bp = Blueprint("auth", __name__)
 
-from portfolio.auth import views  # noqa: E402, F401  (registers the routes)
+from portfolio.auth import factor, sso, views  # noqa: E402, F401  (registers the routes)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import EmailField, HiddenField, PasswordField
+from flask_wtf import FlaskForm
+from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import Email, InputRequired, Length
 
 from portfolio.web.forms import Form, new_password_fields
@@ -60,4 +61,38 @@ class EmailChangeForm(Form):
         _l("Current password"),
         validators=[InputRequired(), Length(max=128)],
         render_kw={"autocomplete": "current-password"},
+    )
+
+
+class SsoEmailForm(FlaskForm):
+    """The work e-mail address whose organisation's provider signs the person in (GET)."""
+
+    class Meta:
+        csrf = False  # a GET form that only looks up which provider to offer
+
+    email = EmailField(
+        _l("Work e-mail address"),
+        validators=[InputRequired(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "username"},
+    )
+
+
+class CodeForm(FlaskForm):
+    """A code from the authenticator app, or a recovery code."""
+
+    code = StringField(
+        _l("Code"),
+        validators=[InputRequired(), Length(max=20)],
+        description=_l("The six digits your authenticator app shows, or a recovery code."),
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
+    )
+
+
+class EnrolForm(FlaskForm):
+    """Confirm the new authenticator with its first code."""
+
+    code = StringField(
+        _l("Code from the app"),
+        validators=[InputRequired(), Length(max=20)],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric"},
     )

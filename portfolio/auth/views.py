@@ -12,6 +12,7 @@ from flask_login import current_user, login_user, logout_user
 
 from portfolio import access, clock, db
 from portfolio.auth import bp, devices
+from portfolio.auth.flow import SSO_SESSION_KEY, begin_second_factor, finish_login
 from portfolio.auth.forms import (
     ChangePasswordForm,
     EmailChangeForm,
@@ -20,24 +21,28 @@ from portfolio.auth.forms import (
     ResetRequestForm,
 )
 from portfolio.infra import mail
-from portfolio.models import User
-from portfolio.security import safe_next, start_session
-from portfolio.services.accounts import accounts, email_change
+from portfolio.models import Organisation, User
+from portfolio.security import start_session
+from portfolio.services.accounts import accounts, email_change, oidc, second_factor
 from portfolio.services.accounts.accounts import LoginOutcome
 from portfolio.services.accounts.passwords import verify_password
+from portfolio.services.privacy import audit
 from portfolio.web.forms import Form
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @access.public
 def login():
-    """Log in with e-mail address and password."""
+    """Log in with e-mail address and password (then the second factor, when it applies)."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = LoginForm(next=request.args.get("next", ""))
+    database = db.session()
+    sso = None
     if form.validate_on_submit():
+        sso = _offer(database, oidc.provider_for_email(database, form.email.data))
         result = accounts.authenticate(
-            db.session(),
+            database,
             email=form.email.data,
             password=form.password.data,
             address=request.remote_addr,
@@ -46,26 +51,76 @@ def login():
             device=devices.device_for(form.email.data),
         )
         if result.outcome is LoginOutcome.OK:
-            chosen = session.get("lang")
-            if chosen in current_app.config["LANGUAGES"]:  # chosen before logging in: keep it
-                accounts.set_locale(db.session(), user=result.user, locale=chosen)
-            start_session(clock.now())
-            login_user(result.user)
-            response = redirect(safe_next(form.next.data, url_for("main.home")))
+            response = _after_password(database, result.user, form.next.data)
+            if isinstance(response, tuple):  # refused (password log-in off)
+                return response
+            # The right password: this browser is known for the account (log-in throttle).
             return devices.remember(response, result.user.email)
         if result.outcome is LoginOutcome.THROTTLED:
             flash(_("Too many failed attempts. Wait a few minutes and try again."), "error")
-            return render_template("auth/login.html", form=form), 429
+            return render_template("auth/login.html", form=form, sso=sso), 429
         flash(_("That e-mail address and password do not match an active account."), "error")
-    return render_template("auth/login.html", form=form)
+    return render_template("auth/login.html", form=form, sso=sso)
+
+
+def _offer(database, provider) -> dict | None:
+    """The "Log in with <provider>" button's name and organisation, when there is one."""
+    if provider is None or not provider.enabled:
+        return None
+    organisation = database.get(Organisation, provider.organisation_id)
+    return {"name": provider.display_name, "slug": organisation.slug}
+
+
+def _after_password(database, user, next_path: str):
+    """The password was right: refused when the organisation signs in through its provider
+    only, on to the second factor when it applies, else logged in."""
+    if not oidc.password_login_allowed(database, user):
+        audit.record(database, actor=user, action="login_refused", detail="password log-in off")
+        provider = oidc.provider_for(database, user.organisation_id)
+        flash(
+            _(
+                "Your organisation signs you in through %(provider)s. Use the button below.",
+                provider=provider.display_name,
+            ),
+            "error",
+        )
+        form = LoginForm(next=next_path)
+        return render_template("auth/login.html", form=form, sso=_offer(database, provider)), 403
+    default = current_app.config["SECOND_FACTOR_DEFAULT"]
+    if second_factor.is_enrolled(user) or second_factor.is_required(
+        database, user, default=default
+    ):
+        return begin_second_factor(user, next_path)
+    return finish_login(database, user, next_path)
 
 
 @bp.route("/logout", methods=["POST"])
 @access.authenticated
 def logout():
-    """Log out and end every session of this account."""
-    accounts.end_all_sessions(db.session(), user=current_user._get_current_object())
+    """Log out and end every session of this account; also at the provider when the person
+    signed in through it and it offers RP-initiated log-out."""
+    user = current_user._get_current_object()
+    signed_in_with = session.get(SSO_SESSION_KEY)
+    database = db.session()
+    accounts.end_all_sessions(database, user=user)
     logout_user()
+    if signed_in_with:
+        provider = oidc.provider_for(database, signed_in_with.get("org"))
+        after = current_app.config["PUBLIC_BASE_URL"] + url_for("auth.login")
+        target = oidc.logout_url(
+            provider,
+            id_token=signed_in_with.get("id_token"),
+            after=after,
+            config=current_app.config,
+        )
+        if target:
+            lang = session.get("lang")
+            session.clear()
+            if lang:
+                session["lang"] = lang
+            # A page that moves on by itself: a redirect answering a form may not leave the
+            # site (the CSP's form-action), a refresh may.
+            return render_template("auth/provider_logout.html", target=target, provider=provider)
     flash(_("You are logged out."), "info")
     return redirect(url_for("auth.login"))
 

@@ -31,6 +31,7 @@ from portfolio.models.reminder import (
     Reminder,
 )
 from portfolio.models.security import AuditEvent, LoginThrottle, PasswordResetToken
+from portfolio.models.signin import OidcLoginState, OidcProvider, RecoveryCode
 from portfolio.models.signoff import EntryEvent
 
 __all__ = [
@@ -54,10 +55,13 @@ __all__ = [
     "MailStatus",
     "Notification",
     "NotificationPreference",
+    "OidcLoginState",
+    "OidcProvider",
     "Organisation",
     "OrganisationSettings",
     "OutboxMessage",
     "PasswordResetToken",
+    "RecoveryCode",
     "Registration",
     "Reminder",
     "Role",

@@ -57,7 +57,10 @@ class User(SQLModel, table=True):
     """A person who logs in. The role decides what they may do (see portfolio.access)."""
 
     __tablename__ = "user_account"
-    __table_args__ = (Index("ix_user_account_org_name", "organisation_id", "name", "id"),)
+    __table_args__ = (
+        Index("ix_user_account_org_name", "organisation_id", "name", "id"),
+        UniqueConstraint("organisation_id", "oidc_subject"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
@@ -78,6 +81,13 @@ class User(SQLModel, table=True):
     # Raised with every change to what this person's dashboard shows (the dashboard's cache
     # key; portfolio.infra.portfolio_revision keeps it).
     portfolio_revision: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # The provider's `sub` for this person, remembered at the first sign-in through it.
+    oidc_subject: str | None = Field(default=None, max_length=255)
+    # The second factor: the TOTP secret (encrypted), when it was set up, and the last time
+    # step used (a code is accepted once).
+    totp_secret_encrypted: str | None = Field(default=None, max_length=500)
+    totp_enabled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    totp_last_step: int | None = Field(default=None)
 
     # Flask-Login's user protocol (is_active is the column above).
     is_authenticated: ClassVar[bool] = True

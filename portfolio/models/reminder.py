@@ -77,6 +77,9 @@ class OrganisationSettings(SQLModel, table=True):
     signoff_digest_days: int | None = None
     # Entry kinds a worker submits for sign-off, e.g. ["peer_review"]; None: the default.
     signoff_kinds: list | None = Field(default=None, sa_type=JSON)
+    # Who must use a second factor with a local log-in: "none", "hr_admin" or "all";
+    # None: the instance's default (SECOND_FACTOR_DEFAULT).
+    second_factor: str | None = Field(default=None, max_length=20)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
 
