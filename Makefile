@@ -8,7 +8,7 @@ FLASK := $(BIN)/flask --app portfolio
 CHROMIUM := /usr/bin/chromium
 PYTEST_ARGS ?=
 
-.PHONY: setup run test test-sqlite test-postgres lint format migrate demo bench translations browser ocr oidc-provider clean screenshots axe
+.PHONY: setup run test test-sqlite test-postgres lint audit format migrate demo bench translations browser ocr oidc-provider clean screenshots axe
 
 $(STAMP): pyproject.toml
 	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,12 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/bandit -q -r portfolio competencies
+
+# Known vulnerabilities in the installed dependencies. By hand: it asks the PyPI/OSV
+# vulnerability service over the network, so it is not part of `make test`.
+audit: setup
+	$(BIN)/pip-audit --local --skip-editable
 
 format: setup
 	$(BIN)/ruff format .

@@ -10,6 +10,18 @@ self-evaluation is their preparation for the conversation, so the worker and the
 leads their team read it, HR does not; the same holds for the supervisor's written evaluation.
 HR sees what Kwaliteitslabel Organisatie 3.10 asks the organisation to record: status, dates,
 who signed, the facts (numbers only) and the agreements. See the yearly-evaluation section.
+
+E-mail address of an account (decided with the issue "Hardening"): the address is the log-in
+name and where reset links go, so whoever changes it could take the account over and read the
+private reflections no other role may see. Therefore:
+- an account that has been used (a password chosen or a log-in made) has its address changed by
+  its owner only: with their current password, confirmed by a link mailed to the new address,
+  and with a notice to the old address when it is asked and when it is done;
+- HR and administrators may correct the address of an account never used (a typo in an
+  invitation); that voids the invitation sent to the old address and invites the new one;
+- any change ends every session of the account and voids its open reset links and calendar
+  feed; the audit log records who changed it and how, never the addresses;
+- a refusal because an address is taken never says by whom, nor in which organisation.
 """
 
 from __future__ import annotations
@@ -132,6 +144,12 @@ def may_change_person(viewer: User, subject: User) -> bool:
     if not (same_organisation(viewer, subject) and may_manage_people(viewer)):
         return False
     return subject.role in {str(role) for role in assignable_roles(viewer)}
+
+
+def may_correct_email(viewer: User, subject: User, *, used: bool) -> bool:
+    """Change another account's e-mail address: HR and administrators who may change the person,
+    and only while the account has never been used (see the policy above)."""
+    return not used and may_change_person(viewer, subject)
 
 
 # --- portfolio entries ---------------------------------------------------------------------

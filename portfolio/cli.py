@@ -181,7 +181,7 @@ def sweep(now_text: str | None) -> None:
     delivered = run_outbox_delivery(app, now)
     click.echo(
         f"Reminders sent: {result.sent}, superseded: {result.superseded}, "
-        f"obsolete: {result.obsolete}; mails delivered: {delivered}."
+        f"obsolete: {result.obsolete}, failed: {result.failed}; mails delivered: {delivered}."
     )
 
 
@@ -252,7 +252,7 @@ def import_employees(file: Path, organisation_id: int, dry_run: bool) -> None:
     )
 
 
-READ_FAILURES = {
+READ_FAILURES = {  # nosec B105
     "pdf_password": "the PDF is protected with a password; save it without one and try again",
     "pdf_broken": "the PDF is damaged and cannot be opened",
     "pdf_too_large": "the PDF is too large to read",

@@ -6,7 +6,7 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
-DEV_SECRET_KEY = "dev-only-secret-key-change-me"  # noqa: S105 - refused outside development
+DEV_SECRET_KEY = "dev-only-secret-key-change-me"  # noqa: S105 - refused outside development  # nosec B105
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -67,11 +67,22 @@ def from_environment(instance_path: str) -> dict:
         # drafts.js saves what is typed this often (and when a field is left).
         "DRAFT_SAVE_SECONDS": _env_int("DRAFT_SAVE_SECONDS", 5),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_env_int("SESSION_MAX_HOURS", 12)),
+        # Proxies of our own in front of the app (load balancer, reverse proxy): only their
+        # X-Forwarded-For / X-Forwarded-Proto are believed. 0: the app faces clients directly.
+        "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),
         # Log-in throttling: failures allowed per window, per account and per address.
         "LOGIN_MAX_FAILURES_PER_ACCOUNT": _env_int("LOGIN_MAX_FAILURES_PER_ACCOUNT", 5),
         "LOGIN_MAX_FAILURES_PER_ADDRESS": _env_int("LOGIN_MAX_FAILURES_PER_ADDRESS", 20),
         "LOGIN_THROTTLE_WINDOW": timedelta(minutes=_env_int("LOGIN_THROTTLE_MINUTES", 15)),
         "PASSWORD_RESET_TTL": timedelta(hours=_env_int("PASSWORD_RESET_HOURS", 2)),
+        # Reset links asked per client address and per account address within the window.
+        "PASSWORD_RESET_MAX_PER_ADDRESS": _env_int("PASSWORD_RESET_MAX_PER_ADDRESS", 10),
+        "PASSWORD_RESET_MAX_PER_TARGET": _env_int("PASSWORD_RESET_MAX_PER_TARGET", 3),
+        "PASSWORD_RESET_THROTTLE_WINDOW": timedelta(hours=1),
+        # Feedback asked of outside people carries the worker's text to any address typed:
+        # at most this many requests and reminders a day, and one reminder per request per N days.
+        "FEEDBACK_OUTSIDE_PER_DAY": _env_int("FEEDBACK_OUTSIDE_PER_DAY", 10),
+        "FEEDBACK_REMINDER_INTERVAL_DAYS": _env_int("FEEDBACK_REMINDER_INTERVAL_DAYS", 3),
         # Sign-in through an organisation's OpenID Connect provider (README, "Single sign-on").
         # The key that encrypts client and TOTP secrets; derived from SECRET_KEY when unset.
         "OIDC_SECRET_KEY": os.environ.get("OIDC_SECRET_KEY", ""),

@@ -8,7 +8,7 @@ once through `unit_of_work()`. A failure anywhere rolls the whole unit back.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 from flask import Flask, Response, current_app, g
 from sqlalchemy import event
@@ -79,6 +79,27 @@ def _close_session(_exc: BaseException | None) -> None:
     db_session = g.pop("db_session", None)
     if db_session is not None:
         db_session.close()
+
+
+def discard_session() -> None:
+    """Give up this request's session after a failure: detach what it loaded (the objects keep
+    their values), roll back and close it, ignoring whatever the broken connection says. Pages
+    rendered afterwards (the error page) must not read the database (`without_database`)."""
+    g.without_database = True
+    db_session = g.pop("db_session", None)
+    if db_session is None:
+        return
+    # The connection may be gone: whatever these say, the error page must still render.
+    with suppress(Exception):
+        db_session.expunge_all()
+        db_session.rollback()
+    with suppress(Exception):
+        db_session.close()
+
+
+def without_database() -> bool:
+    """True on a page rendered after the session was given up (no query may run)."""
+    return bool(g.get("without_database"))
 
 
 @contextmanager

@@ -18,6 +18,9 @@ babel = Babel()
 def select_locale() -> str:
     """The user's language, else the one chosen in this session, else Dutch."""
     languages = current_app.config["LANGUAGES"]
+    if db.without_database():  # an error page: only what is already in memory
+        chosen = g.get("user_locale") or (session.get("lang") if request else None)
+        return chosen if chosen in languages else current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("lang") if request else None
@@ -30,6 +33,7 @@ def _load_user(identity: str):
     if found is None:
         return None
     user, g.unread_notifications = found  # for the header (templating)
+    g.user_locale = user.locale  # for an error page that may not read the database
     return user
 
 

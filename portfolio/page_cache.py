@@ -62,7 +62,7 @@ class PageCache:
             current_app.logger.exception("page cache unavailable")
             return render()
         if found is not None:
-            return Markup(found)  # noqa: S704 - stored from our own autoescaped render
+            return Markup(found)  # noqa: S704  # nosec B704
         page = render()  # two workers may render the same page once each
         try:
             self.cache.set(cache_key, str(page))

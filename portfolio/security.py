@@ -7,6 +7,8 @@ from datetime import datetime
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, logout_user
+from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter, UnicodeConverter
 
 from portfolio import access, clock
 
@@ -21,8 +23,45 @@ CSP = (
 NON_PRODUCTION_ENVS = frozenset({"development", "test"})
 
 
+# Every id column is a 32-bit integer: a larger id in a URL names nothing (404, not a 500).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """`<int:…>` for the whole app: 0 … 2^31 − 1; anything larger does not match (404)."""
+
+    def __init__(self, url_map, fixed_digits: int = 0, min: int = 0, max: int = MAX_ID) -> None:
+        # A route may narrow the bounds, never widen them past a 32-bit id.
+        super().__init__(
+            url_map, fixed_digits=fixed_digits, min=min, max=MAX_ID if max > MAX_ID else max
+        )
+
+
+class TextConverter(UnicodeConverter):
+    """`<…>` and `<string:…>`: one path segment without control characters (else 404)."""
+
+    def __init__(self, url_map, minlength: int = 1, maxlength: int | None = None, length=None):
+        super().__init__(url_map, minlength=minlength, maxlength=maxlength, length=length)
+        self.regex = r"[^/\x00-\x1f\x7f]" + self.regex.removeprefix("[^/]")
+
+
+def install_request_handling(app: Flask) -> None:
+    """Before any route exists: the cleaned request, bounded converters, trusted proxies."""
+    from portfolio.requests import CleanRequest
+
+    app.request_class = CleanRequest
+    app.url_map.converters["int"] = IdConverter
+    app.url_map.converters["default"] = app.url_map.converters["string"] = TextConverter
+    hops = int(app.config.get("TRUSTED_PROXIES") or 0)
+    if hops > 0:
+        # Only behind that many proxies of our own may X-Forwarded-For/-Proto be believed;
+        # by default (0) nothing a client sends changes the address the throttle sees.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
+
+
 def init_app(app: Flask) -> None:
     """Register the hooks; order matters: expire sessions before checking access."""
+    install_request_handling(app)
     if app.config["ENV_NAME"] not in NON_PRODUCTION_ENVS:
         # The defaults follow VAKBEKWAAM_ENV only; an ENV_NAME given to create_app must not
         # leave cookies without Secure outside development.

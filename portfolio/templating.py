@@ -11,6 +11,7 @@ from flask_babel import format_date, format_datetime, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 import competencies
+from portfolio import db
 
 # The main menu: (endpoint, label, roles that see it (None: everyone), endpoint prefixes that
 # mark it as the current page).
@@ -62,6 +63,9 @@ ROLE_LABELS = {
 AUDIT_ACTIONS = {
     "login": _l("Logged in"),
     "password_changed": _l("Changed password"),
+    "email_change_requested": _l("Asked to change own e-mail address"),
+    "email_changed": _l("Changed own e-mail address (confirmed from the new address)"),
+    "logged_out_everywhere": _l("Logged out everywhere"),
     "view_person": _l("Viewed a person's record"),
     "export_my_data": _l("Downloaded own data"),
     "privacy_override": _l("Saved despite a privacy warning"),
@@ -256,10 +260,9 @@ def _unread_notifications() -> dict:
     from flask import g
     from flask_login import current_user
 
-    from portfolio import db
     from portfolio.services.notifications.notifications import unread_count
 
-    if not current_user or not current_user.is_authenticated:
+    if db.without_database() or not current_user or not current_user.is_authenticated:
         return {"unread_notifications": 0}
     if "unread_notifications" in g:
         return {"unread_notifications": g.unread_notifications}
@@ -272,7 +275,25 @@ def _error_page(error):
     limit = current_app.config.get("MAX_CONTENT_LENGTH")
     if code == 413 and limit and (request.content_length or 0) > limit:
         message = _too_large_message()
-    return render_template("errors/error.html", title=title, message=message), code
+    if code < 500:
+        return render_template("errors/error.html", title=title, message=message), code
+    # A server error may have left the database session unusable (a failed flush, a lost
+    # connection): the page is rendered without it, from what is in memory only.
+    from portfolio import db
+
+    db.discard_session()
+    try:
+        return render_template("errors/standalone.html", title=title, message=message), code
+    except Exception:
+        current_app.logger.exception("the error page failed")
+        return STANDALONE_500, code, {"Content-Type": "text/html; charset=utf-8"}
+
+
+STANDALONE_500 = (
+    '<!doctype html><html lang="nl"><meta charset="utf-8"><title>Er ging iets mis</title>'
+    "<h1>Er ging iets mis · Something went wrong</h1>"
+    '<p>Probeer het opnieuw. · Please try again.</p><p><a href="/">Vakbekwaam</a></p></html>'
+)
 
 
 def _too_large_message() -> str:

@@ -84,7 +84,12 @@ def _check(app, world, method: str, expected: dict) -> list[str]:
                 data = {**m.POST_DATA.get(rule.endpoint, {}), "csrf_token": csrf_token(client)}
                 with client.post(url, data=data) as response:
                     status = response.status_code
-                if rule.endpoint in {"auth.logout", "auth.login", "main.set_language"}:
+                if rule.endpoint in {
+                    "auth.logout",
+                    "auth.logout_everywhere",
+                    "auth.login",
+                    "main.set_language",
+                }:
                     # These change the session; log the principal in again for the next rows.
                     _relogin(app, world, principal)
             want = expected[rule.endpoint][principal]

@@ -84,8 +84,9 @@ def test_calendar_feed_is_private_parses_and_can_be_revoked(app, client, db):
     )
     db.commit()
     login(client, worker.email, PASSWORD)
-    post_form(client, "/account/calendar", {}, token_from="/account/notifications")
-    page = client.get("/account/notifications").get_data(as_text=True)
+    page = post_form(client, "/account/calendar", {}, token_from="/account/notifications").get_data(
+        as_text=True
+    )
     url = re.search(r'id="feed-url"[^>]*value="([^"]+)"', page).group(1)
     assert url not in client.get("/account/notifications").get_data(as_text=True)  # shown once
     path = url.split("localhost", 1)[-1]
@@ -107,8 +108,9 @@ def test_a_renewed_calendar_link_replaces_the_old_one(app, client, db):
     login(client, worker.email, PASSWORD)
     urls = []
     for _ in range(2):
-        post_form(client, "/account/calendar", {}, token_from="/account/notifications")
-        page = client.get("/account/notifications").get_data(as_text=True)
+        page = post_form(
+            client, "/account/calendar", {}, token_from="/account/notifications"
+        ).get_data(as_text=True)
         urls.append(re.search(r'value="(http[^"]+\.ics)"', page).group(1).split("localhost")[-1])
     other = app.test_client()
     assert other.get(urls[0]).status_code == 404

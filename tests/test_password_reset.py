@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from portfolio.infra import mail
 from portfolio.models import MailStatus, OutboxMessage, PasswordResetToken
+from portfolio.scheduler import run_outbox_delivery
 from portfolio.services.accounts import accounts
 from portfolio.services.accounts.passwords import verify_password
 from tests.conftest import CLOCK_START as T0
@@ -38,8 +39,12 @@ def user(db):
     return make_user(db, make_organisation(db), name="Fatima el Amrani")
 
 
-def ask_for_reset(client, email: str):
-    return post_form(client, "/password/forgotten", {"email": email})
+def ask_for_reset(client, email: str, *, deliver: bool = True):
+    """Ask for a link; then (as the scheduler would) deliver the outbox."""
+    response = post_form(client, "/password/forgotten", {"email": email})
+    if deliver:
+        run_outbox_delivery(client.application)
+    return response
 
 
 def choose_password(client, path: str, password: str, confirm: str | None = None):
@@ -157,13 +162,16 @@ def test_mail_waits_in_the_outbox_while_smtp_is_down(
 ):
     smtp_server.stop()
 
-    response = ask_for_reset(client, user.email)
+    response = ask_for_reset(client, user.email, deliver=False)
 
     assert response.status_code == 302  # the visitor does not see the outage
     db.rollback()
     [queued] = db.scalars(select(OutboxMessage)).all()
     assert queued.status == MailStatus.QUEUED.value
     assert queued.to_address == user.email
+    assert queued.attempts == 0  # no SMTP inside the request
+    assert mail.deliver_due(db, settings=mail_app.config, now=T0) == 0
+    db.refresh(queued)
     assert queued.attempts == 1
     assert queued.last_error
     assert queued.next_attempt_at > T0

@@ -6,7 +6,6 @@ from collections.abc import Callable
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
@@ -19,10 +18,10 @@ from portfolio.services.organisation.threshold_admin import (
     Threshold,
 )
 from portfolio.templating import ENTRY_KINDS, number
-from portfolio.web.forms import DutchNumberField, MultiCheckboxField
+from portfolio.web.forms import DutchNumberField, Form, MultiCheckboxField
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     """Reminder offsets, the digest threshold and the entry kinds that need sign-off.
 
     The kinds in `required_kinds` are shown ticked and cannot be unticked; the service adds
@@ -109,7 +108,7 @@ def _file_hint(threshold: Threshold, to_verify: str) -> str:
     return _("Norm file: %(value)s (no confirmed number).", value=to_verify)
 
 
-class ThresholdFormBase(FlaskForm):
+class ThresholdFormBase(Form):
     """The note; `threshold_form` adds a number field per threshold of the norm."""
 
     note = TextAreaField(

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import URL, InputRequired, Length, Optional, ValidationError
 
 from portfolio.services.accounts import oidc
+from portfolio.web.forms import Form
 
 
-class ProviderForm(FlaskForm):
+class ProviderForm(Form):
     """The organisation's OpenID Connect provider (e.g. Microsoft Entra ID)."""
 
     display_name = StringField(
@@ -93,7 +93,7 @@ class ProviderForm(FlaskForm):
             ) from None
 
 
-class SecondFactorForm(FlaskForm):
+class SecondFactorForm(Form):
     """Who must use a second factor with a password."""
 
     second_factor = SelectField(

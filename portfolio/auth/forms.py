@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, HiddenField, PasswordField, StringField
 from wtforms.validators import Email, InputRequired, Length
 
-from portfolio.web.forms import new_password_fields
+from portfolio.web.forms import Form, new_password_fields
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     """E-mail address and password."""
 
     email = EmailField(
@@ -26,19 +25,19 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class ResetRequestForm(FlaskForm):
+class ResetRequestForm(Form):
     """Ask for a reset link by e-mail."""
 
     email = EmailField(_l("E-mail address"), validators=[InputRequired(), Email(), Length(max=254)])
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(Form):
     """Choose a new password with a reset token."""
 
     password, confirm = new_password_fields()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     """Change the password while logged in."""
 
     current = PasswordField(
@@ -49,7 +48,22 @@ class ChangePasswordForm(FlaskForm):
     password, confirm = new_password_fields()
 
 
-class SsoEmailForm(FlaskForm):
+class EmailChangeForm(Form):
+    """A new e-mail address, confirmed with the current password."""
+
+    email = EmailField(
+        _l("New e-mail address"),
+        validators=[InputRequired(), Email(), Length(max=254)],
+        render_kw={"autocomplete": "email"},
+    )
+    current = PasswordField(
+        _l("Current password"),
+        validators=[InputRequired(), Length(max=128)],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class SsoEmailForm(Form):
     """The work e-mail address whose organisation's provider signs the person in (GET)."""
 
     class Meta:
@@ -62,7 +76,7 @@ class SsoEmailForm(FlaskForm):
     )
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     """A code from the authenticator app, or a recovery code."""
 
     code = StringField(
@@ -73,7 +87,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(Form):
     """Confirm the new authenticator with its first code."""
 
     code = StringField(

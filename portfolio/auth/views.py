@@ -2,23 +2,33 @@
 
 from __future__ import annotations
 
+import secrets
+
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
 
 from portfolio import access, clock, db
-from portfolio.auth import bp
+from portfolio.auth import bp, devices
 from portfolio.auth.flow import SSO_SESSION_KEY, begin_second_factor, finish_login
-from portfolio.auth.forms import ChangePasswordForm, LoginForm, ResetPasswordForm, ResetRequestForm
+from portfolio.auth.forms import (
+    ChangePasswordForm,
+    EmailChangeForm,
+    LoginForm,
+    ResetPasswordForm,
+    ResetRequestForm,
+)
 from portfolio.infra import mail
-from portfolio.models import Organisation
+from portfolio.models import Organisation, User
 from portfolio.security import start_session
-from portfolio.services.accounts import accounts, oidc, second_factor
+from portfolio.services.accounts import accounts, email_change, oidc, second_factor
 from portfolio.services.accounts.accounts import LoginOutcome
 from portfolio.services.accounts.passwords import verify_password
 from portfolio.services.privacy import audit
 from portfolio.web import kept_forms as keeping
+from portfolio.web.forms import Form
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -39,9 +49,14 @@ def login():
             address=request.remote_addr,
             now=clock.now(),
             limits=current_app.config,
+            device=devices.device_for(form.email.data),
         )
         if result.outcome is LoginOutcome.OK:
-            return _after_password(database, result.user, form.next.data)
+            response = _after_password(database, result.user, form.next.data)
+            if isinstance(response, tuple):  # refused (password log-in off)
+                return response
+            # The right password: this browser is known for the account (log-in throttle).
+            return devices.remember(response, result.user.email)
         if result.outcome is LoginOutcome.THROTTLED:
             flash(_("Too many failed attempts. Wait a few minutes and try again."), "error")
             return render_template("auth/login.html", form=form, sso=sso), 429
@@ -115,6 +130,20 @@ def logout():
     return response
 
 
+@bp.route("/account/logout-everywhere", methods=["POST"])
+@access.authenticated
+def logout_everywhere():
+    """End every session and the calendar link, for when somebody else may have had access."""
+    if Form().validate_on_submit():
+        accounts.end_all_sessions(
+            db.session(), user=current_user._get_current_object(), end_calendar_feed=True
+        )
+        logout_user()
+        flash(_("Every session and your calendar link have ended."), "info")
+        return redirect(url_for("auth.login"))
+    return redirect(url_for("main.account"))
+
+
 @bp.route("/password", methods=["GET", "POST"])
 @access.authenticated
 def change_password():
@@ -141,31 +170,46 @@ def request_reset():
     """Ask for a reset link; the answer is the same whether the account exists or not."""
     form = ResetRequestForm()
     if form.validate_on_submit():
+        # Known or not, the same steps in the same time: count the request, make a link and its
+        # mail, and commit once. Only for an active account within its limits are the link and
+        # the mail kept (the outbox delivers it later: never SMTP inside the request).
         database = db.session()
-        user = accounts.find_by_email(database, form.email.data)
-        if user and user.is_active:
-            _send_reset_mail(database, user)
+        user = accounts.reset_request_allowed(
+            database,
+            email=form.email.data,
+            address=request.remote_addr,
+            now=clock.now(),
+            limits=current_app.config,
+        )
+        _reset_mail(database, user)
         flash(_("If an account exists for that address, a reset link is on its way."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/request_reset.html", form=form)
 
 
-def _send_reset_mail(database, user) -> None:
+def _reset_mail(database, user) -> None:
+    """Make the link and the mail; add them only for `user` (None: an unknown address)."""
     now = clock.now()
-    token = accounts.create_reset_token(
-        database, user=user, now=now, ttl=current_app.config["PASSWORD_RESET_TTL"]
+    ttl = current_app.config["PASSWORD_RESET_TTL"]
+    token = (
+        accounts.create_reset_token(database, user=user, now=now, ttl=ttl)
+        if user
+        else accounts.reset_token_hash(secrets.token_urlsafe(32))
     )
     link = current_app.config["PUBLIC_BASE_URL"] + url_for("auth.reset_password", token=token)
-    with force_locale(user.locale):
-        message = mail.queue_mail(
+    recipient = user or User(name="", email="", locale=current_app.config["BABEL_DEFAULT_LOCALE"])
+    with force_locale(recipient.locale):
+        subject = _("Reset your Vakbekwaam password")
+        text = render_template("mail/password_reset.txt", user=recipient, link=link)
+    if user:
+        mail.queue_mail(
             database,
             to=user.email,
-            subject=_("Reset your Vakbekwaam password"),
-            text=render_template("mail/password_reset.txt", user=user, link=link),
+            subject=subject,
+            text=text,
             organisation_id=user.organisation_id,
             now=now,
         )
-    mail.deliver(database, message, settings=current_app.config, now=now)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
@@ -187,3 +231,105 @@ def reset_password(token: str):
         flash(_("Your password has been set. You can log in now."), "success")
         return redirect(url_for("auth.login"))
     return render_template("auth/reset_password.html", form=form)
+
+
+EMAIL_CHANGE_MESSAGES = {
+    "invalid": _l("Enter a valid e-mail address, such as name@example.org."),
+    "same": _l("This is already your e-mail address."),
+    "unavailable": _l("This e-mail address cannot be used. Choose another address."),
+}
+
+
+def _mail(database, *, to: str, user, subject: str, template: str, **context) -> None:
+    mail.queue_mail(
+        database,
+        to=to,
+        subject=subject,
+        text=render_template(template, user=user, **context),
+        organisation_id=user.organisation_id,
+        now=clock.now(),
+    )
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@access.authenticated
+def change_email():
+    """Ask to change the own e-mail address: confirmed from the new address, the old one told."""
+    form = EmailChangeForm()
+    user = current_user._get_current_object()
+    if form.validate_on_submit():
+        database = db.session()
+        if not verify_password(user.password_hash, form.current.data):
+            form.current.errors.append(_("This is not your current password."))
+        else:
+            try:
+                new_email, token = email_change.request_change(
+                    database, user=user, new_email=form.email.data, secret=current_app.secret_key
+                )
+            except email_change.EmailChangeRefused as refused:
+                form.email.errors.append(str(EMAIL_CHANGE_MESSAGES[refused.code]))
+            else:
+                link = current_app.config["PUBLIC_BASE_URL"] + url_for(
+                    "auth.confirm_email", token=token
+                )
+                with force_locale(user.locale):
+                    _mail(
+                        database,
+                        to=new_email,
+                        user=user,
+                        subject=_("Confirm your new e-mail address for Vakbekwaam"),
+                        template="mail/email_change_confirm.txt",
+                        link=link,
+                        hours=int(email_change.LINK_TTL.total_seconds() // 3600),
+                    )
+                    _mail(
+                        database,
+                        to=user.email,
+                        user=user,
+                        subject=_("Your Vakbekwaam e-mail address is about to change"),
+                        template="mail/email_change_requested.txt",
+                    )
+                flash(
+                    _(
+                        "We sent a link to the new address. The change takes effect when you "
+                        "open it; until then you log in with your current address."
+                    ),
+                    "info",
+                )
+                return redirect(url_for("main.account"))
+    return render_template("auth/change_email.html", form=form)
+
+
+@bp.route("/account/email/confirm/<token>", methods=["GET", "POST"])
+@access.public
+def confirm_email(token: str):
+    """Confirm a new e-mail address from the link mailed to it (a button: no change on GET)."""
+    database = db.session()
+    secret = current_app.secret_key
+    found = email_change.pending(database, token=token, secret=secret)
+    if found is None:
+        flash(_("This link is invalid or has expired. Ask for the change again."), "error")
+        return redirect(url_for("auth.login"))
+    form = Form()
+    if form.validate_on_submit():
+        try:
+            done = email_change.confirm(database, token=token, secret=secret, now=clock.now())
+        except email_change.EmailChangeRefused:
+            flash(str(EMAIL_CHANGE_MESSAGES["unavailable"]), "error")
+            return redirect(url_for("auth.login"))
+        if done is None:
+            flash(_("This link is invalid or has expired. Ask for the change again."), "error")
+            return redirect(url_for("auth.login"))
+        user, old_email = done
+        with force_locale(user.locale):
+            _mail(
+                database,
+                to=old_email,
+                user=user,
+                subject=_("Your Vakbekwaam e-mail address has been changed"),
+                template="mail/email_changed.txt",
+            )
+        logout_user()
+        flash(_("Your e-mail address has been changed. Log in with the new address."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/confirm_email.html", form=form, new_email=found.new_email)

@@ -28,7 +28,7 @@ from portfolio.models import (
 )
 from portfolio.services.accounts.passwords import hash_password
 
-DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - published demo log-in
+DEMO_PASSWORD = "demo-wachtwoord-2026"  # noqa: S105 - published demo log-in  # nosec B105
 DEMO_ORGANISATION = ("Stichting Welzijn Voorbeeldstad", "demo")
 DEMO_TEAMS = ("Wijkteam Noord", "Wijkteam Zuid", "Jeugd en gezin")
 DEMO_LOGINS = (

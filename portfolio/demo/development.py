@@ -30,7 +30,7 @@ LEVELS = [level.code for level in competencies.PROFICIENCY_LEVELS]
 
 def enrich(db: Session, *, worker: User, supervisor: User, today: date) -> None:
     """Add the demo worker's sign-off requests, sharing, assessments and goals. Caller commits."""
-    rng = random.Random(worker.id)  # noqa: S311 - demo data
+    rng = random.Random(worker.id)  # noqa: S311 - demo data  # nosec B311
     sessions = db.scalars(
         select(Entry.id)
         .where(Entry.owner_id == worker.id, Entry.kind == EntryKind.PEER_REVIEW.value)

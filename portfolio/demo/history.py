@@ -66,7 +66,7 @@ def create_history(
     seed: int = 2026,
 ) -> int:
     """Give every worker a registration and `years` years of entries. Returns entries written."""
-    rng = random.Random(seed)  # noqa: S311 - demo data, not security
+    rng = random.Random(seed)  # noqa: S311 - demo data, not security  # nosec B311
     now = datetime.now(UTC)
     entry_table, tag_table = Entry.__table__, EntryTag.__table__
     next_entry_id = next_id(db, entry_table)

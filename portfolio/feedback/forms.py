@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     RadioField,
@@ -15,10 +14,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, InputRequired, Length, Optional
 
 import competencies
-from portfolio.web.forms import MultiCheckboxField, form_token_field
+from portfolio.web.forms import Form, MultiCheckboxField, form_token_field
 
 
-class RequestForm(FlaskForm):
+class RequestForm(Form):
     """Whom to ask, about which competencies."""
 
     form_token = form_token_field()
@@ -57,7 +56,7 @@ class RequestForm(FlaskForm):
         return valid
 
 
-class AnswerForm(FlaskForm):
+class AnswerForm(Form):
     """The feedback itself."""
 
     answer = TextAreaField(

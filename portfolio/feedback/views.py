@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
@@ -17,6 +18,8 @@ from portfolio.services.development import feedback
 from portfolio.web.forms import already_saved, settle_token
 
 ASKERS = (Role.WORKER, Role.SUPERVISOR)
+
+OFTEN_TODAY = _l("You have asked people outside the organisation often today. Try again tomorrow.")
 
 
 @bp.route("/")
@@ -59,6 +62,11 @@ def request_new():
                 message=form.message.data,
                 now=clock.now(),
                 base_url=current_app.config["PUBLIC_BASE_URL"],
+                limits=feedback.OutsideLimits.from_settings(current_app.config),
+            )
+        except feedback.TooMany:
+            form.email.errors.append(
+                _("You have asked people outside the organisation often today. Try again tomorrow.")
             )
         except ValueError:
             session.rollback()
@@ -76,13 +84,23 @@ def remind(request_id: int):
     """Ask again for an unanswered request."""
     if not FlaskForm().validate_on_submit():
         abort(400)
-    feedback.remind(
-        db.session(),
-        requester=current_user._get_current_object(),
-        request_id=request_id,
-        now=clock.now(),
-        base_url=current_app.config["PUBLIC_BASE_URL"],
-    )
+    try:
+        feedback.remind(
+            db.session(),
+            requester=current_user._get_current_object(),
+            request_id=request_id,
+            now=clock.now(),
+            base_url=current_app.config["PUBLIC_BASE_URL"],
+            limits=feedback.OutsideLimits.from_settings(current_app.config),
+        )
+    except feedback.TooMany as too_many:
+        message = (
+            _("You reminded this person recently. Give them a few days.")
+            if too_many.what == "per_request"
+            else str(OFTEN_TODAY)
+        )
+        flash(message, "error")
+        return redirect(url_for("feedback.feedback_list"))
     flash(_("A reminder has been sent."), "success")
     return redirect(url_for("feedback.feedback_list"))
 

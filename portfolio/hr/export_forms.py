@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from flask import request
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from portfolio.templating import EVALUATION_STATUSES
+from portfolio.web.forms import Form
 
 YEARS_BACK = 5
 
 
-class YearForm(FlaskForm):
+class YearForm(Form):
     """The year to show."""
 
     class Meta:

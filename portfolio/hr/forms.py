@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
@@ -16,10 +15,18 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portfolio.web.forms import Form
+
 # What the services' refusals mean, by (field, code).
 PERSON_MESSAGES = {
     ("email", "invalid"): _l("Enter a valid e-mail address, such as name@example.org."),
-    ("email", "taken"): _l("This e-mail address is already in use by another account."),
+    ("email", "taken"): _l(
+        "This e-mail address cannot be used. Check it with the person, or use another address."
+    ),
+    ("email", "owner_only"): _l(
+        "This account has been used: only its owner can change the e-mail address (under "
+        "Account), confirmed from the new address."
+    ),
     ("name", "invalid"): _l("Enter a name of at most 200 characters."),
     ("role", "not_allowed"): _l("You may not give this role."),
     ("role", "own_role"): _l("You cannot change the role of your own account."),
@@ -34,7 +41,7 @@ TEAM_MESSAGES = {
 }
 
 
-class PersonForm(FlaskForm):
+class PersonForm(Form):
     """Name, e-mail address, role, team and start date; the view sets the choices the viewer may
     use."""
 
@@ -70,7 +77,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class TeamForm(FlaskForm):
+class TeamForm(Form):
     """A team's name."""
 
     name = StringField(
@@ -85,7 +92,7 @@ class TeamEditForm(TeamForm):
     leads = CheckboxesField(_l("Supervisors who lead this team"), coerce=int, choices=[])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     """The CSV file to import."""
 
     file = FileField(
@@ -96,7 +103,7 @@ class ImportForm(FlaskForm):
     )
 
 
-class ImportConfirmForm(FlaskForm):
+class ImportConfirmForm(Form):
     """The checked file, signed, sent back to apply it."""
 
     payload = HiddenField(validators=[InputRequired()])

@@ -111,6 +111,8 @@ def person_edit(person_id: int):
                 role=form.role.data,
                 team_id=form.team_id.data or None,
                 employment_started_on=form.employment_started_on.data,
+                now=clock.now(),
+                base_url=current_app.config["PUBLIC_BASE_URL"],
             )
         except people_admin.PersonError as error:
             _refused(form, error, PERSON_MESSAGES)

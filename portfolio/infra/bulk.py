@@ -131,12 +131,8 @@ def sync_sequence(db: Session, table: Table) -> None:
     """After inserts with explicit ids on PostgreSQL, move the id sequence past them."""
     if db.get_bind().dialect.name != "postgresql":
         return
-    db.execute(
-        text(
-            f"SELECT setval(pg_get_serial_sequence('{table.name}', 'id'), "  # noqa: S608
-            f'(SELECT COALESCE(MAX(id), 1) FROM "{table.name}"))'
-        )
-    )
+    highest = select(func.coalesce(func.max(table.c.id), 1)).scalar_subquery()
+    db.execute(select(func.setval(func.pg_get_serial_sequence(table.name, "id"), highest)))
 
 
 def analyze(db: Session) -> None:

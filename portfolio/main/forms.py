@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 
+from portfolio.web.forms import Form
 
-class LanguageForm(FlaskForm):
+
+class LanguageForm(Form):
     """The language switch in the page header."""
 
     lang = StringField()

@@ -74,7 +74,7 @@ def _catalogue_content() -> Markup:
     html = render_template(
         "main/_catalogue_content.html", catalogue=competencies, norms=competencies.all_norms()
     )
-    return Markup(html)  # noqa: S704 - our own autoescaped template
+    return Markup(html)  # noqa: S704 - our own autoescaped template  # nosec B704
 
 
 @bp.route("/language", methods=["POST"])

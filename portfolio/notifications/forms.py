@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from sqlmodel import Session
 from wtforms import BooleanField
 
 from portfolio.services.notifications.notifications import KIND_LABELS, email_preferences
+from portfolio.web.forms import Form
 
 
-class PreferencesForm(FlaskForm):
+class PreferencesForm(Form):
     """Checkboxes are added per kind by `preferences_form`."""
 
     def choices_by_kind(self) -> dict[str, bool]:

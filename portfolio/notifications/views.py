@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, session, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -87,12 +87,15 @@ def preferences():
         )
         flash(_("Your notification settings are saved."), "success")
         return redirect(url_for("notifications.preferences"))
-    feed_url = session.pop("calendar_url", None)
+    return _preferences_page(form)
+
+
+def _preferences_page(form, feed_url: str | None = None):
     return render_template(
         "notifications/preferences.html",
         form=form,
         action_form=FlaskForm(),
-        has_feed=calendar_feed.has_feed(database, user_id=current_user.id),
+        has_feed=calendar_feed.has_feed(db.session(), user_id=current_user.id),
         feed_url=feed_url,
     )
 
@@ -101,11 +104,14 @@ def preferences():
 @access.authenticated
 def renew_calendar():
     """Create or renew the private calendar URL (the old one stops working)."""
-    if FlaskForm().validate_on_submit():
-        token = calendar_feed.renew_token(db.session(), user=current_user._get_current_object())
-        session["calendar_url"] = url_for("notifications.calendar", token=token, _external=True)
-        flash(_("Your new calendar link is shown below. Keep it to yourself."), "success")
-    return redirect(url_for("notifications.preferences"))
+    if not FlaskForm().validate_on_submit():
+        return redirect(url_for("notifications.preferences"))
+    token = calendar_feed.renew_token(db.session(), user=current_user._get_current_object())
+    # Shown on this answer only: a secret never travels in the (readable) session cookie.
+    feed_url = url_for("notifications.calendar", token=token, _external=True)
+    flash(_("Your new calendar link is shown below. Keep it to yourself."), "success")
+    form = preferences_form(db.session(), user_id=current_user.id)
+    return _preferences_page(form, feed_url)
 
 
 @bp.route("/account/calendar/revoke", methods=["POST"])

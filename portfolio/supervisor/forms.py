@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
+from portfolio.web.forms import Form
 
-class DecisionForm(FlaskForm):
+
+class DecisionForm(Form):
     """Sign or return: the version seen protects against a decision made meanwhile."""
 
     version = IntegerField(validators=[InputRequired()], render_kw={"hidden": True})

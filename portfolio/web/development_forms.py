@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
@@ -11,7 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional
 import competencies
 from portfolio.templating import GOAL_STATUSES
 from portfolio.web.entry_forms import NONE, MultiCheckboxField
-from portfolio.web.forms import form_token_field
+from portfolio.web.forms import Form, form_token_field
 
 LEVELS = [
     SelectChoice(level.code, f"{level.rank}. {level.title}")
@@ -39,7 +38,7 @@ def privacy_confirmation() -> BooleanField:
     )
 
 
-class AssessmentForm(FlaskForm):
+class AssessmentForm(Form):
     """A level and a short motivation for each of the ten competencies."""
 
     form_token = form_token_field()  # each save makes a new assessment: one per form
@@ -70,7 +69,7 @@ for _competency in competencies.COMPETENCIES:
     )
 
 
-class GoalForm(FlaskForm):
+class GoalForm(Form):
     """A development goal: a competency from a current to a target level, with actions."""
 
     form_token = form_token_field()
@@ -91,7 +90,7 @@ class GoalForm(FlaskForm):
     privacy_confirmed = privacy_confirmation()
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(Form):
     """Link one of your entries to a goal, or unlink it."""
 
     entry_id = SelectField(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -19,7 +18,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 import competencies
 from portfolio.services.entries.entry_input import MAX_HOURS_PER_ENTRY, MAX_HOURS_PER_WEEK
-from portfolio.web.forms import DutchNumberField, MultiCheckboxField, form_token_field
+from portfolio.web.forms import DutchNumberField, Form, MultiCheckboxField, form_token_field
 
 
 def _tags(records) -> list[SelectChoice]:
@@ -80,7 +79,7 @@ EVIDENCE_LABELS = {
 }
 
 
-class EntryForm(FlaskForm):
+class EntryForm(Form):
     """Every field an entry can have; the template shows those of its kind."""
 
     form_token = form_token_field()
@@ -270,7 +269,7 @@ for _structure, _phases in REFLECTION_STRUCTURES.items():
         )
 
 
-class CaptureForm(FlaskForm):
+class CaptureForm(Form):
     """The start page's "Certificaat fotograferen": one picture or PDF, read on the server."""
 
     photo = FileField(_l("Photograph a certificate"))

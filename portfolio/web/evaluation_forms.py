@@ -5,18 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import FieldList, FormField, HiddenField, SelectField, TextAreaField
-from wtforms import Form as PlainForm
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length
 
 import competencies
+from portfolio.web.forms import Form, SubForm
 
 AGREEMENT_ROWS = 3
 
 
-class _Guarded(FlaskForm):
+class _Guarded(Form):
     """Carries the `updated_at` the page was opened with, against overwriting a later change."""
 
     expected = HiddenField()
@@ -37,7 +36,7 @@ class PrepareForm(_Guarded):
     to_develop = TextAreaField(_l("What I want to develop"), validators=[Length(max=5000)])
 
 
-class AgreementForm(PlainForm):
+class AgreementForm(SubForm):
     """One agreement for next year: a competency and what was agreed."""
 
     competency_code = SelectField(

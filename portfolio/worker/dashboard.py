@@ -258,4 +258,4 @@ def _content(worker, today) -> Markup:
         add_entry_links=add_entry_links,
         entry_url=entry_url,
     )
-    return Markup(html)  # noqa: S704 - our own autoescaped template
+    return Markup(html)  # noqa: S704 - our own autoescaped template  # nosec B704

@@ -28,7 +28,7 @@ def evidence_download(file_id: int):
         io.BytesIO(found.data),
         mimetype=found.content_type,
         as_attachment=True,
-        download_name=found.filename,
+        download_name=evidence.safe_name(found.filename, found.content_type),
     )
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

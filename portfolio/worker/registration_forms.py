@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
@@ -11,7 +10,7 @@ from wtforms.validators import InputRequired, Length, Optional
 import competencies
 from portfolio import clock
 from portfolio.services.norms import registrations
-from portfolio.web.forms import form_token_field
+from portfolio.web.forms import Form, form_token_field
 
 DATE_MESSAGE = _l("Enter a date as day, month and year.")
 
@@ -24,7 +23,7 @@ def norm_choices() -> list[SelectChoice]:
     ]
 
 
-class RegistrationForm(FlaskForm):
+class RegistrationForm(Form):
     """Norm, registration number and dates. The service checks the norm, dates and twins."""
 
     form_token = form_token_field()

@@ -21,7 +21,8 @@ POST = {
     "notifications.notification_list": everyone(405, anonymous=405),
     "notifications.mark_read": everyone(302),
     "notifications.preferences": everyone(302),
-    "notifications.renew_calendar": everyone(302),
+    # The new link is shown on the answer itself (never kept in the session): 200.
+    "notifications.renew_calendar": everyone(200),
     "notifications.revoke_calendar": everyone(302),
     # other_worker's notification: everybody else's attempt finds no such notification.
     "notifications.confirm_attendance": {**everyone(404), ANON: 302, OTHER_WORKER: 302},

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
-from portfolio.models import Notification, PasswordResetToken, Role, User
+from portfolio.models import CalendarFeed, Notification, PasswordResetToken, Role, User
 from portfolio.services.accounts import throttle
 from portfolio.services.accounts.passwords import (
     DUMMY_HASH,
@@ -55,12 +55,33 @@ def find_by_email(db: Session, email: str) -> User | None:
 
 
 def authenticate(
-    db: Session, *, email: str, password: str, address: str | None, now: datetime, limits: Mapping
+    db: Session,
+    *,
+    email: str,
+    password: str,
+    address: str | None,
+    now: datetime,
+    limits: Mapping,
+    device: str | None = None,
 ) -> LoginResult:
-    """Check a log-in, counting failures per account and per address (QUALITY.md)."""
+    """Check a log-in, counting failures per account and per address (QUALITY.md).
+
+    `device` is the id of a browser this account logged in from before (a signed cookie, see
+    `portfolio.auth.devices`). From a known device the failures are counted for that device and
+    account only: a flood of failures from the same address (every client behind one proxy) or
+    against the account cannot lock its owner out, while a guesser without the cookie still
+    meets both counters.
+    """
     window = limits["LOGIN_THROTTLE_WINDOW"]
-    keys = (throttle.account_key(email), throttle.address_key(address))
-    maxima = (limits["LOGIN_MAX_FAILURES_PER_ACCOUNT"], limits["LOGIN_MAX_FAILURES_PER_ADDRESS"])
+    if device:
+        keys = (throttle.device_key(device, email),)
+        maxima = (limits["LOGIN_MAX_FAILURES_PER_ACCOUNT"],)
+    else:
+        keys = (throttle.account_key(email), throttle.address_key(address))
+        maxima = (
+            limits["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+            limits["LOGIN_MAX_FAILURES_PER_ADDRESS"],
+        )
     if any(
         throttle.failures(db, key, now=now, window=window) >= limit
         for key, limit in zip(keys, maxima, strict=True)
@@ -72,7 +93,8 @@ def authenticate(
         for key in keys:
             throttle.record_failure(db, key, now=now, window=window)
         return LoginResult(LoginOutcome.INVALID)
-    throttle.clear(db, keys[0])
+    for key in {keys[0], throttle.account_key(email)}:  # the owner proved who they are
+        throttle.clear(db, key)
     if needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     audit.record(db, actor=user, action="login", subject_user_id=user.id)
@@ -106,9 +128,13 @@ _UNREAD = (
 )
 
 
-def end_all_sessions(db: Session, *, user: User) -> None:
-    """Invalidate every session of `user` (a replayed cookie is refused)."""
+def end_all_sessions(db: Session, *, user: User, end_calendar_feed: bool = False) -> None:
+    """Invalidate every session of `user` (a replayed cookie is refused), and with
+    `end_calendar_feed` the secret calendar URL too ("log out everywhere")."""
     user.session_token = new_session_token()
+    if end_calendar_feed:
+        db.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
+        audit.record(db, actor=user, action="logged_out_everywhere", subject_user_id=user.id)
     db.add(user)
     db.flush()
 
@@ -118,6 +144,8 @@ def change_password(db: Session, *, user: User, new_password: str, now: datetime
     user.password_hash = hash_password(new_password)
     user.password_changed_at = now
     user.session_token = new_session_token()
+    # Whoever had the old password may have copied the calendar's secret URL: it ends too.
+    db.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     # A reset link mailed before the change must not set the password again afterwards.
     db.execute(
         update(PasswordResetToken)
@@ -127,6 +155,29 @@ def change_password(db: Session, *, user: User, new_password: str, now: datetime
     audit.record(db, actor=user, action="password_changed", subject_user_id=user.id)
     db.add(user)
     db.flush()
+
+
+def reset_request_allowed(
+    db: Session, *, email: str, address: str | None, now: datetime, limits: Mapping
+) -> User | None:
+    """Count a request for a reset link, per asking address and per address asked for; the
+    active account to mail when both are within their limits, else None (unknown, inactive or
+    throttled look the same to the asker). Adds; the caller commits."""
+    window = limits["PASSWORD_RESET_THROTTLE_WINDOW"]
+    counters = (
+        (throttle.reset_address_key(address), limits["PASSWORD_RESET_MAX_PER_ADDRESS"]),
+        (
+            throttle.reset_target_key(normalise_email(email)),
+            limits["PASSWORD_RESET_MAX_PER_TARGET"],
+        ),
+    )
+    within = all(
+        throttle.failures(db, key, now=now, window=window) < limit for key, limit in counters
+    )
+    for key, _limit in counters:
+        throttle.count(db, key, now=now, window=window)
+    user = find_by_email(db, email)
+    return user if within and user is not None and user.is_active else None
 
 
 def _token_hash(token: str) -> str:

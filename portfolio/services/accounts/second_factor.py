@@ -111,7 +111,8 @@ def _step_of(secret: str, code: str, now: datetime) -> int | None:
     totp = pyotp.TOTP(secret)
     current = int(now.timestamp()) // totp.interval
     for step in (current, current - 1, current + 1):
-        if secrets.compare_digest(totp.generate_otp(step), code):
+        # Compared as bytes: compare_digest refuses str with non-ASCII characters ("vóór").
+        if secrets.compare_digest(totp.generate_otp(step).encode(), code.encode()):
             return step
     return None
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlmodel import Session
 
 import competencies
@@ -33,6 +34,50 @@ class NotAvailable(NotFound):
 
 class AlreadyAnswered(Conflict):
     """The request has its answer: a second one is refused."""
+
+
+class TooMany(RuntimeError):
+    """A limit on mail to outside addresses is reached: `what` is "per_day" or "per_request"."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(what)
+        self.what = what
+
+
+@dataclass(frozen=True)
+class OutsideLimits:
+    """How much mail a person may send to outside addresses with their text (configurable)."""
+
+    per_day: int = 10  # new requests and reminders to outside people, per 24 hours
+    reminder_interval: timedelta = timedelta(days=3)  # between reminders of one request
+
+    @classmethod
+    def from_settings(cls, settings) -> OutsideLimits:
+        """FEEDBACK_OUTSIDE_PER_DAY and FEEDBACK_REMINDER_INTERVAL_DAYS, else the defaults."""
+        return cls(
+            per_day=int(settings.get("FEEDBACK_OUTSIDE_PER_DAY", cls.per_day)),
+            reminder_interval=timedelta(
+                days=int(settings.get("FEEDBACK_REMINDER_INTERVAL_DAYS", 3))
+            ),
+        )
+
+
+def _outside_mails_since(db: Session, *, requester_id: int, since: datetime) -> int:
+    """Requests and reminders this person sent to outside addresses since `since`."""
+    outside = (FeedbackRequest.requester_id == requester_id) & (
+        FeedbackRequest.respondent_email.is_not(None)
+    )
+    created = db.scalar(select(func.count()).where(outside, FeedbackRequest.created_at >= since))
+    reminded = db.scalar(select(func.count()).where(outside, FeedbackRequest.reminded_at >= since))
+    return int(created or 0) + int(reminded or 0)
+
+
+def _check_daily_limit(db: Session, *, requester: User, now: datetime, limits) -> None:
+    if limits is None:
+        return
+    sent = _outside_mails_since(db, requester_id=requester.id, since=now - timedelta(days=1))
+    if sent >= limits.per_day:
+        raise TooMany("per_day")
 
 
 def _hash(token: str) -> str:
@@ -105,8 +150,12 @@ def request_feedback(
     message: str | None,
     now: datetime,
     base_url: str,
+    limits: OutsideLimits | None = None,
 ) -> FeedbackRequest:
-    """Ask a colleague (respondent_id) or an outside person (name + email)."""
+    """Ask a colleague (respondent_id) or an outside person (name + email).
+
+    Mail to an outside person carries the worker's text to any address typed: with `limits`,
+    at most `per_day` such mails a day (TooMany)."""
     unknown = [code for code in competency_codes if not competencies.is_known_competency(code)]
     if unknown or not competency_codes:
         raise ValueError(f"unknown competency codes: {unknown}")
@@ -122,6 +171,8 @@ def request_feedback(
         name, email = respondent.name, None
     elif not email:
         raise ValueError("an outside person needs an e-mail address")
+    else:
+        _check_daily_limit(db, requester=requester, now=now, limits=limits)
     request = FeedbackRequest(
         organisation_id=requester.organisation_id,
         requester_id=requester.id,
@@ -155,11 +206,27 @@ def overview(db: Session, *, user: User) -> tuple[list[FeedbackRequest], list]:
     return list(mine), list(to_me)
 
 
-def remind(db: Session, *, requester: User, request_id: int, now: datetime, base_url: str):
-    """Ask again (an outside person gets a fresh link; the old one stops working)."""
+def remind(
+    db: Session,
+    *,
+    requester: User,
+    request_id: int,
+    now: datetime,
+    base_url: str,
+    limits: OutsideLimits | None = None,
+):
+    """Ask again (an outside person gets a fresh link; the old one stops working).
+
+    With `limits`, an outside person is reminded at most once per `reminder_interval` and
+    within the daily limit (TooMany)."""
     request = db.get(FeedbackRequest, request_id)
     if request is None or request.requester_id != requester.id or request.answered_at:
         raise NotAvailable(request_id)
+    if limits is not None and request.respondent_email:
+        last = request.reminded_at or request.created_at
+        if last and now - last < limits.reminder_interval:
+            raise TooMany("per_request")
+        _check_daily_limit(db, requester=requester, now=now, limits=limits)
     request.reminded_at = now
     _ask(db, request, requester, now=now, base_url=base_url)
     db.flush()

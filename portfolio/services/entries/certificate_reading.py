@@ -17,7 +17,7 @@ import io
 import os
 import re
 import shutil
-import subprocess
+import subprocess  # nosec B404
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -182,7 +182,7 @@ def _tesseract(image: Image.Image) -> tuple[str, float]:
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
     try:
         # A fixed command on our own temporary image: no shell, nothing from the user in it.
-        done = subprocess.run(  # noqa: S603
+        done = subprocess.run(  # noqa: S603  # nosec B603 B607
             ["tesseract", "stdin", "stdout", "-l", "nld", "--psm", PAGE_SEGMENTATION, "tsv"],  # noqa: S607
             input=buffer.getvalue(),
             capture_output=True,

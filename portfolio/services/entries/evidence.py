@@ -29,15 +29,54 @@ class RejectedFile(ValueError):
         self.reason = reason
 
 
+# What an office document may hold: an archive beyond these is refused before anything in it
+# is inflated (a "decompression bomb" of a few MB can inflate to gigabytes).
+ZIP_MAX_MEMBERS = 2000
+ZIP_MAX_MEMBER_BYTES = 50 * 1024 * 1024
+ZIP_MAX_TOTAL_BYTES = 200 * 1024 * 1024
+ZIP_MAX_RATIO = 100  # inflated size / compressed size, per member of more than a MB
+ZIP_RATIO_FROM_BYTES = 1024 * 1024
+MIMETYPE_READ_BYTES = 128  # the ODF `mimetype` member is one short line
+
+
+def _archive_is_bounded(archive: zipfile.ZipFile) -> bool:
+    """True when the archive's directory stays within the limits (members, sizes, ratio)."""
+    members = archive.infolist()
+    if len(members) > ZIP_MAX_MEMBERS:
+        return False
+    total = 0
+    for member in members:
+        if member.file_size > ZIP_MAX_MEMBER_BYTES:
+            return False
+        ratio_exceeded = member.file_size > ZIP_MAX_RATIO * max(member.compress_size, 1)
+        if ratio_exceeded and member.file_size > ZIP_RATIO_FROM_BYTES:
+            return False
+        total += member.file_size
+    return total <= ZIP_MAX_TOTAL_BYTES
+
+
+def _read_at_most(archive: zipfile.ZipFile, name: str, limit: int) -> bytes:
+    """At most `limit` inflated bytes of a member, streamed: the directory may lie about the
+    size, so nothing beyond `limit` is ever inflated, whatever it says."""
+    with archive.open(name) as member:
+        return member.read(limit)
+
+
 def _zip_type(data: bytes) -> str | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            if not _archive_is_bounded(archive):
+                return None
             names = set(archive.namelist())
             if "word/document.xml" in names:
                 return DOCX
-            if "mimetype" in names and archive.read("mimetype").strip() == ODT.encode():
-                return ODT
-    except (zipfile.BadZipFile, KeyError, OSError):
+            if "mimetype" in names:
+                head = _read_at_most(archive, "mimetype", MIMETYPE_READ_BYTES)
+                if head.strip() == ODT.encode():
+                    return ODT
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, KeyError, OSError, EOFError):
+        return None
+    except (ValueError, NotImplementedError, RuntimeError):  # unsupported or encrypted member
         return None
     return None
 
@@ -58,10 +97,31 @@ def detect_type(data: bytes) -> str | None:
     return None
 
 
-def safe_name(name: str) -> str:
-    """A file name without directories or control characters, at most 200 characters."""
+# The extension a stored file gets for its detected type: a name never claims another type
+# than its content (no `evil.html` that is a JPEG to the check and HTML to a browser).
+EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    DOCX: (".docx",),
+    ODT: (".odt",),
+}
+# Control characters, and the Unicode format characters that reorder or hide text
+# (U+202E RIGHT-TO-LEFT OVERRIDE makes "gpj.exe" read as "exe.jpg"; zero-width marks).
+UNSAFE_IN_NAMES = re.compile('[\x00-\x1f\x7f-\x9f"\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]')
+
+
+def safe_name(name: str, content_type: str | None = None) -> str:
+    """A file name without directories, control or bidi characters, at most 200 characters;
+    with `content_type`, its extension is the one of that type (replaced or added)."""
     base = re.split(r"[\\/]", name or "")[-1]
-    cleaned = re.sub(r"[\x00-\x1f\x7f\"]", "", base).strip() or "bestand"
+    cleaned = UNSAFE_IN_NAMES.sub("", base).strip().strip(".") or "bestand"
+    if content_type in EXTENSIONS:
+        allowed = EXTENSIONS[content_type]
+        stem, dot, extension = cleaned.rpartition(".")
+        if not (dot and stem and f".{extension.lower()}" in allowed):
+            stem = stem if dot and stem else cleaned
+            return stem[: 200 - len(allowed[0])] + allowed[0]
     return cleaned[:200]
 
 
@@ -173,7 +233,7 @@ def store(
         organisation_id=owner.organisation_id,
         owner_id=owner.id,
         entry_id=entry.id,
-        filename=safe_name(filename),
+        filename=safe_name(filename, content_type),
         content_type=content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),

@@ -90,7 +90,8 @@ BASE_COLUMNS: dict[str, str] = {
     ),
 }
 COLUMNS: tuple[str, ...] = (*BASE_COLUMNS, *FACT_COLUMNS)
-assert len(set(COLUMNS)) == len(COLUMNS), "an export column name is used twice"
+if len(set(COLUMNS)) != len(COLUMNS):  # checked at import, also under python -O
+    raise RuntimeError("an export column name is used twice")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # Columns whose values are codes (a Dutch CSV gives their Dutch words) and the shortfall texts.
 CODE_COLUMNS = tuple(

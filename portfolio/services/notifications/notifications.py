@@ -74,7 +74,7 @@ def notify(
             organisation_id=user.organisation_id,
             user_id=user.id,
             kind=kind,
-            title=str(title),
+            title=str(title)[:300],  # a title built from a user's text may be long
             body=str(body),
             link=link_path,
             subject_id=subject_id,

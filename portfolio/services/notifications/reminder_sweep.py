@@ -6,6 +6,7 @@ together, so a failure on one person never undoes (or repeats) what was sent to 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,6 +20,8 @@ from portfolio.infra import locks
 from portfolio.models import Reminder, User
 from portfolio.services.notifications import notifications, reminder_messages, reminder_planning
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass(frozen=True)
 class SweepResult:
@@ -28,6 +31,7 @@ class SweepResult:
     sent: int = 0
     superseded: int = 0
     obsolete: int = 0
+    failed: int = 0
 
 
 def _group_key(reminder: Reminder):
@@ -85,25 +89,40 @@ def sweep(db: Session, *, now: datetime, settings: Mapping) -> SweepResult:
             u.id: u
             for u in db.scalars(select(User).where(User.id.in_({r.user_id for r in newest})))
         }
-        sent = obsolete = 0
-        for reminder in newest:
-            message = reminder_messages.build(db, reminder=reminder, today=today)
-            if message is None:
-                obsolete += _mark(db, [reminder.id], outcome="obsolete", now=now)
-                continue
-            if not _claim(db, reminder.id, now):
+        counts = {"sent": 0, "obsolete": 0, "failed": 0}
+        for reminder_id, user_id in [(r.id, r.user_id) for r in newest]:
+            # One reminder that cannot be built or sent never stops the others: it is stamped
+            # "failed" (the log has the reason) and the sweep goes on.
+            try:
+                outcome = _send_one(db, reminder_id, users[user_id], today, now, settings)
+            except Exception:
                 db.rollback()
-                continue
-            notifications.notify(
-                db,
-                user=users[reminder.user_id],
-                kind=reminder.kind,
-                title_and_body=message.texts,
-                link=message.link,
-                subject_id=message.subject_id,
-                base_url=settings["PUBLIC_BASE_URL"],
-                now=now,
-            )
-            db.commit()  # the stamp, the notification and the mail: all or nothing
-            sent += 1
-        return SweepResult(ran=True, sent=sent, superseded=superseded, obsolete=obsolete)
+                logger.exception("reminder %s failed; the sweep goes on", reminder_id)
+                outcome = "failed" if _mark(db, [reminder_id], outcome="failed", now=now) else None
+            if outcome:
+                counts[outcome] += 1
+        return SweepResult(ran=True, superseded=superseded, **counts)
+
+
+def _send_one(db: Session, reminder_id: int, user: User, today, now: datetime, settings) -> str:
+    """Notify about one due reminder; its outcome ("sent", "obsolete") or "" when another
+    process took it first."""
+    reminder = db.get(Reminder, reminder_id)
+    message = reminder_messages.build(db, reminder=reminder, today=today)
+    if message is None:
+        return "obsolete" if _mark(db, [reminder_id], outcome="obsolete", now=now) else ""
+    if not _claim(db, reminder_id, now):
+        db.rollback()
+        return ""
+    notifications.notify(
+        db,
+        user=user,
+        kind=reminder.kind,
+        title_and_body=message.texts,
+        link=message.link,
+        subject_id=message.subject_id,
+        base_url=settings["PUBLIC_BASE_URL"],
+        now=now,
+    )
+    db.commit()  # the stamp, the notification and the mail: all or nothing
+    return "sent"

@@ -51,7 +51,7 @@ MESSAGES = {
     "too_many_rows": _l("The file has more than %(max)d rows. Split it into smaller files."),
     "email_invalid": _l("“%(value)s” is not a valid e-mail address."),
     "email_repeated": _l("The e-mail address %(value)s is also on line %(first)d."),
-    "email_taken": _l("The e-mail address %(value)s is already in use by another account."),
+    "email_taken": _l("The e-mail address %(value)s cannot be used; check it with the person."),
     "name_invalid": _l("Give a name of at most 200 characters."),
     "role_unknown": _l("Unknown role “%(value)s”: use worker, supervisor, hr or admin."),
     "role_not_allowed": _l("You may not give the role %(value)s."),

@@ -16,7 +16,7 @@ from datetime import date, datetime, timedelta
 from flask import current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -33,7 +33,8 @@ from portfolio.models import (
     TeamLead,
     User,
 )
-from portfolio.services.accounts import accounts
+from portfolio.models.base import utcnow
+from portfolio.services.accounts import accounts, email_change
 from portfolio.services.accounts.passwords import hash_password
 from portfolio.services.people.people import PersonNotVisible
 from portfolio.services.privacy import audit
@@ -100,11 +101,9 @@ def _email(db: Session, email: str, *, exclude_id: int | None = None) -> str:
     email = accounts.normalise_email(email)
     if not is_valid_email(email):
         raise PersonError("email", "invalid")
-    # Addresses are unique across the whole instance: they are the log-in name.
-    taken = select(func.count()).select_from(User).where(User.email == email)
-    if exclude_id is not None:
-        taken = taken.where(User.id != exclude_id)
-    if db.scalar(taken):
+    # Addresses are unique across the whole instance: they are the log-in name. The refusal
+    # does not say whose it is (nor whether in this organisation or another).
+    if email_change.is_taken(db, email, exclude_id=exclude_id):
         raise PersonError("email", "taken")
     return email
 
@@ -191,11 +190,16 @@ def update_person(
     role: str,
     team_id: int | None,
     employment_started_on: date | None = None,
+    now: datetime | None = None,
+    base_url: str = "",
 ) -> list[str]:
     """Change name, address, role, team and start date; returns the changed fields.
 
     Nobody changes their own role (they could lock themselves out). A supervisor who gets another
-    role stops leading their teams.
+    role stops leading their teams. The address of an account that has been used is its owner's
+    to change (`email_change`; the policy in portfolio.access): HR may only correct the address
+    of an account never used, which voids the invitation sent to the old address and sends a
+    new one to the corrected address.
     """
     values = {
         "email": _email(db, email, exclude_id=person.id),
@@ -209,18 +213,29 @@ def update_person(
         raise PersonError("role", "own_role")
     if not changed:
         return []
+    if "email" in changed and not access.may_correct_email(
+        actor, person, used=email_change.has_been_used(db, person)
+    ):
+        raise PersonError("email", "owner_only")
     if "role" in changed and person.role == Role.SUPERVISOR.value:
         db.execute(delete(TeamLead).where(TeamLead.user_id == person.id))
     for field in changed:
         setattr(person, field, values[field])
     db.add(person)
+    detail = "fields=" + ",".join(changed)
+    if "email" in changed:
+        now = now or utcnow()
+        email_change.end_sessions_and_links(db, user=person, now=now)
+        db.flush()
+        invite(db, person=person, now=now, base_url=base_url)
+        detail += "; email corrected by HR on an account never used; invitation sent again"
     audit.record(
         db,
         actor=actor,
         action="person_updated",
         subject_user_id=person.id,
         subject_type="user",
-        detail="fields=" + ",".join(changed),
+        detail=detail,
     )
     _commit_unique(db)
     return changed
