@@ -56,13 +56,15 @@ def test_a_certificate_pdf_prefills_a_training_that_is_saved_only_when_confirmed
     client, db, worker
 ):
     cert = CORPUS[1]
+    register = cert.accreditations[0]["register"].lower().replace(" ", "")
+    row = f"accreditation_{register}"  # one row per register on the form
     response = _read(client, certificates.pdf(cert), "certificaat.pdf")
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert _value(html, "title") == cert.title
     assert _value(html, "occurred_on") == cert.date.isoformat()
     assert _value(html, "provider") == cert.provider
-    assert _value(html, "accreditation_id") == cert.accreditations[0]["id"]
+    assert _value(html, row) == cert.accreditations[0]["id"]
     assert "probably right" in html and "someone else" not in html
     assert 'action="/portfolio/entries/new/training"' in html
     # Read, not saved: no entry yet, the file is kept pending for this worker only.
@@ -80,16 +82,16 @@ def test_a_certificate_pdf_prefills_a_training_that_is_saved_only_when_confirmed
             "end_on": _value(html, "end_on"),
             "hours": "7",  # the worker corrects a field
             "provider": _value(html, "provider"),
-            "accreditation_id": _value(html, "accreditation_id"),
+            row: _value(html, row),
             "pending_file_id": _value(html, "pending_file_id"),
         },
     )
     assert confirmed.status_code == 302, confirmed.get_data(as_text=True)[-2000:]
     entry = db.scalars(select(Entry)).one()
-    assert (entry.title, entry.hours, entry.accreditation_id) == (
+    assert (entry.title, entry.hours, entry.accreditation_list) == (
         cert.title,
         Decimal("7"),
-        cert.accreditations[0]["id"],
+        [(register, cert.accreditations[0]["id"])],
     )
     db.refresh(pending)
     assert pending.entry_id == entry.id

@@ -81,7 +81,7 @@ def test_saving_the_form_forgets_its_draft(people, db):
         path,
         data={
             "csrf_token": csrf,
-            "title": "Boek",
+            "title": "Vakliteratuur gelezen",
             "occurred_on": "2025-02-01",
             "hours": "1",
             "activity_type": "vakliteratuur",

@@ -20,7 +20,18 @@ from tests.conftest import login, post_form
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
 ODT = b"application/vnd.oasis.opendocument.text"
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00<html><script>alert(1)</script></html>"
+
+
+def _jpeg_polyglot() -> bytes:
+    """A real JPEG (photos are decoded and cleaned on upload) with an HTML page behind it."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(buffer, "JPEG")
+    return buffer.getvalue() + b"<html><script>alert(1)</script></html>"
+
+
+JPEG = _jpeg_polyglot()
 PDF = b"%PDF-1.4\n<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>"
 INFLATED_MB = 64
 
@@ -100,7 +111,7 @@ def _upload(client, name: str, content: bytes):
         ("evil.html", JPEG, "evil.jpg"),
         ("report.svg", PDF, "report.pdf"),
         ("cv\u202egpj.exe", JPEG, "cvgpj.jpg"),
-        ("photo.JPEG", JPEG, "photo.JPEG"),
+        ("photo.JPEG", JPEG, "photo.jpg"),  # a photo is re-encoded as it is cleaned
         ("noextension", PDF, "noextension.pdf"),
     ],
 )

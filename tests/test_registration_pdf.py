@@ -229,7 +229,7 @@ def test_dutch_column_headers_keep_their_words_whole(client, db, worker):
             title="Systemisch werken",
             occurred_on=date(2024, 5, 2),
             hours=Decimal(12),
-            accreditation_id="SKJ-31337",
+            accreditations=[{"register": "skj", "id": "SKJ-31337"}],
         )
     )
     db.commit()

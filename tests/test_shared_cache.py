@@ -37,7 +37,8 @@ def prefix():
 
 
 def _without_tokens(html: str) -> str:
-    return re.sub(r'name="csrf_token"[^>]*>', "", html)
+    """The page without its per-session CSRF tokens (form fields and the drafts' meta tag)."""
+    return re.sub(r'name="csrf[_-]token"[^>]*>', "", html)
 
 
 def _redis_app(database_url: str, prefix: str):

@@ -35,7 +35,7 @@ def test_a_stale_entry_save_is_refused_showing_both_versions_and_keeping_the_typ
         "/portfolio/entries/new/other",
         data={
             **hidden(client, "/portfolio/entries/new/other"),
-            "title": "Boek",
+            "title": "Vakliteratuur gelezen",
             "occurred_on": "2025-02-01",
             "hours": "2",
             "activity_type": "vakliteratuur",
@@ -46,7 +46,7 @@ def test_a_stale_entry_save_is_refused_showing_both_versions_and_keeping_the_typ
     path = f"/portfolio/entries/{entry_id}/edit"
     tab_one, tab_two = hidden(client, path), hidden(client, path)
     assert tab_one["version"] == "1"
-    base = {"title": "Boek", "occurred_on": "2025-02-01", "hours": "2"}
+    base = {"title": "Vakliteratuur gelezen", "occurred_on": "2025-02-01", "hours": "2"}
     base["activity_type"] = "vakliteratuur"
     first = client.post(path, data={**base, **tab_one, "body": "Uit het eerste tabblad."})
     assert first.status_code == 302

@@ -26,7 +26,7 @@ from portfolio.web.development_forms import (
     EvidenceForm,
     GoalForm,
 )
-from portfolio.web.forms import already_saved, settle_token
+from portfolio.web.forms import MAX_ID, already_saved, settle_token
 from portfolio.worker import bp
 
 
@@ -177,7 +177,11 @@ def _edit_goal(form: GoalForm, goal=None) -> tuple:
             now=clock.now(),
             goal=goal,
             privacy_confirmed=bool(findings),
-            shown_version=int(shown) if goal is not None and shown and shown.isdigit() else None,
+            shown_version=(
+                min(int(shown), MAX_ID)  # beyond any column: stale, never a 500
+                if goal is not None and shown and shown.isdigit()
+                else None
+            ),
         )
     except goals.StaleGoal:
         session.rollback()

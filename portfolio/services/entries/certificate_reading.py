@@ -22,7 +22,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-import numpy as np
 from PIL import Image, ImageFilter, ImageOps
 
 from portfolio.services.entries import photos
@@ -162,6 +161,8 @@ def _pdf_text(data: bytes) -> tuple[str, list[Image.Image]]:
 
 def prepare_for_ocr(image: Image.Image) -> Image.Image:
     """Grey, evened out (uneven light), at OCR_WIDTH: what Tesseract reads best and fastest."""
+    import numpy as np  # only when a photo is read, not when the app starts
+
     grey = ImageOps.grayscale(image)
     if grey.width != OCR_WIDTH:
         height = max(1, round(grey.height * OCR_WIDTH / grey.width))
