@@ -178,7 +178,7 @@ def _edit_goal(form: GoalForm, goal=None) -> tuple:
             goal=goal,
             privacy_confirmed=bool(findings),
             shown_version=(
-                min(int(shown), MAX_ID)  # beyond any column: stale, never a 500
+                (int(shown) if int(shown) < MAX_ID else -1)  # too large for a column: stale
                 if goal is not None and shown and shown.isdigit()
                 else None
             ),
