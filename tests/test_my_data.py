@@ -246,3 +246,32 @@ def test_the_archive_holds_my_signoff_history_feedback_evaluations_and_notificat
         "piet@partner.example",
     ):
         assert foreign not in raw, foreign
+
+
+def test_the_supervisors_draft_evaluation_stays_out_of_my_archive_until_completed(
+    app, client, db
+):
+    org = make_organisation(db)
+    team = make_team(db, org)
+    me = make_user(db, org, team=team)
+    lead = make_user(db, org, role=Role.SUPERVISOR, leads=team)
+    db.add(
+        YearlyEvaluation(
+            organisation_id=org.id,
+            worker_id=me.id,
+            supervisor_id=lead.id,
+            year=2025,
+            status="prepared",
+            agreements="WMO2: Nog niet besproken",
+            supervisor_evaluation="Concept van de leidinggevende",
+        )
+    )
+    db.commit()
+    login(client, me.email, PASSWORD)
+
+    data = json.loads(_download(client).read("vakbekwaam.json"))
+
+    [evaluation] = data["yearly_evaluations"]
+    assert evaluation["status"] == "prepared"
+    assert "supervisor_evaluation" not in evaluation and "agreements" not in evaluation
+    assert "Concept van de leidinggevende" not in json.dumps(data)

@@ -413,7 +413,7 @@ def save_draft(
     now: datetime,
 ) -> YearlyEvaluation:
     """The supervisor's evaluation and agreements saved as a draft: not completed, no goals
-    made, nothing for the worker to sign yet, the status as it was. Commits."""
+    made, nothing for the worker to sign yet, the status as it was."""
     if not leads(db, supervisor=supervisor, worker=worker):
         raise PersonNotVisible(worker.id)
     evaluation, expected = _opened(db, worker=worker, year=year, expected=expected, now=now)

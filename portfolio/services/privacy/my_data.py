@@ -46,6 +46,9 @@ SPOOL_BYTES = 16 * 1024 * 1024
 SECRET_USER_FIELDS = {"password_hash", "session_token"}
 # The link's hash is a credential; an outside respondent's address is theirs, not the worker's.
 FEEDBACK_LEFT_OUT = {"token_hash", "respondent_email"}
+# The supervisor's text and agreements are a draft of theirs until the evaluation is completed.
+SUPERVISOR_DRAFT = {"supervisor_evaluation", "agreements"}
+SHARED_WITH_THE_WORKER = {"completed", "signed"}
 
 
 def _plain(value):
@@ -139,7 +142,10 @@ def collect(db: Session, *, user: User) -> dict:
         "development_goals": [_row(g) for g in goals],
         "goal_evidence": [_row(link) for link in goal_links],
         "feedback_requests": [_row(f, FEEDBACK_LEFT_OUT) for f in feedback],
-        "yearly_evaluations": [_row(e) for e in evaluations],
+        "yearly_evaluations": [
+            _row(e, set() if e.status in SHARED_WITH_THE_WORKER else SUPERVISOR_DRAFT)
+            for e in evaluations
+        ],
         "notifications": [_row(n) for n in notifications],
         "access_log": [
             {"at": _plain(event.at), "action": event.action, "by": name} for event, name in accesses
