@@ -248,9 +248,7 @@ def test_the_archive_holds_my_signoff_history_feedback_evaluations_and_notificat
         assert foreign not in raw, foreign
 
 
-def test_the_supervisors_draft_evaluation_stays_out_of_my_archive_until_completed(
-    app, client, db
-):
+def test_the_supervisors_draft_evaluation_stays_out_of_my_archive_until_completed(app, client, db):
     org = make_organisation(db)
     team = make_team(db, org)
     me = make_user(db, org, team=team)
