@@ -17,6 +17,18 @@ from portfolio.services.accounts import second_factor
 from portfolio.services.accounts.second_factor import CodeOutcome
 
 
+def _login_in_progress():
+    """((user, next path), None) for a log-in waiting for its second factor; else (None, the
+    redirect to where the person belongs: home when logged in, the log-in page otherwise)."""
+    if current_user.is_authenticated:
+        return None, redirect(url_for("main.home"))
+    waiting = pending_user()
+    if waiting is None:
+        flash(_("Please log in again."), "info")
+        return None, redirect(url_for("auth.login"))
+    return waiting, None
+
+
 def _enrolment_page(user, form, *, status: int = 200, during_login: bool):
     secret = second_factor.begin_enrolment(db.session(), user, config=current_app.config)
     uri = second_factor.provisioning_uri(user, secret)
@@ -37,12 +49,9 @@ def _enrolment_page(user, form, *, status: int = 200, during_login: bool):
 @access.public
 def second_factor_code():
     """The code from the authenticator app (or a recovery code), once per session."""
-    if current_user.is_authenticated:
-        return redirect(url_for("main.home"))
-    waiting = pending_user()
-    if waiting is None:
-        flash(_("Please log in again."), "info")
-        return redirect(url_for("auth.login"))
+    waiting, elsewhere = _login_in_progress()
+    if elsewhere is not None:
+        return elsewhere
     user, next_path = waiting
     form = CodeForm()
     if form.validate_on_submit():
@@ -81,12 +90,9 @@ def second_factor_code():
 @access.public
 def second_factor_setup():
     """The organisation asks a second factor of this person: set it up now, then log in."""
-    if current_user.is_authenticated:
-        return redirect(url_for("main.home"))
-    waiting = pending_user()
-    if waiting is None:
-        flash(_("Please log in again."), "info")
-        return redirect(url_for("auth.login"))
+    waiting, elsewhere = _login_in_progress()
+    if elsewhere is not None:
+        return elsewhere
     user, next_path = waiting
     if second_factor.is_enrolled(user):
         return redirect(url_for("auth.second_factor_code"))
