@@ -108,19 +108,26 @@ def _chart(overview) -> dict | None:
     return {"image": image, "text": ". ".join(sentences) + "."}
 
 
-def _overview(year: int):
-    """The organisation's overview, kept for OVERVIEW_CACHE_SECONDS (counts of 70,000 people
-    take a while even from stored standings; HR's counts may be that much behind)."""
+def _overview(year: int, page: int = 1):
+    """The organisation's overview with one page of teams, kept for OVERVIEW_CACHE_SECONDS
+    (counts of 70,000 people take a while even from stored standings; HR's counts may be that
+    much behind)."""
     organisation_id, today = _organisation_id(), clock.today()
+    per_page = current_app.config["PAGE_SIZE"]
 
     def compute():
         result = org_overview.organisation_overview(
-            db.session(), organisation_id=organisation_id, year=year, today=today
+            db.session(),
+            organisation_id=organisation_id,
+            year=year,
+            today=today,
+            page=page,
+            per_page=per_page,
         )
         db.session().commit()  # the standings it refreshed
         return result
 
-    key = (organisation_id, year, today, str(get_locale()))
+    key = (organisation_id, year, today, page, per_page, str(get_locale()))
     seconds = current_app.config["OVERVIEW_CACHE_SECONDS"]
     return page_cache("hr-overview").get_or_compute(key, compute, seconds=seconds)
 
@@ -132,7 +139,7 @@ def overview():
     form = year_form(YearForm, this_year=clock.today().year)
     if not form.validate():
         return render_template("hr/overview.html", form=form, overview=None, chart=None), 400
-    result = _overview(form.year.data)
+    result = _overview(form.year.data, page_number())
     return render_template(
         "hr/overview.html",
         form=form,

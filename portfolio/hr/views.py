@@ -26,7 +26,9 @@ def people_list():
         page=page_number(),
         per_page=current_app.config["PAGE_SIZE"],
     )
-    teams = people.teams_by_id(session, organisation_id=viewer.organisation_id)
+    teams = people.teams_by_id(
+        session, organisation_id=viewer.organisation_id, ids=[p.team_id for p in page.items]
+    )
     return render_template("hr/people_list.html", page=page, teams=teams, query=query)
 
 
@@ -37,7 +39,9 @@ def person(person_id: int):
     viewer = current_user._get_current_object()
     session = db.session()
     subject = people.get_person(session, viewer=viewer, person_id=person_id)
-    teams = people.teams_by_id(session, organisation_id=viewer.organisation_id)
+    teams = people.teams_by_id(
+        session, organisation_id=viewer.organisation_id, ids=[subject.team_id]
+    )
     return render_template(
         "hr/person.html",
         person=subject,

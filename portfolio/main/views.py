@@ -44,8 +44,8 @@ def home():
         )
         more = max(waiting - sum(1 for t in items if t.kind == "signoff"), 0)
     elif user.has_role(Role.HR, Role.ADMIN):
-        items = todo.hr_todo(database, viewer=user, today=clock.today())
-        items, more = items[: todo.SHOWN], max(len(items) - todo.SHOWN, 0)
+        items, total = todo.hr_todo(database, viewer=user, today=clock.today())
+        more = max(total - len(items), 0)
     return render_template("main/home.html", todo=items, todo_more=more)
 
 

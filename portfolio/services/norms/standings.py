@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import and_, case, exists, func, or_, select
+from sqlalchemy import and_, case, exists, func, null, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
@@ -218,37 +218,101 @@ def standings_of_owners(db: Session, *, owner_ids: Iterable[int], today: date) -
     return found
 
 
-def organisation_counts(
-    db: Session, *, organisation_id: int, today: date
-) -> list[tuple[int | None, str, str, int]]:
-    """[(team id, norm id, standing, count)] of the current registrations (the newest per
-    person and norm) of the organisation's active people, as of today; stale ones refreshed
-    first. One statement when everything is current."""
-    active_here = and_(
+def _active_here(organisation_id: int, today: date):
+    """Registrations (the newest per person and norm) of the organisation's active people."""
+    return and_(
         Registration.organisation_id == organisation_id,
         User.organisation_id == organisation_id,
         User.is_active.is_(True),
         Registration.registered_on <= today,
+        newest_only(today),
     )
-    current = _is_current(today)
-    grouped = (
+
+
+def _refresh_organisation(db: Session, organisation_id: int, today: date) -> None:
+    """Compute the stale standings of the organisation's current registrations first; one
+    EXISTS statement when everything is current."""
+    where = _active_here(organisation_id, today)
+    stale = (
+        select(Registration.id)
+        .join(User, User.id == Registration.owner_id)
+        .outerjoin(RegistrationStanding, RegistrationStanding.registration_id == Registration.id)
+        .where(where, or_(RegistrationStanding.registration_id.is_(None), ~_current(today)))
+    )
+    if db.scalar(select(exists(stale))):
+        refresh_stale(db, where=where, today=today)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """A stored standing with its owner's name (the HR start page's to-do)."""
+
+    registration_id: int
+    owner_id: int
+    owner_name: str
+    norm_id: str
+    standing: str
+    deadline: date | None
+    days_left: int | None
+
+
+def organisation_standings(
+    db: Session, *, organisation_id: int, today: date, values: Sequence[str], limit: int
+) -> tuple[list[Standing], int]:
+    """The first `limit` current registrations of the organisation's active people whose
+    standing is one of `values`, nearest deadline first (then by name), and how many there are
+    in all; stale ones refreshed first. Two statements when everything is current."""
+    _refresh_organisation(db, organisation_id, today)
+    rows = db.execute(
         select(
-            User.team_id,
+            RegistrationStanding.registration_id,
+            RegistrationStanding.owner_id,
+            User.name,
             RegistrationStanding.norm_id,
             RegistrationStanding.standing,
-            current,
-            func.count(),
+            RegistrationStanding.deadline,
+            RegistrationStanding.days_left,
+            func.count().over().label("total"),
         )
         .select_from(Registration)
         .join(User, User.id == Registration.owner_id)
+        .join(RegistrationStanding, RegistrationStanding.registration_id == Registration.id)
+        .where(_active_here(organisation_id, today), RegistrationStanding.standing.in_(values))
+        .order_by(RegistrationStanding.deadline, User.name, User.id, Registration.id)
+        .limit(limit)
+    ).all()
+    total = rows[0].total if rows else 0
+    return [Standing(*row[:-1]) for row in rows], total
+
+
+def organisation_counts(
+    db: Session, *, organisation_id: int, today: date, team_ids: Sequence[int | None] | None = None
+) -> list[tuple[int | None, str, str, int]]:
+    """[(team id, norm id, standing, count)] of the current registrations (the newest per
+    person and norm) of the organisation's active people, as of today; stale ones refreshed
+    first. One statement when everything is current. With `team_ids` only those teams (None:
+    the people without a team); with `team_ids=()`, the whole organisation (team id None)."""
+    active_here = _active_here(organisation_id, today)
+    current = _is_current(today)
+    whole = team_ids is not None and not team_ids
+    team = null().label("team_id") if whole else User.team_id
+    if team_ids:
+        known = [t for t in team_ids if t is not None]
+        in_teams = User.team_id.in_(known)
+        if None in team_ids:
+            in_teams = or_(in_teams, User.team_id.is_(None))
+        active_here = and_(active_here, in_teams)
+    columns = (team, RegistrationStanding.norm_id, RegistrationStanding.standing, current)
+    grouped = (
+        select(*columns, func.count())
+        .select_from(Registration)
+        .join(User, User.id == Registration.owner_id)
         .outerjoin(RegistrationStanding, RegistrationStanding.registration_id == Registration.id)
-        .where(active_here, newest_only(today))
-        .group_by(
-            User.team_id, RegistrationStanding.norm_id, RegistrationStanding.standing, current
-        )
+        .where(active_here)
+        .group_by(*columns[1:] if whole else columns)
     )
     rows = db.execute(grouped).all()
     if not all(is_current for *_row, is_current, _n in rows):  # one statement when current
-        refresh_stale(db, where=and_(active_here, newest_only(today)), today=today)
+        refresh_stale(db, where=active_here, today=today)
         rows = db.execute(grouped).all()
     return [(team, norm, value, n) for team, norm, value, _c, n in rows if value is not None]

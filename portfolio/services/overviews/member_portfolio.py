@@ -11,11 +11,10 @@ from datetime import date
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
-from competencies.standing import standing
 from portfolio import access
 from portfolio.models import Entry, Registration, User
 from portfolio.pagination import Page, paginate
-from portfolio.services.norms.norm_progress import statuses_for
+from portfolio.services.norms import standings as norm_standings
 from portfolio.services.people.people import PersonNotVisible, led_team_ids
 from portfolio.services.privacy import audit
 
@@ -60,13 +59,18 @@ def visible_entries(db: Session, *, member: User, page: int, per_page: int) -> P
 
 
 def standings(db: Session, *, member: User, today: date) -> list[tuple[Registration, str, str]]:
-    """(registration, norm title, standing) of each of the member's registrations."""
-    registrations = db.scalars(select(Registration).where(Registration.owner_id == member.id)).all()
-    statuses = statuses_for(db, registrations=registrations, as_of=today)
-    rows = []
-    for registration in registrations:
-        found = statuses.get(registration.id)
-        if found:
-            norm, status = found
-            rows.append((registration, norm.title, standing(status, today)))
-    return rows
+    """(registration, norm title, standing) of each of the member's registrations: the stored
+    standings (services.norms.standings; stale ones are computed first)."""
+    registrations = db.scalars(
+        select(Registration).where(Registration.owner_id == member.id).order_by(Registration.id)
+    ).all()
+    stored = {
+        s.registration_id: s
+        for s in norm_standings.standings_of_owners(db, owner_ids=[member.id], today=today)
+    }
+    known = norm_standings.known_norms()
+    return [
+        (registration, known[found.norm_id].title, found.standing)
+        for registration in registrations
+        if (found := stored.get(registration.id)) is not None and found.norm_id in known
+    ]

@@ -2,7 +2,7 @@
 
 Cheap by design (the start page is the most visited page): the worker's list is one statement
 (a UNION ALL of small selects on indexed columns, bounded by what one person has open), the
-supervisor's two, HR's those of the organisation overview's standings (set-based, no N+1).
+supervisor's two, HR's two on the stored standings (services.norms.standings, no N+1).
 Deadlines are computed in Python from the registration date (competencies.period), so an alarm
 is raised also while a norm's thresholds are still to be verified.
 """
@@ -29,7 +29,7 @@ from sqlmodel import Session
 import competencies
 from competencies.period import registration_period
 from competencies.reminders import months_before
-from competencies.standing import AT_RISK, EXPIRED, standing
+from competencies.standing import AT_RISK, EXPIRED
 from portfolio.models import (
     DevelopmentGoal,
     Entry,
@@ -245,43 +245,31 @@ def supervisor_todo(
 # --- HR ------------------------------------------------------------------------------------
 
 
-def hr_todo(db: Session, *, viewer: User, today: date) -> list[Todo]:
+def hr_todo(db: Session, *, viewer: User, today: date) -> tuple[list[Todo], int]:
     """Active people whose registration is at risk or expired (newest registration per norm),
-    most urgent first, each linking to the person. The overview's set-based statements."""
-    from portfolio.services.norms.norm_sums import summed_statuses_for
-    from portfolio.services.overviews.org_overview import _current_registrations
+    most urgent first, each linking to the person: the first SHOWN, and how many in all. Read
+    from the stored standings (services.norms.standings; stale ones are computed first)."""
+    from portfolio.services.norms import standings
 
-    found = _current_registrations(db, viewer.organisation_id, today)
-    statuses = summed_statuses_for(db, registrations=[r for r, _team in found], as_of=today)
-    risky = []
-    for registration, _team in found:
-        if registration.id not in statuses:
-            continue
-        norm, status = statuses[registration.id]
-        where = standing(status, today)
-        if where in (AT_RISK, EXPIRED):
-            risky.append((registration, norm, status, where))
-    if not risky:
-        return []
-    names = dict(
-        db.execute(
-            select(User.id, User.name).where(
-                User.id.in_(sorted({r.owner_id for r, *_rest in risky}))
-            )
-        ).all()
+    found, total = standings.organisation_standings(
+        db,
+        organisation_id=viewer.organisation_id,
+        today=today,
+        values=(AT_RISK, EXPIRED),
+        limit=SHOWN,
     )
+    known = standings.known_norms()
     items = [
         Todo(
             "registration_risk",
-            registration.owner_id,
-            names.get(registration.owner_id, ""),
-            day=status.period.deadline,
-            detail=norm.register,
-            number=(status.period.deadline - today).days,
-            alarm=where == EXPIRED,
-            ref=registration.id,
+            row.owner_id,
+            row.owner_name,
+            day=row.deadline,
+            detail=known[row.norm_id].register if row.norm_id in known else None,
+            number=row.days_left,
+            alarm=row.standing == EXPIRED,
+            ref=row.registration_id,
         )
-        for registration, norm, status, where in risky
+        for row in found
     ]
-    items.sort(key=lambda t: (t.day, t.title))
-    return items
+    return items, total

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import or_, select
 from sqlmodel import Session
 
@@ -30,9 +32,18 @@ def list_people(db: Session, *, viewer: User, query: str, page: int, per_page: i
     return paginate(db, statement.order_by(User.name, User.id), page=page, per_page=per_page)
 
 
-def teams_by_id(db: Session, *, organisation_id: int) -> dict[int, Team]:
-    """The organisation's teams, by id."""
-    teams = db.scalars(select(Team).where(Team.organisation_id == organisation_id))
+def teams_by_id(
+    db: Session, *, organisation_id: int, ids: Iterable[int | None] | None = None
+) -> dict[int, Team]:
+    """The organisation's teams, by id; only those of `ids` when given (a page's people: an
+    organisation of 70,000 people has thousands of teams)."""
+    statement = select(Team).where(Team.organisation_id == organisation_id)
+    if ids is not None:
+        wanted = sorted({team_id for team_id in ids if team_id is not None})
+        if not wanted:
+            return {}
+        statement = statement.where(Team.id.in_(wanted))
+    teams = db.scalars(statement)
     return {team.id: team for team in teams}
 
 
