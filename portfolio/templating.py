@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 
+from babel.dates import format_date as babel_format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from flask import Flask, current_app, render_template, request, url_for
-from flask_babel import format_date, format_datetime, get_locale, gettext
+from flask import Flask, current_app, g, render_template, request, url_for
+from flask_babel import format_date, format_datetime, get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
 
 import competencies
@@ -215,11 +217,69 @@ def _number_symbols(locale: str) -> tuple[str, str]:
 def main_menu(role: str, endpoint: str | None) -> list[tuple[str, str, bool]]:
     """(url, label, is the current page) of the menu items this role sees."""
     endpoint = endpoint or ""
+    labels = _labels("menu")
     return [
-        (url_for(target), str(label), endpoint.startswith(current))
-        for target, label, roles, current in MAIN_MENU
+        (url_for(target), labels[target], endpoint.startswith(current))
+        for target, _label, roles, current in MAIN_MENU
         if roles is None or role in roles
     ]
+
+
+def _label_tables() -> dict[str, dict]:
+    return {
+        "menu": {target: label for target, label, _roles, _current in MAIN_MENU},
+        "role": ROLE_LABELS,
+        "audit_action": AUDIT_ACTIONS,
+        "mail_status": MAIL_STATUSES,
+        "standing": STANDINGS,
+        "privacy": PRIVACY_KINDS,
+        "goal_status": GOAL_STATUSES,
+        "evaluation_status": EVALUATION_STATUSES,
+        "entry_status": ENTRY_STATUSES,
+        "entry_event": ENTRY_EVENTS,
+    }
+
+
+@lru_cache(maxsize=64)
+def _translated_labels(name: str, locale: str) -> dict[str, str]:
+    """The labels of one table in `locale` (called within a request in that locale)."""
+    return {key: str(label) for key, label in _label_tables()[name].items()}
+
+
+def _labels(name: str) -> dict:
+    """One table's labels as text in the current language, translated once per process and
+    language (each lazy string would otherwise go through Flask-Babel on every use: tens of
+    µs, and a list page shows a label per row). Outside a request: the lazy strings."""
+    locale = get_locale()
+    if locale is None:
+        return _label_tables()[name]
+    return _translated_labels(name, str(locale))
+
+
+def _label(name: str):
+    """A template global: the label of a key in one of the tables, the key when unknown."""
+
+    def label(key):
+        return _labels(name).get(key, key)
+
+    return label
+
+
+def _date_filter(value) -> str:
+    """`|date`: babel's medium date in the current locale (a dash for none). Plain dates are
+    formatted once per locale (a list page shows one per row)."""
+    if not value:
+        return "—"
+    if type(value) is date:
+        locale = get_locale()
+        if locale is not None:
+            return _date_text(value, str(locale))
+    return format_date(value, "medium")
+
+
+@lru_cache(maxsize=4096)
+def _date_text(value: date, locale: str) -> str:
+    return babel_format_date(value, "medium", locale=locale)
 
 
 def level_title(rank: int | None) -> str:
@@ -229,27 +289,59 @@ def level_title(rank: int | None) -> str:
     return next(level.title for level in competencies.PROFICIENCY_LEVELS if level.rank == rank)
 
 
+def translations():
+    """This request's translations (flask_babel.get_translations), looked up once per locale.
+
+    Flask-Babel looks the translations up on every call (about 25 µs: several context-local
+    lookups), and a page translates 100-200 strings. The result is kept beside Flask-Babel's own
+    locale in the request context, keyed by that locale object, so `force_locale` (mails in the
+    recipient's language) and `refresh()` get their own translations.
+    """
+    ctx = g.get("_flask_babel") if g else None
+    locale = getattr(ctx, "babel_locale", None)
+    if locale is None:
+        return get_translations()
+    kept = getattr(ctx, "kept_translations", None)
+    if kept is not None and kept[0] is locale:
+        return kept[1]
+    found = get_translations()
+    ctx.kept_translations = (locale, found)
+    return found
+
+
+def _install_gettext(app: Flask) -> None:
+    """Flask-Babel's template callables, through `translations()`."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+    )
+
+
 def init_app(app: Flask) -> None:
     """Register globals, filters and error handlers."""
+    _install_gettext(app)
     app.jinja_env.globals.update(
         current_locale=current_locale,
         localized=localized,
-        role_label=lambda role: ROLE_LABELS.get(role, role),
-        audit_action_label=lambda action: AUDIT_ACTIONS.get(action, action),
-        mail_status_label=lambda status: MAIL_STATUSES.get(status, status),
-        standing_label=lambda value: STANDINGS.get(value, value),
-        privacy_label=lambda kind: PRIVACY_KINDS.get(kind, kind),
+        role_label=_label("role"),
+        audit_action_label=_label("audit_action"),
+        mail_status_label=_label("mail_status"),
+        standing_label=_label("standing"),
+        privacy_label=_label("privacy"),
         level_title=level_title,
         main_menu=main_menu,
-        goal_status_label=lambda status: GOAL_STATUSES.get(status, status),
-        evaluation_status_label=lambda status: EVALUATION_STATUSES.get(status, status),
-        entry_status_label=lambda status: ENTRY_STATUSES.get(status, status),
-        entry_event_label=lambda action: ENTRY_EVENTS.get(action, action),
+        goal_status_label=_label("goal_status"),
+        evaluation_status_label=_label("evaluation_status"),
+        entry_status_label=_label("entry_status"),
+        entry_event_label=_label("entry_event"),
     )
     app.jinja_env.filters["number"] = number
     app.context_processor(_unread_notifications)
     app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "short")
-    app.jinja_env.filters["date"] = lambda value: format_date(value, "medium") if value else "—"
+    app.jinja_env.filters["date"] = _date_filter
     for code in ERRORS:
         app.register_error_handler(code, _error_page)
 

@@ -8,7 +8,7 @@ from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
 from portfolio.templating import EVALUATION_STATUSES
-from portfolio.web.forms import Form
+from portfolio.web.forms import Form, QuickSelect
 
 YEARS_BACK = 5
 
@@ -25,7 +25,7 @@ class YearForm(Form):
 class EvaluationFilterForm(YearForm):
     """Year, team and evaluation status of the workers to list or export."""
 
-    team = SelectField(_l("Team"), coerce=int)
+    team = SelectField(_l("Team"), coerce=int, widget=QuickSelect())
     status = SelectField(_l("Status"))
 
 

@@ -15,7 +15,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portfolio.web.forms import Form
+from portfolio.web.forms import Form, QuickSelect
 
 # What the services' refusals mean, by (field, code).
 PERSON_MESSAGES = {
@@ -61,6 +61,7 @@ class PersonForm(Form):
         _l("Team"),
         coerce=int,
         choices=[],
+        widget=QuickSelect(),
         description=_l("The team the person belongs to. Who leads a team is set on its page."),
     )
     employment_started_on = DateField(

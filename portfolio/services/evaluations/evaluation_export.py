@@ -180,9 +180,12 @@ def _signed_only(column):
     return case((YearlyEvaluation.status == SIGNED, column), else_=null())
 
 
+_LEAD = aliased(User, name="lead")  # built once (an alias made per call is adapted per request)
+
+
 def workers_statement(selection: Selection) -> Select:
     """Active workers of the selection, each with their current evaluation (if any)."""
-    lead = aliased(User)
+    lead = _LEAD
     status = _status()
     statement = (
         select(

@@ -69,12 +69,15 @@ class Unled:
         return sum(team.workers for team in self.teams) + self.without_team
 
 
+_LEAD = aliased(User, name="lead")  # built once (an alias made per call is adapted per request)
+
+
 def unled_workers(db: Session, *, organisation_id: int) -> Unled:
     """The organisation's active workers without a supervisor, by team: one statement.
 
     A lead counts when they are an active supervisor (a deactivated one cannot log in).
     """
-    lead = aliased(User)
+    lead = _LEAD
     has_lead = exists().where(
         TeamLead.team_id == User.team_id,
         lead.id == TeamLead.user_id,

@@ -9,11 +9,14 @@ from sqlmodel import Session
 from portfolio.models import AuditEvent, User
 from portfolio.pagination import Page, paginate
 
+# Built once: an alias made per call is adapted again on every request (about 1 ms).
+_ACTOR = aliased(User, name="actor")
+_SUBJECT = aliased(User, name="subject")
+
 
 def events_page(db: Session, *, organisation_id: int, page: int, per_page: int) -> Page:
     """Newest first, with actor and subject names joined (no per-row queries)."""
-    actor = aliased(User)
-    subject = aliased(User)
+    actor, subject = _ACTOR, _SUBJECT
     statement = (
         select(AuditEvent, actor.name.label("actor_name"), subject.name.label("subject_name"))
         .outerjoin(actor, actor.id == AuditEvent.actor_id)
