@@ -24,10 +24,6 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-import phonenumbers
-from stdnum import iban as stdnum_iban
-from stdnum.nl import bsn as stdnum_bsn
-
 from competencies import catalogue
 
 KIND_LABELS: dict[str, dict[str, str]] = {
@@ -129,6 +125,8 @@ def elfproef(digits: str) -> bool:
     """The BSN check (python-stdnum): 9·d1 + 8·d2 + … + 2·d8 − 1·d9 ≡ 0 (mod 11)."""
     if len(digits) != 9 or not digits.isdigit() or set(digits) == {"0"}:
         return False
+    from stdnum.nl import bsn as stdnum_bsn  # where used (about 8 MB a process)
+
     return bool(stdnum_bsn.is_valid(digits))
 
 
@@ -310,6 +308,11 @@ def _deduce_findings(text: str) -> list[Finding]:
 
 
 def _scan(text: str) -> list[Finding]:
+    # Imported on the first scan, not with the package: a web process that never checks a
+    # text (most of them read pages) does not hold their data.
+    import phonenumbers
+    from stdnum import iban as stdnum_iban
+
     findings = []
     for m in _BSN.finditer(text):
         if elfproef(re.sub(r"\D", "", m.group())):

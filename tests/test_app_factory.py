@@ -50,12 +50,18 @@ def test_the_default_database_is_sqlite_in_the_instance_folder(monkeypatch):
 
 
 def test_creating_the_app_does_not_import_the_heavy_libraries(database_url):
-    """Charts, spreadsheets, PDFs and calendars load where they are used, not in every worker
+    """Charts, spreadsheets, PDFs, calendars, sign-in through a provider, the second step,
+    photos and the privacy check load where they are used, not in every worker
     (a fresh interpreter: this test process has imported them already)."""
     import subprocess
     import sys
 
-    heavy = ("matplotlib", "numpy", "openpyxl", "reportlab", "icalendar", "pygments", "alembic")
+    heavy = (
+        *("matplotlib", "numpy", "openpyxl", "reportlab", "icalendar", "pygments", "alembic"),
+        # sign-in through a provider, the second step, photos and the privacy check
+        *("authlib", "joserfc", "requests", "cryptography", "pyotp", "segno", "PIL"),
+        *("phonenumbers", "stdnum"),
+    )
     script = (
         "import sys\n"
         "from portfolio import create_app\n"

@@ -21,20 +21,22 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlparse
 
-import requests
-from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.requests_client import OAuth2Session
-from joserfc import jws, jwt
-from joserfc.errors import JoseError
-from joserfc.jwk import KeySet
 from sqlalchemy import select, update
 from sqlmodel import Session
 
 from portfolio.models import OidcLoginState, OidcProvider, Organisation, Role, User
 from portfolio.services.accounts import secret_box
 from portfolio.services.privacy import audit
+
+if TYPE_CHECKING:
+    from authlib.integrations.requests_client import OAuth2Session
+    from joserfc.jwk import KeySet
+
+# authlib, joserfc and requests (with cryptography, some 300 modules) are imported where a
+# sign-in through a provider uses them: most requests, and most gunicorn workers, never do.
 
 SCOPES = "openid email profile"
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512"]
@@ -237,6 +239,8 @@ def forget_provider_cache(issuer: str) -> None:
 
 
 def _get_json(url: str, *, timeout: int, what: str) -> dict:
+    import requests
+
     try:
         response = requests.get(url, timeout=timeout, headers={"Accept": "application/json"})
     except requests.Timeout as error:
@@ -284,6 +288,9 @@ def _key_set(jwks_uri: str, *, timeout: int, refresh: bool = False) -> KeySet:
         cached = None if refresh else _keys.get(jwks_uri)
     if cached is not None:
         return cached
+    from joserfc.errors import JoseError
+    from joserfc.jwk import KeySet
+
     body = _get_json(jwks_uri, timeout=timeout, what="jwks")
     try:
         key_set = KeySet.import_key_set(body)
@@ -310,6 +317,8 @@ def _hash(value: str) -> str:
 
 
 def _client(provider: OidcProvider, *, config: Mapping, redirect_uri: str) -> OAuth2Session:
+    from authlib.integrations.requests_client import OAuth2Session
+
     try:
         secret = secret_box.decrypt(config, provider.client_secret_encrypted)
     except secret_box.SecretUnreadable as error:
@@ -405,6 +414,9 @@ def exchange_code(
     config: Mapping,
 ) -> str:
     """The ID token for this authorization code (token endpoint, client secret, PKCE)."""
+    import requests
+    from authlib.integrations.base_client.errors import OAuthError
+
     metadata = discover(provider.issuer, timeout=config["OIDC_HTTP_TIMEOUT"])
     try:
         with _client(provider, config=config, redirect_uri=redirect_uri) as client:
@@ -437,6 +449,9 @@ def verify_id_token(
 ) -> dict:
     """The ID token's claims after the signature and every required claim were checked."""
     timeout = config["OIDC_HTTP_TIMEOUT"]
+    from joserfc import jws, jwt
+    from joserfc.errors import JoseError
+
     metadata = discover(provider.issuer, timeout=timeout)
     try:
         header = jws.extract_compact(id_token.encode()).headers()

@@ -13,8 +13,6 @@ from collections.abc import Mapping
 from datetime import datetime
 from enum import StrEnum
 
-import pyotp
-import segno
 from sqlalchemy import delete, select, update
 from sqlmodel import Session
 
@@ -76,6 +74,8 @@ def begin_enrolment(db: Session, user: User, *, config: Mapping) -> str:
 
     An enrolment already begun keeps its secret, so reloading the page shows the same QR code.
     """
+    import pyotp
+
     if user.totp_secret_encrypted and user.totp_enabled_at is None:
         return secret_box.decrypt(config, user.totp_secret_encrypted)
     secret = pyotp.random_base32()
@@ -89,11 +89,15 @@ def begin_enrolment(db: Session, user: User, *, config: Mapping) -> str:
 
 def provisioning_uri(user: User, secret: str) -> str:
     """The otpauth:// URI an authenticator app reads from the QR code."""
+    import pyotp
+
     return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
 
 
 def qr_svg(uri: str) -> str:
     """The QR code as inline SVG markup (made here from the URI, no user text in it)."""
+    import segno
+
     return segno.make(uri, error="m").svg_inline(scale=5, border=2, dark="#000", light="#fff")
 
 
@@ -108,6 +112,8 @@ def _clean(code: str) -> str:
 
 def _step_of(secret: str, code: str, now: datetime) -> int | None:
     """The time step (one back or forward allowed) whose code this is."""
+    import pyotp
+
     totp = pyotp.TOTP(secret)
     current = int(now.timestamp()) // totp.interval
     for step in (current, current - 1, current + 1):

@@ -10,8 +10,10 @@ from __future__ import annotations
 import base64
 import hashlib
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+if TYPE_CHECKING:
+    from cryptography.fernet import MultiFernet
 
 
 class SecretUnreadable(RuntimeError):
@@ -19,6 +21,8 @@ class SecretUnreadable(RuntimeError):
 
 
 def _box(config: Mapping) -> MultiFernet:
+    from cryptography.fernet import Fernet, MultiFernet  # where used: a second step or SSO
+
     keys = [k.strip() for k in (config.get("OIDC_SECRET_KEY") or "").split(",") if k.strip()]
     if not keys:
         digest = hashlib.sha256(b"vakbekwaam secret box\0" + config["SECRET_KEY"].encode()).digest()
@@ -33,6 +37,8 @@ def encrypt(config: Mapping, secret: str) -> str:
 
 def decrypt(config: Mapping, token: str) -> str:
     """The secret back; raises SecretUnreadable when the key does not fit."""
+    from cryptography.fernet import InvalidToken
+
     try:
         return _box(config).decrypt(token.encode()).decode()
     except (InvalidToken, ValueError) as error:

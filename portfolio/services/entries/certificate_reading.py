@@ -21,10 +21,11 @@ import subprocess  # nosec B404
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageFilter, ImageOps
+if TYPE_CHECKING:  # Pillow is imported where a certificate is read, not with the app
+    from PIL import Image
 
-from portfolio.services.entries import photos
 
 # How long one OCR run may take before it is given up (the request must not hang).
 OCR_TIMEOUT_SECONDS = 20
@@ -162,6 +163,7 @@ def _pdf_text(data: bytes) -> tuple[str, list[Image.Image]]:
 def prepare_for_ocr(image: Image.Image) -> Image.Image:
     """Grey, evened out (uneven light), at OCR_WIDTH: what Tesseract reads best and fastest."""
     import numpy as np  # only when a photo is read, not when the app starts
+    from PIL import Image, ImageFilter, ImageOps
 
     grey = ImageOps.grayscale(image)
     if grey.width != OCR_WIDTH:
@@ -232,6 +234,8 @@ def _ocr_image(image: Image.Image) -> tuple[str, float]:
 
 def read(data: bytes) -> Reading:
     """Read a certificate (PDF, JPEG, PNG or HEIC). Raises Unreadable."""
+    from portfolio.services.entries import photos
+
     if data.startswith(b"%PDF-"):
         text, images = _pdf_text(data)
         if not images:

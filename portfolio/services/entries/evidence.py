@@ -13,7 +13,6 @@ from sqlmodel import Session
 
 from portfolio import access
 from portfolio.models import Entry, EvidenceFile, User
-from portfolio.services.entries import photos
 from portfolio.services.people.people import led_team_ids
 from portfolio.services.privacy import audit
 
@@ -92,6 +91,8 @@ def detect_type(data: bytes) -> str | None:
         return "image/jpeg"
     if data.startswith(b"PK\x03\x04"):
         return _zip_type(data)
+    from portfolio.services.entries import photos  # Pillow: imported where a file is checked
+
     if photos.is_heif(data):
         return "image/heic"
     return None
@@ -152,6 +153,8 @@ def prepare(filename: str, data: bytes, *, max_bytes: int) -> tuple[str, bytes, 
     content_type = check(data, max_bytes=max_bytes)
     if not content_type.startswith("image/"):
         return safe_name(filename), data, content_type
+    from portfolio.services.entries import photos
+
     try:
         data, content_type = photos.normalise(data)
     except photos.UnreadablePhoto as error:
