@@ -31,6 +31,7 @@ from portfolio.services.evaluations.evaluation_agreements import (
     suggested_competency,
 )
 from portfolio.services.evaluations.evaluation_facts import FACT_COLUMNS, fact_row, facts_for
+from portfolio.services.norms import standings
 from portfolio.services.people.people import PersonNotVisible
 from tests.conftest import csrf_token, flashes, login
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
@@ -697,20 +698,24 @@ def test_the_facts_take_as_many_statements_for_twenty_workers_as_for_one(db, cou
     for user in workers:
         _portfolio(db, user, lead)
 
-    def statements(ids) -> int:
+    def statements(ids, today=date(YEAR, 12, 1)) -> int:
         with count_queries() as counter:
             facts = facts_for(
-                db,
-                organisation_id=organisation.id,
-                worker_ids=ids,
-                year=YEAR,
-                today=date(YEAR, 12, 1),
+                db, organisation_id=organisation.id, worker_ids=ids, year=YEAR, today=today
             )
+        db.commit()
         assert all(facts[i]["registrations"] and facts[i]["levels_self"] for i in ids)
         return counter.count
 
-    one = statements([worker.id])
-    assert one == statements([u.id for u in workers]) == 6
+    everyone = [u.id for u in workers]
+    # Within the year the registrations' facts are the stored standings' (computed set-based
+    # while they are stale, not written by a read); after it, computed as of its last day.
+    assert statements([worker.id]) == statements(everyone) == 6
+    standings.refresh_all(db, today=date(YEAR, 12, 1))
+    db.commit()
+    assert statements([worker.id]) == statements(everyone) == 4
+    later = date(YEAR + 1, 2, 1)
+    assert statements([worker.id], later) == statements(everyone, later) == 6
 
 
 def test_the_pages_need_at_most_ten_statements_whatever_the_team_size(

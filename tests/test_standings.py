@@ -13,6 +13,7 @@ from competencies.standing import standing
 from portfolio import demo
 from portfolio.models import (
     Entry,
+    Organisation,
     Registration,
     RegistrationStanding,
     Role,
@@ -20,6 +21,8 @@ from portfolio.models import (
     User,
 )
 from portfolio.scheduler import build_scheduler, run_standings_refresh
+from portfolio.services.evaluations import evaluation_facts
+from portfolio.services.evaluations.evaluation_facts import facts_for
 from portfolio.services.norms import standings
 from portfolio.services.norms.norm_progress import statuses_for
 from portfolio.services.overviews.org_overview import organisation_overview
@@ -271,3 +274,98 @@ def test_hr_overview_counts_are_kept_for_a_minute_or_always_exact(app, db, clock
     assert at_risk() == "1"  # up to OVERVIEW_CACHE_SECONDS behind
     app.config["OVERVIEW_CACHE_SECONDS"] = 0
     assert at_risk() == "0"  # exact
+
+
+def test_the_hr_todo_member_page_and_export_facts_read_the_stored_standing(app, db, clock):
+    """Every reader of standings besides the overviews: HR's to-do on the start page, the
+    supervisor's member page and the yearly evaluation facts (exports) follow an entry."""
+    org = make_organisation(db)
+    team = make_team(db, org)
+    lead = make_user(db, org, role=Role.SUPERVISOR, leads=team)
+    hr = make_user(db, org, role=Role.HR)
+    worker = make_user(db, org, team=team, name="Anne Werker")
+    registration = _register(db, worker, date(2020, 6, 1))  # deadline 31 May 2025: at risk
+    hr_client, supervisor_client = app.test_client(), app.test_client()
+    login(hr_client, hr.email, PASSWORD)
+    login(supervisor_client, lead.email, PASSWORD)
+
+    def todo() -> str:
+        html = hr_client.get("/").get_data(as_text=True)
+        return html.split('id="todo-heading"')[1].split("</section>")[0]
+
+    def member_page() -> str:
+        return supervisor_client.get(f"/team/members/{worker.id}").get_data(as_text=True)
+
+    def export_facts() -> dict:
+        facts = facts_for(
+            db, organisation_id=org.id, worker_ids=[worker.id], year=2025, today=TODAY
+        )
+        return facts[worker.id]["registrations"][0]
+
+    assert "Anne Werker" in todo()
+    assert "risico" in member_page() or "at risk" in member_page()
+    assert export_facts()["standing"] == "at_risk"
+    assert _row(db, registration).standing == "at_risk"  # the pages stored it
+
+    _entry(
+        db,
+        worker,
+        "training",
+        date(2024, 3, 1),
+        hours=Decimal(60),
+        accreditations=[{"register": "skj", "id": "A1"}],
+    )
+    _entry(
+        db,
+        worker,
+        "peer_review",
+        date(2024, 4, 1),
+        hours=Decimal(60),
+        form="intervisie",
+        status="signed",
+    )
+    _entry(db, worker, "work", date(2020, 6, 1), hours_per_week=Decimal(36))
+
+    # The exports read without writing: a stale row's facts are computed for them.
+    assert export_facts()["standing"] == "on_track"
+    assert export_facts()["categories"][0]["counted"] == 60
+    assert "Anne Werker" not in todo()
+    assert "risico" not in member_page() and "at risk" not in member_page()
+    assert _row(db, registration).standing == "on_track"
+    assert _row(db, registration).facts == export_facts()
+
+
+def test_the_hr_todo_lists_the_first_ten_and_counts_the_rest(app, db, clock, count_queries):
+    org = make_organisation(db)
+    hr = make_user(db, org, role=Role.HR)
+    workers = [make_user(db, org, name=f"Werker {i:02d}") for i in range(12)]
+    for worker in workers:
+        _register(db, worker, date(2020, 6, 1))
+    client = app.test_client()
+    login(client, hr.email, PASSWORD)
+    client.get("/")  # stores the standings
+    with count_queries() as counter:
+        html = client.get("/").get_data(as_text=True)
+    listed = [w.name for w in workers if w.name in html]
+    assert listed == [w.name for w in workers[:10]]  # same deadline: by name
+    assert counter.count <= 5  # the user, the staleness check, the first ten with the total
+
+
+def test_stored_facts_equal_the_live_computation_for_every_demo_worker(db, count_queries):
+    today = date(2026, 6, 1)
+    demo.create(db, workers=40, years=3, today=today)
+    standings.refresh_all(db, today=today)
+    db.commit()
+
+    checked = 0
+    for organisation_id in db.scalars(select(Organisation.id)).all():
+        ids = db.scalars(select(User.id).where(User.organisation_id == organisation_id)).all()
+        with count_queries() as counter:
+            stored = standings.stored_facts(
+                db, organisation_id=organisation_id, owner_ids=ids, today=today
+            )
+        assert counter.count == 1  # every row current: read, not computed
+        live = evaluation_facts._computed_facts(db, organisation_id, ids, today)
+        assert stored == live
+        checked += len(stored)
+    assert checked > 40

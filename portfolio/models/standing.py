@@ -38,5 +38,8 @@ class RegistrationStanding(SQLModel, table=True):
     days_left: int | None = None
     # {category id: counted hours as a decimal string}
     counted: dict = Field(default_factory=dict, sa_type=JSON)
+    # The registration's part of a yearly evaluation's facts as of `computed_on`
+    # (services.norms.standings.registration_fact); None for an unknown norm.
+    facts: dict | None = Field(default=None, sa_type=JSON, nullable=True)
     computed_on: date
     revision: int

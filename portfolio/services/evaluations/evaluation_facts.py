@@ -56,8 +56,6 @@ from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 import competencies
-from competencies.standing import standing
-from competencies.status import json_number
 from portfolio.clock import AMSTERDAM
 from portfolio.infra.bulk_reads import ids_in, joined_pairs, split_pairs
 from portfolio.models import (
@@ -79,8 +77,10 @@ from portfolio.services.evaluations.evaluation_columns import (  # noqa: F401  (
     fact_row,
     shortfall_text,
 )
+from portfolio.services.norms import standings
 from portfolio.services.norms.norm_progress import OWNER_CHUNK
 from portfolio.services.norms.norm_sums import NOT_SUPERSEDED, summed_statuses
+from portfolio.services.norms.standings import registration_fact
 from portfolio.services.overviews.dashboard import art3_evidence_by_kind
 
 
@@ -89,18 +89,30 @@ def as_of_for(year: int, today: date) -> date:
     return min(date(year, 12, 31), today)
 
 
-def _threshold(counted, required, unconfirmed: bool) -> dict:
-    return {
-        "counted": json_number(counted),
-        "required": json_number(required),
-        "unconfirmed": unconfirmed,
-    }
-
-
 def _registrations(
-    db: Session, organisation_id: int, ids: Sequence[int], year: int, as_of: date
+    db: Session, organisation_id: int, ids: Sequence[int], year: int, as_of: date, today: date
 ) -> dict[int, list]:
-    """Registrations whose period overlaps the year, each with its status as of `as_of`."""
+    """Registrations whose period overlaps the year, each with its status as of `as_of`: the
+    stored facts when `as_of` is today (services.norms.standings; stale ones computed first),
+    computed for an earlier year's end."""
+    if as_of == today:
+        found = standings.stored_facts(
+            db, organisation_id=organisation_id, owner_ids=ids, today=today
+        )
+    else:
+        found = _computed_facts(db, organisation_id, ids, as_of)
+    first_day = date(year, 1, 1).isoformat()
+    result: dict[int, list] = defaultdict(list)
+    for owner_id, fact in found:
+        if fact["period_end"] >= first_day:
+            result[owner_id].append(fact)
+    return result
+
+
+def _computed_facts(
+    db: Session, organisation_id: int, ids: Sequence[int], as_of: date
+) -> list[tuple[int, dict]]:
+    """[(owner id, registration fact)] computed as of `as_of`, oldest registration first."""
     registrations = db.execute(
         select(
             Registration.id,
@@ -117,49 +129,12 @@ def _registrations(
         )
         .order_by(Registration.registered_on, Registration.id)
     ).all()
-    result: dict[int, list] = defaultdict(list)
-    for registration, norm, status in summed_statuses(db, registrations=registrations, as_of=as_of):
-        if status.period.last_day < date(year, 1, 1):
-            continue
-        total, work, forecast = status.total, status.work_hours, status.forecast
-        result[registration.owner_id].append(
-            {
-                "norm": norm.id,
-                "register": norm.register,
-                "title": norm.title,
-                "number": registration.registration_number,
-                "period_end": status.period.last_day.isoformat(),
-                "standing": standing(status, as_of),
-                "met": status.met,
-                "total": _threshold(total.counted, total.required, total.unconfirmed)
-                if total
-                else None,
-                "work_hours": _threshold(work.earned, work.required, work.unconfirmed)
-                if work
-                else None,
-                "categories": [
-                    {
-                        "id": c.id,
-                        "title": c.title,
-                        "hours": json_number(c.earned / norm.points_per_hour),
-                        **_threshold(c.counted, c.required, rule.min_unconfirmed),
-                    }
-                    for c, rule in zip(status.categories, norm.categories, strict=True)
-                ],
-                "forecast_met_on": forecast.met_on.isoformat() if forecast.met_on else None,
-                "on_track": forecast.on_track,
-                "shortfalls": [
-                    {
-                        "requirement": s.requirement,
-                        "projected": json_number(s.projected),
-                        "required": json_number(s.required),
-                        "short_by": json_number(s.short_by),
-                    }
-                    for s in forecast.shortfalls
-                ],
-            }
+    return [
+        (registration.owner_id, registration_fact(registration, norm, status, as_of))
+        for registration, norm, status in summed_statuses(
+            db, registrations=registrations, as_of=as_of
         )
-    return result
+    ]
 
 
 def _latest_levels(db: Session, organisation_id: int, ids: Sequence[int], as_of: date) -> dict:
@@ -270,13 +245,13 @@ def _people(
 
 
 def _chunk_facts(
-    db: Session, organisation_id: int, ids: Sequence[int], year: int, as_of: date
+    db: Session, organisation_id: int, ids: Sequence[int], year: int, as_of: date, today: date
 ) -> dict[int, dict]:
     people = _people(db, organisation_id, ids, year, as_of)
     ids = sorted(people)
     if not ids:
         return {}
-    registrations = _registrations(db, organisation_id, ids, year, as_of)
+    registrations = _registrations(db, organisation_id, ids, year, as_of, today)
     evidence = art3_evidence_by_kind(db, owner_ids=ids, first=date(year, 1, 1), last=as_of)
     levels = _latest_levels(db, organisation_id, ids, as_of)
     facts = {}
@@ -327,6 +302,6 @@ def facts_for(
     facts: dict[int, dict] = {}
     for first in range(0, len(ids), OWNER_CHUNK):
         facts.update(
-            _chunk_facts(db, organisation_id, ids[first : first + OWNER_CHUNK], year, as_of)
+            _chunk_facts(db, organisation_id, ids[first : first + OWNER_CHUNK], year, as_of, today)
         )
     return facts

@@ -28,6 +28,7 @@ from sqlmodel import Session
 import competencies
 from competencies import Norm
 from competencies.standing import standing as standing_of
+from competencies.status import json_number
 from portfolio.models import Registration, RegistrationStanding, User
 
 # Registrations computed and written per round (bounds memory; norm_sums chunks the same way).
@@ -52,10 +53,12 @@ def known_norms() -> dict[str, Norm]:
 
 
 def _current(today: date):
-    """The condition that a standing row is current for `today` (needs User joined)."""
+    """The condition that a standing row is current for `today` (needs User joined). A row
+    of a known norm written before the facts were stored with it is stale too."""
     return and_(
         RegistrationStanding.computed_on == today,
         RegistrationStanding.revision == User.portfolio_revision,
+        or_(RegistrationStanding.facts.is_not(None), RegistrationStanding.standing.is_(None)),
     )
 
 
@@ -135,12 +138,13 @@ def refresh(
                 "deadline": None,
                 "days_left": None,
                 "counted": {},
+                "facts": None,
                 "computed_on": today,
                 "revision": known.get(r.owner_id, 0),
             }
             for r in chunk
         }
-        for registration, _norm, status in summed_statuses(db, registrations=chunk, as_of=today):
+        for registration, norm, status in summed_statuses(db, registrations=chunk, as_of=today):
             deadline = status.period.deadline
             rows[registration.id].update(
                 standing=standing_of(status, today),
@@ -150,10 +154,100 @@ def refresh(
                 deadline=deadline,
                 days_left=(deadline - today).days,
                 counted={c.id: _text(c.counted) for c in status.categories},
+                facts=registration_fact(registration, norm, status, today),
             )
         _upsert(db, [rows[key] for key in sorted(rows)])
         written += rows.values()
     return written
+
+
+def _threshold(counted, required, unconfirmed: bool) -> dict:
+    return {
+        "counted": json_number(counted),
+        "required": json_number(required),
+        "unconfirmed": unconfirmed,
+    }
+
+
+def registration_fact(registration, norm: Norm, status, as_of: date) -> dict:
+    """One registration's part of a yearly evaluation's facts (evaluation_facts describes the
+    keys), from its norm status as of `as_of`: stored with the standing for today, computed
+    for an earlier year's end."""
+    total, work, forecast = status.total, status.work_hours, status.forecast
+    return {
+        "norm": norm.id,
+        "register": norm.register,
+        "title": norm.title,
+        "number": registration.registration_number,
+        "period_end": status.period.last_day.isoformat(),
+        "standing": standing_of(status, as_of),
+        "met": status.met,
+        "total": _threshold(total.counted, total.required, total.unconfirmed) if total else None,
+        "work_hours": _threshold(work.earned, work.required, work.unconfirmed) if work else None,
+        "categories": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "hours": json_number(c.earned / norm.points_per_hour),
+                **_threshold(c.counted, c.required, rule.min_unconfirmed),
+            }
+            for c, rule in zip(status.categories, norm.categories, strict=True)
+        ],
+        "forecast_met_on": forecast.met_on.isoformat() if forecast.met_on else None,
+        "on_track": forecast.on_track,
+        "shortfalls": [
+            {
+                "requirement": s.requirement,
+                "projected": json_number(s.projected),
+                "required": json_number(s.required),
+                "short_by": json_number(s.short_by),
+            }
+            for s in forecast.shortfalls
+        ],
+    }
+
+
+def stored_facts(
+    db: Session, *, organisation_id: int, owner_ids: Sequence[int], today: date
+) -> list[tuple[int, dict]]:
+    """[(owner id, registration fact as of today)] of these people's registrations in the
+    organisation, oldest registration first (the yearly evaluation exports' order). Current
+    rows are read; stale ones are computed (set-based) but not written: exports stream from a
+    session that must not write. One statement when everything is current."""
+    from portfolio.services.norms.norm_sums import summed_statuses
+
+    ids = sorted(set(owner_ids))
+    if not ids:
+        return []
+    rows = db.execute(
+        select(
+            Registration.id,
+            Registration.owner_id,
+            Registration.organisation_id,
+            Registration.norm_id,
+            Registration.registered_on,
+            Registration.registration_number,
+            RegistrationStanding.facts,
+            _is_current(today),
+        )
+        .join(User, User.id == Registration.owner_id)
+        .outerjoin(RegistrationStanding, RegistrationStanding.registration_id == Registration.id)
+        .where(
+            Registration.owner_id.in_(ids),
+            Registration.organisation_id == organisation_id,
+            Registration.registered_on <= today,
+        )
+        .order_by(Registration.registered_on, Registration.id)
+    ).all()
+    stale = [row for row in rows if not row.current]
+    computed = {
+        registration.id: registration_fact(registration, norm, status, today)
+        for registration, norm, status in (
+            summed_statuses(db, registrations=stale, as_of=today) if stale else ()
+        )
+    }
+    found = [(row.owner_id, row.facts if row.current else computed.get(row.id)) for row in rows]
+    return [(owner_id, facts) for owner_id, facts in found if facts is not None]
 
 
 def _text(hours) -> str:
