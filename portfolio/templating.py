@@ -11,6 +11,7 @@ from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, current_app, g, render_template, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
+from jinja2 import pass_context
 
 import competencies
 from portfolio import db
@@ -309,15 +310,26 @@ def translations():
     return found
 
 
+def _render_translations(context):
+    """The translations of a render: put in its context when render_template starts (one
+    lookup per page instead of one per string); a macro imported without the context looks
+    them up itself."""
+    found = context.get("_translations")
+    return found if found is not None else translations()
+
+
 def _install_gettext(app: Flask) -> None:
-    """Flask-Babel's template callables, through `translations()`."""
+    """Flask-Babel's template callables, through the render's translations."""
     app.jinja_env.install_gettext_callables(
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        gettext=pass_context(lambda ctx, s: _render_translations(ctx).ugettext(s)),
+        ngettext=pass_context(lambda ctx, s, p, n: _render_translations(ctx).ungettext(s, p, n)),
         newstyle=True,
-        pgettext=lambda c, s: translations().upgettext(c, s),
-        npgettext=lambda c, s, p, n: translations().unpgettext(c, s, p, n),
+        pgettext=pass_context(lambda ctx, c, s: _render_translations(ctx).upgettext(c, s)),
+        npgettext=pass_context(
+            lambda ctx, c, s, p, n: _render_translations(ctx).unpgettext(c, s, p, n)
+        ),
     )
+    app.context_processor(lambda: {"_translations": translations()})
 
 
 def init_app(app: Flask) -> None:

@@ -261,3 +261,34 @@ def test_hr_and_admin_reach_the_overview_and_the_evaluations_from_menu_and_home(
         assert '<a href="/hr/people" aria-current="page">People</a>' in people
     else:
         assert not [link for link in links if link in html]
+
+
+@pytest.mark.parametrize("year", [YEAR, 2024])
+def test_the_teams_are_paged_and_the_whole_organisation_counts_everyone(db, world, year):
+    """One team per page: the organisation's row is the same on every page, each page counts
+    only its own team (the people without a team after the last page's)."""
+    org_id, today = world["org"].id, date(YEAR, 3, 3)
+    whole = organisation_overview(db, organisation_id=org_id, year=year, today=today)
+    pages = [
+        organisation_overview(
+            db, organisation_id=org_id, year=year, today=today, page=number, per_page=1
+        )
+        for number in (1, 2)
+    ]
+    assert [[team.name for team in page.teams] for page in pages] == [["Noord"], ["Zuid", None]]
+    assert [page.team_page.pages for page in pages] == [2, 2]
+    for page in pages:
+        assert page.norms == whole.norms and page.evaluations == whole.evaluations
+    assert [team for page in pages for team in page.teams] == whole.teams
+
+
+def test_the_overview_page_links_to_the_next_page_of_teams(app, db, world):
+    app.config["PAGE_SIZE"] = 1
+    app.config["OVERVIEW_CACHE_SECONDS"] = 0
+    client = app.test_client()
+    login(client, world["hr"].email, PASSWORD)
+    first = client.get(f"/hr/overview?year={YEAR}").get_data(as_text=True)
+    second = client.get(f"/hr/overview?year={YEAR}&page=2").get_data(as_text=True)
+    assert ">Noord<" in first and ">Zuid<" not in first
+    assert f"/hr/overview?page=2&amp;year={YEAR}" in first or "page=2" in first
+    assert ">Zuid<" in second and ">Noord<" not in second and "No team" in second
