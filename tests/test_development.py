@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -364,7 +365,9 @@ def test_the_supervisor_starts_from_their_last_assessment_and_the_worker_sees_it
     assert "has not assessed their own competencies yet" in page
     # Only the supervisor's assessment: the worker sees it, and is invited to do their own.
     page = client.get("/portfolio/development").get_data(as_text=True)
-    assert "data:image/svg+xml" in page and "Goed bezig" in page
+    radar = re.search(r'<img src="(/portfolio/development/radar/[0-9a-f]{20}\.svg[^"]*)"', page)
+    assert radar and "Goed bezig" in page
+    assert client.get(radar[1].replace("&amp;", "&")).mimetype == "image/svg+xml"
     assert "You have not assessed your competencies yet." in page
     assert [a.is_self for a in development.assessments_of(db, subject_id=worker.id)] == [False]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 import competencies
 from portfolio import access, clock, db
+from portfolio.chart_urls import chart_digest, svg_response
 from portfolio.models import Role
 from portfolio.requests import page_number, search_text
 from portfolio.services.development import development, goals
@@ -18,6 +19,7 @@ from portfolio.web.assessment_page import (
     assessment_context,
     fill_assessment,
     radar,
+    radar_data,
     rating_errors,
 )
 from portfolio.web.development_forms import (
@@ -28,6 +30,7 @@ from portfolio.web.development_forms import (
 )
 from portfolio.web.forms import MAX_ID, already_saved, settle_token
 from portfolio.worker import bp
+from portfolio.worker.dashboard import RADAR_CHART
 
 
 def chosen_pair(mine: list, later_id: int | None, earlier_id: int | None) -> tuple:
@@ -55,25 +58,59 @@ def own_motivations(*chosen) -> list[tuple]:
     return rows
 
 
+def _chosen(session) -> tuple:
+    """(own self-assessments, later, earlier, the supervisor's latest) as the query string
+    chooses them: what the development page and its radar show."""
+    assessments = development.assessments_of(session, subject_id=current_user.id)
+    mine = [a for a in assessments if a.is_self]
+    now, before = chosen_pair(
+        mine, request.args.get("later", type=int), request.args.get("earlier", type=int)
+    )
+    return mine, now, before, development.latest(assessments, self_assessed=False)
+
+
+def _radar_url(now, before):
+    """The radar of the chosen pair as its own URL, named by its content (chart_urls): the
+    page is not weighed down by it, and matplotlib is loaded where the image is drawn."""
+
+    def image_url(data: dict) -> str:
+        return url_for(
+            "worker.development_radar",
+            digest=chart_digest(RADAR_CHART, data),
+            later=now.id if now else None,
+            earlier=before.id if before else None,
+        )
+
+    return image_url
+
+
+@bp.route("/development/radar/<digest>.svg")
+@access.roles(Role.WORKER)
+def development_radar(digest: str):
+    """The development page's radar of the logged-in worker (their own assessments only)."""
+    from portfolio.charts.radar import radar_svg  # matplotlib: drawn here
+
+    _mine, now, before, supervisor = _chosen(db.session())
+    data = radar_data(now, before, supervisor)
+    if data is None:
+        abort(404)
+    return svg_response(radar_svg(data), kind=RADAR_CHART, data=data, digest=digest)
+
+
 @bp.route("/development")
 @access.roles(Role.WORKER)
 def development_overview():
     """The radar, two chosen self-assessments compared with their motivations, the
     supervisor's view, and goals."""
     session = db.session()
-    assessments = development.assessments_of(session, subject_id=current_user.id)
-    mine = [a for a in assessments if a.is_self]
-    now, before = chosen_pair(
-        mine, request.args.get("later", type=int), request.args.get("earlier", type=int)
-    )
-    supervisor = development.latest(assessments, self_assessed=False)
+    mine, now, before, supervisor = _chosen(session)
     return render_template(
         "worker/development/overview.html",
         now=now,
         before=before,
         supervisor=supervisor,
         history=mine,
-        radar=radar(now, before, supervisor),
+        radar=radar(now, before, supervisor, image_url=_radar_url(now, before)),
         changes=development.compare(before, now) if now and before else [],
         gaps=development.compare(mine[0], supervisor) if mine and supervisor else [],
         own_motivations=own_motivations(now, before),

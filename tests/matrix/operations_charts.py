@@ -12,6 +12,8 @@ GET = {
     # Always the logged-in worker's own radar (no one else's can be named): no assessment in
     # this world, so 404 (tests/test_chart_urls.py shows it drawn).
     "worker.radar_chart": only({WORKER: 404, OTHER_WORKER: 404}),
+    # The development page's radar: likewise the logged-in worker's own assessments only.
+    "worker.development_radar": only({WORKER: 404, OTHER_WORKER: 404}),
     # Another organisation's HR sees its own (empty) overview: no chart.
     "hr.overview_chart": only({HR: 200, ADMIN: 200, OTHER_ORG: 404}),
 }
@@ -21,6 +23,7 @@ POST = {
     "assets.asset": everyone(405, anonymous=405),
     "worker.progress_chart": everyone(405, anonymous=405),
     "worker.radar_chart": everyone(405, anonymous=405),
+    "worker.development_radar": everyone(405, anonymous=405),
     "hr.overview_chart": everyone(405, anonymous=405),
 }
 
