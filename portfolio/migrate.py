@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from alembic import command
-from alembic.config import Config
+from typing import TYPE_CHECKING
 
 from portfolio import ROOT
+
+if TYPE_CHECKING:  # alembic (with mako and pygments) is imported only to migrate
+    from alembic.config import Config
 
 
 def alembic_config(database_url: str) -> Config:
     """An Alembic config for `database_url` using the migrations folder."""
+    from alembic.config import Config
+
     config = Config(str(ROOT / "migrations" / "alembic.ini"))
     config.set_main_option("script_location", str(ROOT / "migrations"))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
@@ -19,9 +23,13 @@ def alembic_config(database_url: str) -> Config:
 
 def upgrade(database_url: str, revision: str = "head") -> None:
     """Upgrade the database to `revision`."""
+    from alembic import command
+
     command.upgrade(alembic_config(database_url), revision)
 
 
 def check(database_url: str) -> None:
     """Fail when the models and the migrations differ (alembic check)."""
+    from alembic import command
+
     command.check(alembic_config(database_url))
