@@ -35,13 +35,23 @@ class Page:
 
 
 def paginate(
-    db: Session, statement: Select, *, page: int, per_page: int, scalars: bool = True
+    db: Session,
+    statement: Select,
+    *,
+    page: int,
+    per_page: int,
+    scalars: bool = True,
+    total: int | None = None,
 ) -> Page:
     """Run `statement` for page `page` (1-based; out-of-range pages are clamped).
 
-    With `scalars=False` the items are rows (for selects of several columns).
+    With `scalars=False` the items are rows (for selects of several columns). A caller that
+    has counted the rows already passes `total` (no count statement then).
     """
-    total = db.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
+    if total is None:
+        total = (
+            db.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
+        )
     last = max(1, -(-total // per_page))
     number = min(max(page, 1), last)
     bounded = statement.limit(per_page).offset((number - 1) * per_page)

@@ -176,10 +176,14 @@ def evaluations():
         return render_template("hr/evaluations.html", form=form, page=None), 400
     selection = _selection(form)
     session = db.session()
-    page = evaluation_export.worker_page(
-        session, selection=selection, page=page_number(), per_page=current_app.config["PAGE_SIZE"]
-    )
     counts = evaluation_export.status_counts(session, selection=selection)
+    page = evaluation_export.worker_page(
+        session,
+        selection=selection,
+        page=page_number(),
+        per_page=current_app.config["PAGE_SIZE"],
+        total=evaluation_export.selected_count(counts, selection),
+    )
     unled = unled_workers(session, organisation_id=selection.organisation_id)
     return render_template(
         "hr/evaluations.html",

@@ -226,16 +226,25 @@ def workers_statement(selection: Selection) -> Select:
     return statement
 
 
-def worker_page(db: Session, *, selection: Selection, page: int, per_page: int) -> Page:
-    """One page of the selection's workers (WorkerRow items), by name: two statements."""
+def worker_page(
+    db: Session, *, selection: Selection, page: int, per_page: int, total: int | None = None
+) -> Page:
+    """One page of the selection's workers (WorkerRow items), by name: two statements, one
+    when the caller knows how many there are (`status_counts`)."""
     found = paginate(
         db,
         workers_statement(selection).order_by(User.name, User.id),
         page=page,
         per_page=per_page,
         scalars=False,
+        total=total,
     )
     return Page([WorkerRow(*row) for row in found.items], found.number, found.per_page, found.total)
+
+
+def selected_count(counts: dict[str, int], selection: Selection) -> int:
+    """How many workers the selection holds, from its `status_counts`."""
+    return counts[selection.status] if selection.status else sum(counts.values())
 
 
 def status_counts(db: Session, *, selection: Selection) -> dict[str, int]:
