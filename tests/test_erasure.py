@@ -113,7 +113,7 @@ def build_world(db):
     colleague_signed = _entry(
         db, colleague, kind="peer_review", title="Door Wim getekend", status="signed"
     )
-    correction = _entry(db, worker, title=_m(9), supersedes_id=signed.id)
+    _entry(db, worker, title=_m(9), supersedes_id=signed.id)
     db.add_all(
         [
             EntryTag(entry_id=reflection.id, vocabulary="competency", code="C1"),

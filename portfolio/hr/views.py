@@ -43,4 +43,5 @@ def person(person_id: int):
         person=subject,
         team=teams.get(subject.team_id),
         may_change=access.may_change_person(viewer, subject),
+        may_erase=access.may_erase_departed(viewer, subject) and subject.erased_at is None,
     )

@@ -277,6 +277,7 @@ def reactivate_person(db: Session, *, actor: User, person: User) -> None:
         return
     person.is_active = True
     person.deactivated_at = None
+    person.retention_warned_at = None  # a new departure starts a new retention period
     db.add(person)
     audit.record(
         db,

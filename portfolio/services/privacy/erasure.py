@@ -72,7 +72,6 @@ from portfolio.models import (
     Registration,
     RegistrationStanding,
     Reminder,
-    Role,
     TeamLead,
     User,
     YearlyEvaluation,
