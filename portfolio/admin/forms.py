@@ -45,7 +45,7 @@ class SettingsForm(Form):
     )
     retention_months = DutchNumberField(
         _l("Keep the portfolio of a person who has left for (months)"),
-        validators=[InputRequired(), NumberRange(min=1, max=120)],
+        validators=[Optional(), NumberRange(min=1, max=120)],
         maximum=120,
         places=0,
         description=_l(

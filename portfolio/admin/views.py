@@ -61,9 +61,10 @@ def settings():
             kinds_to_sign=form.signoff_kinds.data or [],
             now=clock.now(),
         )
-        retention.save_retention_months(
-            session, admin=admin, months=int(form.retention_months.data), now=clock.now()
-        )
+        if form.retention_months.data is not None:  # empty: left as it is
+            retention.save_retention_months(
+                session, admin=admin, months=int(form.retention_months.data), now=clock.now()
+            )
         flash(_("The settings are saved."), "success")
         return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", form=form)

@@ -68,11 +68,11 @@ def save_retention_months(db: Session, *, admin: User, months: int, now: datetim
     """Store the retention period (validated by the form: MIN..MAX months). Flush only."""
     if not MIN_RETENTION_MONTHS <= months <= MAX_RETENTION_MONTHS:
         raise ValueError("retention months out of range")
+    if months == retention_months(db, organisation_id=admin.organisation_id):
+        return
     settings = db.get(OrganisationSettings, admin.organisation_id) or OrganisationSettings(
         organisation_id=admin.organisation_id
     )
-    if settings.retention_months == months:
-        return
     settings.retention_months = months
     settings.updated_at = now
     settings.updated_by_id = admin.id
