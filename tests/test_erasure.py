@@ -12,7 +12,7 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlmodel import SQLModel
 
 from portfolio.models import (
@@ -117,6 +117,7 @@ def build_world(db):
     db.add_all(
         [
             EntryTag(entry_id=reflection.id, vocabulary="competency", code="C1"),
+            EntryTag(entry_id=signed.id, vocabulary="competency", code="C2"),
             EntryParticipant(entry_id=shared.id, user_id=colleague.id, confirmed_at=NOW),
             EntryParticipant(entry_id=theirs.id, user_id=w, confirmed_at=NOW),
             EntryEvent(entry_id=signed.id, actor_id=w, action="submitted", entry_version=1),
@@ -383,6 +384,56 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
+def rows_left_of(db, w: int) -> list[tuple[str, str, dict]]:
+    """Rows that still refer to person `w`, other than the documented co-owned ones."""
+    owned = {row["id"]: row for row in db.connection().execute(select(Entry.__table__)).mappings()}
+
+    def of_w(entry_id) -> bool:
+        return owned.get(entry_id, {}).get("owner_id") == w
+
+    allowed = {
+        ("user_account", "id"): lambda r: (
+            r["erased_at"] is not None and r["email"].endswith("@invalid")
+        ),
+        ("entry", "owner_id"): lambda r: (
+            r["status"] == "signed" and r["title"] == "—" and r["body"] is None
+        ),
+        ("entry", "signed_by_id"): lambda r: r["owner_id"] != w,
+        ("entry_participant", "user_id"): lambda r: not of_w(r["entry_id"]),
+        ("competency_assessment", "assessor_id"): lambda r: r["subject_id"] != w,
+        ("yearly_evaluation", "worker_id"): lambda r: (
+            r["status"] == "signed"
+            and r["self_evaluation"] is None
+            and r["supervisor_evaluation"] is None
+            and r["facts"] is None
+        ),
+        ("yearly_evaluation", "supervisor_id"): lambda r: r["worker_id"] != w,
+        ("feedback_request", "respondent_id"): lambda r: (
+            r["requester_id"] != w and r["respondent_name"] == erasure.PSEUDONYM
+        ),
+        ("entry_event", "actor_id"): lambda r: not of_w(r["entry_id"]) or r["comment"] is None,
+        ("audit_event", "actor_id"): lambda r: r["ip_address"] is None,
+        ("audit_event", "subject_user_id"): lambda r: True,
+        ("threshold_override", "changed_by_id"): lambda r: True,
+        ("organisation_settings", "updated_by_id"): lambda r: True,
+        ("oidc_provider", "updated_by_id"): lambda r: True,
+    }
+    columns = set(person_columns())
+    left = []
+    for table, row in _all_rows(db):
+        for name, value in row.items():
+            if (table.name, name) in columns and value == w:
+                check = allowed.get((table.name, name))
+                if check is None or not check(row):
+                    left.append((table.name, name, row))
+    # A kept signature record has no tags, files or goal links (they are the worker's).
+    for table, row in _all_rows(db):
+        kept_links = {"entry_participant", "entry_event"}
+        if "entry_id" in row and table.name not in kept_links and of_w(row["entry_id"]):
+            left.append((table.name, "entry_id", row))
+    return left
+
+
 def test_no_row_of_the_erased_persons_content_is_left_in_any_table(db):
     world = build_world(db)
     worker = world["worker"]
@@ -402,37 +453,7 @@ def test_no_row_of_the_erased_persons_content_is_left_in_any_table(db):
     ]
     assert leaks == []
 
-    # Rows that still point at the person are only the documented co-owned ones.
-    allowed = {
-        ("user_account", "id"): lambda r: r["erased_at"] is not None,
-        ("entry", "owner_id"): lambda r: r["status"] == "signed" and r["title"] == "—",
-        ("entry", "signed_by_id"): lambda r: r["owner_id"] != w,
-        ("entry_participant", "user_id"): lambda r: r["entry_id"] == world["theirs"].id,
-        ("competency_assessment", "assessor_id"): lambda r: r["subject_id"] != w,
-        ("yearly_evaluation", "worker_id"): lambda r: (
-            r["status"] == "signed" and r["self_evaluation"] is None and r["facts"] is None
-        ),
-        ("feedback_request", "respondent_id"): lambda r: (
-            r["requester_id"] != w and r["respondent_name"] == erasure.PSEUDONYM
-        ),
-        ("entry_event", "actor_id"): lambda r: (
-            r["entry_id"] == world["signed"].id and r["comment"] is None
-        ),
-        ("audit_event", "actor_id"): lambda r: r["ip_address"] is None,
-        ("audit_event", "subject_user_id"): lambda r: True,
-        ("threshold_override", "changed_by_id"): lambda r: True,
-        ("organisation_settings", "updated_by_id"): lambda r: True,
-        ("oidc_provider", "updated_by_id"): lambda r: True,
-    }
-    columns = set(person_columns())
-    left = []
-    for table, row in _all_rows(db):
-        for name, value in row.items():
-            if (table.name, name) in columns and value == w:
-                check = allowed.get((table.name, name))
-                if check is None or not check(row):
-                    left.append((table.name, name, row))
-    assert left == []
+    assert rows_left_of(db, w) == []
 
     # The entry events of the signed record: who submitted and who signed, when, no comment.
     events = db.scalars(select(EntryEvent).where(EntryEvent.entry_id == world["signed"].id)).all()
@@ -463,3 +484,22 @@ def test_erasing_twice_is_refused(db):
     db.commit()
     with pytest.raises(erasure.NotErasable):
         erasure.erase(db, person=world["worker"], actor=None, now=NOW, why="retention")
+
+
+def test_a_demo_worker_with_years_of_history_is_erased_without_a_trace(db):
+    from portfolio import demo
+
+    demo.create(db, workers=2, years=2, today=date(2026, 12, 1))
+    worker = db.scalars(select(User).where(User.email == demo.DEMO_LOGINS[0][0])).one()
+    w, name, email = worker.id, worker.name, worker.email
+    assert db.scalar(select(func.count()).where(Entry.owner_id == w)) > 10
+    erasure.erase(db, person=worker, actor=None, now=NOW, why="retention")
+    db.commit()
+    assert rows_left_of(db, w) == []
+    leaks = [
+        (table.name, column)
+        for table, row in _all_rows(db)
+        for column, value in row.items()
+        if name in _text(value) or email in _text(value)
+    ]
+    assert leaks == []
