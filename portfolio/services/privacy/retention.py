@@ -18,6 +18,8 @@ selected again; the job runs under a lock, so two schedulers never overlap.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -107,7 +109,13 @@ def warn_on(day: date) -> date:
 def archive_token(person: User, *, secret: str, until: date) -> str:
     """A signed link token to download `person`'s archive until `until` (their erasure)."""
     serializer = URLSafeSerializer(secret, salt=SALT)
-    return serializer.dumps({"u": person.id, "s": person.session_token, "d": until.isoformat()})
+    return serializer.dumps({"u": person.id, "s": _bound(person), "d": until.isoformat()})
+
+
+def _bound(person: User) -> str:
+    """What binds a link to the account's current sessions, without showing the token (the
+    payload of a signed link is readable)."""
+    return hashlib.sha256(f"{SALT}:{person.session_token}".encode()).hexdigest()[:32]
 
 
 def person_for_archive(db: Session, *, token: str, secret: str, today: date) -> User | None:
@@ -126,7 +134,7 @@ def person_for_archive(db: Session, *, token: str, secret: str, today: date) -> 
     person = db.get(User, person_id)
     if person is None or person.is_active or person.erased_at is not None:
         return None
-    if person.session_token != session_token:
+    if not hmac.compare_digest(_bound(person), session_token):
         return None
     return person
 
