@@ -125,3 +125,10 @@ def test_reactivation_starts_a_new_retention_period(mail_app, client, db):
     db.commit()
     assert leaver.retention_warned_at is None
     assert run_retention(mail_app, at(date(2026, 4, 2))).erased == 0
+
+
+def test_the_scheduler_runs_the_retention_job_daily(app):
+    from portfolio.scheduler import RETENTION_TRIGGER, build_scheduler
+
+    jobs = {job.id: job for job in build_scheduler(app).get_jobs()}
+    assert jobs["retention"].trigger is RETENTION_TRIGGER

@@ -87,6 +87,8 @@ def person_for_change(db: Session, *, actor: User, person_id: int) -> User:
         raise PersonNotVisible(person_id)
     if not access.may_change_person(actor, person):
         raise NotAllowed(person_id)
+    if person.erased_at is not None:  # a tombstone (services.privacy.erasure) stays one
+        raise NotAllowed(person_id)
     return person
 
 
