@@ -385,8 +385,8 @@ def erase(db: Session, *, person: User, actor: User | None, now: datetime, why: 
                     true() if named else false(),
                     OutboxMessage.organisation_id == org,
                     or_(
-                        OutboxMessage.body_text.contains(old_name),
-                        OutboxMessage.subject.contains(old_name),
+                        OutboxMessage.body_text.contains(old_name, autoescape=True),
+                        OutboxMessage.subject.contains(old_name, autoescape=True),
                     ),
                 ),
             )
@@ -397,11 +397,14 @@ def erase(db: Session, *, person: User, actor: User | None, now: datetime, why: 
             db,
             delete(Notification).where(
                 Notification.organisation_id == org,
-                or_(Notification.title.contains(old_name), Notification.body.contains(old_name)),
+                or_(
+                    Notification.title.contains(old_name, autoescape=True),
+                    Notification.body.contains(old_name, autoescape=True),
+                ),
             ),
         )
     removed["login_counters"] = _deleted(
-        db, delete(LoginThrottle).where(LoginThrottle.key.contains(address))
+        db, delete(LoginThrottle).where(LoginThrottle.key.contains(address, autoescape=True))
     )
 
     # The audit log: no address of the person, no name in a detail.
@@ -409,7 +412,10 @@ def erase(db: Session, *, person: User, actor: User | None, now: datetime, why: 
     if named:
         db.execute(
             update(AuditEvent)
-            .where(AuditEvent.organisation_id == org, AuditEvent.detail.contains(old_name))
+            .where(
+                AuditEvent.organisation_id == org,
+                AuditEvent.detail.contains(old_name, autoescape=True),
+            )
             .values(detail=func.replace(AuditEvent.detail, old_name, PSEUDONYM))
         )
 
