@@ -258,17 +258,13 @@ def erase(db: Session, *, person: User, actor: User | None, now: datetime, why: 
     )
     gone_ids = sorted(set(entry_ids) - set(signed_ids))
     if entry_ids:
-        # Colleagues' copies of the person's shared sessions stay theirs; the link is cut.
+        # Colleagues' copies of the person's shared sessions stay theirs (the link to an erased
+        # original is cut), and no reference to an erased entry may block its delete.
         db.execute(
-            update(Entry)
-            .where(Entry.copied_from_id.in_(gone_ids), Entry.owner_id != pid)
-            .values(copied_from_id=None)
+            update(Entry).where(Entry.copied_from_id.in_(gone_ids)).values(copied_from_id=None)
         )
-        # Within the person's entries, no reference may block a delete.
         db.execute(
-            update(Entry)
-            .where(Entry.owner_id == pid)
-            .values(supersedes_id=None, copied_from_id=None)
+            update(Entry).where(Entry.supersedes_id.in_(gone_ids)).values(supersedes_id=None)
         )
         removed["entry_tags"] = _deleted(
             db, delete(EntryTag).where(EntryTag.entry_id.in_(entry_ids))
