@@ -5,7 +5,7 @@ computed); the yearly evaluation exports and snapshots of the current year read 
 summing every worker's hours again. A row of a known norm without them counts as stale.
 
 Revision ID: f6a8b0c2d4e6
-Revises: c3d7a1f09e42
+Revises: d5e8f2a4b6c1
 Create Date: 2026-12-07 15:20:00+00:00
 """
 
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "f6a8b0c2d4e6"
-down_revision: str | None = "c3d7a1f09e42"
+down_revision: str | None = "d5e8f2a4b6c1"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
