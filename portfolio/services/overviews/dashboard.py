@@ -67,6 +67,9 @@ class RegistrationProgress:
     norm: Norm
     status: NormStatus
     rows: tuple[ProgressRow, ...]
+    # Peer review sessions in the period that do not count yet (not signed off): shown beside
+    # what counts (issue 14 point 6).
+    pending: norm_progress.Pending = norm_progress.Pending()
 
     @property
     def days_left(self) -> int:
@@ -302,15 +305,55 @@ def progress_for(
     if registration.id not in statuses:
         return None
     norm, status = statuses[registration.id]
-    return RegistrationProgress(registration, norm, status, progress_rows(norm, status))
+    pending = norm_progress.pending_sessions(db, owner_id=registration.owner_id, as_of=as_of)
+    return RegistrationProgress(
+        registration,
+        norm,
+        status,
+        progress_rows(norm, status),
+        pending_in(norm, status.period, pending),
+    )
+
+
+def pending_in(
+    norm: Norm, period: competencies.Period, sessions: norm_progress.PendingSessions
+) -> norm_progress.Pending:
+    """The unsigned sessions of a registration's period, when its norm counts sessions."""
+    counts_sessions = any(
+        rule.kind in norm_progress.COUNTS_ONCE_SIGNED for c in norm.categories for rule in c.rules
+    )
+    return sessions.within(period) if counts_sessions else norm_progress.Pending()
+
+
+def pending_by_registration(
+    db: Session, *, owner_id: int, registrations: Sequence[Registration], as_of: date
+) -> dict[int, norm_progress.Pending]:
+    """{registration id: its period's unsigned sessions} for the registrations page."""
+    known = [r for r in registrations if r.norm_id in competencies.NORM_IDS]
+    if not known:
+        return {}
+    sessions = norm_progress.pending_sessions(db, owner_id=owner_id, as_of=as_of)
+    result = {}
+    for r in known:
+        norm = competencies.load_norm(r.norm_id)
+        period = competencies.registration_period(r.registered_on, norm.period_years)
+        result[r.id] = pending_in(norm, period, sessions)
+    return result
 
 
 def dashboard_for(db: Session, *, owner_id: int, as_of: date) -> Dashboard:
     """The dashboard of one worker as of a date."""
     registrations = current_registrations(registrations_of(db, owner_id=owner_id))
     statuses = norm_progress.statuses_for(db, registrations=registrations, as_of=as_of)
+    pending = (
+        norm_progress.pending_sessions(db, owner_id=owner_id, as_of=as_of)
+        if statuses
+        else norm_progress.PendingSessions(())
+    )
     progress = tuple(
-        RegistrationProgress(r, norm, status, progress_rows(norm, status))
+        RegistrationProgress(
+            r, norm, status, progress_rows(norm, status), pending_in(norm, status.period, pending)
+        )
         for r in registrations
         if r.id in statuses
         for norm, status in [statuses[r.id]]
