@@ -13,8 +13,8 @@ from decimal import Decimal
 import pytest
 
 from portfolio.services.norms import norm_progress, norm_sums
-from tests.test_norm_progress import AS_OF, SKJ, add_entry, register
 from tests.factories import make_organisation, make_team, make_user
+from tests.test_norm_progress import AS_OF, SKJ, add_entry, register
 
 
 @pytest.fixture

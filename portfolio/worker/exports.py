@@ -5,10 +5,9 @@ from __future__ import annotations
 import io
 
 from flask import abort, render_template, send_file
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
 from flask_login import current_user
 
 import competencies

@@ -25,6 +25,7 @@ from portfolio.services.norms import norm_progress
 from portfolio.services.norms.registrations import current_registrations, registrations_of
 
 RECENT_ENTRIES = 5
+NO_PENDING = norm_progress.Pending()
 CENT = Decimal("0.01")
 
 
@@ -69,7 +70,7 @@ class RegistrationProgress:
     rows: tuple[ProgressRow, ...]
     # Peer review sessions in the period that do not count yet (not signed off): shown beside
     # what counts (issue 14 point 6).
-    pending: norm_progress.Pending = norm_progress.Pending()
+    pending: norm_progress.Pending = NO_PENDING
 
     @property
     def days_left(self) -> int:
