@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 
 import competencies
 from portfolio import db
+from portfolio.services.entries.entry_status import shown_status
 
 # The main menu: (endpoint, label, roles that see it (None: everyone), endpoint prefixes that
 # mark it as the current page).
@@ -128,6 +129,8 @@ PRIVACY_KINDS = {
 }
 
 ENTRY_STATUSES = {
+    # Saved, needs no sign-off (services.entries.entry_status): never called a draft.
+    "recorded": _l("recorded"),
     "draft": _l("draft"),
     "submitted": _l("submitted for sign-off"),
     "returned": _l("returned"),
@@ -212,6 +215,31 @@ def _number_symbols(locale: str) -> tuple[str, str]:
     return get_decimal_symbol(locale), get_group_symbol(locale)
 
 
+def entry_status_label(entry) -> str:
+    """An entry's status in words; `entry` is an Entry, a dict of its columns (my-data) or a
+    bare status. A saved entry of a kind its organisation does not sign off is "recorded"."""
+    if isinstance(entry, str):
+        return str(ENTRY_STATUSES.get(entry, entry))
+    field = entry.get if isinstance(entry, dict) else lambda name: getattr(entry, name)
+    kinds = _signoff_kinds(field("organisation_id"))
+    status = shown_status(field("status"), field("kind"), kinds)
+    return str(ENTRY_STATUSES.get(status, status))
+
+
+def _signoff_kinds(organisation_id: int) -> list[str]:
+    """The organisation's kinds to sign off, read once per request and organisation."""
+    from flask import g
+
+    from portfolio.services.organisation import org_settings
+
+    cache = g.setdefault("signoff_kinds", {})
+    if organisation_id not in cache:
+        cache[organisation_id] = org_settings.signoff_kinds(
+            db.session(), organisation_id=organisation_id
+        )
+    return cache[organisation_id]
+
+
 def main_menu(role: str, endpoint: str | None) -> list[tuple[str, str, bool]]:
     """(url, label, is the current page) of the menu items this role sees."""
     endpoint = endpoint or ""
@@ -243,7 +271,7 @@ def init_app(app: Flask) -> None:
         main_menu=main_menu,
         goal_status_label=lambda status: GOAL_STATUSES.get(status, status),
         evaluation_status_label=lambda status: EVALUATION_STATUSES.get(status, status),
-        entry_status_label=lambda status: ENTRY_STATUSES.get(status, status),
+        entry_status_label=entry_status_label,
         entry_event_label=lambda action: ENTRY_EVENTS.get(action, action),
     )
     app.jinja_env.filters["number"] = number
