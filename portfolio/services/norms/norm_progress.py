@@ -53,6 +53,9 @@ ENTRY_COLUMNS = (
 # 14 point 6); until then it is pending, shown beside what counts (`pending_sessions`).
 COUNTS_ONCE_SIGNED = (EntryKind.PEER_REVIEW.value,)
 COUNTABLE = or_(Entry.kind.not_in(COUNTS_ONCE_SIGNED), Entry.status == EntryStatus.SIGNED.value)
+UNSIGNED_SESSION = and_(
+    Entry.kind.in_(COUNTS_ONCE_SIGNED), Entry.status != EntryStatus.SIGNED.value
+)
 
 
 def activity_for(entry: Any) -> Activity:
@@ -130,7 +133,7 @@ def _known_norms(registrations: Sequence[Registration]) -> dict[str, Norm]:
 
 # Built once: an entry that a later correction (by the same owner) replaces.
 _CORRECTED = aliased(Entry)
-_SUPERSEDED = exists().where(
+SUPERSEDED = exists().where(
     _CORRECTED.supersedes_id == Entry.id, _CORRECTED.owner_id == Entry.owner_id
 )
 
@@ -150,7 +153,7 @@ def _activities_statement():
             Entry.occurred_on <= bindparam("as_of", type_=Date),
             in_window,
             COUNTABLE,
-            ~_SUPERSEDED,
+            ~SUPERSEDED,
         )
         .order_by(Entry.owner_id, Entry.occurred_on, Entry.id)
     )
@@ -258,11 +261,7 @@ def pending_sessions(db: Session, *, owner_id: int, as_of: date) -> PendingSessi
     a session a correction replaces is left out."""
     rows = db.execute(
         select(Entry.occurred_on, Entry.status).where(
-            Entry.owner_id == owner_id,
-            Entry.kind.in_(COUNTS_ONCE_SIGNED),
-            Entry.status != EntryStatus.SIGNED.value,
-            Entry.occurred_on <= as_of,
-            ~_SUPERSEDED,
+            Entry.owner_id == owner_id, UNSIGNED_SESSION, Entry.occurred_on <= as_of, ~SUPERSEDED
         )
     )
     return PendingSessions(tuple((on, status) for on, status in rows))
