@@ -167,6 +167,8 @@ def build_pdf(
             else Paragraph(escape(empty), styles["Normal"])
         )
     # Sessions that do not count yet (not signed off), said below the ones that do.
-    story += [Paragraph(escape(note), styles["Normal"]) for note in session_notes]
+    if session_notes:
+        story.append(Spacer(1, 2 * mm))
+        story += [Paragraph(escape(note), styles["Normal"]) for note in session_notes]
     document.build(story)
     return buffer.getvalue()
