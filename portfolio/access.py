@@ -146,6 +146,19 @@ def may_change_person(viewer: User, subject: User) -> bool:
     return subject.role in {str(role) for role in assignable_roles(viewer)}
 
 
+def may_erase_departed(viewer: User, subject: User) -> bool:
+    """Erase a departed person's portfolio (AVG art. 17): HR and administrators who may change
+    the account. Only once it is deactivated (services.privacy.erasure checks that, with its
+    own message); HR never sees the content while doing it, only counts."""
+    return viewer.id != subject.id and may_change_person(viewer, subject)
+
+
+def may_erase_own_portfolio(viewer: User) -> bool:
+    """A worker erases their own portfolio; supervisors, HR and admins ask HR (they lead or
+    manage others, whose records point at them)."""
+    return viewer.has_role(Role.WORKER) and viewer.erased_at is None
+
+
 def may_correct_email(viewer: User, subject: User, *, used: bool) -> bool:
     """Change another account's e-mail address: HR and administrators who may change the person,
     and only while the account has never been used (see the policy above)."""

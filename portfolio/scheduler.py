@@ -26,6 +26,8 @@ REMINDER_TRIGGER = CronTrigger(hour=7, minute=0, timezone=AMSTERDAM)
 OUTBOX_TRIGGER = IntervalTrigger(minutes=1, timezone=AMSTERDAM)
 # Just after midnight: every stored standing for the new day (services.norms.standings).
 STANDINGS_TRIGGER = CronTrigger(hour=0, minute=5, timezone=AMSTERDAM)
+# Early morning: warn a month before erasure, erase at the end of the retention period.
+RETENTION_TRIGGER = CronTrigger(hour=6, minute=30, timezone=AMSTERDAM)
 
 
 def run_reminder_sweep(app: Flask, now: datetime | None = None) -> SweepResult:
@@ -68,10 +70,20 @@ def run_standings_refresh(app: Flask, today: date | None = None) -> int:
         return written
 
 
+def run_retention(app: Flask, now: datetime | None = None):
+    """Warn departed people (and HR) a month before their portfolio is erased, and erase it at
+    the end of the organisation's retention period (services.privacy.retention); each once."""
+    from portfolio.services.privacy import retention
+
+    with app.app_context(), standalone_session() as db:
+        return retention.run(db, now=now or clock.now(), settings=app.config)
+
+
 def build_scheduler(app: Flask, scheduler_class=BlockingScheduler) -> BaseScheduler:
     """A scheduler with the fixed jobs, explicit ids, Europe/Amsterdam time."""
     scheduler = scheduler_class(timezone=AMSTERDAM, job_defaults=JOB_DEFAULTS)
     scheduler.add_job(run_reminder_sweep, REMINDER_TRIGGER, args=[app], id="reminder-sweep")
     scheduler.add_job(run_outbox_delivery, OUTBOX_TRIGGER, args=[app], id="outbox-delivery")
     scheduler.add_job(run_standings_refresh, STANDINGS_TRIGGER, args=[app], id="standings-refresh")
+    scheduler.add_job(run_retention, RETENTION_TRIGGER, args=[app], id="retention")
     return scheduler

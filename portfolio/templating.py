@@ -90,6 +90,7 @@ AUDIT_ACTIONS = {
     "person_updated": _l("Changed a person's record"),
     "person_deactivated": _l("Deactivated an account"),
     "person_reactivated": _l("Reactivated an account"),
+    "portfolio_erased": _l("Erased a portfolio"),
     "team_created": _l("Added a team"),
     "team_renamed": _l("Renamed a team"),
     "team_deleted": _l("Deleted a team"),

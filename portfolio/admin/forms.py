@@ -43,6 +43,16 @@ class SettingsForm(Form):
         maximum=90,
         places=0,
     )
+    retention_months = DutchNumberField(
+        _l("Keep the portfolio of a person who has left for (months)"),
+        validators=[Optional(), NumberRange(min=1, max=120)],
+        maximum=120,
+        places=0,
+        description=_l(
+            "Counted from the day the account is deactivated. A month before, the person and HR "
+            "are warned by e-mail, with a link to download the portfolio; then it is erased."
+        ),
+    )
     signoff_kinds = MultiCheckboxField(
         _l("Entries that need sign-off by the supervisor"),
         choices=[SelectChoice(code, label) for code, label in ENTRY_KINDS.items()],

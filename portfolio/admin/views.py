@@ -15,7 +15,7 @@ from portfolio.models import MailStatus, Role
 from portfolio.requests import page_number
 from portfolio.services.organisation import org_settings
 from portfolio.services.privacy import audit as audit_service
-from portfolio.services.privacy import audit_log
+from portfolio.services.privacy import audit_log, retention
 
 
 @bp.route("/audit")
@@ -45,6 +45,9 @@ def settings():
             "reminder_offsets": ", ".join(offsets),
             "signoff_digest_days": digest_days,
             "signoff_kinds": kinds,
+            "retention_months": retention.retention_months(
+                session, organisation_id=admin.organisation_id
+            ),
         }
         if request.method == "GET"
         else None
@@ -58,6 +61,10 @@ def settings():
             kinds_to_sign=form.signoff_kinds.data or [],
             now=clock.now(),
         )
+        if form.retention_months.data is not None:  # empty: left as it is
+            retention.save_retention_months(
+                session, admin=admin, months=int(form.retention_months.data), now=clock.now()
+            )
         flash(_("The settings are saved."), "success")
         return redirect(url_for("admin.settings"))
     return render_template("admin/settings.html", form=form)

@@ -21,7 +21,9 @@ from portfolio.infra import mail
 from portfolio.models import Role, Team, User
 from portfolio.requests import page_number
 from portfolio.services.people import people_admin, team_admin
+from portfolio.services.privacy import erasure, retention
 from portfolio.templating import ROLE_LABELS
+from portfolio.web.erasure_forms import DepartedErasureForm
 
 
 def _actor() -> User:
@@ -143,6 +145,36 @@ def person_deactivate(person_id: int):
             )
             return redirect(url_for("hr.person", person_id=person.id))
     return render_template("hr/person_deactivate.html", form=form, person=person)
+
+
+@bp.route("/people/<int:person_id>/erase", methods=["GET", "POST"])
+@access.roles(Role.HR, Role.ADMIN)
+def person_erase(person_id: int):
+    """Ask, then erase a departed person's portfolio (AVG art. 17). HR sees counts only."""
+    actor = _actor()
+    person = _person_to_change(person_id)
+    session = db.session()
+    refusal = None
+    try:
+        erasure.check_erasure_by(actor, person)
+    except erasure.NotErasable as error:
+        refusal = error.reason
+    form = DepartedErasureForm()
+    if refusal is None and form.validate_on_submit():
+        erasure.erase(session, person=person, actor=actor, now=clock.now(), why="hr")
+        flash(_("The portfolio has been erased. What others co-own is kept."), "success")
+        return redirect(url_for("hr.person", person_id=person.id))
+    return render_template(
+        "hr/person_erase.html",
+        form=form,
+        person=person,
+        refusal=refusal,
+        summary=None if refusal else erasure.summary(session, person=person),
+        erase_on=retention.erase_on(
+            person,
+            months=retention.retention_months(session, organisation_id=person.organisation_id),
+        ),
+    )
 
 
 @bp.route("/people/<int:person_id>/reactivate", methods=["POST"])

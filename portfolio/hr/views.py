@@ -10,6 +10,7 @@ from portfolio.hr import bp
 from portfolio.models import Role
 from portfolio.requests import page_number, search_text
 from portfolio.services.people import people
+from portfolio.services.privacy import retention
 
 
 @bp.route("/people")
@@ -43,4 +44,11 @@ def person(person_id: int):
         person=subject,
         team=teams.get(subject.team_id),
         may_change=access.may_change_person(viewer, subject),
+        may_erase=access.may_erase_departed(viewer, subject) and subject.erased_at is None,
+        erase_on=retention.erase_on(
+            subject,
+            months=retention.retention_months(session, organisation_id=subject.organisation_id),
+        )
+        if not subject.is_active and viewer.has_role(Role.HR, Role.ADMIN)
+        else None,
     )

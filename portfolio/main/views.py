@@ -97,3 +97,10 @@ def set_language():
 def account():
     """The user's own account: language, password, and a copy of all their data."""
     return render_template("main/account.html")
+
+
+@bp.route("/erased")
+@access.public
+def erased():
+    """The neutral page after a portfolio was erased (the person is logged out)."""
+    return render_template("main/erased.html")

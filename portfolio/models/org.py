@@ -76,6 +76,10 @@ class User(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     password_changed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # Retention (services.privacy.erasure): when the person was told their portfolio will be
+    # erased, and when it was; an erased account is a pseudonymous tombstone.
+    retention_warned_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    erased_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     # The employment start date (HR's record, set by hand or by the employee import).
     employment_started_on: date | None = Field(default=None)
     # Raised with every change to what this person's dashboard shows (the dashboard's cache

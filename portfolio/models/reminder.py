@@ -80,6 +80,9 @@ class OrganisationSettings(SQLModel, table=True):
     # Who must use a second factor with a local log-in: "none", "hr_admin" or "all";
     # None: the instance's default (SECOND_FACTOR_DEFAULT).
     second_factor: str | None = Field(default=None, max_length=20)
+    # Months a deactivated person's portfolio is kept before it is erased; None: the default
+    # (services.privacy.erasure.DEFAULT_RETENTION_MONTHS).
+    retention_months: int | None = None
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     updated_by_id: int | None = Field(default=None, foreign_key="user_account.id")
 

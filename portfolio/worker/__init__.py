@@ -10,6 +10,7 @@ from portfolio.worker import (  # noqa: E402, F401
     dashboard,
     development,
     entries,
+    erasure,
     evaluation,
     evidence,
     exports,

@@ -26,7 +26,7 @@ from portfolio.worker.dashboard import TO_VERIFY, chart_data, forecast_sentences
 def download_my_data():
     """All of the logged-in user's data as a ZIP (JSON plus the original evidence files)."""
     archive = my_data.write_archive(
-        db.session(), user=current_user._get_current_object(), index_html=_my_data_index
+        db.session(), user=current_user._get_current_object(), index_html=my_data_index
     )
     stamp = clock.today().isoformat()
     return send_file(
@@ -51,7 +51,7 @@ ENTRY_TEXTS = (
 )
 
 
-def _my_data_index(data: dict) -> str:
+def my_data_index(data: dict) -> str:
     """index.html of the archive: the data of vakbekwaam.json as one readable page."""
     files: dict[int, list[dict]] = {}
     for meta in data["evidence_files"]:

@@ -73,6 +73,7 @@ def main_pages(db, year: int) -> dict[str, list[tuple[str, str]]]:
             ("feedback-new", "/feedback/new"),
             ("notifications", "/notifications"),
             ("account", "/account"),
+            ("erase", "/portfolio/erase"),
             ("catalogue", "/catalogue"),
         ],
         "supervisor": [
@@ -94,6 +95,7 @@ def main_pages(db, year: int) -> dict[str, list[tuple[str, str]]]:
             ("evaluations", "/hr/evaluations"),
             ("people", "/hr/people"),
             ("person", f"/hr/people/{hr_person.id}"),
+            ("person-erase", f"/hr/people/{hr_person.id}/erase"),
             ("person-new", "/hr/people/new"),
             ("teams", "/hr/teams"),
             ("import", "/hr/import"),
@@ -109,7 +111,11 @@ def main_pages(db, year: int) -> dict[str, list[tuple[str, str]]]:
     return {role: [(n, p) for n, p in items if p] for role, items in pages.items()}
 
 
-PUBLIC_PAGES = [("login", "/login"), ("password-forgotten", "/password/forgotten")]
+PUBLIC_PAGES = [
+    ("login", "/login"),
+    ("password-forgotten", "/password/forgotten"),
+    ("erased", "/erased"),
+]
 
 
 def log_in(page, base_url: str, role: str) -> None:

@@ -87,6 +87,8 @@ def person_for_change(db: Session, *, actor: User, person_id: int) -> User:
         raise PersonNotVisible(person_id)
     if not access.may_change_person(actor, person):
         raise NotAllowed(person_id)
+    if person.erased_at is not None:  # a tombstone (services.privacy.erasure) stays one
+        raise NotAllowed(person_id)
     return person
 
 
@@ -277,6 +279,7 @@ def reactivate_person(db: Session, *, actor: User, person: User) -> None:
         return
     person.is_active = True
     person.deactivated_at = None
+    person.retention_warned_at = None  # a new departure starts a new retention period
     db.add(person)
     audit.record(
         db,
