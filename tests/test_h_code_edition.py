@@ -3,15 +3,10 @@ one joint code applies since 2022 (seed 001); where art. 3 is explained, so is i
 
 from __future__ import annotations
 
-import re
-
 import competencies
 from tests.conftest import login
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
+from tests.test_dashboard import text_of
 
 
 def test_the_catalogue_records_the_edition_and_its_successor_with_their_seeds():
@@ -29,7 +24,7 @@ def test_the_catalogue_page_and_the_dashboard_name_the_edition(client, db):
     worker = make_user(db, org, team=make_team(db, org), locale="nl")
     login(client, worker.email, PASSWORD)
 
-    page = _text(client.get("/catalogue").get_data(as_text=True))
+    page = text_of(client.get("/catalogue").get_data(as_text=True))
     assert "Welke beroepscode deze catalogus volgt" in page
     assert "Beroepscode voor de sociaal werker (2018)" in page
     assert "000_7844ec742a717a9e.txt" in page and "001_9143a63348034301.txt" in page
@@ -42,6 +37,6 @@ def test_the_catalogue_page_and_the_dashboard_name_the_edition(client, db):
     from tests.test_norm_progress import add_entry
 
     add_entry(db, worker, "reflection", date(2026, 1, 5), "1")
-    dashboard = _text(client.get("/portfolio/").get_data(as_text=True))
+    dashboard = text_of(client.get("/portfolio/").get_data(as_text=True))
     assert "Genummerd zoals in de Beroepscode voor de sociaal werker (2018)" in dashboard
     assert 'href="/catalogue#code-edition"' in client.get("/portfolio/").get_data(as_text=True)

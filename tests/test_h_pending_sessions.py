@@ -14,6 +14,7 @@ import pytest
 
 from portfolio.services.norms import norm_progress, norm_sums
 from tests.factories import make_organisation, make_team, make_user
+from tests.test_dashboard import text_of
 from tests.test_norm_progress import AS_OF, SKJ, add_entry, register
 
 
@@ -78,12 +79,6 @@ def _logged_in(client, worker, locale="nl"):
     return worker, login(client, worker.email, PASSWORD)
 
 
-def _text(html: str) -> str:
-    import re
-
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
-
-
 def test_the_dashboard_shows_pending_sessions_beside_what_counts(client, db, worker):
     three_sessions(db, worker)
     add_entry(
@@ -95,7 +90,7 @@ def test_the_dashboard_shows_pending_sessions_beside_what_counts(client, db, wor
     db.commit()
     _logged_in(client, worker)
 
-    text = _text(client.get("/portfolio/").get_data(as_text=True))
+    text = text_of(client.get("/portfolio/").get_data(as_text=True))
 
     assert "2 intervisiebijeenkomsten wachten op aftekening." in text
     assert "1 intervisiebijeenkomst is nog niet ter aftekening ingediend." in text
@@ -111,7 +106,7 @@ def test_the_registrations_page_says_how_many_sessions_wait(client, db, worker):
     db.commit()
     _logged_in(client, worker, "en")
 
-    text = _text(client.get("/portfolio/registrations").get_data(as_text=True))
+    text = text_of(client.get("/portfolio/registrations").get_data(as_text=True))
 
     assert "1 peer review session is waiting for sign-off." in text
     assert "1 peer review session has not been submitted for sign-off yet." in text

@@ -10,11 +10,8 @@ import re
 from portfolio.models import OrganisationSettings, Role
 from tests.conftest import login
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
+from tests.test_dashboard import text_of
 from tests.test_my_data import _download, _entry
-
-
-def _text(html: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
 
 def _people(db):
@@ -29,7 +26,7 @@ def _people(db):
 
 def _status_cell(html: str, title: str) -> str:
     row = re.search(rf"{title}.*?</tr>", html, re.S).group(0)
-    return _text(row)
+    return text_of(row)
 
 
 def test_an_entry_without_sign_off_is_recorded_and_a_session_a_draft(client, db):
@@ -40,9 +37,9 @@ def test_an_entry_without_sign_off_is_recorded_and_a_session_a_draft(client, db)
     assert "vastgelegd" in _status_cell(listing, "Mijn reflectie")
     assert "concept" not in _status_cell(listing, "Mijn reflectie")
     assert "concept" in _status_cell(listing, "Intervisie maart")
-    detail = _text(client.get(f"/portfolio/entries/{reflection.id}").get_data(as_text=True))
+    detail = text_of(client.get(f"/portfolio/entries/{reflection.id}").get_data(as_text=True))
     assert "Status: vastgelegd" in detail
-    detail = _text(client.get(f"/portfolio/entries/{session.id}").get_data(as_text=True))
+    detail = text_of(client.get(f"/portfolio/entries/{session.id}").get_data(as_text=True))
     assert "Status: concept" in detail
 
 
@@ -52,7 +49,7 @@ def test_in_english_the_word_is_recorded(client, db):
     db.add(worker)
     db.commit()
     login(client, worker.email, PASSWORD)
-    detail = _text(client.get(f"/portfolio/entries/{reflection.id}").get_data(as_text=True))
+    detail = text_of(client.get(f"/portfolio/entries/{reflection.id}").get_data(as_text=True))
     assert "Status: recorded" in detail
 
 
@@ -61,7 +58,7 @@ def test_a_kind_the_organisation_signs_off_stays_a_draft_until_submitted(client,
     db.add(OrganisationSettings(organisation_id=org.id, signoff_kinds=["reflection"]))
     db.commit()
     login(client, worker.email, PASSWORD)
-    detail = _text(client.get(f"/portfolio/entries/{reflection.id}").get_data(as_text=True))
+    detail = text_of(client.get(f"/portfolio/entries/{reflection.id}").get_data(as_text=True))
     assert "Status: concept" in detail
 
 
@@ -82,5 +79,5 @@ def test_the_my_data_archive_says_recorded(client, db):
     shown = {e["id"]: (e["status"], e["status_shown"]) for e in data["entries"]}
     assert shown[reflection.id] == ("draft", "recorded")
     assert shown[session.id] == ("draft", "draft")
-    index = _text(archive.read("index.html").decode())
+    index = text_of(archive.read("index.html").decode())
     assert "Reflectie · vastgelegd" in index or "vastgelegd" in index
