@@ -69,6 +69,9 @@ WORK_LEVELS: tuple[Level, ...] = _records(Level, _competencies["work_levels"])
 CORE_VALUES: tuple[Tag, ...] = _records(Tag, _code["core_values"])
 CHAPTERS: tuple[Tag, ...] = _records(Tag, _code["chapters"])
 ARTICLES: tuple[Article, ...] = _records(Article, _code["articles"])
+# The Beroepscode edition the catalogue follows (2018, seed 000) and the joint code in force
+# since 1 January 2022 (seed 001), whose numbering is still to be checked against ours.
+CODE_EDITION, CODE_SUCCESSOR = _records(Tag, _code["editions"])
 
 ART3_REQUIREMENTS: tuple[Art3Requirement, ...] = _records(
     Art3Requirement, _practice["art3_requirements"]

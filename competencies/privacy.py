@@ -203,6 +203,10 @@ _TRADE_WORDS = frozenset(
         "leerdoelen",
         "module",
         "lezing",
+        # Praise that opens a sign-off comment or feedback ("Mooi verslag."), now that those
+        # texts are scanned too (issue 14 point 9).
+        "mooi",
+        "knap",
     }
 )
 

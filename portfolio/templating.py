@@ -15,6 +15,7 @@ from jinja2 import pass_context
 
 import competencies
 from portfolio import db
+from portfolio.services.entries.entry_status import shown_status
 
 # The main menu: (endpoint, label, roles that see it (None: everyone), endpoint prefixes that
 # mark it as the current page).
@@ -132,6 +133,8 @@ PRIVACY_KINDS = {
 }
 
 ENTRY_STATUSES = {
+    # Saved, needs no sign-off (services.entries.entry_status): never called a draft.
+    "recorded": _l("recorded"),
     "draft": _l("draft"),
     "submitted": _l("submitted for sign-off"),
     "returned": _l("returned"),
@@ -214,6 +217,32 @@ def number(value) -> str:
 def _number_symbols(locale: str) -> tuple[str, str]:
     """(decimal symbol, group symbol) of a locale."""
     return get_decimal_symbol(locale), get_group_symbol(locale)
+
+
+def entry_status_label(entry) -> str:
+    """An entry's status in words; `entry` is an Entry, a dict of its columns (my-data) or a
+    bare status. A saved entry of a kind its organisation does not sign off is "recorded"."""
+    labels = _labels("entry_status")
+    if isinstance(entry, str):
+        return str(labels.get(entry, entry))
+    field = entry.get if isinstance(entry, dict) else lambda name: getattr(entry, name)
+    kinds = _signoff_kinds(field("organisation_id"))
+    status = shown_status(field("status"), field("kind"), kinds)
+    return str(labels.get(status, status))
+
+
+def _signoff_kinds(organisation_id: int) -> list[str]:
+    """The organisation's kinds to sign off, read once per request and organisation."""
+    from flask import g
+
+    from portfolio.services.organisation import org_settings
+
+    cache = g.setdefault("signoff_kinds", {})
+    if organisation_id not in cache:
+        cache[organisation_id] = org_settings.signoff_kinds(
+            db.session(), organisation_id=organisation_id
+        )
+    return cache[organisation_id]
 
 
 def main_menu(role: str, endpoint: str | None) -> list[tuple[str, str, bool]]:
@@ -348,7 +377,7 @@ def init_app(app: Flask) -> None:
         main_menu=main_menu,
         goal_status_label=_label("goal_status"),
         evaluation_status_label=_label("evaluation_status"),
-        entry_status_label=_label("entry_status"),
+        entry_status_label=entry_status_label,
         entry_event_label=_label("entry_event"),
     )
     app.jinja_env.filters["number"] = number

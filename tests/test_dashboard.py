@@ -105,7 +105,7 @@ def test_numbers_forecast_and_chart_of_a_registration(client, db, worker):
         "8",
         accreditations=[{"register": "skj", "id": "SKJ-1"}],
     )
-    add_entry(db, worker, "peer_review", date(2025, 2, 1), "2", form="intervisie")
+    add_entry(db, worker, "peer_review", date(2025, 2, 1), "2", form="intervisie", status="signed")
     add_entry(db, worker, "work", date(2024, 1, 1), hours_per_week=Decimal(28))
 
     html = page(client, worker)
@@ -144,7 +144,7 @@ def test_a_met_norm_is_said_in_words(client, db, worker):
         "60",
         accreditations=[{"register": "skj", "id": "SKJ-1"}],
     )
-    add_entry(db, worker, "peer_review", date(2025, 2, 1), "60", form="supervisie")
+    add_entry(db, worker, "peer_review", date(2025, 2, 1), "60", form="supervisie", status="signed")
     add_entry(db, worker, "work", date(2024, 1, 1), hours_per_week=Decimal(40))
 
     assert "You meet the norm." in page(client, worker)
@@ -160,7 +160,7 @@ def test_an_on_track_forecast_names_the_date(client, db, worker):
         "40",
         accreditations=[{"register": "skj", "id": "SKJ-1"}],
     )
-    add_entry(db, worker, "peer_review", date(2025, 2, 1), "59", form="supervisie")
+    add_entry(db, worker, "peer_review", date(2025, 2, 1), "59", form="supervisie", status="signed")
     add_entry(db, worker, "work", date(2024, 1, 1), hours_per_week=Decimal(40))
 
     text = text_of(page(client, worker))

@@ -824,6 +824,13 @@ def test_correcting_a_signed_entry_makes_a_new_version_and_keeps_the_signed_one(
     assert f"/portfolio/entries/{signed.id}/correct" not in old_page
     new_page = client.get(f"/portfolio/entries/{new.id}").get_data(as_text=True)
     assert f'href="/portfolio/entries/{signed.id}"' in new_page
+    # A session counts once signed off (issue 14 point 6): the correction waits for its own.
+    counted = norm_progress.activities_by_owner(
+        db, owner_ids=[worker.id], since=date(2026, 1, 1), as_of=date(2026, 12, 31)
+    )
+    assert counted[worker.id] == []
+    db.get(Entry, new.id).status = "signed"
+    db.commit()
     counted = norm_progress.activities_by_owner(
         db, owner_ids=[worker.id], since=date(2026, 1, 1), as_of=date(2026, 12, 31)
     )

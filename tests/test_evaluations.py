@@ -557,25 +557,26 @@ def test_the_facts_match_a_case_computed_by_hand(db, people):
                 "required": 60,
                 "unconfirmed": False,
             },
-            # 2 (2024) + 2 + 1.5 (2025); the half hour is below the 1-hour minimum per session
+            # 2 (2024) + 2 (2025); the half hour is below the 1-hour minimum per session, the
+            # submitted 1.5 waits for its sign-off (issue 14 point 6)
             {
                 "id": "reflectie",
                 "title": "Reflectie",
-                "hours": 5.5,
-                "counted": 5.5,
+                "hours": 4,
+                "counted": 4,
                 "required": 60,
                 "unconfirmed": False,
             },
         ],
         # The pace of 731 days (2024-01-01 up to 2025-12-31), 1,096 days before the deadline:
-        # reflectie needs ceil(54.5 × 731 ÷ 5.5) = 7,244 more days, the slowest requirement.
-        "forecast_met_on": "2045-10-31",
+        # reflectie needs 56 × 731 ÷ 4 = 10,234 more days, the slowest requirement.
+        "forecast_met_on": "2054-01-07",
         "on_track": False,
         "shortfalls": [
             # 10 + 10 × 1096 ÷ 731 = 24.99 points at the deadline
             {"requirement": "scholing", "projected": 24.99, "required": 60, "short_by": 35.01},
-            # 5.5 + 5.5 × 1096 ÷ 731 = 13.75; work hours reach 4,691.57 of 3,368: no shortfall
-            {"requirement": "reflectie", "projected": 13.75, "required": 60, "short_by": 46.25},
+            # 4 + 4 × 1096 ÷ 731 = 10.00; work hours reach 4,691.57 of 3,368: no shortfall
+            {"requirement": "reflectie", "projected": 10, "required": 60, "short_by": 50},
         ],
     }
 
@@ -641,18 +642,18 @@ def test_the_fact_columns_give_one_flat_row(db, people):
     assert row["art3_missing"] == "vakliteratuur bijdrage-beroep"
     assert (row["goals.open"], row["goals.achieved"], row["goals.dropped"]) == (1, 1, 0)
     assert row["skj-jeugd-gezinsprofessional.number"] == "SKJ-123"
-    assert row["skj-jeugd-gezinsprofessional.reflectie"] == 5.5
+    assert row["skj-jeugd-gezinsprofessional.reflectie"] == 4
     assert row["skj-jeugd-gezinsprofessional.reflectie_required"] == 60
-    assert row["skj-jeugd-gezinsprofessional.reflectie_hours"] == 5.5
+    assert row["skj-jeugd-gezinsprofessional.reflectie_hours"] == 4
     assert row["skj-jeugd-gezinsprofessional.scholing_hours"] == 10
-    assert row["skj-jeugd-gezinsprofessional.forecast_met_on"] == "2045-10-31"
+    assert row["skj-jeugd-gezinsprofessional.forecast_met_on"] == "2054-01-07"
     assert row["skj-jeugd-gezinsprofessional.on_track"] == "no"
     assert row["skj-jeugd-gezinsprofessional.shortfall"] == (
-        "scholing short by 35.01; reflectie short by 46.25"
+        "scholing short by 35.01; reflectie short by 50"
     )
     assert row["skj-jeugd-gezinsprofessional.work_hours"] == 1877.14
-    # The same sessions count for both registers; Registerplein has no 1-hour minimum.
-    assert row["registerplein-sociaal-werker.reflectie"] == 6
+    # The same signed sessions count for both registers; Registerplein has no 1-hour minimum.
+    assert row["registerplein-sociaal-werker.reflectie"] == 4.5
     assert row["registerplein-sociaal-werker.reflectie_required"] == "te verifiëren"
     assert row["registerplein-sociaal-werker.overig_required"] is None  # no minimum
     # Unconfirmed thresholds: the forecast cannot be told.

@@ -71,12 +71,15 @@ def every_kind(db, owner) -> dict[str, Entry]:
             "10",
             accreditations=[{"register": "skj", "id": "SKJ-9"}],
         ),
-        "intervisie": add_entry(db, owner, "peer_review", date(2025, 2, 1), "2", form="intervisie"),
+        # Peer review sessions count once signed off (Beroepscode art. 24).
+        "intervisie": add_entry(
+            db, owner, "peer_review", date(2025, 2, 1), "2", form="intervisie", status="signed"
+        ),
         "moreel_beraad": add_entry(
-            db, owner, "peer_review", date(2025, 3, 1), "1.5", form="moreel-beraad"
+            db, owner, "peer_review", date(2025, 3, 1), "1.5", form="moreel-beraad", status="signed"
         ),
         "short_session": add_entry(
-            db, owner, "peer_review", date(2025, 4, 1), "0.5", form="supervisie"
+            db, owner, "peer_review", date(2025, 4, 1), "0.5", form="supervisie", status="signed"
         ),
         "reflection": add_entry(db, owner, "reflection", date(2025, 5, 1), "3"),
         "literature": add_entry(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
@@ -75,6 +75,7 @@ def test_the_pdf_lists_totals_activities_and_sessions_but_no_text(client, db, wo
                 hours=Decimal(2),
                 form="intervisie",
                 status="signed",
+                signed_at=datetime(2024, 5, 13, 9, tzinfo=UTC),
                 case_description="GEHEIM-2",
             ),
             Entry(
@@ -91,7 +92,9 @@ def test_the_pdf_lists_totals_activities_and_sessions_but_no_text(client, db, wo
     text = _text(client.get(f"/portfolio/registrations/{registration.id}/export.pdf"))
     assert "Pim Portfolio" in text and "R-778899" in text
     assert "SKJ-31337" in text and "Systemisch werken" in text
-    assert "Intervisie mei" in text and "signed off" in text
+    # Only signed-off sessions are listed, with the day they were signed off (issue 14).
+    assert "Signed-off peer review sessions" in text
+    assert re.search(r"May 9, 2024\s+Intervisie mei\s+May 13, 2024", text)
     # Totals per requirement: counted, required, status.
     assert re.search(r"Geaccrediteerde scholing\s+12\s+60\s+not yet", text)
     assert re.search(r"Reflectie\s+2\s+60\s+not yet", text)

@@ -119,6 +119,9 @@ def _worker_entries(rng, organisation_id, owner_id, start: date, today: date, no
     """Rows (without id) for one worker between `start` and `today`."""
     days = (today - start).days
     common = ("draft", False, CATALOGUE_VERSION, 1, now, now)
+    # Peer review sessions count once signed off (Beroepscode art. 24): the demo's are signed
+    # (demo.development then submits the latest two, which wait for the supervisor).
+    signed = ("signed", *common[1:])
 
     def day() -> date:
         return start + timedelta(days=rng.randint(0, max(days - 1, 0)))
@@ -179,7 +182,7 @@ def _worker_entries(rng, organisation_id, owner_id, start: date, today: date, no
             None,
             None,
             None,
-            *common,
+            *signed,
         )
     for _ in range(2 * years):
         yield (

@@ -15,6 +15,7 @@ from wtforms.validators import Email, InputRequired, Length, Optional
 
 import competencies
 from portfolio.web.forms import Form, MultiCheckboxField, form_token_field
+from portfolio.web.privacy_check import privacy_confirmation
 
 
 class RequestForm(Form):
@@ -41,6 +42,7 @@ class RequestForm(Form):
         validators=[InputRequired(message=_l("Choose at least one competency."))],
     )
     message = TextAreaField(_l("Your question (optional)"), validators=[Length(max=2000)])
+    privacy_confirmed = privacy_confirmation()
 
     def validate(self, extra_validators=None) -> bool:
         """A colleague, or a name and e-mail address, depending on the choice."""
@@ -62,3 +64,4 @@ class AnswerForm(Form):
     answer = TextAreaField(
         _l("Your feedback"), validators=[InputRequired(), Length(min=10, max=5000)]
     )
+    privacy_confirmed = privacy_confirmation()

@@ -15,6 +15,7 @@ from portfolio.feedback import bp
 from portfolio.feedback.forms import AnswerForm, RequestForm
 from portfolio.models import Role
 from portfolio.services.development import feedback
+from portfolio.web import privacy_check
 from portfolio.web.forms import already_saved, settle_token
 
 ASKERS = (Role.WORKER, Role.SUPERVISOR)
@@ -46,13 +47,14 @@ def request_new():
     form.colleague.choices = [SelectChoice(0, "—")] + [
         SelectChoice(c.id, c.name) for c in feedback.colleagues(session, user=user)
     ]
-    if form.validate_on_submit():
+    scan = privacy_check.validated(form, {"message": form.message.data})
+    if scan.may_save:
         outside = form.who.data == "outside"
         done = already_saved(form, fallback=url_for("feedback.feedback_list"))
         if done is not None:
             return done
         try:
-            feedback.request_feedback(
+            asked = feedback.request_feedback(
                 session,
                 requester=user,
                 respondent_id=None if outside else form.colleague.data,
@@ -72,10 +74,22 @@ def request_new():
             session.rollback()
             form.colleague.errors.append(_("Choose a colleague from your organisation."))
         else:
+            scan.record_override(
+                session,
+                actor=user,
+                subject_id=user.id,
+                subject_type="feedback_request",
+                object_id=asked.id,
+            )
             settle_token(form, url_for("feedback.feedback_list"))
             flash(_("Your request has been sent."), "success")
             return redirect(url_for("feedback.feedback_list"))
-    return render_template("feedback/request_new.html", form=form)
+    return render_template(
+        "feedback/request_new.html",
+        form=form,
+        findings=scan.findings,
+        privacy_labels=privacy_check.field_labels(form, ["message"]),
+    )
 
 
 @bp.route("/<int:request_id>/remind", methods=["POST"])
@@ -138,7 +152,8 @@ def _already_answered():
 
 def _answer_page(session, item, requester):
     form = AnswerForm()
-    if form.validate_on_submit():
+    scan = privacy_check.validated(form, {"answer": form.answer.data})
+    if scan.may_save:
         try:
             feedback.answer(
                 session,
@@ -149,10 +164,22 @@ def _answer_page(session, item, requester):
             )
         except feedback.AlreadyAnswered:  # a double click or a second tab, at the same moment
             return _already_answered()
+        # Someone outside the organisation answers by link: no account is the actor.
+        respondent = current_user._get_current_object() if item.respondent_id else None
+        scan.record_override(
+            session,
+            actor=respondent,
+            subject_id=item.requester_id,
+            subject_type="feedback_answer",
+            object_id=item.id,
+            organisation_id=item.organisation_id,
+        )
         return render_template("feedback/thanks.html", requester=requester)
     return render_template(
         "feedback/answer.html",
         form=form,
+        findings=scan.findings,
+        privacy_labels=privacy_check.field_labels(form, ["answer"]),
         feedback_request=item,
         requester=requester,
         competencies=[competencies.competency(code) for code in item.competency_codes],

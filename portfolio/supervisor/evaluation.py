@@ -16,6 +16,7 @@ from portfolio.services.evaluations.evaluation_agreements import (
 )
 from portfolio.services.evaluations.evaluation_listings import team_statuses
 from portfolio.supervisor import bp
+from portfolio.web import privacy_check
 from portfolio.web.evaluation_forms import AGREEMENT_ROWS, CompleteForm, SignForm
 from portfolio.web.evaluation_page import STALE, STALE_SIGN, page_context, stamp, valid_year
 
@@ -79,14 +80,15 @@ def evaluation_detail(member_id: int, year: int):
     if request.method == "POST" and item.status == EvaluationStatus.SIGNED:
         flash(_("This evaluation is signed. Correct it to change it."), "error")
         return redirect(here)  # an old page: its form would fail on rows it no longer has
-    if form.validate_on_submit():
+    scan = privacy_check.validated(form, form.texts())
+    if scan.may_save:
         agreements = parse_agreements(
             [(row["competency_code"], row["text"]) for row in form.agreements.data]
         )
         as_draft = "draft" in request.form and item.status not in COMPLETED_OR_SIGNED
         try:
             if as_draft:
-                evaluations.save_draft(
+                saved = evaluations.save_draft(
                     session,
                     supervisor=current_user._get_current_object(),
                     worker=member,
@@ -97,7 +99,7 @@ def evaluation_detail(member_id: int, year: int):
                     now=clock.now(),
                 )
             else:
-                evaluations.complete(
+                saved = evaluations.complete(
                     session,
                     supervisor=current_user._get_current_object(),
                     worker=member,
@@ -118,6 +120,13 @@ def evaluation_detail(member_id: int, year: int):
             flash(_("This evaluation is signed. Correct it to change it."), "error")
             return redirect(here)
         else:
+            scan.record_override(
+                session,
+                actor=current_user._get_current_object(),
+                subject_id=member.id,
+                subject_type="yearly_evaluation",
+                object_id=saved.id,
+            )
             if as_draft:
                 flash(
                     _("Saved as a draft. %(name)s sees it once you complete it.", name=member.name),
@@ -127,7 +136,12 @@ def evaluation_detail(member_id: int, year: int):
                 flash(_("The evaluation is completed. Both of you can now sign it."), "success")
             return redirect(here)
     return render_template(
-        "evaluation/supervisor.html", member=member, form=form, **context
+        "evaluation/supervisor.html",
+        member=member,
+        form=form,
+        **context,
+        findings=scan.findings,
+        privacy_labels=form.labels(),
     ), status
 
 

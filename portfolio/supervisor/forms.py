@@ -7,6 +7,7 @@ from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.validators import InputRequired, Length
 
 from portfolio.web.forms import Form
+from portfolio.web.privacy_check import privacy_confirmation
 
 
 class DecisionForm(Form):
@@ -19,3 +20,4 @@ class DecisionForm(Form):
         validators=[Length(max=2000)],
         description=_l("Required when you return the entry: say what should change."),
     )
+    privacy_confirmed = privacy_confirmation()

@@ -12,6 +12,7 @@ from portfolio.services.entries import signoff
 from portfolio.services.overviews import team_overview
 from portfolio.supervisor import bp
 from portfolio.supervisor.forms import DecisionForm
+from portfolio.web import privacy_check
 from portfolio.web.entry_page import entry_context
 
 # How many entries of the sign-off queue (longest waiting first) the team page shows.
@@ -54,14 +55,15 @@ def review_entry(entry_id: int):
     supervisor = current_user._get_current_object()
     session = db.session()
     form = DecisionForm()
-    if form.validate_on_submit():
+    scan = privacy_check.validated(form, {"comment": form.comment.data})
+    if scan.may_save:
         approve = form.decision.data == "sign"
         comment = (form.comment.data or "").strip()
         if not approve and not comment:
             form.comment.errors.append(_("Say what should change before returning the entry."))
         else:
             try:
-                signoff.decide(
+                decided = signoff.decide(
                     session,
                     supervisor=supervisor,
                     entry_id=entry_id,
@@ -73,23 +75,34 @@ def review_entry(entry_id: int):
                 )
             except signoff.AlreadyDecided as conflict:
                 return _conflict_page(session, supervisor, entry_id, form, conflict.status)
+            scan.record_override(
+                session,
+                actor=supervisor,
+                subject_id=decided.owner_id,
+                subject_type="entry_signoff_comment",
+                object_id=entry_id,
+            )
             flash(_("Signed off.") if approve else _("Returned to the worker."), "success")
             return redirect(url_for("supervisor.signoff_queue"))
     entry, owner = signoff.reviewable_entry(session, supervisor=supervisor, entry_id=entry_id)
     if not form.is_submitted():
         form.version.data = entry.version
-    return _review_page(session, entry, owner, form)
+    return _review_page(session, entry, owner, form, findings=scan.findings)
 
 
-def _review_page(session, entry, owner, form, *, history=None, status: int = 200):
+def _review_page(session, entry, owner, form, *, history=None, status: int = 200, findings=None):
     if entry is None:  # returned meanwhile and not shared: nothing of it is shown
-        return render_template("supervisor/review_entry.html", entry=None, form=form), status
+        return render_template(
+            "supervisor/review_entry.html", entry=None, form=form, findings={}
+        ), status
     if history is None:
         history = signoff.history(session, entry_id=entry.id)
     return render_template(
         "supervisor/review_entry.html",
         owner=owner,
         form=form,
+        findings=findings or {},
+        privacy_labels=privacy_check.field_labels(form, ["comment"]),
         history=history,
         **entry_context(session, entry),
     ), status

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, HiddenField, SelectField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -11,6 +11,7 @@ import competencies
 from portfolio.templating import GOAL_STATUSES
 from portfolio.web.entry_forms import NONE, MultiCheckboxField
 from portfolio.web.forms import Form, form_token_field
+from portfolio.web.privacy_check import privacy_confirmation
 
 LEVELS = [
     SelectChoice(level.code, f"{level.rank}. {level.title}")
@@ -29,13 +30,6 @@ def level_field(code: str) -> str:
 def motivation_field(code: str) -> str:
     """The form field holding one competency's motivation."""
     return f"motivation_{code}"
-
-
-def privacy_confirmation() -> BooleanField:
-    """The explicit "save anyway" after a privacy warning (the same words as for entries)."""
-    return BooleanField(
-        _l("Save anyway: I checked that no client can be recognised from this text.")
-    )
 
 
 class AssessmentForm(Form):

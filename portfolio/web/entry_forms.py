@@ -19,6 +19,7 @@ from wtforms.validators import InputRequired, Length, Optional
 import competencies
 from portfolio.services.entries.entry_input import MAX_HOURS_PER_ENTRY, MAX_HOURS_PER_WEEK
 from portfolio.web.forms import DutchNumberField, Form, MultiCheckboxField, form_token_field
+from portfolio.web.privacy_check import privacy_confirmation
 
 
 def _tags(records) -> list[SelectChoice]:
@@ -200,9 +201,7 @@ class EntryForm(Form):
         validators=[Length(max=2000)],
         description=_l("They are asked to confirm that they took part."),
     )
-    privacy_confirmed = BooleanField(
-        _l("Save anyway: I checked that no client can be recognised from this text.")
-    )
+    privacy_confirmed = privacy_confirmation()
 
 
 def accreditation_field(register: str) -> str:

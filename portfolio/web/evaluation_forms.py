@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import FieldList, FormField, HiddenField, SelectField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -11,6 +12,7 @@ from wtforms.validators import Length
 
 import competencies
 from portfolio.web.forms import Form, SubForm
+from portfolio.web.privacy_check import privacy_confirmation
 
 AGREEMENT_ROWS = 3
 
@@ -34,6 +36,11 @@ class PrepareForm(_Guarded):
     year_in_short = TextAreaField(_l("The year in short"), validators=[Length(max=5000)])
     went_well = TextAreaField(_l("What went well"), validators=[Length(max=5000)])
     to_develop = TextAreaField(_l("What I want to develop"), validators=[Length(max=5000)])
+    privacy_confirmed = privacy_confirmation()
+
+    def texts(self) -> dict[str, str | None]:
+        """{field name: text} for the privacy scan."""
+        return {name: self[name].data for name in ("year_in_short", "went_well", "to_develop")}
 
 
 class AgreementForm(SubForm):
@@ -51,6 +58,20 @@ class CompleteForm(_Guarded):
 
     evaluation = TextAreaField(_l("Your evaluation"), validators=[Length(max=10000)])
     agreements = FieldList(FormField(AgreementForm), min_entries=AGREEMENT_ROWS)
+    privacy_confirmed = privacy_confirmation()
+
+    def texts(self) -> dict[str, str | None]:
+        """{field id: text} for the privacy scan: the evaluation and each agreement."""
+        texts = {"evaluation": self.evaluation.data}
+        texts.update({row.form.text.id: row.form.text.data for row in self.agreements})
+        return texts
+
+    def labels(self) -> dict[str, str]:
+        """{field id: label} of the texts, for the findings summary."""
+        labels = {"evaluation": str(self.evaluation.label.text)}
+        for number, row in enumerate(self.agreements, start=1):
+            labels[row.form.text.id] = gettext("Agreement %(n)d", n=number)
+        return labels
 
 
 class SignForm(_Guarded):

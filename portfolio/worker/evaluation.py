@@ -9,6 +9,7 @@ from flask_login import current_user
 from portfolio import access, clock, db
 from portfolio.models import Role
 from portfolio.services.evaluations import evaluations
+from portfolio.web import privacy_check
 from portfolio.web.evaluation_forms import PrepareForm, SignForm
 from portfolio.web.evaluation_page import STALE, STALE_SIGN, page_context, stamp, valid_year
 from portfolio.worker import bp
@@ -37,9 +38,10 @@ def evaluation(year: int):
     item, history = _mine(session, me, year)
     form = PrepareForm(data={**(item.self_evaluation or {}), "expected": stamp(item)})
     status = 200
-    if form.validate_on_submit():
+    scan = privacy_check.validated(form, form.texts())
+    if scan.may_save:
         try:
-            evaluations.prepare(
+            saved = evaluations.prepare(
                 session,
                 worker=me,
                 year=year,
@@ -56,12 +58,24 @@ def evaluation(year: int):
             flash(_("This evaluation is signed; it can no longer be changed."), "error")
             return redirect(url_for("worker.evaluation", year=year))
         else:
+            scan.record_override(
+                session,
+                actor=me,
+                subject_id=me.id,
+                subject_type="yearly_evaluation",
+                object_id=saved.id,
+            )
             flash(_("Your preparation is saved."), "success")
             return redirect(url_for("worker.evaluation", year=year))
     context = page_context(session, item, history, known=[me])
     self_assessed_on = evaluations.latest_self_assessment_on(session, worker=me)
     return render_template(
-        "evaluation/worker.html", form=form, **context, self_assessed_on=self_assessed_on
+        "evaluation/worker.html",
+        form=form,
+        **context,
+        self_assessed_on=self_assessed_on,
+        findings=scan.findings,
+        privacy_labels=privacy_check.field_labels(form, form.texts()),
     ), status
 
 

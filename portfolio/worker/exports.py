@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 
 from flask import abort, render_template, send_file
-from flask_babel import format_date
+from flask_babel import format_date, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -16,7 +16,7 @@ from portfolio.models import Role
 from portfolio.services.norms import norm_progress, registrations
 from portfolio.services.overviews import dashboard as dashboard_service
 from portfolio.services.privacy import audit, my_data
-from portfolio.templating import ENTRY_KINDS, ENTRY_STATUSES, number
+from portfolio.templating import ENTRY_KINDS, number
 from portfolio.worker import bp
 from portfolio.worker.dashboard import TO_VERIFY, chart_data, forecast_sentences, row_title
 
@@ -68,6 +68,33 @@ def my_data_index(data: dict) -> str:
         files_by_entry=files,
         ratings_by_assessment=ratings,
     )
+
+
+def pending_sentences(pending) -> list[str]:
+    """The period's sessions that do not count yet, in words (empty when there are none)."""
+    if not pending:
+        return []
+    sentences = []
+    if pending.awaiting:
+        sentences.append(
+            ngettext(
+                "%(num)d peer review session is waiting for sign-off.",
+                "%(num)d peer review sessions are waiting for sign-off.",
+                pending.awaiting,
+            )
+        )
+    if pending.not_submitted:
+        sentences.append(
+            ngettext(
+                "%(num)d peer review session has not been submitted for sign-off yet.",
+                "%(num)d peer review sessions have not been submitted for sign-off yet.",
+                pending.not_submitted,
+            )
+        )
+    sentences.append(
+        _("They count once your supervisor has signed them off (Beroepscode art. 24).")
+    )
+    return [" ".join(sentences)]
 
 
 def _required(row) -> str:
@@ -182,13 +209,14 @@ def registration_pdf(registration_id: int):
             _("Accreditation id"),
         ],
         activities=[_activity_row(a, progress.norm) for a in activities],
-        session_title=_("Peer review sessions (Beroepscode art. 24)"),
-        session_header=[_("Date"), _("Title"), _("Sign-off")],
+        session_title=_("Signed-off peer review sessions (Beroepscode art. 24)"),
+        session_header=[_("Date"), _("Title"), _("Signed off on")],
         sessions=[
-            [format_date(e.occurred_on), e.title, str(ENTRY_STATUSES.get(e.status, e.status))]
+            [format_date(e.occurred_on), e.title, format_date(e.signed_at) if e.signed_at else "—"]
             for e in sessions
         ],
         empty=_("None in this period."),
+        session_notes=pending_sentences(progress.pending),
     )
     audit.record(
         session,

@@ -11,6 +11,7 @@ import competencies
 from portfolio import access, clock, db
 from portfolio.models import Role
 from portfolio.services.norms import registrations
+from portfolio.services.overviews import dashboard
 from portfolio.web.forms import already_saved
 from portfolio.worker import bp
 from portfolio.worker.registration_forms import RegistrationForm
@@ -44,6 +45,9 @@ def registration_list():
         "worker/registrations/registration_list.html",
         registrations=items,
         periods=periods,
+        pending=dashboard.pending_by_registration(
+            db.session(), owner_id=current_user.id, registrations=items, as_of=clock.today()
+        ),
         norm_titles=_norm_titles(),
     )
 

@@ -25,6 +25,7 @@ from portfolio.models import (
 from portfolio.models.base import utcnow
 from portfolio.services.people.people import PersonNotVisible, led_team_ids
 from portfolio.services.privacy import audit
+from portfolio.services.privacy.text_scan import scan_texts
 
 LEVEL_RANKS = {level.code: level.rank for level in competencies.PROFICIENCY_LEVELS}
 COMPETENCY_CODES = tuple(c.code for c in competencies.COMPETENCIES)
@@ -88,16 +89,6 @@ def validate_ratings(ratings: dict[str, tuple[str, str]]) -> dict[str, str]:
         elif level not in LEVEL_RANKS:
             errors[code] = "unknown_level"
     return errors
-
-
-def scan_texts(texts: dict[str, str | None]) -> dict[str, list[competencies.Finding]]:
-    """{name: findings} of the privacy scan, for the texts that have any."""
-    found = {}
-    for name, text in texts.items():
-        findings = competencies.scan_text(text) if text else []
-        if findings:
-            found[name] = findings
-    return found
 
 
 def motivation_findings(

@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -25,7 +26,8 @@ from sqlmodel import Session
 
 import competencies
 from competencies import Activity, Norm, NormStatus
-from portfolio.models import Entry, EntryKind, Registration, ThresholdOverride
+from competencies.period import Period
+from portfolio.models import Entry, EntryKind, EntryStatus, Registration, ThresholdOverride
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +46,15 @@ ENTRY_COLUMNS = (
     Entry.activity_type,
     Entry.hours_per_week,
     Entry.in_profession,
+)
+
+
+# Beroepscode art. 24: a peer review session counts once its supervisor signed it off (issue
+# 14 point 6); until then it is pending, shown beside what counts (`pending_sessions`).
+COUNTS_ONCE_SIGNED = (EntryKind.PEER_REVIEW.value,)
+COUNTABLE = or_(Entry.kind.not_in(COUNTS_ONCE_SIGNED), Entry.status == EntryStatus.SIGNED.value)
+UNSIGNED_SESSION = and_(
+    Entry.kind.in_(COUNTS_ONCE_SIGNED), Entry.status != EntryStatus.SIGNED.value
 )
 
 
@@ -122,7 +133,7 @@ def _known_norms(registrations: Sequence[Registration]) -> dict[str, Norm]:
 
 # Built once: an entry that a later correction (by the same owner) replaces.
 _CORRECTED = aliased(Entry)
-_SUPERSEDED = exists().where(
+SUPERSEDED = exists().where(
     _CORRECTED.supersedes_id == Entry.id, _CORRECTED.owner_id == Entry.owner_id
 )
 
@@ -141,7 +152,8 @@ def _activities_statement():
             Entry.owner_id.in_(bindparam("owner_ids", expanding=True)),
             Entry.occurred_on <= bindparam("as_of", type_=Date),
             in_window,
-            ~_SUPERSEDED,
+            COUNTABLE,
+            ~SUPERSEDED,
         )
         .order_by(Entry.owner_id, Entry.occurred_on, Entry.id)
     )
@@ -217,3 +229,39 @@ def status_for(db: Session, *, registration: Registration, as_of: date) -> NormS
     if registration.id not in result:
         competencies.load_norm(registration.norm_id)  # raises UnknownNormError
     return result[registration.id][1]
+
+
+@dataclass(frozen=True)
+class Pending:
+    """Peer review sessions that do not count yet: submitted and waiting for the supervisor's
+    sign-off, or not submitted at all (a draft or a returned session)."""
+
+    awaiting: int = 0
+    not_submitted: int = 0
+
+    def __bool__(self) -> bool:
+        return bool(self.awaiting or self.not_submitted)
+
+
+@dataclass(frozen=True)
+class PendingSessions:
+    """The owner's unsigned sessions up to a date: (date, status), to count per period."""
+
+    sessions: tuple[tuple[date, str], ...]
+
+    def within(self, period: Period) -> Pending:
+        """How many of them fall in `period` (from its start to its last day)."""
+        statuses = [s for on, s in self.sessions if period.start <= on <= period.last_day]
+        awaiting = statuses.count(EntryStatus.SUBMITTED.value)
+        return Pending(awaiting=awaiting, not_submitted=len(statuses) - awaiting)
+
+
+def pending_sessions(db: Session, *, owner_id: int, as_of: date) -> PendingSessions:
+    """The owner's peer review sessions up to `as_of` that are not signed off (one statement);
+    a session a correction replaces is left out."""
+    rows = db.execute(
+        select(Entry.occurred_on, Entry.status).where(
+            Entry.owner_id == owner_id, UNSIGNED_SESSION, Entry.occurred_on <= as_of, ~SUPERSEDED
+        )
+    )
+    return PendingSessions(tuple((on, status) for on, status in rows))

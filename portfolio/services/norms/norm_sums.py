@@ -49,7 +49,7 @@ from competencies.period import add_years
 from competencies.status import norm_status_from_hours
 from portfolio.infra.bulk_reads import joined_pairs, split_pairs
 from portfolio.models import Entry, EntryKind, Registration
-from portfolio.services.norms.norm_progress import norms_for
+from portfolio.services.norms.norm_progress import COUNTABLE, norms_for
 from portfolio.services.norms.norm_rules import HOURS, RuleSet, category_of, rule_set
 
 # Registrations per statement (their ids are written into the SQL, so no parameter limit
@@ -135,6 +135,7 @@ def _statement(rules: tuple[RuleSet, ...]):
             Entry.occurred_on >= Registration.registered_on,
             Entry.occurred_on <= as_of,
             in_period,
+            COUNTABLE,
             NOT_SUPERSEDED,
         )
         .correlate(Registration)

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from competencies import NormStatus
-from portfolio.models import Entry, EntryKind
+from portfolio.models import Entry, EntryKind, EntryStatus
 from portfolio.services.norms.norm_sums import NOT_SUPERSEDED
 
 
@@ -46,13 +46,15 @@ def counted_activities(db: Session, *, status: NormStatus) -> list[CountedActivi
 
 
 def sessions_in_period(db: Session, *, owner_id: int, status: NormStatus) -> list[Entry]:
-    """The owner's peer review sessions within the registration period, by date; a session a
+    """The owner's signed-off peer review sessions within the registration period, by date
+    (those awaiting sign-off do not count yet: the PDF says how many there are); a session a
     correction replaces is left out (the correction is listed)."""
     return db.scalars(
         select(Entry)
         .where(
             Entry.owner_id == owner_id,
             Entry.kind == EntryKind.PEER_REVIEW.value,
+            Entry.status == EntryStatus.SIGNED.value,
             Entry.occurred_on >= status.period.start,
             Entry.occurred_on <= status.period.last_day,
             NOT_SUPERSEDED,
@@ -120,6 +122,7 @@ def build_pdf(
     session_header: Sequence[str],
     sessions: Sequence[Sequence[str]],
     empty: str,
+    session_notes: Sequence[str] = (),
 ) -> bytes:
     """The PDF document as bytes (all texts already in the reader's language)."""
     styles = getSampleStyleSheet()
@@ -163,5 +166,9 @@ def build_pdf(
             if rows
             else Paragraph(escape(empty), styles["Normal"])
         )
+    # Sessions that do not count yet (not signed off), said below the ones that do.
+    if session_notes:
+        story.append(Spacer(1, 2 * mm))
+        story += [Paragraph(escape(note), styles["Normal"]) for note in session_notes]
     document.build(story)
     return buffer.getvalue()

@@ -12,19 +12,21 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import and_, case, select
+from sqlalchemy import and_, case, or_, select
 from sqlmodel import Session
 
 import competencies
 from competencies import Art3Coverage, Evidence, Norm, NormStatus
 from competencies.forecast import days_elapsed
 from portfolio.infra.bulk_reads import ids_in
-from portfolio.models import Entry, EntryTag, Registration, TagVocabulary
+from portfolio.models import Entry, EntryKind, EntryTag, Registration, TagVocabulary
+from portfolio.models.entry import EDITABLE_STATUSES
 from portfolio.services.development import development, goals
 from portfolio.services.norms import norm_progress
 from portfolio.services.norms.registrations import current_registrations, registrations_of
 
 RECENT_ENTRIES = 5
+NO_PENDING = norm_progress.Pending()
 CENT = Decimal("0.01")
 
 
@@ -67,6 +69,9 @@ class RegistrationProgress:
     norm: Norm
     status: NormStatus
     rows: tuple[ProgressRow, ...]
+    # Peer review sessions in the period that do not count yet (not signed off): shown beside
+    # what counts (issue 14 point 6).
+    pending: norm_progress.Pending = NO_PENDING
 
     @property
     def days_left(self) -> int:
@@ -95,6 +100,19 @@ class RecentEntry:
 
 
 @dataclass(frozen=True)
+class UnknownRegister:
+    """A training with an accreditation id whose register is not known yet (an id recorded
+    before accreditations named their register): it counts as accredited nowhere until the
+    worker says which register issued it (issue 14 point 1: "the dashboard asks")."""
+
+    id: int
+    title: str
+    occurred_on: date
+    ids: tuple[str, ...]
+    editable: bool  # a signed or submitted training is changed through its own page
+
+
+@dataclass(frozen=True)
 class Dashboard:
     """Everything the worker's dashboard shows."""
 
@@ -104,6 +122,7 @@ class Dashboard:
     art3_year: int
     art3: tuple[Art3Coverage, ...]
     recent: tuple[RecentEntry, ...]
+    unknown_registers: tuple[UnknownRegister, ...] = ()
 
     @property
     def is_empty(self) -> bool:
@@ -282,6 +301,40 @@ def art3_evidence_by_kind(
     return by_owner
 
 
+def asked_about(
+    db: Session, *, owner_id: int, as_of: date
+) -> tuple[norm_progress.PendingSessions, tuple[UnknownRegister, ...]]:
+    """What the dashboard says does not count yet, in one statement: the unsigned peer review
+    sessions up to `as_of`, and the trainings with an accreditation id of unknown register
+    (newest first). An entry a correction replaces is left out."""
+    rows = db.execute(
+        select(Entry.kind, Entry.id, Entry.title, Entry.occurred_on, Entry.status)
+        .add_columns(Entry.accreditations)
+        .where(
+            Entry.owner_id == owner_id,
+            or_(
+                and_(norm_progress.UNSIGNED_SESSION, Entry.occurred_on <= as_of),
+                # Ids are read below: a training with a known register may still carry an old one.
+                and_(Entry.kind == EntryKind.TRAINING.value, Entry.accreditations.is_not(None)),
+            ),
+            ~norm_progress.SUPERSEDED,
+        )
+        .order_by(Entry.occurred_on.desc(), Entry.id.desc())
+    )
+    sessions, trainings = [], []
+    for kind, entry_id, title, occurred_on, status, stored in rows:
+        if kind != EntryKind.TRAINING.value:
+            sessions.append((occurred_on, status))
+            continue
+        ids = tuple(
+            str(item["id"]) for item in stored or () if not item.get("register") and item.get("id")
+        )
+        if ids:
+            editable = status in EDITABLE_STATUSES
+            trainings.append(UnknownRegister(entry_id, title, occurred_on, ids, editable))
+    return norm_progress.PendingSessions(tuple(sessions)), tuple(trainings)
+
+
 def recent_entries(db: Session, *, owner_id: int, limit: int = RECENT_ENTRIES) -> list[RecentEntry]:
     """The owner's latest entries by date, titles only."""
     rows = db.execute(
@@ -302,15 +355,51 @@ def progress_for(
     if registration.id not in statuses:
         return None
     norm, status = statuses[registration.id]
-    return RegistrationProgress(registration, norm, status, progress_rows(norm, status))
+    pending = norm_progress.pending_sessions(db, owner_id=registration.owner_id, as_of=as_of)
+    return RegistrationProgress(
+        registration,
+        norm,
+        status,
+        progress_rows(norm, status),
+        pending_in(norm, status.period, pending),
+    )
+
+
+def pending_in(
+    norm: Norm, period: competencies.Period, sessions: norm_progress.PendingSessions
+) -> norm_progress.Pending:
+    """The unsigned sessions of a registration's period, when its norm counts sessions."""
+    counts_sessions = any(
+        rule.kind in norm_progress.COUNTS_ONCE_SIGNED for c in norm.categories for rule in c.rules
+    )
+    return sessions.within(period) if counts_sessions else norm_progress.Pending()
+
+
+def pending_by_registration(
+    db: Session, *, owner_id: int, registrations: Sequence[Registration], as_of: date
+) -> dict[int, norm_progress.Pending]:
+    """{registration id: its period's unsigned sessions} for the registrations page."""
+    known = [r for r in registrations if r.norm_id in competencies.NORM_IDS]
+    if not known:
+        return {}
+    sessions = norm_progress.pending_sessions(db, owner_id=owner_id, as_of=as_of)
+    result = {}
+    for r in known:
+        norm = competencies.load_norm(r.norm_id)
+        period = competencies.registration_period(r.registered_on, norm.period_years)
+        result[r.id] = pending_in(norm, period, sessions)
+    return result
 
 
 def dashboard_for(db: Session, *, owner_id: int, as_of: date) -> Dashboard:
     """The dashboard of one worker as of a date."""
     registrations = current_registrations(registrations_of(db, owner_id=owner_id))
     statuses = norm_progress.statuses_for(db, registrations=registrations, as_of=as_of)
+    pending, unknown_registers = asked_about(db, owner_id=owner_id, as_of=as_of)
     progress = tuple(
-        RegistrationProgress(r, norm, status, progress_rows(norm, status))
+        RegistrationProgress(
+            r, norm, status, progress_rows(norm, status), pending_in(norm, status.period, pending)
+        )
         for r in registrations
         if r.id in statuses
         for norm, status in [statuses[r.id]]
@@ -324,6 +413,7 @@ def dashboard_for(db: Session, *, owner_id: int, as_of: date) -> Dashboard:
         art3_year=as_of.year,
         art3=competencies.art3_coverage(evidence, as_of.year),
         recent=tuple(recent_entries(db, owner_id=owner_id)),
+        unknown_registers=unknown_registers,
     )
 
 

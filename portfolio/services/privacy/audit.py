@@ -43,12 +43,22 @@ def record(
 
 
 def record_privacy_override(
-    db: Session, *, actor: User, subject_id: int, subject_type: str, object_id: int, fields
+    db: Session,
+    *,
+    actor: User | None,
+    subject_id: int | None,
+    subject_type: str,
+    object_id: int | None,
+    fields,
+    organisation_id: int | None = None,
 ) -> None:
-    """Audit a save despite privacy findings; the detail names the fields, never the text."""
+    """Audit a save despite privacy findings; the detail names the fields, never the text.
+
+    `actor` None: someone outside the organisation (a feedback answer by link)."""
     record(
         db,
         actor=actor,
+        organisation_id=organisation_id,
         action="privacy_override",
         subject_user_id=subject_id,
         subject_type=subject_type,

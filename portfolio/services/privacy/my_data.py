@@ -40,6 +40,8 @@ from portfolio.models import (
     User,
     YearlyEvaluation,
 )
+from portfolio.services.entries.entry_status import shown_status
+from portfolio.services.organisation import org_settings
 from portfolio.services.privacy import audit
 
 SPOOL_BYTES = 16 * 1024 * 1024
@@ -122,10 +124,15 @@ def collect(db: Session, *, user: User) -> dict:
         .order_by(Notification.created_at, Notification.id)
     ).all()
     team = db.get(Team, user.team_id) if user.team_id else None
+    kinds = org_settings.signoff_kinds(db, organisation_id=user.organisation_id)
     files = db.scalars(select(EvidenceFile).where(EvidenceFile.owner_id == user.id)).all()
     return {
         "profile": {**_row(user, SECRET_USER_FIELDS), "team": team.name if team else None},
-        "entries": [_row(e) for e in entries],
+        # "status_shown": the status in the app's words ("recorded" for a saved entry that
+        # needs no sign-off; the stored "draft" otherwise only means "not submitted yet").
+        "entries": [
+            {**_row(e), "status_shown": shown_status(e.status, e.kind, kinds)} for e in entries
+        ],
         "entry_tags": [_row(t) for t in tags],
         "entry_participants": [_row(p) for p in participants],
         "entry_events": [{**_row(event), "by": name} for event, name in events],
