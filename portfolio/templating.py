@@ -12,6 +12,7 @@ from flask import Flask, current_app, g, render_template, request, url_for
 from flask_babel import format_date, format_datetime, get_locale, get_translations, gettext
 from flask_babel import lazy_gettext as _l
 from jinja2 import pass_context
+from markupsafe import Markup
 
 import competencies
 from portfolio import db
@@ -359,7 +360,21 @@ def _install_gettext(app: Flask) -> None:
             lambda ctx, c, s, p, n: _render_translations(ctx).unpgettext(c, s, p, n)
         ),
     )
+    # `_`/`gettext` called directly: what jinja2.ext's newstyle gettext returns, without its two
+    # wrapper calls and the `%` of a string that has no placeholder (a page translates 100-200
+    # strings, most of them table labels repeated on every row).
+    app.jinja_env.globals.update(gettext=_template_gettext, _=_template_gettext)
     app.context_processor(lambda: {"_translations": translations()})
+
+
+@pass_context
+def _template_gettext(context, string: str, **variables):
+    """Jinja's newstyle `gettext`: the translation, marked safe under autoescape, formatted
+    with `variables` (`%%` in a translation without variables is still turned into `%`)."""
+    text = _render_translations(context).ugettext(string)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)  # noqa: S704  # nosec B704 - as jinja2.ext does: placeholders escape
+    return text % variables if variables or "%" in text else text
 
 
 def init_app(app: Flask) -> None:
