@@ -40,7 +40,10 @@ def run(*, quick: bool = False) -> list[Result]:
         scan_text(text)
         runs.append(time.perf_counter() - started)
     scan_s = median(runs)
+    from bench import p10_memory
+
     return [
+        *p10_memory.run(),
         Result("P10", f"deduce load (once per process), {load_s:.1f} s", load_s),
         Result(
             "P10",

@@ -286,7 +286,7 @@ def _gunicorn(url: str):
         cwd=Path(__file__).resolve().parent.parent,
     )
     try:
-        deadline = time.monotonic() + 90
+        deadline = time.monotonic() + 300  # the master loads the privacy scan (gunicorn.conf.py)
         while True:
             try:
                 if _get(base, "/healthz")[0] == 200:

@@ -233,6 +233,16 @@ def warm_up() -> None:
     _load_deduce()
 
 
+def preload_before_fork() -> None:
+    """Load the lists in a parent process that will fork workers (gunicorn's master): the
+    children share the pages instead of each loading its own copy. `gc.freeze()` keeps the
+    children's garbage collector from writing to (and so copying) the shared objects."""
+    import gc
+
+    warm_up()
+    gc.freeze()
+
+
 def _load_deduce():
     global _deduce
     if _deduce is None:
