@@ -394,6 +394,7 @@ def init_app(app: Flask) -> None:
         evaluation_status_label=_label("evaluation_status"),
         entry_status_label=entry_status_label,
         entry_event_label=_label("entry_event"),
+        labels_of=_labels,  # a whole table at once, for a page that shows its labels per cell
     )
     app.jinja_env.filters["number"] = number
     app.context_processor(_unread_notifications)
