@@ -373,7 +373,8 @@ def _template_gettext(context, string: str, **variables):
     with `variables` (`%%` in a translation without variables is still turned into `%`)."""
     text = _render_translations(context).ugettext(string)
     if context.eval_ctx.autoescape:
-        text = Markup(text)  # noqa: S704  # nosec B704 - as jinja2.ext does: placeholders escape
+        # As jinja2.ext does: a translation is trusted text, the values put in are escaped.
+        text = Markup(text)  # noqa: S704  # nosec B704
     return text % variables if variables or "%" in text else text
 
 
