@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, current_app, g, render_template, request, url_for
-from flask_babel import format_date, format_datetime, get_locale, get_translations, gettext
+from flask_babel import (
+    format_date,
+    format_datetime,
+    get_locale,
+    get_translations,
+    gettext,
+    to_user_timezone,
+)
 from flask_babel import lazy_gettext as _l
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -299,13 +306,15 @@ def _label(name: str):
 
 def _date_filter(value) -> str:
     """`|date`: babel's medium date in the current locale (a dash for none). Plain dates are
-    formatted once per locale (a list page shows one per row)."""
+    formatted once per locale (a list page shows one per row), a datetime as its local day."""
     if not value:
         return "—"
-    if type(value) is date:
-        locale = get_locale()
-        if locale is not None:
+    locale = get_locale()
+    if locale is not None:
+        if type(value) is date:
             return _date_text(value, str(locale))
+        if type(value) is datetime:  # its day in the user's time zone, as format_date takes it
+            return _date_text(to_user_timezone(value).date(), str(locale))
     return format_date(value, "medium")
 
 
