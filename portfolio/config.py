@@ -67,6 +67,9 @@ def from_environment(instance_path: str) -> dict:
         # drafts.js saves what is typed this often (and when a field is left).
         "DRAFT_SAVE_SECONDS": _env_int("DRAFT_SAVE_SECONDS", 5),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=_env_int("SESSION_MAX_HOURS", 12)),
+        # The cookie is sent again only when the session changed (security.expire_session
+        # writes its last-seen time at most once a minute), not on every response.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         # Proxies of our own in front of the app (load balancer, reverse proxy): only their
         # X-Forwarded-For / X-Forwarded-Proto are believed. 0: the app faces clients directly.
         "TRUSTED_PROXIES": _env_int("TRUSTED_PROXIES", 0),

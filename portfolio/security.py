@@ -23,6 +23,12 @@ CSP = (
 NON_PRODUCTION_ENVS = frozenset({"development", "test"})
 
 
+# The session's last-seen time is written (and the cookie sent again) at most this often: the
+# idle timeout ends a session between SESSION_IDLE_MINUTES minus this and SESSION_IDLE_MINUTES
+# after its last request; the page's warning timer counts from the stored time (idle_seconds_left).
+SEEN_AT_RESOLUTION_SECONDS = 60
+
+
 # Every id column is a 32-bit integer: a larger id in a URL names nothing (404, not a 500).
 MAX_ID = 2**31 - 1
 
@@ -73,6 +79,7 @@ def init_app(app: Flask) -> None:
     app.before_request(access.enforce_route_rule)
     keeping.init_app(app)
     app.after_request(set_security_headers)
+    app.add_template_global(idle_seconds_left)
 
 
 def expire_session():
@@ -99,8 +106,23 @@ def expire_session():
             return keeping.keep_and_send_to_login(user_id)
         flash(_("Your session has ended. Please log in again."), "info")
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
-    session["seen_at"] = now
+    if now - seen >= SEEN_AT_RESOLUTION_SECONDS:
+        # Not on every request: an unchanged session is not signed and sent again.
+        session["seen_at"] = now
     return None
+
+
+def renew_idle_timer() -> None:
+    """ "Stay logged in": the idle timeout counts from now (not rounded to the minute)."""
+    session["seen_at"] = clock.now().timestamp()
+
+
+def idle_seconds_left() -> int:
+    """Seconds until the idle timeout ends this session, counted from the stored last-seen time
+    (the page's warning timer, drafts.js)."""
+    idle = current_app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
+    seen = session.get("seen_at", session.get("auth_at", 0))
+    return max(int(idle - (clock.now().timestamp() - seen)), 0)
 
 
 def start_session(when: datetime) -> None:

@@ -9,7 +9,7 @@ import pytest
 from portfolio import create_app
 from portfolio.config import DEV_SECRET_KEY, InsecureConfigError
 from portfolio.services.accounts import accounts
-from tests.conftest import app_config, login, post_form
+from tests.conftest import app_config, csrf_token, login, post_form
 from tests.factories import PASSWORD, make_organisation, make_user
 
 PROTECTED = "/password"  # any page that needs a logged-in user
@@ -202,6 +202,73 @@ def test_idle_session_cookie_cannot_be_replayed(app, client, user, clock):
     clock.advance(seconds=app.config["SESSION_IDLE_TIMEOUT"].total_seconds() + 1)
 
     assert sent_to_login(replay(app, stolen).get(PROTECTED))
+
+
+def seen_at(client) -> float:
+    with client.session_transaction() as session:
+        return session["seen_at"]
+
+
+def test_requests_within_a_minute_write_the_session_once(app, client, user, clock):
+    """The last-seen time is written at most once a minute; an unchanged session is not sent
+    again (SESSION_REFRESH_EACH_REQUEST is off), so most requests sign no cookie."""
+    login(client, user.email, PASSWORD)
+    logged_in = clock.now.timestamp()
+    client.get(PROTECTED)  # the first form page after log-in stores a new CSRF token
+
+    clock.advance(seconds=20)
+    first = client.get(PROTECTED)
+    clock.advance(seconds=30)
+    second = client.get(PROTECTED)
+
+    assert first.status_code == second.status_code == 200
+    assert not first.headers.getlist("Set-Cookie")
+    assert not second.headers.getlist("Set-Cookie")
+    assert seen_at(client) == logged_in
+
+    clock.advance(seconds=10)  # a minute after the stored time
+    third = client.get(PROTECTED)
+
+    assert third.status_code == 200
+    assert "Expires=" in set_cookie_header(third)  # still a permanent cookie
+    assert seen_at(client) == clock.now.timestamp()
+
+
+def test_a_request_after_the_idle_limit_still_ends_the_session(app, client, user, clock):
+    idle = app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
+    login(client, user.email, PASSWORD)
+    clock.advance(seconds=30)
+    assert client.get(PROTECTED).status_code == 200  # not written: less than a minute
+
+    clock.advance(seconds=idle - 29)  # idle + 1 s after the stored last-seen time
+
+    assert sent_to_login(client.get(PROTECTED))
+
+
+def test_the_page_counts_the_idle_warning_from_the_stored_last_seen_time(app, client, user, clock):
+    idle = int(app.config["SESSION_IDLE_TIMEOUT"].total_seconds())
+    login(client, user.email, PASSWORD)
+    clock.advance(seconds=40)
+
+    html = client.get(PROTECTED).get_data(as_text=True)
+
+    assert f'data-idle-seconds="{idle - 40}"' in html
+    assert f'data-warn-seconds="{app.config["SESSION_WARNING_SECONDS"]}"' in html
+
+
+def test_the_keep_alive_renews_the_idle_timer_within_the_minute(app, client, user, clock):
+    idle = app.config["SESSION_IDLE_TIMEOUT"].total_seconds()
+    login(client, user.email, PASSWORD)
+    token = csrf_token(client, PROTECTED)
+    clock.advance(seconds=30)
+
+    response = client.post("/drafts/keep-alive", headers={"X-CSRFToken": token})
+
+    assert response.status_code == 200
+    assert response.get_json() == {"idle_seconds": int(idle)}
+    assert seen_at(client) == clock.now.timestamp()
+    clock.advance(seconds=idle - 10)  # past the limit counted from the log-in
+    assert client.get(PROTECTED).status_code == 200
 
 
 def test_session_ends_after_its_absolute_lifetime_despite_activity(app, client, user, clock):

@@ -6,7 +6,7 @@ from flask import abort, jsonify, redirect, render_template, request, session, u
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from portfolio import access, clock, db
+from portfolio import access, clock, db, security
 from portfolio.drafts import bp
 from portfolio.services.drafts import drafts
 from portfolio.web import kept_forms as keeping
@@ -68,7 +68,8 @@ def discard():
 @bp.route("/keep-alive", methods=["POST"])
 @access.authenticated
 def keep_alive():
-    """ "Stay logged in": the request itself renews the idle timer (security.expire_session)."""
+    """ "Stay logged in": renews the idle timer (security.expire_session)."""
+    security.renew_idle_timer()
     return jsonify(idle_seconds=int(_idle_seconds()))
 
 

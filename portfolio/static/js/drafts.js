@@ -49,7 +49,7 @@
     });
 
   // --- the idle-timeout warning --------------------------------------------------------------
-  const idle = Number(body.dataset.idleSeconds || 0) * 1000;
+  let idle = Number(body.dataset.idleSeconds || 0) * 1000; // left, from the last-seen time
   const warnBefore = Number(body.dataset.warnSeconds || 0) * 1000;
   let warnTimer = null;
   let endTimer = null;
@@ -73,8 +73,11 @@
       button.addEventListener("click", () => {
         post("/drafts/keep-alive").then((response) => {
           if (response.ok) {
-            hideWarning();
-            restartTimers();
+            response.json().then((answer) => {
+              idle = Number(answer.idle_seconds || 0) * 1000; // a whole idle period again
+              hideWarning();
+              restartTimers();
+            });
           } else {
             showWarning(true);
           }
