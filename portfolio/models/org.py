@@ -6,7 +6,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import ClassVar
 
-from sqlalchemy import Index, UniqueConstraint
+from sqlalchemy import Index, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from portfolio.models.base import UTCDateTime, utcnow
@@ -53,6 +53,13 @@ class TeamLead(SQLModel, table=True):
     user_id: int = Field(foreign_key="user_account.id", primary_key=True, ondelete="CASCADE")
 
 
+# The partial indexes' predicates, as SQLAlchemy writes `role == …` and `is_active.is_(True)`.
+ACTIVE_WORKER = "role = 'worker' AND is_active IS true"
+ACTIVE_SUPERVISOR = "role = 'supervisor' AND is_active IS true"
+ACTIVE_WORKER_SQLITE = "role = 'worker' AND is_active IS 1"
+ACTIVE_SUPERVISOR_SQLITE = "role = 'supervisor' AND is_active IS 1"
+
+
 class User(SQLModel, table=True):
     """A person who logs in. The role decides what they may do (see portfolio.access)."""
 
@@ -60,6 +67,24 @@ class User(SQLModel, table=True):
     __table_args__ = (
         Index("ix_user_account_org_name", "organisation_id", "name", "id"),
         UniqueConstraint("organisation_id", "oidc_subject"),
+        # HR evaluations: the status counts and the workers nobody can evaluate read every
+        # active worker (organisation, team, id) and every active supervisor (id). The predicates
+        # are written as the queries are (`is_active IS true`; PostgreSQL does not infer a
+        # partial index on `is_active` from it).
+        Index(
+            "ix_user_account_active_workers",
+            "organisation_id",
+            "team_id",
+            "id",
+            postgresql_where=text(ACTIVE_WORKER),
+            sqlite_where=text(ACTIVE_WORKER_SQLITE),
+        ),
+        Index(
+            "ix_user_account_active_supervisors",
+            "id",
+            postgresql_where=text(ACTIVE_SUPERVISOR),
+            sqlite_where=text(ACTIVE_SUPERVISOR_SQLITE),
+        ),
     )
 
     id: int | None = Field(default=None, primary_key=True)
