@@ -109,6 +109,9 @@ def from_environment(instance_path: str) -> dict:
         "LANGUAGES": ("nl", "en"),
         "WTF_CSRF_TIME_LIMIT": None,
         "PAGE_SIZE": _env_int("PAGE_SIZE", 25),
+        # The people list and the audit log count their rows up to this many; beyond it they
+        # say "page N" without the number of pages (counting 70,000 rows per visit is slow).
+        "PAGE_COUNT_LIMIT": _env_int("PAGE_COUNT_LIMIT", 1000),
         # HR's PDF of the yearly evaluations draws a chart per worker (~40 ms each): refused above
         # this many workers (filter by team or status); CSV and XLSX have no limit.
         "EVALUATION_PDF_MAX_WORKERS": _env_int("EVALUATION_PDF_MAX_WORKERS", 500),

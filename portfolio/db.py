@@ -7,12 +7,14 @@ once through `unit_of_work()`. A failure anywhere rolls the whole unit back.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
 from flask import Flask, Response, current_app, g
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
 
 
@@ -24,7 +26,35 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    engine = create_engine(url, echo=echo, pool_size=5, max_overflow=10)
+    _ping_when_idle(engine)
+    return engine
+
+
+# A pooled connection idle for this long is tested before use (one round trip); one in steady
+# use is not (SQLAlchemy's pool_pre_ping would test it on every request: a round trip each).
+PING_AFTER_IDLE_SECONDS = 10.0
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Test a connection at checkout only when it sat idle in the pool (a restarted or
+    failed-over server, a firewall dropping idle connections). A connection that breaks while in
+    steady use fails its request once; SQLAlchemy then replaces every connection of the pool
+    opened before it."""
+
+    @event.listens_for(engine, "checkin")
+    def _checked_in(_dbapi_connection, record) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checked_out(dbapi_connection, record, _proxy) -> None:
+        since = record.info.get("idle_since")  # none on a new connection: nothing to test
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise DisconnectionError("idle connection lost") from error
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -32,7 +32,8 @@ def _load_user(identity: str):
     found = load_session_user(db.session(), identity)
     if found is None:
         return None
-    user, g.unread_notifications = found  # for the header (templating)
+    user, g.unread_notifications, kinds = found  # for the header (templating)
+    g.signoff_kinds = {user.organisation_id: kinds}  # for entry statuses (templating)
     g.user_locale = user.locale  # for an error page that may not read the database
     return user
 

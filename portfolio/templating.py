@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, current_app, g, render_template, request, url_for
-from flask_babel import format_date, format_datetime, get_locale, get_translations, gettext
+from flask_babel import (
+    format_date,
+    format_datetime,
+    get_locale,
+    get_translations,
+    gettext,
+    to_user_timezone,
+)
 from flask_babel import lazy_gettext as _l
 from jinja2 import pass_context
+from markupsafe import Markup
 
 import competencies
 from portfolio import db
@@ -298,13 +306,15 @@ def _label(name: str):
 
 def _date_filter(value) -> str:
     """`|date`: babel's medium date in the current locale (a dash for none). Plain dates are
-    formatted once per locale (a list page shows one per row)."""
+    formatted once per locale (a list page shows one per row), a datetime as its local day."""
     if not value:
         return "—"
-    if type(value) is date:
-        locale = get_locale()
-        if locale is not None:
+    locale = get_locale()
+    if locale is not None:
+        if type(value) is date:
             return _date_text(value, str(locale))
+        if type(value) is datetime:  # its day in the user's time zone, as format_date takes it
+            return _date_text(to_user_timezone(value).date(), str(locale))
     return format_date(value, "medium")
 
 
@@ -359,7 +369,22 @@ def _install_gettext(app: Flask) -> None:
             lambda ctx, c, s, p, n: _render_translations(ctx).unpgettext(c, s, p, n)
         ),
     )
+    # `_`/`gettext` called directly: what jinja2.ext's newstyle gettext returns, without its two
+    # wrapper calls and the `%` of a string that has no placeholder (a page translates 100-200
+    # strings, most of them table labels repeated on every row).
+    app.jinja_env.globals.update(gettext=_template_gettext, _=_template_gettext)
     app.context_processor(lambda: {"_translations": translations()})
+
+
+@pass_context
+def _template_gettext(context, string: str, **variables):
+    """Jinja's newstyle `gettext`: the translation, marked safe under autoescape, formatted
+    with `variables` (`%%` in a translation without variables is still turned into `%`)."""
+    text = _render_translations(context).ugettext(string)
+    if context.eval_ctx.autoescape:
+        # As jinja2.ext does: a translation is trusted text, the values put in are escaped.
+        text = Markup(text)  # noqa: S704  # nosec B704
+    return text % variables if variables or "%" in text else text
 
 
 def init_app(app: Flask) -> None:
@@ -379,6 +404,7 @@ def init_app(app: Flask) -> None:
         evaluation_status_label=_label("evaluation_status"),
         entry_status_label=entry_status_label,
         entry_event_label=_label("entry_event"),
+        labels_of=_labels,  # a whole table at once, for a page that shows its labels per cell
     )
     app.jinja_env.filters["number"] = number
     app.context_processor(_unread_notifications)

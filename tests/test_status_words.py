@@ -81,3 +81,19 @@ def test_the_my_data_archive_says_recorded(client, db):
     assert shown[session.id] == ("draft", "draft")
     index = text_of(archive.read("index.html").decode())
     assert "Reflectie · vastgelegd" in index or "vastgelegd" in index
+
+
+def test_the_kinds_to_sign_off_come_with_the_user_not_in_a_statement_of_their_own(
+    client, db, count_queries
+):
+    org, worker, _lead, _reflection, _session = _people(db)
+    login(client, worker.email, PASSWORD)
+    with count_queries() as counter:
+        listing = client.get("/portfolio/entries").get_data(as_text=True)
+    assert "vastgelegd" in _status_cell(listing, "Mijn reflectie")
+    assert not [s for s in counter.statements if s.startswith("SELECT organisation_settings.")]
+    # A change of the settings shows at the next request.
+    db.add(OrganisationSettings(organisation_id=org.id, signoff_kinds=["reflection"]))
+    db.commit()
+    listing = client.get("/portfolio/entries").get_data(as_text=True)
+    assert "concept" in _status_cell(listing, "Mijn reflectie")

@@ -28,6 +28,7 @@ def audit():
         organisation_id=viewer.organisation_id,
         page=page_number(),
         per_page=current_app.config["PAGE_SIZE"],
+        count_limit=current_app.config["PAGE_COUNT_LIMIT"],
     )
     return render_template("admin/audit.html", page=page)
 

@@ -26,6 +26,7 @@ def people_list():
         query=query,
         page=page_number(),
         per_page=current_app.config["PAGE_SIZE"],
+        count_limit=current_app.config["PAGE_COUNT_LIMIT"],
     )
     teams = people.teams_by_id(
         session, organisation_id=viewer.organisation_id, ids=[p.team_id for p in page.items]

@@ -12,7 +12,14 @@ from enum import StrEnum
 from sqlalchemy import delete, func, select, update
 from sqlmodel import Session
 
-from portfolio.models import CalendarFeed, Notification, PasswordResetToken, Role, User
+from portfolio.models import (
+    CalendarFeed,
+    Notification,
+    OrganisationSettings,
+    PasswordResetToken,
+    Role,
+    User,
+)
 from portfolio.services.accounts import throttle
 from portfolio.services.accounts.passwords import (
     DUMMY_HASH,
@@ -20,6 +27,7 @@ from portfolio.services.accounts.passwords import (
     needs_rehash,
     verify_password,
 )
+from portfolio.services.organisation.org_settings import with_required_kinds
 from portfolio.services.privacy import audit
 
 
@@ -102,27 +110,37 @@ def authenticate(
     return LoginResult(LoginOutcome.OK, user)
 
 
-def load_session_user(db: Session, identity: str) -> tuple[User, int] | None:
+def load_session_user(db: Session, identity: str) -> tuple[User, int, list[str]] | None:
     """Flask-Login's user loader: the id must match and the session token must be current.
 
     Returns the user with their unread notification count (the header shows it on every
-    page; read in the same statement, so a page costs one statement less).
+    page) and their organisation's entry kinds to sign off (an entry's status in words depends
+    on them: entry lists, the member page, the sign-off queue), read in the same statement, so
+    a page costs a statement less for each.
     """
     user_id, _, token = identity.partition(":")
     if not user_id.isdigit() or not token:
         return None
-    row = db.execute(select(User, _UNREAD).where(User.id == int(user_id))).first()
+    row = db.execute(select(User, _UNREAD, _SIGNOFF_KINDS).where(User.id == int(user_id))).first()
     if row is None:
         return None
-    user, unread = row
+    user, unread, kinds = row
     if not user.is_active or not secrets.compare_digest(user.session_token, token):
         return None
-    return user, unread
+    return user, unread, with_required_kinds(kinds)
 
 
 _UNREAD = (
     select(func.count())
     .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+    .correlate(User)
+    .scalar_subquery()
+)
+
+
+_SIGNOFF_KINDS = (
+    select(OrganisationSettings.signoff_kinds)
+    .where(OrganisationSettings.organisation_id == User.organisation_id)
     .correlate(User)
     .scalar_subquery()
 )

@@ -8,25 +8,33 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import or_, select
+from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
 from portfolio import access
-from portfolio.models import Entry, Registration, User
+from portfolio.models import Entry, Registration, TeamLead, User
 from portfolio.pagination import Page, paginate
 from portfolio.services.norms import standings as norm_standings
-from portfolio.services.people.people import PersonNotVisible, led_team_ids
+from portfolio.services.people.people import PersonNotVisible
 from portfolio.services.privacy import audit
 
 
 def member_for(db: Session, *, supervisor: User, member_id: int) -> User:
     """A member of a team this supervisor leads; audited. Raises PersonNotVisible otherwise."""
-    member = db.get(User, member_id)
+    # The member with their team if the supervisor leads it: one statement for both.
+    row = db.execute(
+        select(User, TeamLead.team_id)
+        .outerjoin(
+            TeamLead, and_(TeamLead.team_id == User.team_id, TeamLead.user_id == supervisor.id)
+        )
+        .where(User.id == member_id)
+    ).first()
+    member, led_team = row if row is not None else (None, None)
     if (
         member is None
         or member.id == supervisor.id
         or not access.may_view_member_portfolio(
-            supervisor, member, led_team_ids=led_team_ids(db, user=supervisor)
+            supervisor, member, led_team_ids={led_team} - {None}
         )
     ):
         raise PersonNotVisible(member_id)

@@ -23,13 +23,28 @@ def led_team_ids(db: Session, *, user: User) -> set[int]:
     return set(db.scalars(select(TeamLead.team_id).where(TeamLead.user_id == user.id)))
 
 
-def list_people(db: Session, *, viewer: User, query: str, page: int, per_page: int) -> Page:
-    """Everyone in the viewer's organisation, optionally filtered by name or e-mail (HR)."""
+def list_people(
+    db: Session,
+    *,
+    viewer: User,
+    query: str,
+    page: int,
+    per_page: int,
+    count_limit: int | None = None,
+) -> Page:
+    """Everyone in the viewer's organisation, optionally filtered by name or e-mail (HR),
+    counted up to `count_limit` (pagination)."""
     statement = select(User).where(User.organisation_id == viewer.organisation_id)
     if query:
         pattern = f"%{query.strip().lower()}%"
         statement = statement.where(or_(User.email.like(pattern), User.name.ilike(pattern)))
-    return paginate(db, statement.order_by(User.name, User.id), page=page, per_page=per_page)
+    return paginate(
+        db,
+        statement.order_by(User.name, User.id),
+        page=page,
+        per_page=per_page,
+        count_limit=count_limit,
+    )
 
 
 def teams_by_id(

@@ -14,8 +14,11 @@ _ACTOR = aliased(User, name="actor")
 _SUBJECT = aliased(User, name="subject")
 
 
-def events_page(db: Session, *, organisation_id: int, page: int, per_page: int) -> Page:
-    """Newest first, with actor and subject names joined (no per-row queries)."""
+def events_page(
+    db: Session, *, organisation_id: int, page: int, per_page: int, count_limit: int | None = None
+) -> Page:
+    """Newest first, with actor and subject names joined (no per-row queries); counted up to
+    `count_limit` (pagination)."""
     actor, subject = _ACTOR, _SUBJECT
     statement = (
         select(AuditEvent, actor.name.label("actor_name"), subject.name.label("subject_name"))
@@ -24,4 +27,6 @@ def events_page(db: Session, *, organisation_id: int, page: int, per_page: int) 
         .where(AuditEvent.organisation_id == organisation_id)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     )
-    return paginate(db, statement, page=page, per_page=per_page, scalars=False)
+    return paginate(
+        db, statement, page=page, per_page=per_page, scalars=False, count_limit=count_limit
+    )

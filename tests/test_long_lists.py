@@ -1,0 +1,115 @@
+"""Long lists (HR's people, the audit log) count their rows only up to PAGE_COUNT_LIMIT.
+
+Beyond it the page says "Pagina N" without the number of pages and still offers the next and
+previous page; a page past the end shows the last one.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from portfolio.models import AuditEvent, Role
+from tests.conftest import login
+from tests.factories import PASSWORD, make_organisation, make_user
+
+
+@pytest.fixture
+def small_pages(app):
+    app.config.update(PAGE_SIZE=2, PAGE_COUNT_LIMIT=3)
+    return app
+
+
+def _pager(html: str) -> str:
+    match = re.search(r'<nav class="pager".*?</nav>', html, re.S)
+    return match.group(0) if match else ""
+
+
+def _people(db, count: int):
+    org = make_organisation(db)
+    hr = make_user(db, org, role=Role.HR, name="Aa Personeelszaken")
+    for n in range(count - 1):
+        make_user(db, org, name=f"Werker {n:02d}")
+    return org, hr
+
+
+def test_more_people_than_the_limit_are_paged_without_a_count(small_pages, client, db):
+    _org, hr = _people(db, 5)
+    login(client, hr.email, PASSWORD)
+
+    first = client.get("/hr/people").get_data(as_text=True)
+    assert "Meer dan 3 medewerkers" in first
+    pager = _pager(first)
+    assert "Pagina 1<" in pager and "van" not in pager
+    assert 'href="/hr/people?page=2' in pager and 'rel="prev"' not in pager
+
+    last = client.get("/hr/people?page=3").get_data(as_text=True)
+    pager = _pager(last)
+    assert "Pagina 3<" in pager and 'rel="next"' not in pager and 'rel="prev"' in pager
+    assert "Werker 03" in last  # the fifth person, alone on the last page
+
+    past_the_end = client.get("/hr/people?page=9").get_data(as_text=True)
+    assert "Pagina 3 van 3" in _pager(past_the_end) and "Werker 03" in past_the_end
+
+
+def test_a_list_within_the_limit_is_counted(small_pages, client, db):
+    _org, hr = _people(db, 3)
+    login(client, hr.email, PASSWORD)
+
+    html = client.get("/hr/people").get_data(as_text=True)
+    assert "3 medewerkers" in html and "Meer dan" not in html
+    assert "Pagina 1 van 2" in _pager(html)
+
+
+def test_a_search_is_counted_when_it_finds_few(small_pages, client, db):
+    _org, hr = _people(db, 6)
+    login(client, hr.email, PASSWORD)
+
+    html = client.get("/hr/people?q=werker 0").get_data(as_text=True)
+    assert "5 medewerkers" not in html and "Meer dan 3 medewerkers" in html
+    html = client.get("/hr/people?q=werker 01").get_data(as_text=True)
+    assert "1 medewerker" in html and _pager(html) == ""
+
+
+def test_the_audit_log_is_paged_without_counting_it_all(small_pages, client, db):
+    org = make_organisation(db)
+    admin = make_user(db, org, role=Role.ADMIN)
+    now = datetime(2025, 3, 3, 9, 0, tzinfo=UTC)
+    db.add_all(
+        AuditEvent(
+            organisation_id=org.id,
+            actor_id=admin.id,
+            action="view_person",
+            subject_user_id=admin.id,
+            subject_type="user",
+            detail=f"event {n}",
+            at=now - timedelta(minutes=n),
+        )
+        for n in range(5)
+    )
+    db.commit()
+    login(client, admin.email, PASSWORD)
+
+    html = client.get("/admin/audit").get_data(as_text=True)
+    pager = _pager(html)
+    assert "Pagina 1<" in pager and "van" not in pager and 'rel="next"' in pager
+    assert "Ingelogd" in html and "event 0" in html and "event 1" not in html  # newest first
+    page_3 = client.get("/admin/audit?page=3").get_data(as_text=True)
+    assert "event 3" in page_3 and "event 4" in page_3  # six events with the log-in
+    assert 'rel="next"' not in _pager(page_3)
+
+
+def test_a_long_list_costs_the_same_statements_as_a_short_one(
+    small_pages, client, db, count_queries
+):
+    org, hr = _people(db, 3)
+    login(client, hr.email, PASSWORD)
+    with count_queries() as short:
+        client.get("/hr/people")
+    for n in range(4):
+        make_user(db, org, name=f"Later {n}")
+    with count_queries() as long:
+        client.get("/hr/people")
+    assert long.count == short.count

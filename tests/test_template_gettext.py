@@ -1,0 +1,57 @@
+"""Templates' `_()`: the same text as Jinja's newstyle gettext, without its wrapper calls."""
+
+from __future__ import annotations
+
+from flask import render_template_string
+
+
+def _render(app, source: str, **context) -> str:
+    with app.test_request_context("/"):
+        return render_template_string(source, **context)
+
+
+def test_a_plain_string_is_translated(app):
+    assert _render(app, "{{ _('Previous') }}") == "Vorige"
+
+
+def test_placeholders_are_filled_and_their_values_escaped(app):
+    html = _render(
+        app,
+        "{{ _('You see only what %(name)s shared with you or submitted for sign-off. "
+        "Your visit is recorded in the audit log.', name=who) }}",
+        who="<b>Ann</b>",
+    )
+    assert "&lt;b&gt;Ann&lt;/b&gt;" in html
+    assert "<b>" not in html
+
+
+def test_a_percent_sign_written_twice_is_one_without_placeholders_too(app):
+    assert _render(app, "{{ _('100%% klaar') }}") == "100% klaar"
+    assert _render(app, "{{ gettext('%(n)d%% klaar', n=5) }}") == "5% klaar"
+
+
+def test_trans_blocks_still_work(app):
+    assert _render(app, "{% trans %}Previous{% endtrans %}") == "Vorige"
+
+
+def test_the_date_filter_gives_a_datetime_its_local_day_as_flask_babel_does(app):
+    from datetime import UTC, datetime
+
+    from flask_babel import format_date
+
+    from portfolio.templating import _date_filter
+
+    moments = [
+        datetime(2026, 3, 28, 23, 30, tzinfo=UTC),  # already 29 March in Amsterdam
+        datetime(2026, 7, 1, 21, 59, tzinfo=UTC),  # summer time: still 1 July
+        datetime(2026, 12, 31, 23, 0),  # naive: taken as UTC, 1 January in Amsterdam
+    ]
+    for language in ("nl", "en"):
+        with app.test_request_context(f"/?lang={language}"):
+            from flask import session
+
+            session["lang"] = language
+            for moment in moments:
+                assert _date_filter(moment) == format_date(moment, "medium")
+    with app.test_request_context("/"):
+        assert _date_filter(moments[0]) == "29 mrt 2026"
