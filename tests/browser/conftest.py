@@ -37,11 +37,38 @@ def days_ago(days: int) -> str:
     return (BROWSER_TODAY - timedelta(days=days)).isoformat()
 
 
+class _RequestsInFlight:
+    """WSGI wrapper counting the requests inside the app, so that the server's end can wait for
+    them: a test that fails while the browser still waits for a page must not leave that
+    request holding a database connection when the app's engine is disposed (the connection
+    would be closed only by the garbage collector, in some later test)."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.count = 0
+        self.changed = threading.Condition()
+
+    def __call__(self, environ, start_response):
+        with self.changed:
+            self.count += 1
+        try:
+            return self.app(environ, start_response)
+        finally:
+            with self.changed:
+                self.count -= 1
+                self.changed.notify_all()
+
+    def wait_until_idle(self, timeout: float) -> None:
+        with self.changed:
+            self.changed.wait_for(lambda: self.count == 0, timeout=timeout)
+
+
 @pytest.fixture
 def live_server(app, clock):
     """Serve the test app, on the fixed test clock, on 127.0.0.1 with a free port; yields the
     base URL."""
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    in_flight = _RequestsInFlight(app)
+    server = make_server("127.0.0.1", 0, in_flight, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -49,6 +76,7 @@ def live_server(app, clock):
     finally:
         server.shutdown()
         thread.join(timeout=10)
+        in_flight.wait_until_idle(timeout=30)
 
 
 @pytest.fixture(scope="session")
