@@ -4,7 +4,8 @@ Each mode runs in a fresh interpreter (`python -m bench.p10_memory preload|lazy`
 loads deduce's lists in the parent before forking (gunicorn.conf.py's `when_ready`), `lazy`
 lets each child load its own on its first scan. Every child then scans a 20,000-character
 reflection six times; printed as JSON: per child the seconds of its first scan and its resident
-(RSS) and proportional (PSS: shared pages split between the processes) memory in MB.
+(RSS) and proportional (PSS: shared pages split between the processes) memory in MB,
+taken while every child waits for the parent to close a pipe.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def _memory_mb(pid: int) -> tuple[int, int]:
     return fields["Rss"], fields["Pss"]
 
 
-def _child(text: str, report: int) -> None:
+def _child(text: str, report: int, release: int) -> None:
     from competencies import scan_text
 
     started = time.perf_counter()
@@ -39,7 +40,7 @@ def _child(text: str, report: int) -> None:
     for _ in range(5):
         scan_text(text)
     os.write(report, f"{os.getpid()} {first_s:.3f}\n".encode())
-    time.sleep(60)  # measured by the parent, then killed
+    os.read(release, 1)  # until the parent has measured and closes the pipe
 
 
 def measure(mode: str) -> list[dict]:
@@ -51,12 +52,14 @@ def measure(mode: str) -> list[dict]:
     if mode == "preload":
         preload_before_fork()
     read_end, write_end = os.pipe()
+    release_read, release_write = os.pipe()
     children = []
     for _ in range(WORKERS):
         pid = os.fork()
         if pid == 0:
             try:
-                _child(text, write_end)
+                os.close(release_write)
+                _child(text, write_end, release_read)
             finally:
                 os._exit(0)
         children.append(pid)
@@ -68,7 +71,8 @@ def measure(mode: str) -> list[dict]:
     for pid in children:
         rss, pss = _memory_mb(pid)
         rows.append({"first_scan_s": float(first[str(pid)]), "rss_mb": rss, "pss_mb": pss})
-        os.kill(pid, 9)
+    os.close(release_write)  # every child's read returns: they exit
+    for pid in children:
         os.waitpid(pid, 0)
     return rows
 

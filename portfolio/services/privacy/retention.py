@@ -154,6 +154,22 @@ def _hr_of(db: Session, organisation_id: int) -> list[User]:
     )
 
 
+def _queue_in_language(
+    db: Session, recipient: User, *, subject, template: str, now: datetime, **values
+) -> None:
+    """Queue a mail to `recipient` in their language: `subject()` and the template are
+    translated inside it."""
+    with force_locale(recipient.locale):
+        mail.queue_mail(
+            db,
+            to=recipient.email,
+            subject=subject(),
+            text=_render(template, **values),
+            organisation_id=recipient.organisation_id,
+            now=now,
+        )
+
+
 def _render(template: str, **values) -> str:
     # The template alone: render_template's context processors may query the database.
     return current_app.jinja_env.get_template(template).render(**values)
@@ -178,44 +194,36 @@ def _warn(db: Session, person: User, *, day: date, now: datetime, settings: Mapp
     organisation = db.get(Organisation, person.organisation_id)
     token = archive_token(person, secret=settings["SECRET_KEY"], until=day)
     link = links.external(Link("worker.departed_archive", {"token": token}), base_url=base_url)
-    with force_locale(person.locale):
-        mail.queue_mail(
-            db,
-            to=person.email,
-            subject=_(
-                "Your Vakbekwaam portfolio will be erased on %(date)s",
-                date=format_date(day, "long"),
-            ),
-            text=_render(
-                "mail/retention_warning.txt",
-                name=person.name,
-                organisation=organisation.name,
-                day=day,
-                link=link,
-            ),
-            organisation_id=person.organisation_id,
-            now=now,
-        )
+    _queue_in_language(
+        db,
+        person,
+        subject=lambda: _(
+            "Your Vakbekwaam portfolio will be erased on %(date)s",
+            date=format_date(day, "long"),
+        ),
+        template="mail/retention_warning.txt",
+        now=now,
+        name=person.name,
+        organisation=organisation.name,
+        day=day,
+        link=link,
+    )
     person_link = links.external(Link("hr.person", {"person_id": person.id}), base_url=base_url)
     for hr in _hr_of(db, person.organisation_id):
-        with force_locale(hr.locale):
-            mail.queue_mail(
-                db,
-                to=hr.email,
-                subject=_(
-                    "A departed colleague's portfolio will be erased on %(date)s",
-                    date=format_date(day, "long"),
-                ),
-                text=_render(
-                    "mail/retention_warning_hr.txt",
-                    hr_name=hr.name,
-                    name=person.name,
-                    day=day,
-                    link=person_link,
-                ),
-                organisation_id=person.organisation_id,
-                now=now,
-            )
+        _queue_in_language(
+            db,
+            hr,
+            subject=lambda: _(
+                "A departed colleague's portfolio will be erased on %(date)s",
+                date=format_date(day, "long"),
+            ),
+            template="mail/retention_warning_hr.txt",
+            now=now,
+            hr_name=hr.name,
+            name=person.name,
+            day=day,
+            link=person_link,
+        )
     db.commit()  # the stamp and the mails: all or nothing
     return True
 
