@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from flask_babel import gettext as _
@@ -90,10 +90,20 @@ DECISIONS = frozenset({"signed", "returned"})
 
 
 @dataclass(frozen=True)
+class WaitingEntry:
+    """What the queue shows of an entry waiting for sign-off (not its content)."""
+
+    id: int
+    title: str
+    occurred_on: date
+    supersedes_id: int | None
+
+
+@dataclass(frozen=True)
 class QueueItem:
     """An entry waiting for sign-off, with its owner, when it was submitted and its age."""
 
-    entry: Entry
+    entry: WaitingEntry
     owner_name: str
     submitted_at: datetime
     waiting_days: int
@@ -159,10 +169,11 @@ def _digest(payload: dict) -> str:
 def _waiting(supervisor: User):
     """(statement, its submitted-at column): entries waiting for this supervisor's sign-off.
 
-    The statement selects (entry, owner's name, submitted at), unordered. Waiting counts from
-    the latest submission; an entry without a "submitted" event (made before events were kept)
-    counts from its creation. The supervisor's own entries are never here: nobody signs their
-    own.
+    The statement selects (the entry's id, title, date and the entry it corrects, the owner's
+    name, submitted at), unordered: the columns the queue shows, not whole entries. Waiting
+    counts from the latest submission; an entry without a "submitted" event (made before events
+    were kept) counts from its creation. The supervisor's own entries are never here: nobody
+    signs their own.
     """
     latest_submission = (
         select(func.max(EntryEvent.at))
@@ -173,7 +184,9 @@ def _waiting(supervisor: User):
     submitted_at = func.coalesce(latest_submission, Entry.created_at).label("submitted_at")
     led_teams = select(TeamLead.team_id).where(TeamLead.user_id == supervisor.id)
     statement = (
-        select(Entry, User.name, submitted_at)
+        select(
+            Entry.id, Entry.title, Entry.occurred_on, Entry.supersedes_id, User.name, submitted_at
+        )
         .join(User, User.id == Entry.owner_id)
         .where(
             User.team_id.in_(led_teams),
@@ -192,7 +205,7 @@ def queue(db: Session, *, supervisor: User, now: datetime) -> list[QueueItem]:
     """
     statement, submitted_at = _waiting(supervisor)
     rows = db.execute(statement.order_by(submitted_at, Entry.id)).all()
-    return [QueueItem(entry, name, at, (now - at).days) for entry, name, at in rows]
+    return [_queue_item(row, now) for row in rows]
 
 
 def longest_waiting(
@@ -204,8 +217,15 @@ def longest_waiting(
     rows = db.execute(
         statement.add_columns(func.count().over()).order_by(submitted_at, Entry.id).limit(limit)
     ).all()
-    items = [QueueItem(entry, name, at, (now - at).days) for entry, name, at, _total in rows]
-    return items, rows[0][3] if rows else 0
+    items = [_queue_item(row, now) for row in rows]
+    return items, rows[0][-1] if rows else 0
+
+
+def _queue_item(row, now: datetime) -> QueueItem:
+    entry_id, title, occurred_on, supersedes_id, name, at = row[:6]
+    return QueueItem(
+        WaitingEntry(entry_id, title, occurred_on, supersedes_id), name, at, (now - at).days
+    )
 
 
 def reviewable_entry(db: Session, *, supervisor: User, entry_id: int) -> tuple[Entry, User]:
