@@ -1,4 +1,5 @@
-"""Pagination of a select statement: one count query and one page query.
+"""Pagination of a select statement: one count query and one page query (or one statement
+with the count beside the rows: `paginate_counted_beside`).
 
 A long list (everyone in an organisation, the audit log) is counted only up to a limit: beyond
 it the page says "page N" without the number of pages, and one row more than the page holds
@@ -101,3 +102,17 @@ def _uncounted(db: Session, statement: Select, *, page: int, per_page: int, scal
     bounded = statement.limit(per_page + 1).offset((number - 1) * per_page)
     rows = list(db.scalars(bounded).all() if scalars else db.execute(bounded).all())
     return rows if rows or number == 1 else None
+
+
+def paginate_counted_beside(db: Session, statement: Select, *, page: int, per_page: int) -> Page:
+    """Like `paginate` for a select of columns (the items are rows), in one statement when page
+    `page` has rows: the total is a window count beside them (column `rows_in_all`), taken
+    before the limit. A page past the end is counted and the last page read (two more)."""
+    number = max(page, 1)
+    counted = statement.add_columns(func.count().over().label("rows_in_all"))
+    rows = db.execute(counted.limit(per_page).offset((number - 1) * per_page)).all()
+    if rows:
+        return Page(items=list(rows), number=number, per_page=per_page, total=rows[0].rows_in_all)
+    if number == 1:
+        return Page(items=[], number=1, per_page=per_page, total=0)
+    return paginate(db, statement, page=page, per_page=per_page, scalars=False)

@@ -34,7 +34,7 @@ def member(member_id: int):
         page=member_portfolio.visible_entries(
             session, member=subject, page=page_number(), per_page=current_app.config["PAGE_SIZE"]
         ),
-        kinds=KINDS,
+        kinds={kind: str(label) for kind, label in KINDS.items()},  # translated once, not per row
     )
 
 

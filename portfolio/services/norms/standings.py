@@ -45,6 +45,7 @@ class Stored:
     owner_id: int
     norm_id: str
     standing: str
+    registration_number: str | None
 
 
 def known_norms() -> dict[str, Norm]:
@@ -62,8 +63,9 @@ def _current(today: date):
     )
 
 
-def _is_current(today: date):
-    """1 when the (outer-joined) standing row is current for `today`, else 0."""
+def is_current(today: date):
+    """1 when the (outer-joined) standing row is current for `today`, else 0: a column for a
+    reader that joins its owner (User) and outer-joins RegistrationStanding itself."""
     current = and_(RegistrationStanding.registration_id.is_not(None), _current(today))
     return case((current, 1), else_=0).label("current")
 
@@ -228,7 +230,7 @@ def stored_facts(
             Registration.registered_on,
             Registration.registration_number,
             RegistrationStanding.facts,
-            _is_current(today),
+            is_current(today),
         )
         .join(User, User.id == Registration.owner_id)
         .outerjoin(RegistrationStanding, RegistrationStanding.registration_id == Registration.id)
@@ -292,7 +294,8 @@ def standings_of_owners(db: Session, *, owner_ids: Iterable[int], today: date) -
             Registration.owner_id,
             RegistrationStanding.norm_id,
             RegistrationStanding.standing,
-            _is_current(today),
+            Registration.registration_number,
+            is_current(today),
         )
         .join(User, User.id == Registration.owner_id)
         .outerjoin(RegistrationStanding, RegistrationStanding.registration_id == Registration.id)
@@ -302,9 +305,16 @@ def standings_of_owners(db: Session, *, owner_ids: Iterable[int], today: date) -
     rows = db.execute(statement).all()
     found = [Stored(*row) for *row, current in rows if current and row[3] is not None]
     if not all(current for *_row, current in rows):  # stale or missing ones: computed now
+        numbers = {row.id: row.registration_number for row in rows}
         fresh = refresh_stale(db, where=mine, today=today)
         found += [
-            Stored(r["registration_id"], r["owner_id"], r["norm_id"], r["standing"])
+            Stored(
+                r["registration_id"],
+                r["owner_id"],
+                r["norm_id"],
+                r["standing"],
+                numbers.get(r["registration_id"]),
+            )
             for r in fresh
             if r["standing"] is not None
         ]
@@ -387,7 +397,7 @@ def organisation_counts(
     first. One statement when everything is current. With `team_ids` only those teams (None:
     the people without a team); with `team_ids=()`, the whole organisation (team id None)."""
     active_here = _active_here(organisation_id, today)
-    current = _is_current(today)
+    current = is_current(today)
     whole = team_ids is not None and not team_ids
     team = null().label("team_id") if whole else User.team_id
     if team_ids:

@@ -12,8 +12,8 @@ from sqlalchemy import and_, or_, select
 from sqlmodel import Session
 
 from portfolio import access
-from portfolio.models import Entry, Registration, TeamLead, User
-from portfolio.pagination import Page, paginate
+from portfolio.models import Entry, TeamLead, User
+from portfolio.pagination import Page, paginate_counted_beside
 from portfolio.services.norms import standings as norm_standings
 from portfolio.services.people.people import PersonNotVisible
 from portfolio.services.privacy import audit
@@ -51,9 +51,19 @@ def member_for(db: Session, *, supervisor: User, member_id: int) -> User:
 
 
 def visible_entries(db: Session, *, member: User, page: int, per_page: int) -> Page:
-    """Entries a supervisor may read (shared, or in the sign-off flow), newest first."""
+    """Entries a supervisor may read (shared, or in the sign-off flow), newest first: the
+    columns the member page shows (and `entry_status_label` reads), not whole entries; one
+    statement for a page within range (the total is counted beside the rows)."""
     statement = (
-        select(Entry)
+        select(
+            Entry.id,
+            Entry.organisation_id,
+            Entry.kind,
+            Entry.title,
+            Entry.occurred_on,
+            Entry.status,
+            Entry.is_shared,
+        )
         .where(
             Entry.owner_id == member.id,
             or_(
@@ -63,22 +73,16 @@ def visible_entries(db: Session, *, member: User, page: int, per_page: int) -> P
         )
         .order_by(Entry.occurred_on.desc(), Entry.id.desc())
     )
-    return paginate(db, statement, page=page, per_page=per_page)
+    return paginate_counted_beside(db, statement, page=page, per_page=per_page)
 
 
-def standings(db: Session, *, member: User, today: date) -> list[tuple[Registration, str, str]]:
-    """(registration, norm title, standing) of each of the member's registrations: the stored
-    standings (services.norms.standings; stale ones are computed first)."""
-    registrations = db.scalars(
-        select(Registration).where(Registration.owner_id == member.id).order_by(Registration.id)
-    ).all()
-    stored = {
-        s.registration_id: s
-        for s in norm_standings.standings_of_owners(db, owner_ids=[member.id], today=today)
-    }
+def standings(db: Session, *, member: User, today: date) -> list[tuple[str | None, str, str]]:
+    """(registration number, norm title, standing) of each of the member's registrations,
+    oldest registration first: the stored standings (services.norms.standings; stale ones are
+    computed first). One statement when they are current."""
     known = norm_standings.known_norms()
     return [
-        (registration, known[found.norm_id].title, found.standing)
-        for registration in registrations
-        if (found := stored.get(registration.id)) is not None and found.norm_id in known
+        (found.registration_number, known[found.norm_id].title, found.standing)
+        for found in norm_standings.standings_of_owners(db, owner_ids=[member.id], today=today)
+        if found.norm_id in known
     ]
