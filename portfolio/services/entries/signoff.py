@@ -15,9 +15,10 @@ import json
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import Integer, bindparam, exists, func, select, update
 from sqlmodel import Session
 
 from portfolio import access
@@ -166,15 +167,17 @@ def _digest(payload: dict) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-def _waiting(supervisor: User):
-    """(statement, its submitted-at column): entries waiting for this supervisor's sign-off.
+def _waiting():
+    """(statement, its submitted-at column): entries waiting for a supervisor's sign-off.
 
     The statement selects (the entry's id, title, date and the entry it corrects, the owner's
-    name, submitted at), unordered: the columns the queue shows, not whole entries. Waiting
-    counts from the latest submission; an entry without a "submitted" event (made before events
-    were kept) counts from its creation. The supervisor's own entries are never here: nobody
-    signs their own.
+    name, submitted at), unordered: the columns the queue shows, not whole entries.
+    Parameters supervisor_id and organisation_id (the supervisor's). Waiting counts from the
+    latest submission; an entry without a "submitted" event (made before events were kept)
+    counts from its creation. The supervisor's own entries are never here: nobody signs
+    their own.
     """
+    supervisor_id = bindparam("supervisor_id", type_=Integer)
     latest_submission = (
         select(func.max(EntryEvent.at))
         .where(EntryEvent.entry_id == Entry.id, EntryEvent.action == "submitted")
@@ -182,7 +185,7 @@ def _waiting(supervisor: User):
         .scalar_subquery()
     )
     submitted_at = func.coalesce(latest_submission, Entry.created_at).label("submitted_at")
-    led_teams = select(TeamLead.team_id).where(TeamLead.user_id == supervisor.id)
+    led_teams = select(TeamLead.team_id).where(TeamLead.user_id == supervisor_id)
     statement = (
         select(
             Entry.id, Entry.title, Entry.occurred_on, Entry.supersedes_id, User.name, submitted_at
@@ -190,12 +193,35 @@ def _waiting(supervisor: User):
         .join(User, User.id == Entry.owner_id)
         .where(
             User.team_id.in_(led_teams),
-            User.organisation_id == supervisor.organisation_id,
-            User.id != supervisor.id,
+            User.organisation_id == bindparam("organisation_id", type_=Integer),
+            User.id != supervisor_id,
             Entry.status == EntryStatus.SUBMITTED.value,
         )
     )
     return statement, submitted_at
+
+
+@cache
+def _queue_statement():
+    """The whole queue, longest waiting first; built once (see `_waiting`)."""
+    statement, submitted_at = _waiting()
+    return statement.order_by(submitted_at, Entry.id)
+
+
+@cache
+def _head_statement():
+    """The queue's first `limit` entries with how many wait in all (a window count, taken
+    before the limit); built once (see `_waiting`)."""
+    statement, submitted_at = _waiting()
+    return (
+        statement.add_columns(func.count().over())
+        .order_by(submitted_at, Entry.id)
+        .limit(bindparam("limit", type_=Integer))
+    )
+
+
+def _whose(supervisor: User) -> dict:
+    return {"supervisor_id": supervisor.id, "organisation_id": supervisor.organisation_id}
 
 
 def queue(db: Session, *, supervisor: User, now: datetime) -> list[QueueItem]:
@@ -203,8 +229,7 @@ def queue(db: Session, *, supervisor: User, now: datetime) -> list[QueueItem]:
 
     One statement whatever the size; see `_waiting` for what waits and since when.
     """
-    statement, submitted_at = _waiting(supervisor)
-    rows = db.execute(statement.order_by(submitted_at, Entry.id)).all()
+    rows = db.execute(_queue_statement(), _whose(supervisor)).all()
     return [_queue_item(row, now) for row in rows]
 
 
@@ -213,10 +238,7 @@ def longest_waiting(
 ) -> tuple[list[QueueItem], int]:
     """The first `limit` entries of the queue (longest waiting first) and how many wait in
     all. One statement: the total is a window count, taken before the limit."""
-    statement, submitted_at = _waiting(supervisor)
-    rows = db.execute(
-        statement.add_columns(func.count().over()).order_by(submitted_at, Entry.id).limit(limit)
-    ).all()
+    rows = db.execute(_head_statement(), {**_whose(supervisor), "limit": limit}).all()
     items = [_queue_item(row, now) for row in rows]
     return items, rows[0][-1] if rows else 0
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Date, Integer, and_, bindparam, func, select
 from sqlmodel import Session
 
 from portfolio.models import Entry, Registration, RegistrationStanding, Team, TeamLead, User
@@ -43,43 +44,21 @@ def overview(
     less than the date of what it records. Standings are the stored ones (stale ones are
     computed first: services.norms.standings).
     """
-    last_activity = (
-        select(func.max(Entry.occurred_on))
-        .where(Entry.owner_id == User.id, Entry.occurred_on <= today)
-        .correlate(User)
-        .scalar_subquery()
-    )
-    # A row per team, member and registration (a team without members, a member without
-    # registrations: one row with the missing parts None).
     rows = db.execute(
-        select(
-            Team.id.label("team_id"),
-            Team.name.label("team_name"),
-            User.id.label("member_id"),
-            User.name.label("member_name"),
-            User.is_active,
-            last_activity.label("last_activity"),
-            Registration.id.label("registration_id"),
-            RegistrationStanding.norm_id,
-            RegistrationStanding.standing,
-            standings.is_current(today),
-        )
-        .select_from(Team)
-        .join(TeamLead, and_(TeamLead.team_id == Team.id, TeamLead.user_id == supervisor.id))
-        .outerjoin(User, User.team_id == Team.id)
-        .outerjoin(Registration, Registration.owner_id == User.id)
-        .outerjoin(RegistrationStanding, RegistrationStanding.registration_id == Registration.id)
-        .where(Team.organisation_id == supervisor.organisation_id)
-        .order_by(Team.name, Team.id, User.name, User.id, Registration.id)
+        _overview_statement(),
+        {
+            "today": today,
+            "supervisor_id": supervisor.id,
+            "organisation_id": supervisor.organisation_id,
+        },
     ).all()
     fresh = _refreshed(db, rows, today)
     known = standings.known_norms()
     teams: dict[int, tuple[TeamView, list[MemberView]]] = {}
     members: dict[int, MemberView] = {}
     for row in rows:
-        team = teams.get(row.team_id)
-        if team is None:
-            team = teams[row.team_id] = (TeamView(row.team_id, row.team_name), [])
+        if row.team_id not in teams:
+            teams[row.team_id] = (TeamView(row.team_id, row.team_name), [])
         if row.member_id is None:
             continue
         member = members.get(row.member_id)
@@ -87,7 +66,8 @@ def overview(
             member = members[row.member_id] = MemberView(
                 row.member_id, row.member_name, row.is_active, [], row.last_activity
             )
-            team[1].append(member)
+            _team, team_members = teams[row.team_id]
+            team_members.append(member)
         if row.registration_id is None:
             continue
         norm_id, standing = (
@@ -108,3 +88,44 @@ def _refreshed(db: Session, rows, today: date) -> dict[int, tuple[str, str | Non
         return {}
     written = standings.refresh_stale(db, where=Registration.id.in_(stale), today=today)
     return {r["registration_id"]: (r["norm_id"], r["standing"]) for r in written}
+
+
+@cache
+def _overview_statement():
+    """A row per team the supervisor leads, member and registration (a team without members,
+    a member without registrations: one row with the missing parts None), with the member's
+    last activity and the stored standing. Parameters today, supervisor_id and
+    organisation_id. Built once: building and keying a statement of this size costs about as
+    much as the rest of the page."""
+    today = bindparam("today", type_=Date)
+    last_activity = (
+        select(func.max(Entry.occurred_on))
+        .where(Entry.owner_id == User.id, Entry.occurred_on <= today)
+        .correlate(User)
+        .scalar_subquery()
+    )
+    led = and_(
+        TeamLead.team_id == Team.id,
+        TeamLead.user_id == bindparam("supervisor_id", type_=Integer),
+    )
+    return (
+        select(
+            Team.id.label("team_id"),
+            Team.name.label("team_name"),
+            User.id.label("member_id"),
+            User.name.label("member_name"),
+            User.is_active,
+            last_activity.label("last_activity"),
+            Registration.id.label("registration_id"),
+            RegistrationStanding.norm_id,
+            RegistrationStanding.standing,
+            standings.is_current(today),
+        )
+        .select_from(Team)
+        .join(TeamLead, led)
+        .outerjoin(User, User.team_id == Team.id)
+        .outerjoin(Registration, Registration.owner_id == User.id)
+        .outerjoin(RegistrationStanding, RegistrationStanding.registration_id == Registration.id)
+        .where(Team.organisation_id == bindparam("organisation_id", type_=Integer))
+        .order_by(Team.name, Team.id, User.name, User.id, Registration.id)
+    )
