@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
-from portfolio.models import AuditEvent, Entry, Organisation, Role, Team
+from portfolio.models import AuditEvent, Entry, Organisation, Registration, Role, Team
+from portfolio.services.overviews import member_portfolio
 from tests.conftest import login
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
@@ -28,10 +29,14 @@ def _entry(db, owner, title, **fields) -> Entry:
         organisation_id=owner.organisation_id,
         owner_id=owner.id,
         title=title,
-        occurred_on=date(2026, 9, 1),
         hours=Decimal(1),
         catalogue_version="t",
-        **{"kind": "reflection", "body": f"tekst van {title}", **fields},
+        **{
+            "kind": "reflection",
+            "body": f"tekst van {title}",
+            "occurred_on": date(2026, 9, 1),
+            **fields,
+        },
     )
     db.add(entry)
     db.commit()
@@ -95,3 +100,45 @@ def test_the_team_page_links_to_the_drill_down(client, db, team):
     worker, lead, _other = team
     login(client, lead.email, PASSWORD)
     assert f"/team/members/{worker.id}" in client.get("/team/").get_data(as_text=True)
+
+
+def test_the_member_page_lists_its_entries_and_their_total_in_one_statement(
+    app, db, team, count_queries
+):
+    worker, _lead, _other = team
+    for day in range(1, 6):
+        _entry(db, worker, f"Gedeeld {day}", is_shared=True, occurred_on=date(2026, 9, day))
+    _entry(db, worker, "Privé")
+    with count_queries() as counter:
+        page = member_portfolio.visible_entries(db, member=worker, page=2, per_page=2)
+    assert counter.count == 1, counter.statements  # the rows and the total beside them
+    assert [e.title for e in page.items] == ["Gedeeld 3", "Gedeeld 2"]
+    assert (page.number, page.total, page.pages) == (2, 5, 3)
+    past_the_end = member_portfolio.visible_entries(db, member=worker, page=9, per_page=2)
+    assert [e.title for e in past_the_end.items] == ["Gedeeld 1"]
+    assert (past_the_end.number, past_the_end.total) == (3, 5)
+
+
+def test_the_member_page_reads_registration_numbers_with_the_stored_standings(
+    app, db, team, count_queries
+):
+    worker, _lead, _other = team
+    db.add(
+        Registration(
+            organisation_id=worker.organisation_id,
+            owner_id=worker.id,
+            norm_id="skj-jeugd-gezinsprofessional",
+            registration_number="SKJ-123",
+            registered_on=date(2023, 1, 1),
+        )
+    )
+    db.commit()
+    today = date(2026, 9, 1)
+    computed = member_portfolio.standings(db, member=worker, today=today)  # stored now
+    db.commit()
+    with count_queries() as counter:
+        stored = member_portfolio.standings(db, member=worker, today=today)
+    assert counter.count == 1, counter.statements
+    assert stored == computed
+    ((number, _title, standing),) = stored
+    assert number == "SKJ-123" and standing
