@@ -7,8 +7,9 @@ the content itself (PRODUCT.md, privacy).
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Integer, and_, bindparam, or_, select
 from sqlmodel import Session
 
 from portfolio import access
@@ -21,13 +22,8 @@ from portfolio.services.privacy import audit
 
 def member_for(db: Session, *, supervisor: User, member_id: int) -> User:
     """A member of a team this supervisor leads; audited. Raises PersonNotVisible otherwise."""
-    # The member with their team if the supervisor leads it: one statement for both.
     row = db.execute(
-        select(User, TeamLead.team_id)
-        .outerjoin(
-            TeamLead, and_(TeamLead.team_id == User.team_id, TeamLead.user_id == supervisor.id)
-        )
-        .where(User.id == member_id)
+        _member_statement(), {"member_id": member_id, "supervisor_id": supervisor.id}
     ).first()
     member, led_team = row if row is not None else (None, None)
     if (
@@ -48,6 +44,21 @@ def member_for(db: Session, *, supervisor: User, member_id: int) -> User:
     )
     db.flush()
     return member
+
+
+@cache
+def _member_statement():
+    """The member with their team if the supervisor leads it: one statement for both.
+    Parameters member_id and supervisor_id; built once (as the team page's statements)."""
+    led = and_(
+        TeamLead.team_id == User.team_id,
+        TeamLead.user_id == bindparam("supervisor_id", type_=Integer),
+    )
+    return (
+        select(User, TeamLead.team_id)
+        .outerjoin(TeamLead, led)
+        .where(User.id == bindparam("member_id", type_=Integer))
+    )
 
 
 def visible_entries(db: Session, *, member: User, page: int, per_page: int) -> Page:
