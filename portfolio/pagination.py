@@ -10,9 +10,10 @@ those pages slow.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Integer, Select, bindparam, func, select
 from sqlmodel import Session
 
 
@@ -104,15 +105,38 @@ def _uncounted(db: Session, statement: Select, *, page: int, per_page: int, scal
     return rows if rows or number == 1 else None
 
 
-def paginate_counted_beside(db: Session, statement: Select, *, page: int, per_page: int) -> Page:
+def paginate_counted_beside(
+    db: Session, statement: Select, *, page: int, per_page: int, parameters: dict | None = None
+) -> Page:
     """Like `paginate` for a select of columns (the items are rows), in one statement when page
     `page` has rows: the total is a window count beside them (column `rows_in_all`), taken
-    before the limit. A page past the end is counted and the last page read (two more)."""
+    before the limit. A page past the end costs two more: the total, then the last page.
+
+    Give it a statement built once, with bound `parameters` (the paged form is then built
+    once per statement too: building and keying it costs more than running it)."""
+    paged = _paged_with_total(statement)
+
+    def rows_of(number: int, limit: int = per_page) -> list:
+        bounds = {"page_limit": limit, "page_offset": (number - 1) * per_page}
+        return list(db.execute(paged, {**(parameters or {}), **bounds}).all())
+
     number = max(page, 1)
-    counted = statement.add_columns(func.count().over().label("rows_in_all"))
-    rows = db.execute(counted.limit(per_page).offset((number - 1) * per_page)).all()
-    if rows:
-        return Page(items=list(rows), number=number, per_page=per_page, total=rows[0].rows_in_all)
-    if number == 1:
-        return Page(items=[], number=1, per_page=per_page, total=0)
-    return paginate(db, statement, page=page, per_page=per_page, scalars=False)
+    rows = rows_of(number)
+    if not rows and number > 1:
+        first = rows_of(1, limit=1)
+        number = max(1, -(-first[0].rows_in_all // per_page)) if first else 1
+        rows = rows_of(number) if first else []
+    return Page(
+        items=rows, number=number, per_page=per_page, total=rows[0].rows_in_all if rows else 0
+    )
+
+
+@lru_cache(maxsize=64)
+def _paged_with_total(statement: Select) -> Select:
+    """`statement` with its total beside each row, bounded by parameters page_limit and
+    page_offset."""
+    return (
+        statement.add_columns(func.count().over().label("rows_in_all"))
+        .limit(bindparam("page_limit", type_=Integer))
+        .offset(bindparam("page_offset", type_=Integer))
+    )

@@ -65,7 +65,19 @@ def visible_entries(db: Session, *, member: User, page: int, per_page: int) -> P
     """Entries a supervisor may read (shared, or in the sign-off flow), newest first: the
     columns the member page shows (and `entry_status_label` reads), not whole entries; one
     statement for a page within range (the total is counted beside the rows)."""
-    statement = (
+    return paginate_counted_beside(
+        db,
+        _visible_statement(),
+        parameters={"owner_id": member.id},
+        page=page,
+        per_page=per_page,
+    )
+
+
+@cache
+def _visible_statement():
+    """`visible_entries`' rows; parameter owner_id. Built once (as the team page's)."""
+    return (
         select(
             Entry.id,
             Entry.organisation_id,
@@ -76,7 +88,7 @@ def visible_entries(db: Session, *, member: User, page: int, per_page: int) -> P
             Entry.is_shared,
         )
         .where(
-            Entry.owner_id == member.id,
+            Entry.owner_id == bindparam("owner_id", type_=Integer),
             or_(
                 Entry.is_shared.is_(True),
                 Entry.status.in_(access.VISIBLE_TO_SUPERVISOR_STATUSES),
@@ -84,7 +96,6 @@ def visible_entries(db: Session, *, member: User, page: int, per_page: int) -> P
         )
         .order_by(Entry.occurred_on.desc(), Entry.id.desc())
     )
-    return paginate_counted_beside(db, statement, page=page, per_page=per_page)
 
 
 def standings(db: Session, *, member: User, today: date) -> list[tuple[str | None, str, str]]:
