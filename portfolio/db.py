@@ -92,8 +92,12 @@ def _begin_at_first_write(engine: Engine) -> None:
     """Open the deferred transaction before the first statement that is not a plain read."""
 
     @event.listens_for(engine, "before_cursor_execute")
-    def _begin_before_write(connection, _cursor, statement, *_args) -> None:
-        if connection.info.get(DEFERRED_BEGIN) and not plain_read(statement):
+    def _begin_before_write(connection, _cursor, statement, _parameters, context, _many) -> None:
+        if not connection.info.get(DEFERRED_BEGIN):
+            return
+        # A server-side cursor (stream_results) exists only inside a transaction.
+        streamed = context is not None and context.execution_options.get("stream_results")
+        if streamed or not plain_read(statement):
             connection.info[DEFERRED_BEGIN] = False
             connection.connection.dbapi_connection.autocommit = False  # BEGIN goes before it
 

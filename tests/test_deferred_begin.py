@@ -79,6 +79,14 @@ def application(database_url):
         session.execute(select(User.id).where(User.id == current_user.id).with_for_update())
         return "ok"
 
+    @access.authenticated
+    def streamed_read():
+        rows = database.session().execute(
+            select(User.id).execution_options(stream_results=True, yield_per=2)
+        )
+        return str(sum(1 for _ in rows))
+
+    application.add_url_rule("/_test/stream", "streamed_read", streamed_read)
     application.add_url_rule("/_test/fail", "two_writes_then_fail", two_writes_then_fail)
     application.add_url_rule("/_test/write", "two_writes", two_writes)
     application.add_url_rule("/_test/lock", "locking_read", locking_read)
@@ -134,3 +142,9 @@ def test_a_locking_read_opens_the_transaction_before_it_runs(application, worker
     engine = application.extensions["db_engine"]
     with engine.connect() as connection:
         assert connection.connection.dbapi_connection.autocommit is False
+
+
+@needs_postgres
+def test_a_streamed_read_gets_the_transaction_a_server_side_cursor_needs(worker_client):
+    response = worker_client.get("/_test/stream")
+    assert response.status_code == 200 and int(response.get_data(as_text=True)) >= 1
