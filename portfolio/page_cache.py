@@ -89,6 +89,15 @@ class PageCache:
             current_app.logger.exception("page cache unavailable")
         return value
 
+    def forget(self, key: Hashable) -> None:
+        """Drop the value kept for `key` (the next reader computes it again)."""
+        if self.cache is None:
+            return
+        try:
+            self.cache.delete(self._key(key))
+        except Exception:
+            current_app.logger.exception("page cache unavailable")
+
     def clear(self) -> None:
         if self.cache is not None:
             self.cache.clear()

@@ -509,10 +509,45 @@ def finish_export(
     db.commit()
 
 
-def teams(db: Session, *, organisation_id: int) -> list[tuple[int, str]]:
-    """(id, name) of the organisation's teams, by name: the choices of the team filter."""
-    return db.execute(
+def teams(db: Session, *, organisation_id: int, limit: int | None = None) -> list[tuple[int, str]]:
+    """(id, name) of the organisation's teams, by name (the first `limit`): the choices of the
+    team filter."""
+    statement = (
         select(Team.id, Team.name)
         .where(Team.organisation_id == organisation_id)
         .order_by(Team.name, Team.id)
-    ).all()
+    )
+    if limit is not None:
+        statement = statement.limit(limit)
+    return [tuple(row) for row in db.execute(statement)]
+
+
+def team_named(db: Session, *, organisation_id: int, team_id: int) -> tuple[int, str] | None:
+    """(id, name) of one team of the organisation; None for another organisation's or none."""
+    found = db.execute(
+        select(Team.id, Team.name).where(
+            Team.id == team_id, Team.organisation_id == organisation_id
+        )
+    ).first()
+    return tuple(found) if found else None
+
+
+def teams_matching(
+    db: Session, *, organisation_id: int, text: str, limit: int
+) -> list[tuple[int, str]]:
+    """(id, name) of at most `limit` of the organisation's teams whose name holds `text` (any
+    case), those named exactly `text` first, then by name."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    exact = func.lower(Team.name) == text.lower()
+    return [
+        tuple(row)
+        for row in db.execute(
+            select(Team.id, Team.name)
+            .where(
+                Team.organisation_id == organisation_id,
+                Team.name.ilike(f"%{escaped}%", escape="\\"),
+            )
+            .order_by(exact.desc(), Team.name, Team.id)
+            .limit(limit)
+        )
+    ]
