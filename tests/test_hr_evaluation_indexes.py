@@ -1,7 +1,8 @@
 """HR evaluations' counts read the active workers and supervisors through partial indexes.
 
-The status counts and the check for workers nobody can evaluate (`/hr/evaluations`) read every
-active worker of the organisation; `ix_user_account_active_workers` and
+The status counts (`/hr/evaluations`) read every active worker of the organisation, and the
+check for workers nobody can evaluate reads every team and its leads, then the workers of the
+teams without one (both kept for OVERVIEW_CACHE_SECONDS); `ix_user_account_active_workers` and
 `ix_user_account_active_supervisors` (migration a9c8e7d6b5f4) serve them. A partial index is
 used only when the query's condition implies its predicate, so these tests EXPLAIN the very
 statements the page sends (on PostgreSQL with sequential scans discouraged: a test database is
