@@ -23,7 +23,7 @@ class YearForm(Form):
     class Meta:
         csrf = False  # a GET filter changes nothing
 
-    year = SelectField(_l("Year"), coerce=int)
+    year = SelectField(_l("Year"), coerce=int, widget=QuickSelect())
 
 
 class EvaluationFilterForm(YearForm):
@@ -37,7 +37,7 @@ class EvaluationFilterForm(YearForm):
         description=_l("Type (part of) the team's name; leave it empty for all teams."),
         render_kw={"maxlength": TEAM_NAME_MAX, "autocomplete": "off"},
     )
-    status = SelectField(_l("Status"))
+    status = SelectField(_l("Status"), widget=QuickSelect())
 
 
 def year_form(form_class, *, this_year: int, **choices):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import IO
 
 from flask import (
@@ -51,7 +52,7 @@ from portfolio.services.overviews import org_overview
 from portfolio.templating import EVALUATION_STATUSES, STANDINGS, current_locale
 
 CHUNK_BYTES = 64 * 1024
-UNLED_CACHE = "hr-unled"
+TEAMS_CACHE = "hr-evaluation-teams"
 TEAM_MATCHES_MAX = 20  # teams offered to choose from when a typed name matches several
 STANDINGS_CHART = "standings"
 MIMETYPES = {
@@ -67,16 +68,12 @@ def _organisation_id() -> int:
 
 def _filter_form(*, page: bool = True) -> EvaluationFilterForm:
     """The filters from the query string. The page's team filter lists the organisation's
-    teams when it has at most TEAM_CHOICES_MAX; above, it is a search field whose text
-    (`team_name`) is looked up in the database (`_team_search`). A team asked for by id (the
-    page's own links, the exports) is looked up alone: no statement reads every team."""
+    teams when it has at most TEAM_CHOICES_MAX (`_teams`); above, it is a search field whose
+    text (`team_name`) is looked up in the database (`_team_search`). A team asked for by id
+    (the page's own links, the exports) is looked up alone: no statement reads every team."""
     session, organisation_id = db.session(), _organisation_id()
-    listed = []
-    if page:
-        listed = evaluation_export.teams(
-            session, organisation_id=organisation_id, limit=TEAM_CHOICES_MAX + 1
-        )
-    if page and len(listed) <= TEAM_CHOICES_MAX:
+    listed = _teams(organisation_id).listed if page else None
+    if listed is not None:
         form = year_form(EvaluationFilterForm, this_year=clock.today().year, teams=listed)
         form.team_search, form.team_matches, form.team_problem = False, [], None
         return form
@@ -248,7 +245,7 @@ def evaluations():
         per_page=current_app.config["PAGE_SIZE"],
         total=evaluation_export.selected_count(counts, selection),
     )
-    unled = _unled(selection.organisation_id)
+    unled = _teams(selection.organisation_id).unled
     return render_template(
         "hr/evaluations.html",
         form=form,
@@ -275,23 +272,45 @@ def _status_counts(selection: Selection) -> dict[str, int]:
     )
 
 
-def _unled(organisation_id: int) -> Unled:
-    """The workers nobody can evaluate (it reads every team), kept for OVERVIEW_CACHE_SECONDS
-    and forgotten after any change made in the HR area (`_forget_unled`)."""
+@dataclass(frozen=True)
+class _Teams:
+    """What the evaluations page shows of the organisation's teams."""
+
+    listed: list[tuple[int, str]] | None  # the team filter's choices; None: too many to list
+    unled: Unled  # the workers nobody can evaluate (reads every team and its leads)
+
+
+def _teams_key(organisation_id: int) -> tuple:
+    return (organisation_id, TEAM_CHOICES_MAX)
+
+
+def _teams(organisation_id: int) -> _Teams:
+    """The teams to list and the workers without a supervisor, kept for OVERVIEW_CACHE_SECONDS
+    and forgotten after any change made in the HR area (`_forget_teams`), where teams, their
+    leads and their people change."""
+
+    def compute() -> _Teams:
+        session = db.session()
+        listed = evaluation_export.teams(
+            session, organisation_id=organisation_id, limit=TEAM_CHOICES_MAX + 1
+        )
+        return _Teams(
+            listed if len(listed) <= TEAM_CHOICES_MAX else None,
+            unled_workers(session, organisation_id=organisation_id),
+        )
+
     seconds = current_app.config["OVERVIEW_CACHE_SECONDS"]
-    return page_cache(UNLED_CACHE).get_or_compute(
-        (organisation_id,),
-        lambda: unled_workers(db.session(), organisation_id=organisation_id),
-        seconds=seconds,
+    return page_cache(TEAMS_CACHE).get_or_compute(
+        _teams_key(organisation_id), compute, seconds=seconds
     )
 
 
 @bp.after_request
-def _forget_unled(response: Response) -> Response:
-    """A change made in the HR area (teams, leads, people, an import) may give a team its lead:
-    the evaluations page's warning is computed again on its next visit."""
+def _forget_teams(response: Response) -> Response:
+    """A change made in the HR area (teams, leads, people, an import) may add a team or give
+    one its lead: the evaluations page reads its teams again on its next visit."""
     if request.method != "GET" and response.status_code < 400 and current_user.is_authenticated:
-        page_cache(UNLED_CACHE).forget((current_user.organisation_id,))
+        page_cache(TEAMS_CACHE).forget(_teams_key(current_user.organisation_id))
     return response
 
 
