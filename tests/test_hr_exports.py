@@ -477,6 +477,7 @@ def test_the_evaluations_page_counts_and_pages_the_workers(world, app):
     assert "4 workers match" in html
     assert re.search(r"not started</a>: 1", html) and re.search(r"signed</a>: 1", html)
     assert "Anna Aalders" in html and "Dirk Dekker" not in html and "Page 1 of 2" in html
+    assert f'<a href="/hr/people/{world["workers"]["anna"].id}">Anna Aalders</a>' in html
     second = client.get(f"/hr/evaluations?year={YEAR}&page=2").get_data(as_text=True)
     assert "Dirk Dekker" in second and "Anna Aalders" not in second
     filtered = client.get(f"/hr/evaluations?year={YEAR}&team={world['beta'].id}")
