@@ -245,8 +245,10 @@ def _drive(wrk: str, base: str, script: Path, seconds: int) -> Load:
     )
 
 
-def _memory(master: int) -> list[tuple[int, int]]:
-    """[(RSS, PSS) in bytes] of each gunicorn worker (children of the master)."""
+def _memory(master: int) -> list[tuple[int, int, int]]:
+    """[(RSS, PSS, private) in bytes] of each gunicorn worker (children of the master).
+    Private memory (USS) is what one more worker costs: PSS also holds the worker's share of
+    what the master loaded before forking (the privacy scan's lists, gunicorn.conf.py)."""
     children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
     found = []
     for pid in children:
@@ -254,7 +256,8 @@ def _memory(master: int) -> list[tuple[int, int]]:
         for row in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
             name, value, *_unit = row.split()
             fields[name.rstrip(":")] = int(value) * 1024
-        found.append((fields["Rss"], fields["Pss"]))
+        private = fields["Private_Clean"] + fields["Private_Dirty"]
+        found.append((fields["Rss"], fields["Pss"], private))
     return found
 
 
@@ -322,8 +325,7 @@ def run(url: str, *, label: str, quick: bool) -> list[Result]:
         memory = _memory(master)
         floor = _drive(wrk, base, floor_script, seconds)
     share = mix.requests_per_s / floor.requests_per_s
-    rss = sum(r for r, _p in memory) / len(memory) / 2**20
-    pss = sum(p for _r, p in memory) / len(memory) / 2**20
+    rss, pss, private = (sum(row[i] for row in memory) / len(memory) / 2**20 for i in range(3))
     people = len({cookie for _path, cookie in pages})
     return [
         Result(
@@ -348,7 +350,7 @@ def run(url: str, *, label: str, quick: bool) -> list[Result]:
         Result(
             "P8",
             f"memory per gunicorn worker after the mix ({len(memory)} workers, --preload): "
-            f"RSS {rss:.0f} MB, PSS {pss:.0f} MB (app time column: PSS)",
+            f"RSS {rss:.0f} MB, PSS {pss:.0f} MB, private {private:.0f} MB (one more worker)",
             None,
             target="info (before: ~150 MB PSS)",
         ),

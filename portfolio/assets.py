@@ -14,10 +14,11 @@ import hashlib
 import re
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, current_app, g, send_from_directory, url_for
+from flask import Blueprint, Flask, abort, current_app, g, send_from_directory
 from flask_compress import Compress
 
 from portfolio import access
+from portfolio.web.links import fixed_url
 
 bp = Blueprint("assets", __name__)
 YEAR_SECONDS = 365 * 24 * 3600
@@ -38,9 +39,9 @@ def asset_url(filename: str) -> str:
     """The content-hashed URL of a static file (the plain /static URL for an unknown one)."""
     digest = current_app.extensions["asset_digests"].get(filename)
     if digest is None:
-        return url_for("static", filename=filename)
+        return fixed_url("static", filename=filename)
     stem, dot, suffix = filename.rpartition(".")
-    return url_for("assets.asset", name=f"{stem}.{digest}.{suffix}" if dot else filename)
+    return fixed_url("assets.asset", name=f"{stem}.{digest}.{suffix}" if dot else filename)
 
 
 @bp.route("/assets/<path:name>")

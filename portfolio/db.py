@@ -7,6 +7,7 @@ once through `unit_of_work()`. A failure anywhere rolls the whole unit back.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
@@ -16,6 +17,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
+
+_IDLE = 0  # psycopg.pq.TransactionStatus.IDLE: no transaction open on the connection
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
@@ -28,6 +31,7 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         return engine
     engine = create_engine(url, echo=echo, pool_size=5, max_overflow=10)
     _ping_when_idle(engine)
+    _begin_at_first_write(engine)
     return engine
 
 
@@ -55,6 +59,53 @@ def _ping_when_idle(engine: Engine) -> None:
             engine.dialect.do_ping(dbapi_connection)
         except engine.dialect.loaded_dbapi.Error as error:
             raise DisconnectionError("idle connection lost") from error
+
+
+# A request's session on PostgreSQL opens its transaction at its first statement that is not a
+# plain read. PostgreSQL runs every statement of a READ COMMITTED transaction (the default, and
+# the only level this app uses) on a snapshot of its own, so reads outside a transaction see
+# exactly what they would see inside one. What a transaction adds is atomicity of the writes and
+# locks held to its end: both start with the first write, a locking read or a savepoint, which
+# opens the transaction before it runs. A page that only reads saves two round trips (BEGIN and
+# COMMIT) of its three or four. SQLite's driver already begins only at the first write.
+DEFERRED_BEGIN = "deferred_begin"
+_LOCKING = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE|KEY\s+SHARE)\b|advisory", re.I)
+
+
+def plain_read(statement: str) -> bool:
+    """A SELECT that neither locks nor takes an advisory lock."""
+    return statement.lstrip()[:6].upper() == "SELECT" and not _LOCKING.search(statement)
+
+
+@event.listens_for(Session, "after_begin")
+def _defer_begin(db_session, _transaction, connection) -> None:
+    """A session marked `DEFERRED_BEGIN` on PostgreSQL reads in autocommit until its first write."""
+    if not db_session.info.get(DEFERRED_BEGIN) or connection.dialect.name != "postgresql":
+        return
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection.info.transaction_status == _IDLE:
+        dbapi_connection.autocommit = True
+        connection.info[DEFERRED_BEGIN] = True
+
+
+def _begin_at_first_write(engine: Engine) -> None:
+    """Open the deferred transaction before the first statement that is not a plain read."""
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _begin_before_write(connection, _cursor, statement, _parameters, context, _many) -> None:
+        if not connection.info.get(DEFERRED_BEGIN):
+            return
+        # A server-side cursor (stream_results) exists only inside a transaction.
+        streamed = context is not None and context.execution_options.get("stream_results")
+        if streamed or not plain_read(statement):
+            connection.info[DEFERRED_BEGIN] = False
+            connection.connection.dbapi_connection.autocommit = False  # BEGIN goes before it
+
+    @event.listens_for(engine, "checkin")
+    def _transactions_again(dbapi_connection, record) -> None:
+        if record.info.pop(DEFERRED_BEGIN, None) is not None and dbapi_connection is not None:
+            with suppress(Exception):  # a broken connection is discarded by the pool anyway
+                dbapi_connection.autocommit = False
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -85,7 +136,7 @@ def engine() -> Engine:
 def session() -> Session:
     """The session of this request (or app context), created on first use."""
     if "db_session" not in g:
-        g.db_session = Session(engine(), expire_on_commit=False)
+        g.db_session = Session(engine(), expire_on_commit=False, info={DEFERRED_BEGIN: True})
     return g.db_session
 
 

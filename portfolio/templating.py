@@ -9,7 +9,7 @@ from functools import lru_cache
 from babel.dates import format_date as babel_format_date
 from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from flask import Flask, current_app, g, render_template, request, url_for
+from flask import Flask, current_app, g, render_template, request
 from flask_babel import (
     format_date,
     format_datetime,
@@ -25,6 +25,7 @@ from markupsafe import Markup
 import competencies
 from portfolio import db
 from portfolio.services.entries.entry_status import shown_status
+from portfolio.web.links import fixed_url
 
 # The main menu: (endpoint, label, roles that see it (None: everyone), endpoint prefixes that
 # mark it as the current page).
@@ -210,15 +211,16 @@ def localized(record, field: str) -> str:
     return getattr(record, field)
 
 
-def number(value) -> str:
-    """A number in the current locale, decimals only when needed: babel's `#,##0.##`."""
+def number(value, locale: str | None = None) -> str:
+    """A number in the current locale (or `locale`), decimals only when needed: babel's
+    `#,##0.##`."""
     if value is None:
         return "—"
     # Python's own formatting with the locale's two symbols: babel's format_decimal looks the
     # symbols up on every call (50 µs each, ten numbers on a dashboard). Rounding is the same
     # (half to even; tests/test_templating_numbers.py compares both).
     text = f"{Decimal(str(value)):,.2f}".rstrip("0").rstrip(".")
-    decimal, group = _number_symbols(str(get_locale()))
+    decimal, group = _number_symbols(locale or str(get_locale()))
     return text.translate({ord(","): group, ord("."): decimal})
 
 
@@ -228,10 +230,10 @@ def _number_symbols(locale: str) -> tuple[str, str]:
     return get_decimal_symbol(locale), get_group_symbol(locale)
 
 
-def entry_status_label(entry) -> str:
+def entry_status_label(entry, locale: str | None = None) -> str:
     """An entry's status in words; `entry` is an Entry, a dict of its columns (my-data) or a
     bare status. A saved entry of a kind its organisation does not sign off is "recorded"."""
-    labels = _labels("entry_status")
+    labels = _translated_labels("entry_status", locale) if locale else _labels("entry_status")
     if isinstance(entry, str):
         return str(labels.get(entry, entry))
     field = entry.get if isinstance(entry, dict) else lambda name: getattr(entry, name)
@@ -259,7 +261,7 @@ def main_menu(role: str, endpoint: str | None) -> list[tuple[str, str, bool]]:
     endpoint = endpoint or ""
     labels = _labels("menu")
     return [
-        (url_for(target), labels[target], endpoint.startswith(current))
+        (fixed_url(target), labels[target], endpoint.startswith(current))
         for target, _label, roles, current in MAIN_MENU
         if roles is None or role in roles
     ]
@@ -277,6 +279,7 @@ def _label_tables() -> dict[str, dict]:
         "evaluation_status": EVALUATION_STATUSES,
         "entry_status": ENTRY_STATUSES,
         "entry_event": ENTRY_EVENTS,
+        "entry_kind": ENTRY_KINDS,
     }
 
 
@@ -296,21 +299,30 @@ def _labels(name: str) -> dict:
     return _translated_labels(name, str(locale))
 
 
+def entry_kind_labels() -> dict[str, str]:
+    """The entry kinds' names as text in the current language (a list page shows one per row)."""
+    return _labels("entry_kind")
+
+
 def _label(name: str):
     """A template global: the label of a key in one of the tables, the key when unknown."""
 
-    def label(key):
-        return _labels(name).get(key, key)
+    @pass_context
+    def label(context, key):
+        locale = context.get("_locale")
+        labels = _translated_labels(name, locale) if locale else _labels(name)
+        return labels.get(key, key)
 
     return label
 
 
-def _date_filter(value) -> str:
+@pass_context
+def _date_filter(context, value) -> str:
     """`|date`: babel's medium date in the current locale (a dash for none). Plain dates are
     formatted once per locale (a list page shows one per row), a datetime as its local day."""
     if not value:
         return "—"
-    locale = get_locale()
+    locale = context.get("_locale") or get_locale()
     if locale is not None:
         if type(value) is date:
             return _date_text(value, str(locale))
@@ -391,7 +403,24 @@ def _install_gettext(app: Flask) -> None:
     # wrapper calls and the `%` of a string that has no placeholder (a page translates 100-200
     # strings, most of them table labels repeated on every row).
     app.jinja_env.globals.update(gettext=_template_gettext, _=_template_gettext)
-    app.context_processor(lambda: {"_translations": translations()})
+    app.context_processor(_render_locale)
+
+
+def _render_locale() -> dict:
+    """What every render looks up once, not per string or row: the translations and the
+    locale's code (the filters and labels below read it from the render's context; a macro
+    imported without the context looks them up itself)."""
+    return {"_translations": translations(), "_locale": current_locale()}
+
+
+@pass_context
+def _number_filter(context, value) -> str:
+    return number(value, context.get("_locale"))
+
+
+@pass_context
+def _entry_status_label(context, entry) -> str:
+    return entry_status_label(entry, context.get("_locale"))
 
 
 @pass_context
@@ -420,11 +449,11 @@ def init_app(app: Flask) -> None:
         main_menu=main_menu,
         goal_status_label=_label("goal_status"),
         evaluation_status_label=_label("evaluation_status"),
-        entry_status_label=entry_status_label,
+        entry_status_label=_entry_status_label,
         entry_event_label=_label("entry_event"),
         labels_of=_labels,  # a whole table at once, for a page that shows its labels per cell
     )
-    app.jinja_env.filters["number"] = number
+    app.jinja_env.filters["number"] = _number_filter
     app.context_processor(_unread_notifications)
     app.jinja_env.filters["datetime"] = _datetime_filter
     app.jinja_env.filters["date"] = _date_filter

@@ -12,7 +12,7 @@ from portfolio.charts.evaluation import standings_figure
 from portfolio.models import Entry, Registration, Role
 from portfolio.services.evaluations import evaluations
 from portfolio.services.overviews.org_overview import organisation_overview
-from tests.conftest import login
+from tests.conftest import login, post_form
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
 YEAR = 2025  # the clock fixture's year: today is 3 March 2025
@@ -292,3 +292,27 @@ def test_the_overview_page_links_to_the_next_page_of_teams(app, db, world):
     assert ">Noord<" in first and ">Zuid<" not in first
     assert f"/hr/overview?page=2&amp;year={YEAR}" in first or "page=2" in first
     assert ">Zuid<" in second and ">Noord<" not in second and "No team" in second
+
+
+def test_the_tables_are_rendered_once_per_cache_period_and_per_language(app, world, count_queries):
+    from flask import template_rendered
+
+    rendered = []
+
+    def note(_sender, template, **_extra):
+        rendered.append(template.name)
+
+    client = app.test_client()
+    login(client, world["hr"].email, PASSWORD)
+    template_rendered.connect(note, app)
+    try:
+        first = client.get(f"/hr/overview?year={YEAR}").get_data(as_text=True)
+        with count_queries() as counter:
+            again = client.get(f"/hr/overview?year={YEAR}").get_data(as_text=True)
+        post_form(client, "/language", {"lang": "nl"}, token_from=f"/hr/overview?year={YEAR}")
+        dutch = client.get(f"/hr/overview?year={YEAR}").get_data(as_text=True)
+    finally:
+        template_rendered.disconnect(note, app)
+    assert rendered.count("hr/_overview_content.html") == 2  # English once, Dutch once
+    assert again == first and counter.count == 1  # the user's own row only
+    assert "Whole organisation" in first and "Hele organisatie" in dutch

@@ -29,6 +29,7 @@ from flask import (
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from portfolio import access, clock, db
 from portfolio.chart_urls import chart_digest, svg_response
@@ -194,16 +195,34 @@ def overview():
     """Registration standings per norm and evaluations per status, overall and per team."""
     form = year_form(YearForm, this_year=clock.today().year)
     if not form.validate():
-        return render_template("hr/overview.html", form=form, overview=None, chart=None), 400
-    result = _overview(form.year.data, page_number())
+        return render_template("hr/overview.html", form=form, overview_content=None), 400
     return render_template(
         "hr/overview.html",
         form=form,
-        overview=result,
-        chart=_chart(result),
-        standings=STANDINGS,
-        statuses=EVALUATION_STATUSES,
+        overview_content=_overview_content(form.year.data, page_number()),
     )
+
+
+def _overview_content(year: int, page: int) -> Markup:
+    """The overview's tables and chart, rendered once per organisation, year, page and
+    language for OVERVIEW_CACHE_SECONDS, like the counts they show (hundreds of table cells:
+    rendering them cost more than the rest of the page)."""
+
+    def render() -> Markup:
+        result = _overview(year, page)
+        return Markup(  # noqa: S704  # nosec B704 - rendered by Jinja with autoescape
+            render_template(
+                "hr/_overview_content.html",
+                overview=result,
+                chart=_chart(result),
+                standings=STANDINGS,
+                statuses=EVALUATION_STATUSES,
+            )
+        )
+
+    key = (_organisation_id(), year, clock.today(), page, str(get_locale()))
+    seconds = current_app.config["OVERVIEW_CACHE_SECONDS"]
+    return page_cache("hr-overview-content").get_or_compute(key, render, seconds=seconds)
 
 
 @bp.route("/overview/chart/<int:year>/<digest>.svg")

@@ -11,7 +11,8 @@ from portfolio.requests import page_number
 from portfolio.services.entries import signoff
 from portfolio.services.overviews import member_portfolio
 from portfolio.supervisor import bp
-from portfolio.web.entry_page import KINDS, entry_context
+from portfolio.templating import entry_kind_labels
+from portfolio.web.entry_page import entry_context
 
 
 def led_member(member_id: int):
@@ -34,7 +35,7 @@ def member(member_id: int):
         page=member_portfolio.visible_entries(
             session, member=subject, page=page_number(), per_page=current_app.config["PAGE_SIZE"]
         ),
-        kinds=KINDS,
+        kinds=entry_kind_labels(),
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import competencies
 from portfolio.services.entries import entries, evidence
 from portfolio.services.sessions import participation
-from portfolio.templating import ENTRY_KINDS as KINDS
+from portfolio.templating import entry_kind_labels
 from portfolio.web.entry_forms import REFLECTION_STRUCTURES
 
 
@@ -28,7 +28,7 @@ def entry_context(session, entry) -> dict:
     """What `_entry_facts.html` needs to show one entry (its owner's page and its readers')."""
     return {
         "entry": entry,
-        "kinds": KINDS,
+        "kinds": entry_kind_labels(),
         "tags": entries.tags_of(session, entry_id=entry.id),
         "files": evidence.files_of(session, entry_id=entry.id),
         "catalogue": competencies,

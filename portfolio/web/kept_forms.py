@@ -9,10 +9,15 @@ typed with one button that posts it again, with a fresh CSRF token, to where it 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from flask import Flask, current_app, flash, g, redirect, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from jinja2.utils import htmlsafe_json_dumps
+from markupsafe import Markup
 
 from portfolio import access, clock, db
 from portfolio.services.drafts import drafts
@@ -30,7 +35,7 @@ def init_app(app: Flask) -> None:
     what drafts.js needs from every page."""
     app.register_error_handler(CSRFError, _csrf_failed)
     app.after_request(_after_a_save)
-    app.jinja_env.globals.update(draft_texts=draft_texts, draft_saved=draft_saved)
+    app.jinja_env.globals.update(draft_texts_json=draft_texts_json, draft_saved=draft_saved)
 
 
 def draft_texts() -> dict[str, str]:
@@ -56,6 +61,16 @@ def draft_texts() -> dict[str, str]:
             "and save it, or press Save and log in."
         ),
     }
+
+
+def draft_texts_json() -> Markup:
+    """`draft_texts` as JSON for the page's data attribute, serialised once per language."""
+    return _draft_texts_json(str(get_locale()))
+
+
+@lru_cache(maxsize=8)
+def _draft_texts_json(_locale: str) -> Markup:
+    return htmlsafe_json_dumps(draft_texts(), dumps=current_app.json.dumps)
 
 
 def draft_saved() -> str:

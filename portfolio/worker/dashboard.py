@@ -21,7 +21,7 @@ from portfolio.services.norms.norm_words import AVERAGE_REQUIREMENTS, average_sh
 from portfolio.services.overviews import dashboard as dashboard_service
 from portfolio.services.overviews import todo
 from portfolio.services.overviews.dashboard import ProgressRow, RegistrationProgress
-from portfolio.templating import ENTRY_KINDS, number
+from portfolio.templating import entry_kind_labels, number
 from portfolio.web.assessment_page import radar, radar_data
 from portfolio.worker import bp
 
@@ -250,7 +250,7 @@ def _content(worker, today) -> Markup:
         **development_context(owner_id, today),
         board=board,
         to_verify=TO_VERIFY,
-        kind_labels=ENTRY_KINDS,
+        kind_labels=entry_kind_labels(),
         row_title=row_title,
         row_numbers=row_numbers,
         forecast_sentences=forecast_sentences,

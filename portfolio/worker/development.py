@@ -23,7 +23,6 @@ from portfolio.web.assessment_page import (
     rating_errors,
 )
 from portfolio.web.development_forms import (
-    GOAL_STATUSES,
     AssessmentForm,
     EvidenceForm,
     GoalForm,
@@ -115,7 +114,6 @@ def development_overview():
         gaps=development.compare(mine[0], supervisor) if mine and supervisor else [],
         own_motivations=own_motivations(now, before),
         goals=goals.goals_of(session, owner_id=current_user.id),
-        statuses=GOAL_STATUSES,
         catalogue=competencies,
         today=clock.today(),
     )

@@ -18,6 +18,7 @@ from portfolio.services.entries import entries, entry_search, signoff
 from portfolio.services.organisation import org_settings
 from portfolio.services.sessions import participation
 from portfolio.templating import ENTRY_KINDS as KINDS
+from portfolio.templating import entry_kind_labels
 from portfolio.web.entry_forms import (
     KIND_FIELDS,
     REFLECTION_STRUCTURES,
@@ -87,7 +88,7 @@ def entry_list():
         "worker/entries/entry_list.html",
         page=page,
         filters=filters,
-        kinds=KINDS,
+        kinds=entry_kind_labels(),
         catalogue=competencies,
         filter_args=_filter_args(filters),
     )
@@ -123,7 +124,7 @@ def render_form(form: EntryForm, kind: str, entry, findings: dict, conflict=None
         "worker/entries/entry_form.html",
         form=form,
         kind=kind,
-        kinds=KINDS,
+        kinds=entry_kind_labels(),
         fields=KIND_FIELDS[kind],
         findings=findings,
         entry=entry,

@@ -16,7 +16,7 @@ from portfolio.models import Role
 from portfolio.services.norms import norm_progress, registrations
 from portfolio.services.overviews import dashboard as dashboard_service
 from portfolio.services.privacy import audit, my_data
-from portfolio.templating import ENTRY_KINDS, number
+from portfolio.templating import entry_kind_labels, number
 from portfolio.worker import bp
 from portfolio.worker.dashboard import TO_VERIFY, chart_data, forecast_sentences, row_title
 
@@ -63,7 +63,7 @@ def my_data_index(data: dict) -> str:
         "main/my_data_index.html",
         data=data,
         today=clock.today(),
-        kinds=ENTRY_KINDS,
+        kinds=entry_kind_labels(),
         text_fields=ENTRY_TEXTS,
         files_by_entry=files,
         ratings_by_assessment=ratings,

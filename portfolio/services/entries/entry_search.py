@@ -28,8 +28,9 @@ class EntryFilter:
 def list_entries(
     db: Session, *, owner: User, filters: EntryFilter, page: int, per_page: int
 ) -> Page:
-    """The owner's entries, newest first, filtered; two statements."""
-    statement = select(Entry).where(Entry.owner_id == owner.id)
+    """The owner's entries, newest first, filtered; two statements. The rows hold what the
+    list shows (`LISTED`), not whole entries: their texts and reflection phases stay unread."""
+    statement = select(*LISTED).where(Entry.owner_id == owner.id)
     if filters.kind:
         statement = statement.where(Entry.kind == filters.kind)
     for vocabulary, code in (
@@ -48,7 +49,19 @@ def list_entries(
     if filters.text:
         statement = statement.where(_text_matches(filters.text))
     statement = statement.order_by(Entry.occurred_on.desc(), Entry.id.desc())
-    return paginate(db, statement, page=page, per_page=per_page)
+    return paginate(db, statement, page=page, per_page=per_page, scalars=False)
+
+
+LISTED = (
+    Entry.id,
+    Entry.organisation_id,
+    Entry.kind,
+    Entry.title,
+    Entry.occurred_on,
+    Entry.hours,
+    Entry.status,
+    Entry.is_shared,
+)
 
 
 SEARCHED = (Entry.title, Entry.body, Entry.case_description, Entry.learning_points)

@@ -33,8 +33,11 @@ def list_people(
     count_limit: int | None = None,
 ) -> Page:
     """Everyone in the viewer's organisation, optionally filtered by name or e-mail (HR),
-    counted up to `count_limit` (pagination)."""
-    statement = select(User).where(User.organisation_id == viewer.organisation_id)
+    counted up to `count_limit` (pagination). Rows of what the list shows (id, name, role,
+    is_active, team_id), not accounts: a list loads no password hashes or secrets."""
+    statement = select(User.id, User.name, User.role, User.is_active, User.team_id).where(
+        User.organisation_id == viewer.organisation_id
+    )
     if query:
         pattern = f"%{query.strip().lower()}%"
         statement = statement.where(or_(User.email.like(pattern), User.name.ilike(pattern)))
@@ -44,6 +47,7 @@ def list_people(
         page=page,
         per_page=per_page,
         count_limit=count_limit,
+        scalars=False,
     )
 
 
