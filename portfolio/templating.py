@@ -331,11 +331,12 @@ def _date_filter(context, value) -> str:
     return format_date(value, "medium")
 
 
-def _datetime_filter(value) -> str:
+@pass_context
+def _datetime_filter(context, value) -> str:
     """`|datetime`: babel's short date and time in the user's time zone and language. The short
     format shows the minute at most, so each minute is formatted once per locale (a list page
     shows one per row, and its rows again on the next visit)."""
-    locale = get_locale()
+    locale = context.get("_locale") or get_locale()
     if locale is None or type(value) is not datetime:
         return format_datetime(value, "short")
     wall_clock = to_user_timezone(value).replace(tzinfo=None, second=0, microsecond=0)
