@@ -8,8 +8,11 @@ never older than its data, whichever process or machine wrote the change; the ag
 (DASHBOARD_CACHE_SECONDS) only bounds what a write that bypassed the session could leave behind,
 and lets Redis forget old revisions. The catalogue page is keyed by (language, catalogue
 version). DASHBOARD_CACHE_SIZE = 0 (or DASHBOARD_CACHE_SECONDS = 0) switches caching off.
-HR's organisation overview (counts only) is kept for OVERVIEW_CACHE_SECONDS: the one cache
-here that may be older than its data, by at most that long (README, production).
+HR's organisation overview (counts only) is kept for OVERVIEW_CACHE_SECONDS, and so are the
+evaluations page's organisation-wide counts per status, its team filter's teams and its check
+for workers without a supervisor (those two are forgotten whenever HR or an admin changes
+something in the HR area, so HR sees their own change at once): the caches here that may be
+older than their data, by at most that long (README, production).
 """
 
 from __future__ import annotations
@@ -88,6 +91,15 @@ class PageCache:
         except Exception:
             current_app.logger.exception("page cache unavailable")
         return value
+
+    def forget(self, key: Hashable) -> None:
+        """Drop the value kept for `key` (the next reader computes it again)."""
+        if self.cache is None:
+            return
+        try:
+            self.cache.delete(self._key(key))
+        except Exception:
+            current_app.logger.exception("page cache unavailable")
 
     def clear(self) -> None:
         if self.cache is not None:

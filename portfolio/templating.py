@@ -7,6 +7,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from babel.dates import format_date as babel_format_date
+from babel.dates import format_datetime as babel_format_datetime
 from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, current_app, g, render_template, request
 from flask_babel import (
@@ -330,6 +331,24 @@ def _date_filter(context, value) -> str:
     return format_date(value, "medium")
 
 
+@pass_context
+def _datetime_filter(context, value) -> str:
+    """`|datetime`: babel's short date and time in the user's time zone and language. The short
+    format shows the minute at most, so each minute is formatted once per locale (a list page
+    shows one per row, and its rows again on the next visit)."""
+    locale = context.get("_locale") or get_locale()
+    if locale is None or type(value) is not datetime:
+        return format_datetime(value, "short")
+    wall_clock = to_user_timezone(value).replace(tzinfo=None, second=0, microsecond=0)
+    return _datetime_text(wall_clock, str(locale))
+
+
+@lru_cache(maxsize=4096)
+def _datetime_text(wall_clock: datetime, locale: str) -> str:
+    # Naive: babel writes the wall clock as it is (the short format names no zone).
+    return babel_format_datetime(wall_clock, "short", locale=locale)
+
+
 @lru_cache(maxsize=4096)
 def _date_text(value: date, locale: str) -> str:
     return babel_format_date(value, "medium", locale=locale)
@@ -437,7 +456,7 @@ def init_app(app: Flask) -> None:
     )
     app.jinja_env.filters["number"] = _number_filter
     app.context_processor(_unread_notifications)
-    app.jinja_env.filters["datetime"] = lambda value: format_datetime(value, "short")
+    app.jinja_env.filters["datetime"] = _datetime_filter
     app.jinja_env.filters["date"] = _date_filter
     for code in ERRORS:
         app.register_error_handler(code, _error_page)

@@ -1,11 +1,13 @@
 """HR evaluations' counts read the active workers and supervisors through partial indexes.
 
-The status counts and the check for workers nobody can evaluate (`/hr/evaluations`) read every
-active worker of the organisation; `ix_user_account_active_workers` and
+The status counts (`/hr/evaluations`) read every active worker of the organisation, and the
+check for workers nobody can evaluate reads every team and its leads, then the workers of the
+teams without one (both kept for OVERVIEW_CACHE_SECONDS); `ix_user_account_active_workers` and
 `ix_user_account_active_supervisors` (migration a9c8e7d6b5f4) serve them. A partial index is
 used only when the query's condition implies its predicate, so these tests EXPLAIN the very
 statements the page sends (on PostgreSQL with sequential scans discouraged: a test database is
-too small for the planner to prefer an index by itself).
+too small for the planner to prefer an index by itself). The page of workers is read in name order
+from `ix_user_account_active_workers_by_name` (migration b7d9e1f3a5c7).
 """
 
 from __future__ import annotations
@@ -80,3 +82,11 @@ def test_the_evaluation_counts_and_the_unled_check_use_the_partial_indexes(app, 
     assert WORKERS_INDEX in unled_plan, unled_plan
     if is_postgres():  # SQLite looks each team's lead up by primary key instead
         assert SUPERVISORS_INDEX in unled_plan, unled_plan
+
+
+def test_the_page_of_workers_by_name_reads_the_active_workers_in_name_order(app, hr_client):
+    sent = _statements_of(app, hr_client, "/hr/evaluations")
+    pages = [s for s in sent if "ORDER BY user_account.name, user_account.id" in s[0]]
+    assert len(pages) == 1
+    plan = _plan(app, *pages[0])
+    assert "ix_user_account_active_workers_by_name" in plan, plan

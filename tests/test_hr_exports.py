@@ -23,12 +23,13 @@ from portfolio.models import (
     Entry,
     Registration,
     Role,
+    Team,
 )
 from portfolio.services.evaluations import evaluation_export, evaluations
 from portfolio.services.evaluations.evaluation_agreements import Agreement, agreements_from_text
 from portfolio.services.evaluations.evaluation_export import BASE_COLUMNS, COLUMNS
 from portfolio.services.evaluations.evaluation_facts import FACT_COLUMNS, fact_row
-from tests.conftest import CLOCK_START, flashes, login
+from tests.conftest import CLOCK_START, flashes, login, post_form
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
 YEAR = 2025  # the clock fixture's year
@@ -476,6 +477,7 @@ def test_the_evaluations_page_counts_and_pages_the_workers(world, app):
     assert "4 workers match" in html
     assert re.search(r"not started</a>: 1", html) and re.search(r"signed</a>: 1", html)
     assert "Anna Aalders" in html and "Dirk Dekker" not in html and "Page 1 of 2" in html
+    assert f'<a href="/hr/people/{world["workers"]["anna"].id}">Anna Aalders</a>' in html
     second = client.get(f"/hr/evaluations?year={YEAR}&page=2").get_data(as_text=True)
     assert "Dirk Dekker" in second and "Anna Aalders" not in second
     filtered = client.get(f"/hr/evaluations?year={YEAR}&team={world['beta'].id}")
@@ -711,7 +713,7 @@ def _unled_warning(client) -> str | None:
     return match.group(0) if match else None
 
 
-def test_hr_is_warned_about_workers_whose_team_has_no_lead(world, db):
+def test_hr_is_warned_about_workers_whose_team_has_no_lead(world, app, db):
     org, client = world["org"], world["client"]
     gamma, empty = make_team(db, org, "Team Gamma"), make_team(db, org, "Team Leeg")
     make_user(db, org, role=Role.SUPERVISOR, leads=gamma, name="Gijs Gone", is_active=False)
@@ -732,7 +734,27 @@ def test_hr_is_warned_about_workers_whose_team_has_no_lead(world, db):
     dirk.team_id = world["alpha"].id
     db.add(dirk)
     make_user(db, org, role=Role.SUPERVISOR, leads=gamma, name="Greet Nieuw")
+    db.commit()
+    # Changed outside the HR area: kept up to OVERVIEW_CACHE_SECONDS (the check reads every team).
+    assert _unled_warning(client) == warning
+    app.config["OVERVIEW_CACHE_SECONDS"] = 0
     assert _unled_warning(client) is None
+
+
+def test_a_lead_given_in_the_hr_area_ends_the_warning_at_once(world, db):
+    org, client = world["org"], world["client"]
+    gamma = make_team(db, org, "Team Gamma")
+    make_user(db, org, team=gamma, name="Gert")
+    greet = make_user(db, org, role=Role.SUPERVISOR, name="Greet Nieuw")
+    db.commit()
+    assert "Team Gamma" in _unled_warning(client)  # now kept
+
+    response = post_form(
+        client, f"/hr/teams/{gamma.id}/edit", {"name": "Team Gamma", "leads": [str(greet.id)]}
+    )
+
+    assert response.status_code == 302
+    assert "Team Gamma" not in _unled_warning(client)
 
 
 @pytest.mark.parametrize("batch_size", [1, 3, 4, 5])
@@ -797,3 +819,53 @@ def test_a_dutch_reader_gets_a_csv_dutch_excel_opens_in_columns(world, db):
                 assert dutch[person][name] == value.replace(".", ","), name
     standings = {v for row in dutch.values() for n, v in row.items() if n.endswith(".standing")}
     assert standings and not standings & {"on_track", "behind", "at_risk", "expired", "unknown"}
+
+
+def _team_filter(html: str) -> str:
+    return re.search(r'<form method="get".*?</form>', html, re.S).group(0)
+
+
+def test_many_teams_are_searched_by_name_not_listed(world, db, monkeypatch):
+    monkeypatch.setattr("portfolio.hr.exports.TEAM_CHOICES_MAX", 1)  # the fixture has two
+    client, alpha, beta = world["client"], world["alpha"], world["beta"]
+    make_team(db, make_organisation(db), "Team Alphabet")  # another organisation's
+    db.commit()
+
+    everyone = client.get(f"/hr/evaluations?year={YEAR}").get_data(as_text=True)
+    form = _team_filter(everyone)
+    assert '<select id="team"' not in form and "Team Alpha" not in form and "Team Beta" not in form
+    assert 'type="search"' in form and 'name="team_name"' in form and 'for="team_name"' in form
+    assert 'aria-describedby="team_name-hint"' in form and "4 workers match" in everyone
+
+    typed = client.get(f"/hr/evaluations?year={YEAR}&team=0&team_name=+alpha+&status=")
+    html = typed.get_data(as_text=True)
+    assert typed.status_code == 200 and "2 workers match" in html
+    assert 'value="Team Alpha"' in _team_filter(html) and f'value="{alpha.id}"' in html
+    assert f"export.csv?year={YEAR}&amp;team={alpha.id}" in html
+
+    by_link = client.get(f"/hr/evaluations?year={YEAR}&team={beta.id}").get_data(as_text=True)
+    assert "1 worker matches" in by_link and 'value="Team Beta"' in _team_filter(by_link)
+
+    several = client.get(f"/hr/evaluations?year={YEAR}&team_name=team")
+    html = several.get_data(as_text=True)
+    assert several.status_code == 400 and "Several teams match this name" in html
+    assert f"/hr/evaluations?year={YEAR}&amp;team={alpha.id}&amp;status=" in html
+    assert f"team={beta.id}" in html and "Alphabet" not in html
+
+    nothing = client.get(f"/hr/evaluations?year={YEAR}&team_name=100%25_")
+    assert nothing.status_code == 400 and "No team has this name." in nothing.get_data(as_text=True)
+    foreign = db.scalars(select(Team).where(Team.name == "Team Alphabet")).one()
+    assert client.get(f"/hr/evaluations?year={YEAR}&team={foreign.id}").status_code == 400
+    emptied = client.get(f"/hr/evaluations?year={YEAR}&team={alpha.id}&team_name=")
+    assert "4 workers match" in emptied.get_data(as_text=True)
+
+
+def test_a_repeated_visit_reads_no_organisation_wide_counts(world, count_queries):
+    client = world["client"]
+    client.get(f"/hr/evaluations?year={YEAR}")
+    with count_queries() as counter:
+        html = client.get(f"/hr/evaluations?year={YEAR}").get_data(as_text=True)
+    # the user and one page of workers; the teams of the filter, the counts per status and the
+    # workers without a supervisor are kept (OVERVIEW_CACHE_SECONDS)
+    assert counter.count == 2, counter.count
+    assert "4 workers match" in html and "1 active worker has no supervisor" in html

@@ -39,7 +39,8 @@ def test_the_date_filter_gives_a_datetime_its_local_day_as_flask_babel_does(app)
 
     from flask_babel import format_date
 
-    from portfolio.templating import _date_filter
+    def _date_filter(moment) -> str:
+        return render_template_string("{{ moment|date }}", moment=moment)
 
     moments = [
         datetime(2026, 3, 28, 23, 30, tzinfo=UTC),  # already 29 March in Amsterdam
@@ -55,3 +56,29 @@ def test_the_date_filter_gives_a_datetime_its_local_day_as_flask_babel_does(app)
                 assert _date_filter(moment) == format_date(moment, "medium")
     with app.test_request_context("/"):
         assert _date_filter(moments[0]) == "29 mrt 2026"
+
+
+def test_the_datetime_filter_writes_what_flask_babel_writes(app):
+    from datetime import UTC, datetime
+
+    from flask_babel import format_datetime
+
+    def _datetime_filter(moment) -> str:
+        return render_template_string("{{ moment|datetime }}", moment=moment)
+
+    moments = [
+        datetime(2026, 3, 29, 0, 59, 59, 999_999, tzinfo=UTC),  # 01:59 before the clocks move
+        datetime(2026, 3, 29, 1, 0, 1, tzinfo=UTC),  # 03:00 summer time
+        datetime(2026, 10, 25, 0, 30, 30, tzinfo=UTC),  # 02:30 the first time
+        datetime(2026, 10, 25, 1, 30, 30, tzinfo=UTC),  # 02:30 the second time
+        datetime(2026, 12, 31, 23, 0, 42),  # naive: taken as UTC, 1 January in Amsterdam
+    ]
+    for language in ("nl", "en"):
+        with app.test_request_context("/"):
+            from flask import session
+
+            session["lang"] = language
+            for moment in moments:
+                assert _datetime_filter(moment) == format_datetime(moment, "short"), moment
+    with app.test_request_context("/"):
+        assert _datetime_filter(moments[4]) == "01-01-2027, 00:00"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import IO
 
 from flask import (
@@ -33,18 +34,27 @@ from markupsafe import Markup
 from portfolio import access, clock, db
 from portfolio.chart_urls import chart_digest, svg_response
 from portfolio.hr import bp
-from portfolio.hr.export_forms import YEARS_BACK, EvaluationFilterForm, YearForm, year_form
+from portfolio.hr.export_forms import (
+    TEAM_CHOICES_MAX,
+    TEAM_NAME_MAX,
+    YEARS_BACK,
+    EvaluationFilterForm,
+    YearForm,
+    year_form,
+)
 from portfolio.models import Role
 from portfolio.page_cache import page_cache
 from portfolio.requests import page_number
 from portfolio.services.evaluations import evaluation_export
 from portfolio.services.evaluations.evaluation_export import Selection
 from portfolio.services.evaluations.evaluation_facts import as_of_for
-from portfolio.services.evaluations.evaluation_listings import unled_workers
+from portfolio.services.evaluations.evaluation_listings import Unled, unled_workers
 from portfolio.services.overviews import org_overview
 from portfolio.templating import EVALUATION_STATUSES, STANDINGS, current_locale
 
 CHUNK_BYTES = 64 * 1024
+TEAMS_CACHE = "hr-evaluation-teams"
+TEAM_MATCHES_MAX = 20  # teams offered to choose from when a typed name matches several
 STANDINGS_CHART = "standings"
 MIMETYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -57,14 +67,60 @@ def _organisation_id() -> int:
     return current_user.organisation_id
 
 
-def _filter_form(*, all_teams: bool = True) -> EvaluationFilterForm:
-    """The filters from the query string; the organisation's teams are read only when the
-    page lists them or a team is asked for (an export of all teams needs none)."""
-    asked = request.args.get("team", "0") not in ("", "0")
-    teams = []
-    if all_teams or asked:
-        teams = evaluation_export.teams(db.session(), organisation_id=_organisation_id())
-    return year_form(EvaluationFilterForm, this_year=clock.today().year, teams=teams)
+def _filter_form(*, page: bool = True) -> EvaluationFilterForm:
+    """The filters from the query string. The page's team filter lists the organisation's
+    teams when it has at most TEAM_CHOICES_MAX (`_teams`); above, it is a search field whose
+    text (`team_name`) is looked up in the database (`_team_search`). A team asked for by id
+    (the page's own links, the exports) is looked up alone: no statement reads every team."""
+    session, organisation_id = db.session(), _organisation_id()
+    listed = _teams(organisation_id).listed if page else None
+    if listed is not None:
+        form = year_form(EvaluationFilterForm, this_year=clock.today().year, teams=listed)
+        form.team_search, form.team_matches, form.team_problem = False, [], None
+        return form
+    asked = request.args.get("team", 0, type=int)
+    named = (
+        evaluation_export.team_named(session, organisation_id=organisation_id, team_id=asked)
+        if asked
+        else None
+    )
+    text = _team_name_asked() if page else None
+    chosen, matches, problem = named, [], None
+    if text is not None:
+        chosen, matches, problem = _team_search(text, named)
+    teams = [team for team in {named, chosen} if team]
+    form = year_form(EvaluationFilterForm, this_year=clock.today().year, teams=teams)
+    if text is not None:
+        form.team.data = chosen[0] if chosen else 0
+    form.team_name.data = text if problem else (chosen[1] if chosen else "")
+    form.team_search, form.team_matches, form.team_problem = True, matches, problem
+    return form
+
+
+def _team_name_asked() -> str | None:
+    """The typed team name on one line, bounded; None when the search field was not sent."""
+    if "team_name" not in request.args:
+        return None
+    return " ".join(request.args["team_name"].split())[:TEAM_NAME_MAX]
+
+
+def _team_search(text: str, named: tuple[int, str] | None):
+    """(chosen team or None, teams to choose from, problem or None) for a typed team name: empty
+    is every team; the team already chosen when its name is typed; else the one team named so
+    (any case), or the one whose name holds the text; several or none is a problem."""
+    if not text:
+        return None, [], None
+    if named and named[1].casefold() == text.casefold():
+        return named, [], None
+    found = evaluation_export.teams_matching(
+        db.session(), organisation_id=_organisation_id(), text=text, limit=TEAM_MATCHES_MAX + 1
+    )
+    exact = [team for team in found if team[1].casefold() == text.casefold()]
+    if len(exact) == 1 or len(found) == 1:
+        return (exact or found)[0], [], None
+    if not found:
+        return None, [], _("No team has this name.")
+    return None, found, _("Several teams match this name: choose one below.")
 
 
 def _selection(form: EvaluationFilterForm) -> Selection:
@@ -191,11 +247,16 @@ def evaluations():
     """The year's evaluations: counts per status and the workers, filtered; export links; a
     warning about active workers whose evaluation nobody can complete (no team lead)."""
     form = _filter_form()
-    if not form.validate():
-        return render_template("hr/evaluations.html", form=form, page=None), 400
+    valid = form.validate()
+    if form.team_problem:
+        form.team_name.errors = [*form.team_name.errors, form.team_problem]
+    if not valid or form.team_problem:
+        return render_template(
+            "hr/evaluations.html", form=form, page=None, team_matches_max=TEAM_MATCHES_MAX
+        ), 400
     selection = _selection(form)
     session = db.session()
-    counts = evaluation_export.status_counts(session, selection=selection)
+    counts = _status_counts(selection)
     page = evaluation_export.worker_page(
         session,
         selection=selection,
@@ -203,7 +264,7 @@ def evaluations():
         per_page=current_app.config["PAGE_SIZE"],
         total=evaluation_export.selected_count(counts, selection),
     )
-    unled = unled_workers(session, organisation_id=selection.organisation_id)
+    unled = _teams(selection.organisation_id).unled
     return render_template(
         "hr/evaluations.html",
         form=form,
@@ -216,8 +277,64 @@ def evaluations():
     )
 
 
+def _status_counts(selection: Selection) -> dict[str, int]:
+    """The selection's counts per status. One team's are counted on every request (a team is
+    small); the whole organisation's read every active worker, so they are kept for
+    OVERVIEW_CACHE_SECONDS like the overview's (and may be that much behind, as those are)."""
+    session = db.session()
+    if selection.team_id is not None:
+        return evaluation_export.status_counts(session, selection=selection)
+    key = (selection.organisation_id, selection.year, clock.today())
+    seconds = current_app.config["OVERVIEW_CACHE_SECONDS"]
+    return page_cache("hr-evaluation-counts").get_or_compute(
+        key, lambda: evaluation_export.status_counts(session, selection=selection), seconds=seconds
+    )
+
+
+@dataclass(frozen=True)
+class _Teams:
+    """What the evaluations page shows of the organisation's teams."""
+
+    listed: list[tuple[int, str]] | None  # the team filter's choices; None: too many to list
+    unled: Unled  # the workers nobody can evaluate (reads every team and its leads)
+
+
+def _teams_key(organisation_id: int) -> tuple:
+    return (organisation_id, TEAM_CHOICES_MAX)
+
+
+def _teams(organisation_id: int) -> _Teams:
+    """The teams to list and the workers without a supervisor, kept for OVERVIEW_CACHE_SECONDS
+    and forgotten after any change made in the HR area (`_forget_teams`), where teams, their
+    leads and their people change."""
+
+    def compute() -> _Teams:
+        session = db.session()
+        listed = evaluation_export.teams(
+            session, organisation_id=organisation_id, limit=TEAM_CHOICES_MAX + 1
+        )
+        return _Teams(
+            listed if len(listed) <= TEAM_CHOICES_MAX else None,
+            unled_workers(session, organisation_id=organisation_id),
+        )
+
+    seconds = current_app.config["OVERVIEW_CACHE_SECONDS"]
+    return page_cache(TEAMS_CACHE).get_or_compute(
+        _teams_key(organisation_id), compute, seconds=seconds
+    )
+
+
+@bp.after_request
+def _forget_teams(response: Response) -> Response:
+    """A change made in the HR area (teams, leads, people, an import) may add a team or give
+    one its lead: the evaluations page reads its teams again on its next visit."""
+    if request.method != "GET" and response.status_code < 400 and current_user.is_authenticated:
+        page_cache(TEAMS_CACHE).forget(_teams_key(current_user.organisation_id))
+    return response
+
+
 def _export_selection() -> Selection:
-    form = _filter_form(all_teams=False)
+    form = _filter_form(page=False)
     if not form.validate():
         abort(400)
     return _selection(form)
@@ -318,12 +435,16 @@ def evaluations_xlsx():
 
 
 def _pdf_introduction(selection: Selection, today) -> list[str]:
-    teams = dict(evaluation_export.teams(db.session(), organisation_id=selection.organisation_id))
+    team = None
+    if selection.team_id:
+        team = evaluation_export.team_named(
+            db.session(), organisation_id=selection.organisation_id, team_id=selection.team_id
+        )
     status = EVALUATION_STATUSES.get(selection.status) if selection.status else None
     # Each text its own gettext call: one nested in another's arguments is not extracted.
     all_teams, all_statuses = _("all teams"), _("all statuses")
     return [
-        _("Team: %(team)s", team=teams.get(selection.team_id, all_teams)),
+        _("Team: %(team)s", team=team[1] if team else all_teams),
         _("Status: %(status)s", status=status or all_statuses),
         _(
             "Portfolio figures as of %(date)s; a signed evaluation shows the figures both signed.",

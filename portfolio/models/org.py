@@ -79,6 +79,15 @@ class User(SQLModel, table=True):
             postgresql_where=text(ACTIVE_WORKER),
             sqlite_where=text(ACTIVE_WORKER_SQLITE),
         ),
+        # HR evaluations pages the active workers by name (migration b7d9e1f3a5c7).
+        Index(
+            "ix_user_account_active_workers_by_name",
+            "organisation_id",
+            "name",
+            "id",
+            postgresql_where=text(ACTIVE_WORKER),
+            sqlite_where=text(ACTIVE_WORKER_SQLITE),
+        ),
         Index(
             "ix_user_account_active_supervisors",
             "id",

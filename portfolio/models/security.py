@@ -40,7 +40,8 @@ class AuditEvent(SQLModel, table=True):
     """Who did what to whose data, and when. Never content, passwords or tokens."""
 
     __tablename__ = "audit_event"
-    __table_args__ = (Index("ix_audit_event_org_at", "organisation_id", "at"),)
+    # The audit log's order, newest first by (at, id), straight from the index.
+    __table_args__ = (Index("ix_audit_event_org_at", "organisation_id", "at", "id"),)
 
     id: int | None = Field(default=None, primary_key=True)
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id")

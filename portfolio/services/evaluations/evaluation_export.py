@@ -50,16 +50,17 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+from functools import cache
 from typing import IO
 
-from sqlalchemy import Select, and_, case, func, literal, null, or_, select, update
+from sqlalchemy import Select, and_, bindparam, case, func, literal, null, or_, select, update
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from portfolio.clock import AMSTERDAM
 from portfolio.infra.bulk_reads import cyclic_gc_paused
 from portfolio.models import AuditEvent, EvaluationStatus, Role, Team, User, YearlyEvaluation
-from portfolio.pagination import Page, paginate
+from portfolio.pagination import Page
 from portfolio.services.evaluations.evaluation_columns import FACT_COLUMNS, Cell, fact_row
 from portfolio.services.evaluations.evaluation_facts import facts_for
 from portfolio.services.privacy import audit
@@ -226,20 +227,44 @@ def workers_statement(selection: Selection) -> Select:
     return statement
 
 
+@cache
+def _page_statement(by_team: bool, by_status: bool) -> Select:
+    """One page of `workers_statement` by name, with every value a bound parameter: built once
+    per kind of filter, so a request neither builds it nor walks it for SQLAlchemy's statement
+    cache key (memoized on the statement)."""
+    selection = Selection(
+        bindparam("organisation_id"),
+        bindparam("year"),
+        bindparam("team_id") if by_team else None,
+        bindparam("status") if by_status else None,
+    )
+    return (
+        workers_statement(selection)
+        .order_by(User.name, User.id)
+        .limit(bindparam("limit"))
+        .offset(bindparam("offset"))
+    )
+
+
 def worker_page(
     db: Session, *, selection: Selection, page: int, per_page: int, total: int | None = None
 ) -> Page:
     """One page of the selection's workers (WorkerRow items), by name: two statements, one
     when the caller knows how many there are (`status_counts`)."""
-    found = paginate(
-        db,
-        workers_statement(selection).order_by(User.name, User.id),
-        page=page,
-        per_page=per_page,
-        scalars=False,
-        total=total,
-    )
-    return Page([WorkerRow(*row) for row in found.items], found.number, found.per_page, found.total)
+    if total is None:
+        total = worker_count(db, selection=selection)
+    number = min(max(page, 1), max(1, -(-total // per_page)))  # out of range: the nearest
+    statement = _page_statement(selection.team_id is not None, selection.status is not None)
+    values = {
+        "organisation_id": selection.organisation_id,
+        "year": selection.year,
+        "team_id": selection.team_id,
+        "status": selection.status,
+        "limit": per_page,
+        "offset": (number - 1) * per_page,
+    }
+    rows = db.execute(statement, values).all()
+    return Page([WorkerRow(*row) for row in rows], number, per_page, total)
 
 
 def selected_count(counts: dict[str, int], selection: Selection) -> int:
@@ -509,10 +534,45 @@ def finish_export(
     db.commit()
 
 
-def teams(db: Session, *, organisation_id: int) -> list[tuple[int, str]]:
-    """(id, name) of the organisation's teams, by name: the choices of the team filter."""
-    return db.execute(
+def teams(db: Session, *, organisation_id: int, limit: int | None = None) -> list[tuple[int, str]]:
+    """(id, name) of the organisation's teams, by name (the first `limit`): the choices of the
+    team filter."""
+    statement = (
         select(Team.id, Team.name)
         .where(Team.organisation_id == organisation_id)
         .order_by(Team.name, Team.id)
-    ).all()
+    )
+    if limit is not None:
+        statement = statement.limit(limit)
+    return [tuple(row) for row in db.execute(statement)]
+
+
+def team_named(db: Session, *, organisation_id: int, team_id: int) -> tuple[int, str] | None:
+    """(id, name) of one team of the organisation; None for another organisation's or none."""
+    found = db.execute(
+        select(Team.id, Team.name).where(
+            Team.id == team_id, Team.organisation_id == organisation_id
+        )
+    ).first()
+    return tuple(found) if found else None
+
+
+def teams_matching(
+    db: Session, *, organisation_id: int, text: str, limit: int
+) -> list[tuple[int, str]]:
+    """(id, name) of at most `limit` of the organisation's teams whose name holds `text` (any
+    case), those named exactly `text` first, then by name."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    exact = func.lower(Team.name) == text.lower()
+    return [
+        tuple(row)
+        for row in db.execute(
+            select(Team.id, Team.name)
+            .where(
+                Team.organisation_id == organisation_id,
+                Team.name.ilike(f"%{escaped}%", escape="\\"),
+            )
+            .order_by(exact.desc(), Team.name, Team.id)
+            .limit(limit)
+        )
+    ]

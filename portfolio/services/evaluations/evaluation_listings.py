@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import and_, exists, func, null, select, union_all
 from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
@@ -75,27 +75,35 @@ _LEAD = aliased(User, name="lead")  # built once (an alias made per call is adap
 def unled_workers(db: Session, *, organisation_id: int) -> Unled:
     """The organisation's active workers without a supervisor, by team: one statement.
 
-    A lead counts when they are an active supervisor (a deactivated one cannot log in).
+    A lead counts when they are an active supervisor (a deactivated one cannot log in). Read
+    from the teams, not the workers: the teams without a lead, then only their workers (the
+    index on active workers by organisation and team), and the workers without a team — so
+    the cost follows the number of teams, not of people.
     """
     lead = _LEAD
     has_lead = exists().where(
-        TeamLead.team_id == User.team_id,
+        TeamLead.team_id == Team.id,
         lead.id == TeamLead.user_id,
         lead.is_active.is_(True),
         lead.role == Role.SUPERVISOR.value,
     )
-    rows = db.execute(
-        select(User.team_id, Team.name, func.count())
+    active_worker = and_(
+        User.organisation_id == organisation_id,
+        User.role == Role.WORKER.value,
+        User.is_active.is_(True),
+    )
+    unled_teams = (
+        select(Team.id, Team.name, func.count())
+        .join(User, and_(User.team_id == Team.id, active_worker))
+        .where(Team.organisation_id == organisation_id, ~has_lead)
+        .group_by(Team.id, Team.name)
+    )
+    without_team = (
+        select(null(), null(), func.count())
         .select_from(User)
-        .outerjoin(Team, Team.id == User.team_id)
-        .where(
-            User.organisation_id == organisation_id,
-            User.role == Role.WORKER.value,
-            User.is_active.is_(True),
-            ~has_lead,
-        )
-        .group_by(User.team_id, Team.name)
-    ).all()
+        .where(active_worker, User.team_id.is_(None))
+    )
+    rows = db.execute(union_all(unled_teams, without_team)).all()
     teams = sorted(
         (LeaderlessTeam(team_id, name, n) for team_id, name, n in rows if team_id is not None),
         key=lambda t: (t.name.lower(), t.team_id),
