@@ -186,6 +186,10 @@ def _waiting():
     )
     submitted_at = func.coalesce(latest_submission, Entry.created_at).label("submitted_at")
     led_teams = select(TeamLead.team_id).where(TeamLead.user_id == supervisor_id)
+    # "+ 0" keeps the organisation out of SQLite's choice of index: without statistics (as the
+    # app runs it) SQLite read every person of the organisation through that index to check
+    # their team (15 ms at 70,000 workers) instead of the led teams' members through the team
+    # index (0.2 ms). PostgreSQL starts from the teams either way.
     statement = (
         select(
             Entry.id, Entry.title, Entry.occurred_on, Entry.supersedes_id, User.name, submitted_at
@@ -193,7 +197,7 @@ def _waiting():
         .join(User, User.id == Entry.owner_id)
         .where(
             User.team_id.in_(led_teams),
-            User.organisation_id == bindparam("organisation_id", type_=Integer),
+            User.organisation_id + 0 == bindparam("organisation_id", type_=Integer),
             User.id != supervisor_id,
             Entry.status == EntryStatus.SUBMITTED.value,
         )
