@@ -8,7 +8,6 @@ the privacy scan like entries do: a save despite findings is explicit and audite
 
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -216,19 +215,21 @@ def save_assessment(
 
 
 def assessments_of(db: Session, *, subject_id: int) -> list[Assessment]:
-    """Every assessment of a person, newest first, with its ratings (two statements)."""
-    rows = db.execute(
-        select(*_ASSESSMENT_COLUMNS)
-        .where(CompetencyAssessment.subject_id == subject_id)
-        .order_by(CompetencyAssessment.assessed_on.desc(), CompetencyAssessment.id.desc())
-    ).all()
-    return _with_ratings(db, rows)
+    """Every assessment of a person, newest first, with its ratings (one statement)."""
+    return _assessments(db.execute(_ALL_ASSESSMENTS, {"subject_id": subject_id}))
 
 
 def recent_assessments(db: Session, *, subject_id: int, self_count: int = 2) -> list[Assessment]:
     """The newest `self_count` self-assessments and the newest assessment by someone else,
     newest first, with their ratings (one statement, however long the history)."""
-    rows = db.execute(_RECENT_ASSESSMENTS, {"subject_id": subject_id, "self_count": self_count})
+    return _assessments(
+        db.execute(_RECENT_ASSESSMENTS, {"subject_id": subject_id, "self_count": self_count})
+    )
+
+
+def _assessments(rows) -> list[Assessment]:
+    """Assessments from rows of (assessment columns, rating columns), newest first; an
+    assessment without ratings has None in the rating columns."""
     found: dict[int, Assessment] = {}
     for assessment_id, assessed_on, assessor_id, subject, code, level, motivation in rows:
         assessment = found.get(assessment_id)
@@ -286,32 +287,13 @@ _RATING_COLUMNS = (
 )
 _NEWEST_FIRST = (CompetencyAssessment.assessed_on.desc(), CompetencyAssessment.id.desc())
 _RECENT_ASSESSMENTS = _recent_assessments_statement()
-
-
-def _with_ratings(db: Session, rows) -> list[Assessment]:
-    levels: dict[int, dict[str, str]] = defaultdict(dict)
-    motivations: dict[int, dict[str, str]] = defaultdict(dict)
-    if rows:
-        ratings = db.execute(
-            select(*_RATING_COLUMNS).where(
-                CompetencyRating.assessment_id.in_([row.id for row in rows])
-            )
-        )
-        for assessment_id, code, level, motivation in ratings:
-            levels[assessment_id][code] = level
-            if motivation:
-                motivations[assessment_id][code] = motivation
-    return [
-        Assessment(
-            row.id,
-            row.assessed_on,
-            row.assessor_id,
-            row.subject_id,
-            levels[row.id],
-            motivations[row.id],
-        )
-        for row in rows
-    ]
+# Built once (building and keying it cost about as much as running it): parameter subject_id.
+_ALL_ASSESSMENTS = (
+    select(*_ASSESSMENT_COLUMNS, *_RATING_COLUMNS[1:])
+    .outerjoin(CompetencyRating, CompetencyRating.assessment_id == CompetencyAssessment.id)
+    .where(CompetencyAssessment.subject_id == bindparam("subject_id", type_=Integer))
+    .order_by(*_NEWEST_FIRST)
+)
 
 
 def latest(assessments: list[Assessment], *, self_assessed: bool) -> Assessment | None:

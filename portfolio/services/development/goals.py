@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import Integer, bindparam, delete, or_, select, update
 from sqlmodel import Session
 
 import competencies
@@ -143,7 +144,17 @@ def delete_goal(db: Session, *, goal: DevelopmentGoal) -> None:
 
 def goals_of(db: Session, *, owner_id: int, open_only: bool = False, limit: int | None = None):
     """The owner's goals: open ones first, earliest due date first."""
-    statement = select(DevelopmentGoal).where(DevelopmentGoal.owner_id == owner_id)
+    values = {"owner_id": owner_id} | ({"limit": limit} if limit else {})
+    return db.scalars(_goals_statement(open_only, bool(limit)), values).all()
+
+
+@cache
+def _goals_statement(open_only: bool, limited: bool):
+    """Built once per shape, values bound (building and keying it cost about as much as
+    running it): parameters owner_id and, when limited, limit."""
+    statement = select(DevelopmentGoal).where(
+        DevelopmentGoal.owner_id == bindparam("owner_id", type_=Integer)
+    )
     if open_only:
         statement = statement.where(DevelopmentGoal.status.in_(OPEN_STATUSES))
     statement = statement.order_by(
@@ -152,7 +163,7 @@ def goals_of(db: Session, *, owner_id: int, open_only: bool = False, limit: int 
         DevelopmentGoal.due_on,
         DevelopmentGoal.id,
     )
-    return db.scalars(statement.limit(limit) if limit else statement).all()
+    return statement.limit(bindparam("limit", type_=Integer)) if limited else statement
 
 
 def evidence_ids(db: Session, *, goal_id: int) -> list[int]:
