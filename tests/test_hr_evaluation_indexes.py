@@ -53,12 +53,17 @@ def _statements_of(app, client, path: str) -> list[tuple[str, object]]:
     return sent
 
 
-def _plan(app, statement: str, parameters) -> str:
+def _plan(app, statement: str, parameters, *, ordered: bool = False) -> str:
+    """The plan of `statement`; `ordered`: as for a large table, where reading an index in the
+    wanted order beats sorting (a test table is too small for the planner to see that)."""
     connection = app.extensions["db_engine"].raw_connection()
     try:
         cursor = connection.cursor()
         if is_postgres():
             cursor.execute("SET LOCAL enable_seqscan = off")
+            if ordered:
+                cursor.execute("SET LOCAL enable_sort = off")
+                cursor.execute("SET LOCAL enable_bitmapscan = off")
             cursor.execute("EXPLAIN " + statement, parameters)
         else:
             cursor.execute("EXPLAIN QUERY PLAN " + statement, parameters)
@@ -88,5 +93,5 @@ def test_the_page_of_workers_by_name_reads_the_active_workers_in_name_order(app,
     sent = _statements_of(app, hr_client, "/hr/evaluations")
     pages = [s for s in sent if "ORDER BY user_account.name, user_account.id" in s[0]]
     assert len(pages) == 1
-    plan = _plan(app, *pages[0])
+    plan = _plan(app, *pages[0], ordered=True)
     assert "ix_user_account_active_workers_by_name" in plan, plan
