@@ -34,7 +34,7 @@ class Page:
         """How many pages there are (at least one); None when the rows were not all counted."""
         if self.total is None:
             return None
-        return max(1, -(-self.total // self.per_page))
+        return last_page(self.total, self.per_page)
 
     @property
     def has_previous(self) -> bool:
@@ -47,6 +47,16 @@ class Page:
         if self.total is None:
             return self.more
         return self.number < self.pages
+
+
+def last_page(total: int, per_page: int) -> int:
+    """The number of the last page of `total` rows (1 when there are none)."""
+    return max(1, -(-total // per_page))
+
+
+def page_within(page: int, total: int, per_page: int) -> int:
+    """Page `page`, or the nearest page that exists (out-of-range pages are clamped)."""
+    return min(max(page, 1), last_page(total, per_page))
 
 
 def _count(db: Session, statement: Select, limit: int | None = None) -> int:
@@ -90,8 +100,7 @@ def paginate(
             total = counted
     if total is None:
         total = _count(db, statement)
-    last = max(1, -(-total // per_page))
-    number = min(max(page, 1), last)
+    number = page_within(page, total, per_page)
     bounded = statement.limit(per_page).offset((number - 1) * per_page)
     rows = db.scalars(bounded).all() if scalars else db.execute(bounded).all()
     return Page(items=list(rows), number=number, per_page=per_page, total=total)
@@ -124,7 +133,7 @@ def paginate_counted_beside(
     rows = rows_of(number)
     if not rows and number > 1:
         first = rows_of(1, limit=1)
-        number = max(1, -(-first[0].rows_in_all // per_page)) if first else 1
+        number = last_page(first[0].rows_in_all, per_page) if first else 1
         rows = rows_of(number) if first else []
     return Page(
         items=rows, number=number, per_page=per_page, total=rows[0].rows_in_all if rows else 0

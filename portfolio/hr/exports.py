@@ -169,8 +169,8 @@ def _overview(year: int, page: int = 1):
     """The organisation's overview with one page of teams, kept for OVERVIEW_CACHE_SECONDS
     (counts of 70,000 people take a while even from stored standings; HR's counts may be that
     much behind)."""
-    organisation_id, today = _organisation_id(), clock.today()
-    per_page = current_app.config["PAGE_SIZE"]
+    key = _overview_key(year, page)
+    organisation_id, _year, today, _page, per_page, _locale = key
 
     def compute():
         result = org_overview.organisation_overview(
@@ -184,7 +184,6 @@ def _overview(year: int, page: int = 1):
         db.session().commit()  # the standings it refreshed
         return result
 
-    key = (organisation_id, year, today, page, per_page, str(get_locale()))
     seconds = current_app.config["OVERVIEW_CACHE_SECONDS"]
     return page_cache("hr-overview").get_or_compute(key, compute, seconds=seconds)
 
@@ -220,9 +219,17 @@ def _overview_content(year: int, page: int) -> Markup:
             )
         )
 
-    key = (_organisation_id(), year, clock.today(), page, str(get_locale()))
     seconds = current_app.config["OVERVIEW_CACHE_SECONDS"]
-    return page_cache("hr-overview-content").get_or_compute(key, render, seconds=seconds)
+    return page_cache("hr-overview-content").get_or_compute(
+        _overview_key(year, page), render, seconds=seconds
+    )
+
+
+def _overview_key(year: int, page: int) -> tuple:
+    """What the overview's counts and its rendered tables depend on: (organisation, year,
+    today, page, page size, language)."""
+    today, per_page = clock.today(), current_app.config["PAGE_SIZE"]
+    return (_organisation_id(), year, today, page, per_page, str(get_locale()))
 
 
 @bp.route("/overview/chart/<int:year>/<digest>.svg")

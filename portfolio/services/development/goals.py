@@ -17,6 +17,7 @@ from sqlmodel import Session
 import competencies
 from portfolio import access
 from portfolio.errors import NotFound
+from portfolio.infra import like
 from portfolio.models import DevelopmentGoal, Entry, GoalEvidence, GoalStatus, User
 from portfolio.pagination import Page, paginate
 from portfolio.services.development.development import (
@@ -192,12 +193,6 @@ def linkable_entries(db: Session, *, owner_id: int, goal_id: int | None = None, 
     ).all()
 
 
-def _like(text: str) -> str:
-    """A LIKE pattern that finds `text` anywhere, its own % and _ taken literally."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return f"%{escaped}%"
-
-
 def entries_to_link(
     db: Session, *, owner_id: int, goal_id: int, text: str = "", page: int = 1, per_page: int = 25
 ) -> Page:
@@ -208,7 +203,7 @@ def entries_to_link(
         Entry.owner_id == owner_id, Entry.id.not_in(linked)
     )
     if text:
-        statement = statement.where(Entry.title.ilike(_like(text), escape="\\"))
+        statement = statement.where(Entry.title.ilike(like.containing(text), escape=like.ESCAPE))
     statement = statement.order_by(Entry.occurred_on.desc(), Entry.id.desc())
     return paginate(db, statement, page=page, per_page=per_page, scalars=False)
 

@@ -9,6 +9,7 @@ from datetime import date
 from sqlalchemy import Text, cast, or_, select
 from sqlmodel import Session
 
+from portfolio.infra import like
 from portfolio.models import Entry, EntryTag, TagVocabulary, User
 from portfolio.pagination import Page, paginate
 
@@ -67,20 +68,15 @@ LISTED = (
 SEARCHED = (Entry.title, Entry.body, Entry.case_description, Entry.learning_points)
 
 
-def _like(text: str) -> str:
-    """A LIKE pattern that finds `text` literally: % and _ are no wildcards here."""
-    return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-
-
 def _text_matches(text: str):
     """Any searched text column, or a guided reflection's phases, contains `text`.
 
     The phases are JSON: a text with accents or quotes is stored escaped ("\\u00eb"), so the
     JSON text is searched for both spellings.
     """
-    pattern = _like(text)
-    conditions = [column.ilike(pattern, escape="\\") for column in SEARCHED]
+    pattern = like.containing(text)
+    conditions = [column.ilike(pattern, escape=like.ESCAPE) for column in SEARCHED]
     sections = cast(Entry.sections, Text)
-    for spelling in dict.fromkeys((pattern, _like(json.dumps(text)[1:-1]))):
-        conditions.append(sections.ilike(spelling, escape="\\"))
+    for spelling in dict.fromkeys((pattern, like.containing(json.dumps(text)[1:-1]))):
+        conditions.append(sections.ilike(spelling, escape=like.ESCAPE))
     return or_(*conditions)

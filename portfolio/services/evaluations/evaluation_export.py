@@ -58,9 +58,10 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from portfolio.clock import AMSTERDAM
+from portfolio.infra import like
 from portfolio.infra.bulk_reads import cyclic_gc_paused
 from portfolio.models import AuditEvent, EvaluationStatus, Role, Team, User, YearlyEvaluation
-from portfolio.pagination import Page
+from portfolio.pagination import Page, page_within
 from portfolio.services.evaluations.evaluation_columns import FACT_COLUMNS, Cell, fact_row
 from portfolio.services.evaluations.evaluation_facts import facts_for
 from portfolio.services.privacy import audit
@@ -253,7 +254,7 @@ def worker_page(
     when the caller knows how many there are (`status_counts`)."""
     if total is None:
         total = worker_count(db, selection=selection)
-    number = min(max(page, 1), max(1, -(-total // per_page)))  # out of range: the nearest
+    number = page_within(page, total, per_page)
     statement = _page_statement(selection.team_id is not None, selection.status is not None)
     values = {
         "organisation_id": selection.organisation_id,
@@ -534,16 +535,15 @@ def finish_export(
     db.commit()
 
 
-def teams(db: Session, *, organisation_id: int, limit: int | None = None) -> list[tuple[int, str]]:
-    """(id, name) of the organisation's teams, by name (the first `limit`): the choices of the
-    team filter."""
+def teams(db: Session, *, organisation_id: int, limit: int) -> list[tuple[int, str]]:
+    """(id, name) of the organisation's first `limit` teams by name: the choices of the team
+    filter."""
     statement = (
         select(Team.id, Team.name)
         .where(Team.organisation_id == organisation_id)
         .order_by(Team.name, Team.id)
+        .limit(limit)
     )
-    if limit is not None:
-        statement = statement.limit(limit)
     return [tuple(row) for row in db.execute(statement)]
 
 
@@ -562,7 +562,6 @@ def teams_matching(
 ) -> list[tuple[int, str]]:
     """(id, name) of at most `limit` of the organisation's teams whose name holds `text` (any
     case), those named exactly `text` first, then by name."""
-    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     exact = func.lower(Team.name) == text.lower()
     return [
         tuple(row)
@@ -570,7 +569,7 @@ def teams_matching(
             select(Team.id, Team.name)
             .where(
                 Team.organisation_id == organisation_id,
-                Team.name.ilike(f"%{escaped}%", escape="\\"),
+                Team.name.ilike(like.containing(text), escape=like.ESCAPE),
             )
             .order_by(exact.desc(), Team.name, Team.id)
             .limit(limit)
