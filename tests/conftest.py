@@ -224,6 +224,11 @@ def csrf_token(client, path: str = "/login") -> str:
     return match.group(1)
 
 
+def without_csrf_tokens(html: str) -> str:
+    """A page without its CSRF tokens, whose timestamp differs between renders a second apart."""
+    return re.sub(r'name="csrf[_-]token"[^>]*>', "", html)
+
+
 def post_form(client, path: str, data: dict, *, token_from: str | None = None, **kwargs):
     """POST a form with a valid CSRF token taken from `token_from` (default: the same path)."""
     token = csrf_token(client, token_from or path)
