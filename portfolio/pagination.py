@@ -75,16 +75,21 @@ def paginate(
     scalars: bool = True,
     total: int | None = None,
     count_limit: int | None = None,
+    counted: Select | None = None,
 ) -> Page:
     """Run `statement` for page `page` (1-based; out-of-range pages are clamped).
 
     With `scalars=False` the items are rows (for selects of several columns). A caller that
     has counted the rows already passes `total` (no count statement then). With `count_limit`
     at most that many rows are counted (see the module's text); still two statements.
+    `counted` is a statement with the same rows and cheaper columns, counted instead of
+    `statement`: PostgreSQL works out every column of a subquery with a LIMIT, so a count up to
+    the limit would otherwise compute each row's subqueries (the audit log's names).
     """
+    counted_rows = statement if counted is None else counted
     if total is None and count_limit is not None:
-        counted = _count(db, statement, count_limit + 1)
-        if counted > count_limit:
+        found_up_to_limit = _count(db, counted_rows, count_limit + 1)
+        if found_up_to_limit > count_limit:
             found = _uncounted(db, statement, page=page, per_page=per_page, scalars=scalars)
             if found is not None:
                 return Page(
@@ -95,11 +100,11 @@ def paginate(
                     counted_up_to=count_limit,
                     more=len(found) > per_page,
                 )
-            total = _count(db, statement)  # a page past the end: counted, to show the last
+            total = _count(db, counted_rows)  # a page past the end: counted, to show the last
         else:
-            total = counted
+            total = found_up_to_limit
     if total is None:
-        total = _count(db, statement)
+        total = _count(db, counted_rows)
     number = page_within(page, total, per_page)
     bounded = statement.limit(per_page).offset((number - 1) * per_page)
     rows = db.scalars(bounded).all() if scalars else db.execute(bounded).all()
