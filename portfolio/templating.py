@@ -237,12 +237,12 @@ def entry_status_label(entry, locale: str | None = None) -> str:
     if isinstance(entry, str):
         return str(labels.get(entry, entry))
     field = entry.get if isinstance(entry, dict) else lambda name: getattr(entry, name)
-    kinds = _signoff_kinds(field("organisation_id"))
+    kinds = signoff_kinds_of(field("organisation_id"))
     status = shown_status(field("status"), field("kind"), kinds)
     return str(labels.get(status, status))
 
 
-def _signoff_kinds(organisation_id: int) -> list[str]:
+def signoff_kinds_of(organisation_id: int) -> list[str]:
     """The organisation's kinds to sign off, read once per request and organisation."""
     from flask import g
 

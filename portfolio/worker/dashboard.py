@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from flask import abort, render_template, url_for
-from flask_babel import format_date, get_locale
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -15,7 +15,6 @@ import competencies
 from portfolio import access, clock, db
 from portfolio.chart_urls import chart_digest, svg_response
 from portfolio.models import Role
-from portfolio.page_cache import page_cache
 from portfolio.services.norms import registrations
 from portfolio.services.norms.norm_words import AVERAGE_REQUIREMENTS, average_shortfall_text
 from portfolio.services.overviews import dashboard as dashboard_service
@@ -24,6 +23,7 @@ from portfolio.services.overviews.dashboard import ProgressRow, RegistrationProg
 from portfolio.templating import entry_kind_labels, number
 from portfolio.web.assessment_page import radar, radar_data
 from portfolio.worker import bp
+from portfolio.worker.own_pages import own_page
 
 PROGRESS_CHART, RADAR_CHART = "progress", "radar"
 TO_VERIFY = "te verifiëren"  # the register's own term, the same in both languages
@@ -225,15 +225,8 @@ def development_context(owner_id: int, as_of) -> dict:
 @access.roles(Role.WORKER)
 def dashboard():
     """Where the worker stands: each registration's norm, Art. 3 this year, recent entries."""
-    today, worker = clock.today(), current_user._get_current_object()
-    key = (
-        worker.id,
-        worker.portfolio_revision,
-        today,
-        str(get_locale()),
-        competencies.CATALOGUE_VERSION,
-    )
-    content = page_cache("dashboard").get_or_render(key, lambda: _content(worker, today))
+    worker = current_user._get_current_object()
+    content = own_page("dashboard", lambda today: _content(worker, today))
     return render_template("worker/dashboard.html", content=content)
 
 

@@ -6,6 +6,7 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 from wtforms.fields.choices import SelectChoice
 
 import competencies
@@ -30,6 +31,7 @@ from portfolio.web.development_forms import (
 from portfolio.web.forms import MAX_ID, already_saved, settle_token
 from portfolio.worker import bp
 from portfolio.worker.dashboard import RADAR_CHART
+from portfolio.worker.own_pages import own_page
 
 
 def chosen_pair(mine: list, later_id: int | None, earlier_id: int | None) -> tuple:
@@ -57,14 +59,17 @@ def own_motivations(*chosen) -> list[tuple]:
     return rows
 
 
+def _asked_pair() -> tuple[int | None, int | None]:
+    """The ids of the later and the earlier self-assessment the query string asks for."""
+    return request.args.get("later", type=int), request.args.get("earlier", type=int)
+
+
 def _chosen(session) -> tuple:
     """(own self-assessments, later, earlier, the supervisor's latest) as the query string
     chooses them: what the development page and its radar show."""
     assessments = development.assessments_of(session, subject_id=current_user.id)
     mine = [a for a in assessments if a.is_self]
-    now, before = chosen_pair(
-        mine, request.args.get("later", type=int), request.args.get("earlier", type=int)
-    )
+    now, before = chosen_pair(mine, *_asked_pair())
     return mine, now, before, development.latest(assessments, self_assessed=False)
 
 
@@ -101,22 +106,28 @@ def development_radar(digest: str):
 def development_overview():
     """The radar, two chosen self-assessments compared with their motivations, the
     supervisor's view, and goals."""
-    session = db.session()
-    mine, now, before, supervisor = _chosen(session)
-    return render_template(
-        "worker/development/overview.html",
-        now=now,
-        before=before,
-        supervisor=supervisor,
-        history=mine,
-        radar=radar(now, before, supervisor, image_url=_radar_url(now, before)),
-        changes=development.compare(before, now) if now and before else [],
-        gaps=development.compare(mine[0], supervisor) if mine and supervisor else [],
-        own_motivations=own_motivations(now, before),
-        goals=goals.goals_of(session, owner_id=current_user.id),
-        catalogue=competencies,
-        today=clock.today(),
-    )
+
+    def render(today) -> Markup:
+        session = db.session()
+        mine, now, before, supervisor = _chosen(session)
+        html = render_template(
+            "worker/development/_overview_content.html",
+            now=now,
+            before=before,
+            supervisor=supervisor,
+            history=mine,
+            radar=radar(now, before, supervisor, image_url=_radar_url(now, before)),
+            changes=development.compare(before, now) if now and before else [],
+            gaps=development.compare(mine[0], supervisor) if mine and supervisor else [],
+            own_motivations=own_motivations(now, before),
+            goals=goals.goals_of(session, owner_id=current_user.id),
+            catalogue=competencies,
+            today=today,
+        )
+        return Markup(html)  # noqa: S704 - our own autoescaped template  # nosec B704
+
+    content = own_page("development", render, *_asked_pair())
+    return render_template("worker/development/overview.html", content=content)
 
 
 @bp.route("/development/assessment/new", methods=["GET", "POST"])

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 import competencies
 from portfolio import access, clock, db
@@ -30,6 +31,7 @@ from portfolio.web.entry_forms import (
 )
 from portfolio.web.entry_page import entry_context
 from portfolio.worker import bp, entry_saving
+from portfolio.worker.own_pages import own_page
 
 PEER_REVIEW_FORMS = {tag.code for tag in competencies.REFLECTION_FORMS}
 LOCKED = {
@@ -77,21 +79,28 @@ def entry_list():
         end=_date(args.get("to")),
         text=search_text(),
     )
-    page = entry_search.list_entries(
-        db.session(),
-        owner=current_user._get_current_object(),
-        filters=filters,
-        page=page_number(),
-        per_page=current_app.config["PAGE_SIZE"],
-    )
-    return render_template(
-        "worker/entries/entry_list.html",
-        page=page,
-        filters=filters,
-        kinds=entry_kind_labels(),
-        catalogue=competencies,
-        filter_args=_filter_args(filters),
-    )
+    number, per_page = page_number(), current_app.config["PAGE_SIZE"]
+
+    def render(_today) -> Markup:
+        page = entry_search.list_entries(
+            db.session(),
+            owner=current_user._get_current_object(),
+            filters=filters,
+            page=number,
+            per_page=per_page,
+        )
+        html = render_template(
+            "worker/entries/_entry_list_content.html",
+            page=page,
+            filters=filters,
+            kinds=entry_kind_labels(),
+            catalogue=competencies,
+            filter_args=_filter_args(filters),
+        )
+        return Markup(html)  # noqa: S704 - our own autoescaped template  # nosec B704
+
+    content = own_page("entries", render, filters, number, per_page)
+    return render_template("worker/entries/entry_list.html", content=content)
 
 
 def _filter_args(filters: entry_search.EntryFilter) -> dict:

@@ -6,6 +6,7 @@ from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from markupsafe import Markup
 
 import competencies
 from portfolio import access, clock, db
@@ -14,6 +15,7 @@ from portfolio.services.norms import registrations
 from portfolio.services.overviews import dashboard
 from portfolio.web.forms import already_saved
 from portfolio.worker import bp
+from portfolio.worker.own_pages import own_page
 from portfolio.worker.registration_forms import RegistrationForm
 
 
@@ -35,21 +37,27 @@ def _norm_titles() -> dict[str, str]:
 @access.roles(Role.WORKER)
 def registration_list():
     """The worker's registrations with their period and deadline."""
-    items = registrations.registrations_of(db.session(), owner_id=current_user.id)
-    periods = {}
-    for item in items:
-        if item.norm_id in competencies.NORM_IDS:
-            years = competencies.load_norm(item.norm_id).period_years
-            periods[item.id] = competencies.registration_period(item.registered_on, years)
-    return render_template(
-        "worker/registrations/registration_list.html",
-        registrations=items,
-        periods=periods,
-        pending=dashboard.pending_by_registration(
-            db.session(), owner_id=current_user.id, registrations=items, as_of=clock.today()
-        ),
-        norm_titles=_norm_titles(),
-    )
+
+    def render(today) -> Markup:
+        items = registrations.registrations_of(db.session(), owner_id=current_user.id)
+        periods = {}
+        for item in items:
+            if item.norm_id in competencies.NORM_IDS:
+                years = competencies.load_norm(item.norm_id).period_years
+                periods[item.id] = competencies.registration_period(item.registered_on, years)
+        html = render_template(
+            "worker/registrations/_registration_list_content.html",
+            registrations=items,
+            periods=periods,
+            pending=dashboard.pending_by_registration(
+                db.session(), owner_id=current_user.id, registrations=items, as_of=today
+            ),
+            norm_titles=_norm_titles(),
+        )
+        return Markup(html)  # noqa: S704 - our own autoescaped template  # nosec B704
+
+    content = own_page("registrations", render)
+    return render_template("worker/registrations/registration_list.html", content=content)
 
 
 @bp.route("/registrations/new", methods=["GET", "POST"])
