@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 
 from flask import Flask, Response, current_app, g
-from sqlalchemy import event
+from sqlalchemy import Table, event, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
 from sqlmodel import Session, create_engine
@@ -93,7 +93,7 @@ def _begin_at_first_write(engine: Engine) -> None:
 
     @event.listens_for(engine, "before_cursor_execute")
     def _begin_before_write(connection, _cursor, statement, _parameters, context, _many) -> None:
-        if not connection.info.get(DEFERRED_BEGIN):
+        if not connection.info.get(DEFERRED_BEGIN) or connection.info.get(ALONE):
             return
         # A server-side cursor (stream_results) exists only inside a transaction.
         streamed = context is not None and context.execution_options.get("stream_results")
@@ -106,6 +106,41 @@ def _begin_at_first_write(engine: Engine) -> None:
         if record.info.pop(DEFERRED_BEGIN, None) is not None and dbapi_connection is not None:
             with suppress(Exception):  # a broken connection is discarded by the pool anyway
                 dbapi_connection.autocommit = False
+
+
+# The last statement of a unit of work that wrote nothing before it is sent alone, without
+# BEGIN and COMMIT: a single statement is atomic by itself (`insert_at_commit`).
+ALONE = "alone"
+INSERT_AT_COMMIT = "insert_at_commit"
+
+
+def insert_at_commit(db_session: Session, table: Table, row: dict) -> None:
+    """Insert `row` into `table` when `db_session` commits, after everything else it wrote; a
+    rollback drops it. A request that wrote nothing else sends it as a lone INSERT (on
+    PostgreSQL in autocommit: no BEGIN and COMMIT round trips), which is what the audit row of a
+    page that only shows someone's data costs (services.privacy.audit.record_view)."""
+    db_session.info.setdefault(INSERT_AT_COMMIT, []).append((table, row))
+
+
+@event.listens_for(Session, "before_commit")
+def _insert_queued_rows(db_session) -> None:
+    queued = db_session.info.pop(INSERT_AT_COMMIT, None)
+    if not queued:
+        return
+    db_session.flush()  # what the unit of work wrote goes first
+    connection = db_session.connection()
+    connection.info[ALONE] = len(queued) == 1 and bool(connection.info.get(DEFERRED_BEGIN))
+    try:
+        for table, row in queued:
+            connection.execute(insert(table), row)
+    finally:
+        connection.info.pop(ALONE, None)
+
+
+@event.listens_for(Session, "after_soft_rollback")
+def _drop_queued_rows(db_session, previous_transaction) -> None:
+    if not previous_transaction.nested:  # a savepoint's rollback keeps what came before it
+        db_session.info.pop(INSERT_AT_COMMIT, None)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

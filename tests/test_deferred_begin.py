@@ -15,7 +15,8 @@ from sqlalchemy import event, select
 from portfolio import access, create_app
 from portfolio import db as database
 from portfolio.db import plain_read
-from portfolio.models import Team, User
+from portfolio.models import AuditEvent, Role, Team, User
+from portfolio.services.privacy import audit
 from tests.conftest import app_config, is_postgres, login
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 
@@ -86,6 +87,23 @@ def application(database_url):
         )
         return str(sum(1 for _ in rows))
 
+    @access.authenticated
+    def seen_then_fail():
+        viewer = current_user._get_current_object()
+        audit.record_view(
+            database.session(), actor=viewer, action="view_person", subject_user_id=viewer.id
+        )
+        raise RuntimeError("after the audit row was queued")
+
+    @access.authenticated
+    def write_and_seen():
+        session, viewer = database.session(), current_user._get_current_object()
+        audit.record_view(session, actor=viewer, action="view_person", subject_user_id=viewer.id)
+        session.add(Team(organisation_id=viewer.organisation_id, name="Vijfde"))
+        return "ok"
+
+    application.add_url_rule("/_test/seen-fail", "seen_then_fail", seen_then_fail)
+    application.add_url_rule("/_test/write-seen", "write_and_seen", write_and_seen)
     application.add_url_rule("/_test/stream", "streamed_read", streamed_read)
     application.add_url_rule("/_test/fail", "two_writes_then_fail", two_writes_then_fail)
     application.add_url_rule("/_test/write", "two_writes", two_writes)
@@ -148,3 +166,40 @@ def test_a_locking_read_opens_the_transaction_before_it_runs(application, worker
 def test_a_streamed_read_gets_the_transaction_a_server_side_cursor_needs(worker_client):
     response = worker_client.get("/_test/stream")
     assert response.status_code == 200 and int(response.get_data(as_text=True)) >= 1
+
+
+def _audit_rows(db, action: str) -> list[AuditEvent]:
+    db.expire_all()
+    return list(db.scalars(select(AuditEvent).where(AuditEvent.action == action)))
+
+
+@needs_postgres
+def test_the_audit_row_of_a_page_that_only_reads_is_sent_alone(application, db):
+    """One INSERT is atomic by itself: no BEGIN and COMMIT around it."""
+    organisation = make_organisation(db)
+    team = make_team(db, organisation)
+    member = make_user(db, organisation, team=team)
+    lead = make_user(db, organisation, role=Role.SUPERVISOR, leads=team)
+    client = application.test_client()
+    login(client, lead.email, PASSWORD)
+    states = TransactionStates(application.extensions["db_engine"])
+    assert client.get(f"/team/members/{member.id}").status_code == 200
+    assert {status for _, status in states.seen} == {IDLE}, states.seen
+    assert [kind for kind, _ in states.seen][-1] == "INSERT"
+    (row,) = _audit_rows(db, "view_member_portfolio")
+    assert (row.actor_id, row.subject_user_id) == (lead.id, member.id)
+
+
+@needs_postgres
+def test_a_queued_audit_row_joins_the_requests_other_writes(application, worker_client, db):
+    states = TransactionStates(application.extensions["db_engine"])
+    assert worker_client.get("/_test/write-seen").status_code == 200
+    writes = [(kind, status) for kind, status in states.seen if kind != "SELECT"]
+    assert writes == [("INSERT", INTRANS), ("INSERT", INTRANS)]  # the team, then the audit row
+    assert "Vijfde" in set(db.scalars(select(Team.name)))
+    assert len(_audit_rows(db, "view_person")) == 1
+
+
+def test_a_server_error_drops_the_queued_audit_row(application, worker_client, db):
+    assert worker_client.get("/_test/seen-fail").status_code == 500
+    assert _audit_rows(db, "view_person") == []

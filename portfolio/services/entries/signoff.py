@@ -266,7 +266,7 @@ def reviewable_entry(db: Session, *, supervisor: User, entry_id: int) -> tuple[E
         )
     ):
         raise NotReviewable(entry_id)
-    audit.record(
+    audit.record_view(
         db,
         actor=supervisor,
         action="view_entry",
@@ -274,7 +274,6 @@ def reviewable_entry(db: Session, *, supervisor: User, entry_id: int) -> tuple[E
         subject_type="entry",
         subject_id=entry.id,
     )
-    db.flush()
     return entry, owner
 
 

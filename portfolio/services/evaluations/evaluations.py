@@ -146,7 +146,7 @@ def for_supervisor(db: Session, *, supervisor: User, member_id: int, year: int):
         raise PersonNotVisible(member_id)
     history = [version for _user, _team_id, version in rows if version is not None]
     current = current_in(history)
-    audit.record(
+    audit.record_view(
         db,
         actor=supervisor,
         action="view_evaluation",
@@ -155,7 +155,6 @@ def for_supervisor(db: Session, *, supervisor: User, member_id: int, year: int):
         subject_id=current.id if current else None,
         detail=str(year),
     )
-    db.flush()
     return member, history
 
 

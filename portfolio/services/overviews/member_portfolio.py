@@ -34,7 +34,7 @@ def member_for(db: Session, *, supervisor: User, member_id: int) -> User:
         )
     ):
         raise PersonNotVisible(member_id)
-    audit.record(
+    audit.record_view(
         db,
         actor=supervisor,
         action="view_member_portfolio",
@@ -42,7 +42,6 @@ def member_for(db: Session, *, supervisor: User, member_id: int) -> User:
         subject_type="user",
         subject_id=member.id,
     )
-    db.flush()
     return member
 
 

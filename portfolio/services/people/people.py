@@ -71,10 +71,9 @@ def get_person(db: Session, *, viewer: User, person_id: int) -> User:
     ):
         raise PersonNotVisible(person_id)
     if person.id != viewer.id:
-        audit.record(
+        audit.record_view(
             db, actor=viewer, action="view_person", subject_user_id=person.id, subject_type="user"
         )
-        db.flush()
     return person
 
 

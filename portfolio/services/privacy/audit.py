@@ -6,7 +6,9 @@ from contextvars import ContextVar
 
 from sqlmodel import Session
 
+from portfolio.db import insert_at_commit
 from portfolio.models import AuditEvent, User
+from portfolio.models.base import utcnow
 
 # The address a request came from, set by the web layer for the request's duration
 # (`portfolio.web.requests`); None in CLI commands and scheduler jobs.
@@ -29,17 +31,40 @@ def record(
     `detail` is metadata only (counts, formats); never content, passwords or tokens.
     """
     event = AuditEvent(
-        organisation_id=organisation_id or (actor.organisation_id if actor else None),
-        actor_id=actor.id if actor else None,
-        action=action,
-        subject_user_id=subject_user_id,
-        subject_type=subject_type,
-        subject_id=subject_id,
-        detail=detail[:500] if detail else None,
-        ip_address=client_address.get(),
+        **_row(actor, action, subject_user_id, subject_type, subject_id, detail, organisation_id)
     )
     db.add(event)
     return event
+
+
+def record_view(
+    db: Session,
+    *,
+    actor: User,
+    action: str,
+    subject_user_id: int,
+    subject_type: str | None = None,
+    subject_id: int | None = None,
+    detail: str | None = None,
+) -> None:
+    """Audit that `actor` was shown someone else's data: written as the unit of work's last
+    statement (`db.insert_at_commit`), so a page that only reads sends it alone, without a
+    transaction of its own. Committed with the request, like `record`; gone if it rolls back."""
+    row = _row(actor, action, subject_user_id, subject_type, subject_id, detail, None)
+    insert_at_commit(db, AuditEvent.__table__, {**row, "at": utcnow()})
+
+
+def _row(actor, action, subject_user_id, subject_type, subject_id, detail, organisation_id):
+    return {
+        "organisation_id": organisation_id or (actor.organisation_id if actor else None),
+        "actor_id": actor.id if actor else None,
+        "action": action,
+        "subject_user_id": subject_user_id,
+        "subject_type": subject_type,
+        "subject_id": subject_id,
+        "detail": detail[:500] if detail else None,
+        "ip_address": client_address.get(),
+    }
 
 
 def record_privacy_override(
