@@ -81,16 +81,27 @@ def paginate(
 
     With `scalars=False` the items are rows (for selects of several columns). A caller that
     has counted the rows already passes `total` (no count statement then). With `count_limit`
-    at most that many rows are counted (see the module's text); still two statements.
+    at most that many rows are counted (see the module's text): two statements, one when page 1
+    holds the whole list.
     `counted` is a statement with the same rows and cheaper columns, counted instead of
     `statement`: PostgreSQL works out every column of a subquery with a LIMIT, so a count up to
     the limit would otherwise compute each row's subqueries (the audit log's names).
     """
     counted_rows = statement if counted is None else counted
     if total is None and count_limit is not None:
+        # Page 1 with one row more first: a list that fits on it needs no count.
+        first = (
+            _uncounted(db, statement, page=1, per_page=per_page, scalars=scalars)
+            if page <= 1
+            else None
+        )
+        if first is not None and len(first) <= per_page:
+            return Page(items=first, number=1, per_page=per_page, total=len(first))
         found_up_to_limit = _count(db, counted_rows, count_limit + 1)
         if found_up_to_limit > count_limit:
-            found = _uncounted(db, statement, page=page, per_page=per_page, scalars=scalars)
+            found = first or _uncounted(
+                db, statement, page=page, per_page=per_page, scalars=scalars
+            )
             if found is not None:
                 return Page(
                     items=found[:per_page],
@@ -103,6 +114,8 @@ def paginate(
             total = _count(db, counted_rows)  # a page past the end: counted, to show the last
         else:
             total = found_up_to_limit
+            if first is not None:
+                return Page(items=first[:per_page], number=1, per_page=per_page, total=total)
     if total is None:
         total = _count(db, counted_rows)
     number = page_within(page, total, per_page)
