@@ -10,6 +10,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from flask import template_rendered
 from flask_login import login_user
 from openpyxl import load_workbook
 from pypdf import PdfReader
@@ -823,6 +824,29 @@ def test_a_dutch_reader_gets_a_csv_dutch_excel_opens_in_columns(world, db):
 
 def _team_filter(html: str) -> str:
     return re.search(r'<form method="get".*?</form>', html, re.S).group(0)
+
+
+def test_the_filter_form_is_rendered_once_for_the_same_values_and_teams(world, app):
+    rendered = []
+
+    def note(_sender, template, **_extra):
+        rendered.append(template.name)
+
+    client = world["client"]
+    template_rendered.connect(note, app)
+    try:
+        first = client.get(f"/hr/evaluations?year={YEAR}").get_data(as_text=True)
+        again = client.get(f"/hr/evaluations?year={YEAR}").get_data(as_text=True)
+        signed = client.get(f"/hr/evaluations?year={YEAR}&status=signed").get_data(as_text=True)
+        post_form(client, "/hr/teams/new", {"name": "Team Gamma"}, token_from="/hr/teams/new")
+        with_gamma = client.get(f"/hr/evaluations?year={YEAR}").get_data(as_text=True)
+    finally:
+        template_rendered.disconnect(note, app)
+    assert rendered.count("hr/_evaluation_filters.html") == 3  # first, signed, with Gamma
+    assert _team_filter(again) == _team_filter(first)
+    assert '<option selected value="signed">' in _team_filter(signed)
+    assert '<option selected value="signed">' not in _team_filter(first)
+    assert "Team Gamma" in _team_filter(with_gamma) and "Team Gamma" not in _team_filter(first)
 
 
 def test_many_teams_are_searched_by_name_not_listed(world, db, monkeypatch):

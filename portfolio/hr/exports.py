@@ -259,7 +259,11 @@ def evaluations():
         form.team_name.errors = [*form.team_name.errors, form.team_problem]
     if not valid or form.team_problem:
         return render_template(
-            "hr/evaluations.html", form=form, page=None, team_matches_max=TEAM_MATCHES_MAX
+            "hr/evaluations.html",
+            form=form,
+            filters_html=_filters_html(form),
+            page=None,
+            team_matches_max=TEAM_MATCHES_MAX,
         ), 400
     selection = _selection(form)
     session = db.session()
@@ -272,9 +276,22 @@ def evaluations():
         total=evaluation_export.selected_count(counts, selection),
     )
     unled = _teams(selection.organisation_id).unled
+    key = (
+        selection.organisation_id,
+        str(get_locale()),
+        clock.today().year,  # the years offered
+        tuple((choice.value, choice.label) for choice in form.team.choices[1:])
+        if not form.team_search
+        else None,
+        form.team_name.data if form.team_search else None,
+        tuple(_filters(selection).items()),
+    )
     return render_template(
         "hr/evaluations.html",
         form=form,
+        filters_html=page_cache("hr-evaluation-filters").get_or_render(
+            key, lambda: _filters_html(form)
+        ),
         page=page,
         counts=counts,
         filters=_filters(selection),
@@ -282,6 +299,13 @@ def evaluations():
         pdf_max=current_app.config["EVALUATION_PDF_MAX_WORKERS"],
         unled=unled,
     )
+
+
+def _filters_html(form: EvaluationFilterForm) -> Markup:
+    """The filter form as HTML. A valid one is the same for the same values, teams and
+    language: the evaluations page keeps it rendered (its fields cost more than its table)."""
+    html = render_template("hr/_evaluation_filters.html", form=form)
+    return Markup(html)  # noqa: S704 - our own autoescaped template  # nosec B704
 
 
 def _status_counts(selection: Selection) -> dict[str, int]:
