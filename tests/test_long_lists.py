@@ -73,6 +73,17 @@ def test_a_search_is_counted_when_it_finds_few(small_pages, client, db):
     assert "1 medewerker" in html and _pager(html) == ""
 
 
+def test_a_search_finds_what_was_typed_literally(small_pages, client, db):
+    """A % or _ typed in the search field is a character, not a wildcard."""
+    org, hr = _people(db, 3)
+    make_user(db, org, name="Kim 100% inzet")
+    login(client, hr.email, PASSWORD)
+    percent = client.get("/hr/people?q=%25").get_data(as_text=True)
+    underscore = client.get("/hr/people?q=_").get_data(as_text=True)
+    assert "Kim 100% inzet" in percent and "1 medewerker" in percent
+    assert "Kim 100% inzet" not in underscore and "Meer dan" not in underscore
+
+
 def test_the_audit_log_is_paged_without_counting_it_all(small_pages, client, db):
     org = make_organisation(db)
     admin = make_user(db, org, role=Role.ADMIN)

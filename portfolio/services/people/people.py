@@ -9,6 +9,7 @@ from sqlmodel import Session
 
 from portfolio import access
 from portfolio.errors import NotFound
+from portfolio.infra import like
 from portfolio.models import Team, TeamLead, User
 from portfolio.pagination import Page, paginate
 from portfolio.services.privacy import audit
@@ -39,8 +40,13 @@ def list_people(
         User.organisation_id == viewer.organisation_id
     )
     if query:
-        pattern = f"%{query.strip().lower()}%"
-        statement = statement.where(or_(User.email.like(pattern), User.name.ilike(pattern)))
+        pattern = like.containing(query.strip().lower())
+        statement = statement.where(
+            or_(
+                User.email.like(pattern, escape=like.ESCAPE),
+                User.name.ilike(pattern, escape=like.ESCAPE),
+            )
+        )
     return paginate(
         db,
         statement.order_by(User.name, User.id),
