@@ -5,7 +5,6 @@ page shows is there at the next visit, whoever changed it and however."""
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 import pytest
 
@@ -13,7 +12,6 @@ from portfolio.models import (
     CompetencyAssessment,
     CompetencyRating,
     DevelopmentGoal,
-    Entry,
     OrganisationSettings,
     Registration,
     Role,
@@ -21,6 +19,7 @@ from portfolio.models import (
 from tests.conftest import login, post_form
 from tests.factories import PASSWORD, make_organisation, make_team, make_user
 from tests.test_norm_progress import SKJ
+from tests.test_portfolio_revision import _entry as entry
 
 
 @pytest.fixture
@@ -31,19 +30,8 @@ def worker(db):
     return make_user(db, org, team=team, locale="en")
 
 
-def _entry(db, owner, title: str, kind: str = "training") -> Entry:
-    entry = Entry(
-        organisation_id=owner.organisation_id,
-        owner_id=owner.id,
-        kind=kind,
-        title=title,
-        occurred_on=date(2026, 10, 1),
-        hours=Decimal(3),
-        catalogue_version="t",
-    )
-    db.add(entry)
-    db.commit()
-    return entry
+def _titled_entry(db, owner, title: str) -> None:
+    entry(db, owner, title=title)
 
 
 def _goal(db, owner, title: str) -> None:
@@ -74,7 +62,7 @@ def _registration(db, owner, number: str) -> None:
 
 
 PAGES = {
-    "/portfolio/entries": (_entry, "Eerste scholing", "Tweede scholing"),
+    "/portfolio/entries": (_titled_entry, "Eerste scholing", "Tweede scholing"),
     "/portfolio/development": (_goal, "Eerste doel", "Tweede doel"),
     "/portfolio/registrations": (_registration, "110001234", "110005678"),
 }
@@ -97,8 +85,8 @@ def test_a_page_is_kept_until_something_it_shows_changes(client, db, worker, cou
 
 def test_each_query_string_has_its_own_page(client, db, worker):
     for n in range(3):
-        _entry(db, worker, f"Scholing {n}")
-    _entry(db, worker, "Intervisie over grenzen", kind="intervision")
+        entry(db, worker, title=f"Scholing {n}")
+    entry(db, worker, title="Intervisie over grenzen", kind="intervision")
     login(client, worker.email, PASSWORD)
     everything = client.get("/portfolio/entries").get_data(as_text=True)
     found = client.get("/portfolio/entries?q=grenzen").get_data(as_text=True)
@@ -108,7 +96,7 @@ def test_each_query_string_has_its_own_page(client, db, worker):
 
 def test_an_entrys_status_follows_the_kinds_the_organisation_signs_off(client, db, worker):
     """Changing the kinds to sign off raises no revision: the kinds are part of the key."""
-    _entry(db, worker, "Eerste scholing")
+    entry(db, worker, title="Eerste scholing")
     login(client, worker.email, PASSWORD)
     assert ">recorded<" in client.get("/portfolio/entries").get_data(as_text=True)
     db.add(
@@ -146,7 +134,7 @@ def test_a_supervisors_assessment_shows_on_the_development_page_at_once(client, 
 
 
 def test_a_new_entry_is_listed_after_saving_it(client, db, worker):
-    _entry(db, worker, "Eerste scholing")
+    entry(db, worker, title="Eerste scholing")
     login(client, worker.email, PASSWORD)
     client.get("/portfolio/entries")
     data = {"title": "Tweede scholing", "occurred_on": "2026-10-20", "hours": "1,5"}

@@ -48,11 +48,10 @@ def _entry(db, owner, **fields) -> Entry:
     entry = Entry(
         organisation_id=owner.organisation_id,
         owner_id=owner.id,
-        kind="training",
         occurred_on=date(2026, 10, 1),
         hours=Decimal(3),
         catalogue_version="t",
-        **{"title": "Scholing", **fields},
+        **{"title": "Scholing", "kind": "training", **fields},
     )
     db.add(entry)
     db.commit()
