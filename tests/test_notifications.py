@@ -58,6 +58,22 @@ def test_a_reminder_shows_in_the_list_with_an_unread_count(app, client, db):
     assert not re.search(r'<span class="badge"[^>]*>1</span>', home)
 
 
+def test_a_list_that_fits_on_one_page_is_read_without_a_count(app, client, db, count_queries):
+    worker = _worker_with_registration(db)
+    run_reminder_sweep(app, SWEEP_AT)
+    login(client, worker.email, PASSWORD)
+    with count_queries() as counter:
+        html = client.get("/notifications").get_data(as_text=True)
+    assert "2027" in html
+    assert not [sql for sql in counter.statements if sql.startswith("SELECT count(")]
+    app.config["PAGE_SIZE"] = 1  # two notifications: a page of one is counted, and paged
+    run_reminder_sweep(app, SWEEP_AT + timedelta(days=27))  # the 1-week reminder
+    with count_queries() as counter:
+        paged = client.get("/notifications").get_data(as_text=True)
+    assert [sql for sql in counter.statements if sql.startswith("SELECT count(")]
+    assert 'rel="next"' in paged
+
+
 def test_switching_email_off_keeps_the_notification_but_sends_no_mail(app, client, db):
     worker = _worker_with_registration(db)
     login(client, worker.email, PASSWORD)

@@ -25,6 +25,7 @@ def notification_list():
         user_id=current_user.id,
         page=page_number(),
         per_page=current_app.config["PAGE_SIZE"],
+        count_limit=current_app.config["PAGE_COUNT_LIMIT"],
     )
     waiting = attendance.waiting_for_me(
         session, user=current_user._get_current_object(), notifications=page.items

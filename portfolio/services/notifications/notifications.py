@@ -110,14 +110,25 @@ def unread_count(db: Session, *, user_id: int) -> int:
     )
 
 
-def page_for(db: Session, *, user_id: int, page: int, per_page: int) -> Page:
-    """The user's notifications, newest first."""
+def page_for(
+    db: Session, *, user_id: int, page: int, per_page: int, count_limit: int | None = None
+) -> Page:
+    """The user's notifications, newest first; counted up to `count_limit` (pagination: a
+    list that fits on its first page is read in one statement, without a count)."""
+    mine = Notification.user_id == user_id
     statement = (
         select(Notification)
-        .where(Notification.user_id == user_id)
+        .where(mine)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
     )
-    return paginate(db, statement, page=page, per_page=per_page)
+    return paginate(
+        db,
+        statement,
+        page=page,
+        per_page=per_page,
+        count_limit=count_limit,
+        counted=select(Notification.id).where(mine),
+    )
 
 
 class NotificationNotFound(NotFound):
