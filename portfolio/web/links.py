@@ -39,9 +39,32 @@ def fixed_url(endpoint: str, **values) -> str:
     return found
 
 
+KEPT_URLS = "kept_urls"
+KEPT_URLS_MAX = 4096  # then forgotten all at once and built again as pages ask for them
+
+
 def template_url_for(endpoint: str, **values) -> str:
-    """Templates' `url_for`: a URL without values is a fixed one."""
-    return url_for(endpoint, **values) if values else fixed_url(endpoint)
+    """Templates' `url_for`: a URL without values is a fixed one; one with values (a filter's
+    links, a pager's pages) is kept per app, script root and values once built, as the same
+    links come back on every visit of a page (building one costs 15–30 µs, finding it 2 µs).
+    Relative endpoints, `_external` and the like, and unhashable values are built each time."""
+    if not values:
+        return fixed_url(endpoint)
+    if endpoint.startswith(".") or not has_request_context():
+        return url_for(endpoint, **values)
+    key = (endpoint, request.script_root, *((n, type(v), v) for n, v in sorted(values.items())))
+    try:
+        urls = current_app.extensions.setdefault(KEPT_URLS, {})
+        found = urls.get(key)
+    except TypeError:  # an unhashable value (a list)
+        return url_for(endpoint, **values)
+    if found is None:
+        if any(name.startswith("_") for name in values):  # _external, _anchor, _scheme …
+            return url_for(endpoint, **values)
+        if len(urls) >= KEPT_URLS_MAX:
+            urls.clear()
+        found = urls[key] = url_for(endpoint, **values)
+    return found
 
 
 _SLOT = 2_147_483_647  # stands in for the id while the pattern is built (the largest int id)
