@@ -397,6 +397,19 @@ def _listing(statements: list[str]) -> str:
     return "\n".join(lines)
 
 
+# A list's count (pagination.paginate): a list that fits on its first page needs none, so a
+# longer one has one more statement, the count, whatever its length.
+PAGE_COUNT_RE = re.compile(r"\s*SELECT count\(\*\) AS count_1\s+FROM\s+\(")
+
+
+def _grew(small: list[str], large: list[str]) -> bool:
+    """More statements with more rows, apart from the one count a longer list may add."""
+    counts_small = sum(1 for s in small if PAGE_COUNT_RE.match(s))
+    counts_large = sum(1 for s in large if PAGE_COUNT_RE.match(s))
+    others_grew = len(large) - counts_large != len(small) - counts_small
+    return others_grew or counts_large > counts_small + 1
+
+
 def test_statements_per_page_are_the_same_with_10_and_1000_rows(app, db, world, count_queries):
     _add_rows(db, world, range(SMALL))
     urls = _page_urls(app, _route_arguments(db, world))
@@ -406,7 +419,7 @@ def test_statements_per_page_are_the_same_with_10_and_1000_rows(app, db, world, 
 
     assert small, "no page answered 200 to a logged-in role"
     assert small.keys() == large.keys(), f"pages differ: {sorted(small.keys() ^ large.keys())}"
-    grown = [page for page in small if len(small[page]) != len(large[page])]
+    grown = [page for page in small if _grew(small[page], large[page])]
     assert not grown, "SQL statements per page depend on the amount of data:\n" + "\n".join(
         f"  {page}: {len(small[page])} with {SMALL} rows, {len(large[page])} with {LARGE}\n"
         f"    with {SMALL} rows:\n{_listing(small[page])}\n"
