@@ -142,3 +142,27 @@ def test_the_member_page_reads_registration_numbers_with_the_stored_standings(
     assert stored == computed
     ((number, _title, standing),) = stored
     assert number == "SKJ-123" and standing
+
+
+def test_the_member_page_is_kept_until_the_member_changes_but_each_visit_is_audited(
+    client, db, team, count_queries
+):
+    """The standings and entries are kept per member and portfolio revision; the access check
+    and the audit row are per visit."""
+    worker, lead, _other = team
+    _entry(db, worker, "Eerst gedeeld", is_shared=True)
+    login(client, lead.email, PASSWORD)
+    assert "Eerst gedeeld" in client.get(f"/team/members/{worker.id}").get_data(as_text=True)
+    with count_queries() as counter:
+        again = client.get(f"/team/members/{worker.id}").get_data(as_text=True)
+    assert "Eerst gedeeld" in again
+    assert not [s for s in counter.statements if "FROM entry" in s or "FROM registration" in s]
+    _entry(db, worker, "Later gedeeld", is_shared=True)  # straight in the database
+    later = client.get(f"/team/members/{worker.id}").get_data(as_text=True)
+    assert "Eerst gedeeld" in later and "Later gedeeld" in later
+    views = db.scalars(
+        select(AuditEvent.id).where(
+            AuditEvent.actor_id == lead.id, AuditEvent.action == "view_member_portfolio"
+        )
+    ).all()
+    assert len(views) == 3
