@@ -276,6 +276,7 @@ def evaluations():
         total=evaluation_export.selected_count(counts, selection),
     )
     unled = _teams(selection.organisation_id).unled
+    filters = _filters(selection)
     key = (
         selection.organisation_id,
         str(get_locale()),
@@ -284,7 +285,7 @@ def evaluations():
         if not form.team_search
         else None,
         form.team_name.data if form.team_search else None,
-        tuple(_filters(selection).items()),
+        tuple(filters.items()),
     )
     return render_template(
         "hr/evaluations.html",
@@ -294,7 +295,7 @@ def evaluations():
         ),
         page=page,
         counts=counts,
-        filters=_filters(selection),
+        filters=filters,
         statuses=EVALUATION_STATUSES,
         pdf_max=current_app.config["EVALUATION_PDF_MAX_WORKERS"],
         unled=unled,
