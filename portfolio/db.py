@@ -11,6 +11,7 @@ import re
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
+from functools import lru_cache
 
 from flask import Flask, Response, current_app, g
 from sqlalchemy import Table, event, insert
@@ -72,8 +73,11 @@ DEFERRED_BEGIN = "deferred_begin"
 _LOCKING = re.compile(r"\bFOR\s+(?:NO\s+KEY\s+)?(?:UPDATE|SHARE|KEY\s+SHARE)\b|advisory", re.I)
 
 
+@lru_cache(maxsize=1024)
 def plain_read(statement: str) -> bool:
-    """A SELECT that neither locks nor takes an advisory lock."""
+    """A SELECT that neither locks nor takes an advisory lock. Kept per statement: a request
+    sends the same few statements (SQLAlchemy's compiled cache hands out the same strings), and
+    searching a long SELECT for a locking clause costs tens of microseconds each time."""
     return statement.lstrip()[:6].upper() == "SELECT" and not _LOCKING.search(statement)
 
 
@@ -186,9 +190,28 @@ def _commit_request(response: Response) -> Response:
         return response
     if response.status_code >= 500:
         db_session.rollback()
-    else:
+    elif not _wrote_nothing(db_session):
         db_session.commit()
     return response
+
+
+def _wrote_nothing(db_session: Session) -> bool:
+    """True when a commit would send nothing: no object is pending, no row is queued, and the
+    database connection has no transaction open (PostgreSQL still reading in autocommit, SQLite
+    before its first write). Closing the session then ends the request as a commit would, without
+    the session's commit machinery (about a tenth of a page that is read from the cache)."""
+    if db_session.new or db_session.dirty or db_session.deleted:
+        return False
+    if db_session.info.get(INSERT_AT_COMMIT):
+        return False
+    if not db_session.in_transaction():
+        return True
+    dbapi_connection = db_session.connection().connection.dbapi_connection
+    if dbapi_connection is None:
+        return False
+    if hasattr(dbapi_connection, "in_transaction"):  # sqlite3
+        return not dbapi_connection.in_transaction
+    return dbapi_connection.info.transaction_status == _IDLE
 
 
 def _close_session(_exc: BaseException | None) -> None:

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import pytest
 from flask_login import current_user
-from sqlalchemy import event, select
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
 
 from portfolio import access, create_app
 from portfolio import db as database
@@ -102,6 +103,14 @@ def application(database_url):
         session.add(Team(organisation_id=viewer.organisation_id, name="Vijfde"))
         return "ok"
 
+    @access.authenticated
+    def core_write():
+        database.session().execute(
+            update(User).where(User.id == current_user.id).values(name="Geschreven met Core")
+        )
+        return "ok"
+
+    application.add_url_rule("/_test/core-write", "core_write", core_write)
     application.add_url_rule("/_test/seen-fail", "seen_then_fail", seen_then_fail)
     application.add_url_rule("/_test/write-seen", "write_and_seen", write_and_seen)
     application.add_url_rule("/_test/stream", "streamed_read", streamed_read)
@@ -203,3 +212,47 @@ def test_a_queued_audit_row_joins_the_requests_other_writes(application, worker_
 def test_a_server_error_drops_the_queued_audit_row(application, worker_client, db):
     assert worker_client.get("/_test/seen-fail").status_code == 500
     assert _audit_rows(db, "view_person") == []
+
+
+class Commits:
+    """How many times a session committed while this is open."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+    def __call__(self, _session) -> None:
+        self.count += 1
+
+    def __enter__(self):
+        event.listen(Session, "after_commit", self)
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        event.remove(Session, "after_commit", self)
+
+
+def test_a_request_that_wrote_nothing_ends_without_a_commit(worker_client, db):
+    with Commits() as commits:
+        for path in ("/notifications", "/portfolio/entries", "/account"):
+            assert worker_client.get(path).status_code == 200
+    assert commits.count == 0
+
+
+def test_a_write_without_orm_objects_is_still_committed(worker_client, db):
+    with Commits() as commits:
+        assert worker_client.get("/_test/core-write").status_code == 200
+    assert commits.count == 1
+    db.expire_all()
+    assert "Geschreven met Core" in set(db.scalars(select(User.name)))
+
+
+def test_a_queued_row_alone_is_still_committed(application, worker_client, db):
+    """Nothing pending and no transaction open, but a row waits for the commit."""
+    viewer = db.scalar(select(User).where(User.role == Role.WORKER.value))
+    with application.test_request_context():
+        session = database.session()
+        audit.record_view(session, actor=viewer, action="view_person", subject_user_id=viewer.id)
+        response = application.response_class("ok")
+        database._commit_request(response)
+        database._close_session(None)
+    assert len(_audit_rows(db, "view_person")) == 1
