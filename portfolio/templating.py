@@ -407,6 +407,21 @@ def _install_gettext(app: Flask) -> None:
     app.context_processor(_render_locale)
 
 
+LANGUAGE_FRAGMENTS = "language_fragments"
+
+
+def language_fragment(template: str) -> Markup:
+    """A template that depends on nothing but the language (texts for the page's scripts),
+    rendered once per app and language and then kept: the header of every logged-in page
+    includes one, and rendering it each time cost about a tenth of a millisecond."""
+    kept = current_app.extensions.setdefault(LANGUAGE_FRAGMENTS, {})
+    key = (template, current_locale())
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = Markup(render_template(template))  # noqa: S704  # nosec B704
+    return found
+
+
 def _render_locale() -> dict:
     """What every render looks up once, not per string or row: the translations and the
     locale's code (the filters and labels below read it from the render's context; a macro
@@ -453,6 +468,7 @@ def init_app(app: Flask) -> None:
         entry_status_label=_entry_status_label,
         entry_event_label=_label("entry_event"),
         labels_of=_labels,  # a whole table at once, for a page that shows its labels per cell
+        language_fragment=language_fragment,
     )
     app.jinja_env.filters["number"] = _number_filter
     app.context_processor(_unread_notifications)

@@ -82,3 +82,33 @@ def test_the_datetime_filter_writes_what_flask_babel_writes(app):
                 assert _datetime_filter(moment) == format_datetime(moment, "short"), moment
     with app.test_request_context("/"):
         assert _datetime_filter(moments[4]) == "01-01-2027, 00:00"
+
+
+def test_a_language_fragment_is_rendered_once_per_language(app, client, db):
+    """The header's texts for offline.js are kept per language, and each page gets its own."""
+    from flask import template_rendered
+
+    from tests.conftest import login
+    from tests.factories import PASSWORD, make_organisation, make_user
+
+    organisation = make_organisation(db)
+    dutch = make_user(db, organisation, locale="nl")
+    english = make_user(db, organisation, locale="en")
+    rendered = []
+
+    def seen(_sender, template, context, **_extra):
+        rendered.append(template.name)
+
+    template_rendered.connect(seen, app)
+    try:
+        login(client, dutch.email, PASSWORD)
+        for _ in range(2):
+            assert 'data-title="Nog niet verzonden"' in client.get("/account").get_data(True)
+        client.post("/logout", data={})
+        english_client = app.test_client()
+        login(english_client, english.email, PASSWORD)
+        for _ in range(2):
+            assert 'data-title="Not sent yet"' in english_client.get("/account").get_data(True)
+    finally:
+        template_rendered.disconnect(seen, app)
+    assert rendered.count("_unsent.html") == 2
