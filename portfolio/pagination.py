@@ -59,11 +59,47 @@ def page_within(page: int, total: int, per_page: int) -> int:
     return min(max(page, 1), last_page(total, per_page))
 
 
-def _count(db: Session, statement: Select, limit: int | None = None) -> int:
+def _bounded(statement: Select) -> Select:
+    """`statement` limited by the parameters page_limit and page_offset."""
+    return statement.limit(bindparam("page_limit", type_=Integer)).offset(
+        bindparam("page_offset", type_=Integer)
+    )
+
+
+def _count_of(statement: Select, up_to_limit: bool) -> Select:
+    """The count of `statement`'s rows; with `up_to_limit` of at most parameter count_limit."""
     rows = statement.order_by(None)
-    if limit is not None:
-        rows = rows.limit(limit)
-    return db.scalar(select(func.count()).select_from(rows.subquery())) or 0
+    if up_to_limit:
+        rows = rows.limit(bindparam("count_limit", type_=Integer))
+    return select(func.count()).select_from(rows.subquery())
+
+
+# The same forms of a statement built once (`parameters`): building and keying them on every
+# request cost about as much as running them.
+_kept_bounded = lru_cache(maxsize=128)(_bounded)
+_kept_count_of = lru_cache(maxsize=128)(_count_of)
+
+
+@dataclass(frozen=True)
+class _Reader:
+    """Runs a listing's statements with its parameters; forms of a statement built once are
+    kept (`kept`)."""
+
+    db: Session
+    parameters: dict
+    kept: bool
+
+    def count(self, statement: Select, limit: int | None = None) -> int:
+        count_of = _kept_count_of if self.kept else _count_of
+        bounds = {} if limit is None else {"count_limit": limit}
+        counting = count_of(statement, limit is not None)
+        return self.db.scalar(counting, {**self.parameters, **bounds}) or 0
+
+    def rows(self, statement: Select, *, limit: int, offset: int, scalars: bool) -> list:
+        bounded = (_kept_bounded if self.kept else _bounded)(statement)
+        bounds = {**self.parameters, "page_limit": limit, "page_offset": offset}
+        found = self.db.scalars(bounded, bounds) if scalars else self.db.execute(bounded, bounds)
+        return list(found.all())
 
 
 def paginate(
@@ -76,6 +112,7 @@ def paginate(
     total: int | None = None,
     count_limit: int | None = None,
     counted: Select | None = None,
+    parameters: dict | None = None,
 ) -> Page:
     """Run `statement` for page `page` (1-based; out-of-range pages are clamped).
 
@@ -86,21 +123,24 @@ def paginate(
     `counted` is a statement with the same rows and cheaper columns, counted instead of
     `statement`: PostgreSQL works out every column of a subquery with a LIMIT, so a count up to
     the limit would otherwise compute each row's subqueries (the audit log's names).
+    A statement (and `counted`) built once, with bound `parameters`, has its paged and counting
+    forms built once too.
     """
+    reader = _Reader(db, parameters or {}, kept=parameters is not None)
     counted_rows = statement if counted is None else counted
     if total is None and count_limit is not None:
         # Page 1 with one row more first: a list that fits on it needs no count.
         first = (
-            _uncounted(db, statement, page=1, per_page=per_page, scalars=scalars)
+            _uncounted(reader, statement, page=1, per_page=per_page, scalars=scalars)
             if page <= 1
             else None
         )
         if first is not None and len(first) <= per_page:
             return Page(items=first, number=1, per_page=per_page, total=len(first))
-        found_up_to_limit = _count(db, counted_rows, count_limit + 1)
+        found_up_to_limit = reader.count(counted_rows, count_limit + 1)
         if found_up_to_limit > count_limit:
             found = first or _uncounted(
-                db, statement, page=page, per_page=per_page, scalars=scalars
+                reader, statement, page=page, per_page=per_page, scalars=scalars
             )
             if found is not None:
                 return Page(
@@ -111,24 +151,23 @@ def paginate(
                     counted_up_to=count_limit,
                     more=len(found) > per_page,
                 )
-            total = _count(db, counted_rows)  # a page past the end: counted, to show the last
+            total = reader.count(counted_rows)  # a page past the end: counted, to show the last
         else:
             total = found_up_to_limit
             if first is not None:
                 return Page(items=first[:per_page], number=1, per_page=per_page, total=total)
     if total is None:
-        total = _count(db, counted_rows)
+        total = reader.count(counted_rows)
     number = page_within(page, total, per_page)
-    bounded = statement.limit(per_page).offset((number - 1) * per_page)
-    rows = db.scalars(bounded).all() if scalars else db.execute(bounded).all()
-    return Page(items=list(rows), number=number, per_page=per_page, total=total)
+    rows = reader.rows(statement, limit=per_page, offset=(number - 1) * per_page, scalars=scalars)
+    return Page(items=rows, number=number, per_page=per_page, total=total)
 
 
-def _uncounted(db: Session, statement: Select, *, page: int, per_page: int, scalars: bool):
+def _uncounted(reader: _Reader, statement: Select, *, page: int, per_page: int, scalars: bool):
     """The rows of page `page` and one more (is there a next page?); None past the end."""
     number = max(page, 1)
-    bounded = statement.limit(per_page + 1).offset((number - 1) * per_page)
-    rows = list(db.scalars(bounded).all() if scalars else db.execute(bounded).all())
+    offset = (number - 1) * per_page
+    rows = reader.rows(statement, limit=per_page + 1, offset=offset, scalars=scalars)
     return rows if rows or number == 1 else None
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import or_, select
+from sqlalchemy import Integer, String, bindparam, or_, select
 from sqlmodel import Session
 
 from portfolio import access
@@ -36,25 +36,35 @@ def list_people(
     """Everyone in the viewer's organisation, optionally filtered by name or e-mail (HR),
     counted up to `count_limit` (pagination). Rows of what the list shows (id, name, role,
     is_active, team_id), not accounts: a list loads no password hashes or secrets."""
-    statement = select(User.id, User.name, User.role, User.is_active, User.team_id).where(
-        User.organisation_id == viewer.organisation_id
-    )
+    parameters = {"organisation_id": viewer.organisation_id}
     if query:
-        pattern = like.containing(query.strip().lower())
-        statement = statement.where(
-            or_(
-                User.email.like(pattern, escape=like.ESCAPE),
-                User.name.ilike(pattern, escape=like.ESCAPE),
-            )
-        )
+        parameters["pattern"] = like.containing(query.strip().lower())
     return paginate(
         db,
-        statement.order_by(User.name, User.id),
+        _PEOPLE_FOUND if query else _PEOPLE,
         page=page,
         per_page=per_page,
         count_limit=count_limit,
         scalars=False,
+        parameters=parameters,
     )
+
+
+# Built once, with parameters, of the table's columns: a list of rows needs no ORM entities,
+# and building, keying and running an ORM select cost about twice what its SQL costs.
+_PERSON = User.__table__.c
+_PEOPLE = (
+    select(_PERSON.id, _PERSON.name, _PERSON.role, _PERSON.is_active, _PERSON.team_id)
+    .where(_PERSON.organisation_id == bindparam("organisation_id", type_=Integer))
+    .order_by(_PERSON.name, _PERSON.id)
+)
+_PATTERN = bindparam("pattern", type_=String)
+_PEOPLE_FOUND = _PEOPLE.where(
+    or_(
+        _PERSON.email.like(_PATTERN, escape=like.ESCAPE),
+        _PERSON.name.ilike(_PATTERN, escape=like.ESCAPE),
+    )
+)
 
 
 def teams_by_id(db: Session, *, organisation_id: int, ids: Iterable[int | None]) -> dict[int, Team]:
