@@ -17,6 +17,7 @@ from flask import Flask, Response, current_app, g
 from sqlalchemy import Table, event, insert
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DisconnectionError
+from sqlalchemy.sql import Executable
 from sqlmodel import Session, create_engine
 
 _IDLE = 0  # psycopg.pq.TransactionStatus.IDLE: no transaction open on the connection
@@ -212,6 +213,17 @@ def _wrote_nothing(db_session: Session) -> bool:
     if hasattr(dbapi_connection, "in_transaction"):  # sqlite3
         return not dbapi_connection.in_transaction
     return dbapi_connection.info.transaction_status == _IDLE
+
+
+def read_rows(db_session: Session, statement: Executable, parameters: dict | None = None) -> list:
+    """The rows of a SELECT of columns (no ORM entities), run on the session's connection.
+
+    `Session.execute` runs a select of ORM attributes through the ORM's execution, which sets up
+    the loading of entities that are not there: about 0.2 ms a statement, as much as a short
+    query costs in PostgreSQL. On the connection it costs what a Core select costs. What the
+    session holds unflushed is flushed first, as the session itself would."""
+    db_session.flush()
+    return list(db_session.connection().execute(statement, parameters or {}).all())
 
 
 def _close_session(_exc: BaseException | None) -> None:

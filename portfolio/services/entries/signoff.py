@@ -22,6 +22,7 @@ from sqlalchemy import Integer, bindparam, exists, func, select, update
 from sqlmodel import Session
 
 from portfolio import access
+from portfolio.db import read_rows
 from portfolio.errors import NotFound
 from portfolio.infra.links import Link
 from portfolio.models import (
@@ -233,7 +234,7 @@ def queue(db: Session, *, supervisor: User, now: datetime) -> list[QueueItem]:
 
     One statement whatever the size; see `_waiting` for what waits and since when.
     """
-    rows = db.execute(_queue_statement(), _whose(supervisor)).all()
+    rows = read_rows(db, _queue_statement(), _whose(supervisor))
     return [_queue_item(row, now) for row in rows]
 
 
@@ -242,7 +243,7 @@ def longest_waiting(
 ) -> tuple[list[QueueItem], int]:
     """The first `limit` entries of the queue (longest waiting first) and how many wait in
     all. One statement: the total is a window count, taken before the limit."""
-    rows = db.execute(_head_statement(), {**_whose(supervisor), "limit": limit}).all()
+    rows = read_rows(db, _head_statement(), {**_whose(supervisor), "limit": limit})
     items = [_queue_item(row, now) for row in rows]
     return items, rows[0][-1] if rows else 0
 

@@ -58,6 +58,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import Session
 
 from portfolio.clock import AMSTERDAM
+from portfolio.db import read_rows
 from portfolio.infra import like
 from portfolio.infra.bulk_reads import cyclic_gc_paused
 from portfolio.models import AuditEvent, EvaluationStatus, Role, Team, User, YearlyEvaluation
@@ -264,7 +265,7 @@ def worker_page(
         "limit": per_page,
         "offset": (number - 1) * per_page,
     }
-    rows = db.execute(statement, values).all()
+    rows = read_rows(db, statement, values)
     return Page([WorkerRow(*row) for row in rows], number, per_page, total)
 
 

@@ -9,6 +9,7 @@ from functools import cache
 from sqlalchemy import Date, Integer, and_, bindparam, func, select
 from sqlmodel import Session
 
+from portfolio.db import read_rows
 from portfolio.models import Entry, Registration, RegistrationStanding, Team, TeamLead, User
 from portfolio.services.norms import standings
 
@@ -44,14 +45,15 @@ def overview(
     less than the date of what it records. Standings are the stored ones (stale ones are
     computed first: services.norms.standings).
     """
-    rows = db.execute(
+    rows = read_rows(
+        db,
         _overview_statement(),
         {
             "today": today,
             "supervisor_id": supervisor.id,
             "organisation_id": supervisor.organisation_id,
         },
-    ).all()
+    )
     fresh = _refreshed(db, rows, today)
     known = standings.known_norms()
     teams: dict[int, tuple[TeamView, list[MemberView]]] = {}
