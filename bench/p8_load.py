@@ -279,8 +279,10 @@ def _memory(master: int) -> list[tuple[int, int, int]]:
 
 
 @contextmanager
-def _gunicorn(url: str):
-    """A gunicorn as the README starts it, on a free loopback port; stopped on exit."""
+def _gunicorn(url: str, *, preload_privacy_scan: bool = True):
+    """A gunicorn as the README starts it, on a free loopback port; stopped on exit. Without
+    `preload_privacy_scan` the master does not load the privacy scan's lists (what a worker
+    holds when no text was scanned: the issue's measure)."""
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
     environment = {
@@ -289,6 +291,7 @@ def _gunicorn(url: str):
         "SECRET_KEY": BENCH_SECRET,
         "DATABASE_URL": url,
         "MAIL_BACKEND": "console",
+        "VAKBEKWAAM_PRELOAD_PRIVACY_SCAN": "1" if preload_privacy_scan else "0",
     }
     environment.pop("CACHE_REDIS_URL", None)
     log = tempfile.NamedTemporaryFile(prefix="vakbekwaam-p8-", suffix=".log", delete=False)  # noqa: SIM115
@@ -345,9 +348,11 @@ def run(url: str, *, label: str, quick: bool) -> list[Result]:
             mixes.append(_drive(wrk, base, mix_script, seconds // ROUNDS))
             floors.append(_drive(wrk, base, floor_script, seconds // ROUNDS))
         memory = _memory(master)
+    without_scan = _memory_without_privacy_scan(wrk, url, seconds // ROUNDS)
     mix, floor = _together(mixes), _together(floors)
     share = mix.requests_per_s / floor.requests_per_s
-    rss, pss, private = (sum(row[i] for row in memory) / len(memory) / 2**20 for i in range(3))
+    rss, pss, private = _mean_mb(memory)
+    rss_unscanned, pss_unscanned, private_unscanned = _mean_mb(without_scan)
     people = len({cookie for _path, cookie in pages})
     return [
         Result(
@@ -374,6 +379,33 @@ def run(url: str, *, label: str, quick: bool) -> list[Result]:
             f"memory per gunicorn worker after the load ({len(memory)} workers, --preload): "
             f"RSS {rss:.0f} MB, PSS {pss:.0f} MB, private {private:.0f} MB (one more worker)",
             None,
-            target="info (before: ~150 MB PSS)",
+            target="info",
+        ),
+        Result(
+            "P8",
+            "memory per gunicorn worker after the mix, the privacy scan's lists not loaded "
+            "(VAKBEKWAAM_PRELOAD_PRIVACY_SCAN=0; no text scanned, as when the issue measured "
+            f"~150 MB PSS): RSS {rss_unscanned:.0f} MB, PSS {pss_unscanned:.0f} MB, "
+            f"private {private_unscanned:.0f} MB",
+            None,
+            target="info (half of ~150 MB PSS)",
         ),
     ]
+
+
+def _mean_mb(memory: list[tuple[int, int, int]]) -> tuple[float, float, float]:
+    """(RSS, PSS, private) of the average worker, in MB."""
+    return tuple(sum(row[i] for row in memory) / len(memory) / 2**20 for i in range(3))
+
+
+def _memory_without_privacy_scan(wrk: str, url: str, seconds: int) -> list[tuple[int, int, int]]:
+    """The workers' memory on a server whose master did not load the privacy scan's lists,
+    after the same mix."""
+    with (
+        _gunicorn(url, preload_privacy_scan=False) as (base, master),
+        tempfile.TemporaryDirectory() as folder,
+    ):
+        script = Path(folder) / "mix.lua"
+        script.write_text(_lua(_mix(base, url)))
+        _drive(wrk, base, script, seconds)
+        return _memory(master)

@@ -84,7 +84,7 @@ def test_the_datetime_filter_writes_what_flask_babel_writes(app):
         assert _datetime_filter(moments[4]) == "01-01-2027, 00:00"
 
 
-def test_a_language_fragment_is_rendered_once_per_language(app, client, db):
+def test_a_kept_fragment_is_rendered_once_per_language(app, client, db):
     """The header's texts for offline.js are kept per language, and each page gets its own."""
     from flask import template_rendered
 
@@ -112,3 +112,43 @@ def test_a_language_fragment_is_rendered_once_per_language(app, client, db):
     finally:
         template_rendered.disconnect(seen, app)
     assert rendered.count("_unsent.html") == 2
+
+
+def test_the_menu_is_kept_per_role_page_and_language(app, db):
+    """Each role sees its own menu, with the page it is on marked, in its language; rendered
+    once per role, page and language."""
+    from flask import template_rendered
+
+    from portfolio.models import Role
+    from tests.conftest import login
+    from tests.factories import PASSWORD, make_organisation, make_team, make_user
+
+    organisation = make_organisation(db)
+    team = make_team(db, organisation)
+    worker = make_user(db, organisation, team=team, locale="nl")
+    supervisor = make_user(db, organisation, role=Role.SUPERVISOR, leads=team, locale="en")
+    rendered = []
+
+    def seen(_sender, template, context, **_extra):
+        rendered.append(template.name)
+
+    template_rendered.connect(seen, app)
+    try:
+        as_worker, as_supervisor = app.test_client(), app.test_client()
+        login(as_worker, worker.email, PASSWORD)
+        login(as_supervisor, supervisor.email, PASSWORD)
+        rendered.clear()
+        for _ in range(2):
+            entries = as_worker.get("/portfolio/entries").get_data(True)
+            development = as_worker.get("/portfolio/development").get_data(True)
+            team_page = as_supervisor.get("/team/").get_data(True)
+    finally:
+        template_rendered.disconnect(seen, app)
+    assert 'aria-current="page">Activiteiten</a>' in entries
+    assert 'aria-current="page">Mijn ontwikkeling</a>' in development
+    assert 'aria-current="page">Activiteiten</a>' not in development
+    assert 'aria-current="page">My team</a>' in team_page
+    assert ">Activiteiten<" not in team_page and ">Entries<" not in team_page
+    assert rendered.count("_main_menu.html") == 3
+    assert rendered.count("_static_links.html") <= 2  # per language, if not kept already
+    assert 'rel="stylesheet" href="/assets/css/app.' in entries
