@@ -156,3 +156,27 @@ def test_a_long_list_costs_the_same_statements_as_a_short_one(
     with count_queries() as long:
         client.get("/hr/people")
     assert long.count == short.count
+
+
+def test_the_lists_statements_are_built_once(small_pages, client, db):
+    """Another visit, another page or another organisation's HR builds no statement again: only
+    the parameters change (pagination keeps the paged and counting forms)."""
+    from portfolio import pagination
+
+    def kept_forms():
+        return pagination._kept_bounded.cache_info(), pagination._kept_count_of.cache_info()
+
+    _org, hr = _people(db, 5)
+    _other_org, other_hr = _people(db, 4)
+    login(client, hr.email, PASSWORD)
+    client.get("/hr/people")
+    client.get("/hr/people?page=2")
+    bounded, counting = kept_forms()
+    for path in ("/hr/people", "/hr/people?page=3", "/hr/people?page=2"):
+        assert client.get(path).status_code == 200
+    other = client.application.test_client()
+    login(other, other_hr.email, PASSWORD)
+    assert "Werker 02" in other.get("/hr/people?page=2").get_data(as_text=True)
+    bounded_now, counting_now = kept_forms()
+    assert (bounded_now.misses, counting_now.misses) == (bounded.misses, counting.misses)
+    assert bounded_now.hits >= bounded.hits + 4 and counting_now.hits >= counting.hits + 4
