@@ -24,8 +24,9 @@ name and id:
 - for every worker (the app computes them for the others only; leaving the signed ones out costs
   PostgreSQL more than it saves), from the entries up to as_of: the signed peer-review sessions of
   the year that no correction supersedes, the date of the latest entry, the hours per entry kind in
-  the year (reflection, training, peer_review, other: what art. 3 coverage depends on) and whether
-  an entry of the year carries the article-3 tag; development goals per status (created before the
+  the year (reflection, training, peer_review, other: what art. 3 coverage depends on), the
+  activity types of the year's entries of kind "other" and the art. 3 requirements its entries
+  are linked to; development goals per status (created before the
   end of as_of, Amsterdam time); per norm the product knows, for the newest registration whose
   period overlaps the year, the registration number, the period's last day and, from the entries
   inside the period up to as_of that no correction supersedes, the hours of accredited and of other
@@ -41,9 +42,9 @@ text (CSV injection) or write XLSX. Those are the app's own work in Python; the 
 cheapest way to read and aggregate the same data in the database. Before timing, the benchmark
 checks that app and floor agree, worker by worker, on the base columns and, where the floor
 computes them, on signed sessions, latest activity, goal counts, registration number and period
-end, art. 3 coverage (derived from the floor's hours per kind and tag) and competency levels
-(for signed evaluations: signed sessions and latest activity of the stored facts); a
-disagreement is printed as a warning.
+end, art. 3 coverage (derived from the floor's kinds, activity types and linked requirements)
+and competency levels (for signed evaluations: signed sessions and latest activity of the
+stored facts); a disagreement is printed as a warning.
 
 PostgreSQL only (the floor is COPY); the data: `bench.evaluation_seed`.
 """
@@ -170,9 +171,13 @@ WITH w AS (
    WHERE e.organisation_id = {org} AND e.occurred_on <= {end}
    GROUP BY e.owner_id
 ), art3 AS (
-  SELECT DISTINCT e.owner_id FROM entry e
-    JOIN entry_tag t ON t.entry_id = e.id AND t.vocabulary = 'article' AND t.code = '3'
+  SELECT e.owner_id,
+       string_agg(DISTINCT e.activity_type, ' ') FILTER (WHERE e.kind = 'other') AS other_types,
+       string_agg(DISTINCT e.art3_requirement, ' ') AS art3_linked
+    FROM entry e
    WHERE e.organisation_id = {org} AND e.occurred_on BETWEEN {start} AND {end}
+     AND (e.kind = 'other' AND e.activity_type IS NOT NULL OR e.art3_requirement IS NOT NULL)
+   GROUP BY e.owner_id
 ), reg AS (
   SELECT DISTINCT ON (r.owner_id, r.norm_id) r.id, r.owner_id, r.norm_id,
          r.registration_number, r.registered_on, {period_end} AS period_end
@@ -229,7 +234,7 @@ SELECT w.name, w.email, t.name AS team, coalesce(ev.status, 'not_started') AS st
        AS agreements, CASE WHEN ev.status = 'signed' THEN ev.facts END AS stored_facts,
        {int(year)} AS year, {end} AS as_of,
        coalesce(a.signed_sessions, 0) AS signed_sessions, a.last_activity,
-       {kind_outer}, art3.owner_id IS NOT NULL AS art3_tagged,
+       {kind_outer}, art3.other_types, art3.art3_linked,
        {goal_outer},
        {norm_outer},
        {level_outer}
@@ -292,11 +297,24 @@ def _rows_by_email(data: bytes) -> dict[str, dict[str, str]]:
 
 
 def _art3_covered(row: dict[str, str]) -> int:
-    """The number of art. 3 requirements the floor's kinds and tag cover."""
+    """The number of art. 3 requirements the floor's inputs cover, by the catalogue's rule
+    (competencies.art3.shows): an entry of a fitting kind (for kind "other", of a fitting
+    activity type when the requirement names types), or an entry linked to the requirement."""
     kinds = {k for k in KINDS if row[f"{k}_hours"] != ""}
-    if row["art3_tagged"] == "t":
-        return len(competencies.ART3_REQUIREMENTS)
-    return sum(1 for r in competencies.ART3_REQUIREMENTS if kinds & set(r.entry_kinds))
+    other_types, linked = set(row["other_types"].split()), set(row["art3_linked"].split())
+
+    def shown_by_kind(requirement, kind: str) -> bool:
+        if kind not in requirement.entry_kinds:
+            return False
+        if kind == "other" and requirement.activity_types:
+            return bool(other_types & set(requirement.activity_types))
+        return True
+
+    return sum(
+        1
+        for requirement in competencies.ART3_REQUIREMENTS
+        if requirement.code in linked or any(shown_by_kind(requirement, k) for k in kinds)
+    )
 
 
 def disagreements(app: bytes, floor: bytes) -> tuple[int, list[str]]:
