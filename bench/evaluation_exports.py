@@ -297,24 +297,16 @@ def _rows_by_email(data: bytes) -> dict[str, dict[str, str]]:
 
 
 def _art3_covered(row: dict[str, str]) -> int:
-    """The number of art. 3 requirements the floor's inputs cover, by the catalogue's rule
-    (competencies.art3.shows): an entry of a fitting kind (for kind "other", of a fitting
-    activity type when the requirement names types), or an entry linked to the requirement."""
-    kinds = {k for k in KINDS if row[f"{k}_hours"] != ""}
-    other_types, linked = set(row["other_types"].split()), set(row["art3_linked"].split())
-
-    def shown_by_kind(requirement, kind: str) -> bool:
-        if kind not in requirement.entry_kinds:
-            return False
-        if kind == "other" and requirement.activity_types:
-            return bool(other_types & set(requirement.activity_types))
-        return True
-
-    return sum(
-        1
-        for requirement in competencies.ART3_REQUIREMENTS
-        if requirement.code in linked or any(shown_by_kind(requirement, k) for k in kinds)
-    )
+    """The number of art. 3 requirements the floor's inputs cover, by the catalogue's own rule
+    (competencies.art3_coverage) over evidence standing for them: an entry of each kind found,
+    one of kind "other" per activity type, one linked to each requirement named."""
+    day = date(int(row["year"]), 1, 1)
+    evidence = [competencies.Evidence(k, k, day) for k in KINDS if row[f"{k}_hours"] != ""]
+    evidence += [competencies.Evidence(t, "other", day, type=t) for t in row["other_types"].split()]
+    evidence += [
+        competencies.Evidence(c, "", day, requirement=c) for c in row["art3_linked"].split()
+    ]
+    return sum(c.covered for c in competencies.art3_coverage(evidence, day.year))
 
 
 def disagreements(app: bytes, floor: bytes) -> tuple[int, list[str]]:
